@@ -1,0 +1,63 @@
+//! Command-line interface.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Crocevia: talent and startup matchmaking for the Torino metropolitan area
+/// (AcceleraTO and Talenti a Torino).
+///
+/// Configuration comes from defaults, then the --config file, then environment variables
+/// such as CROCEVIA__HTTP__PORT=9090 or CROCEVIA__DATABASE__URL=postgres://...; flags win.
+#[derive(Debug, Parser)]
+#[command(name = "crocevia", version, about, long_about)]
+pub struct Cli {
+    /// A TOML configuration file (see deploy/config/).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run services. `all` runs every service in this process (the embedded mode: SQLite and
+    /// the in-process bus unless configured otherwise).
+    Serve {
+        #[arg(value_enum, default_value_t = Role::All)]
+        role: Role,
+        /// Address to listen on (overrides http.host).
+        #[arg(long)]
+        host: Option<std::net::IpAddr>,
+        /// Port to listen on, 0 for any free one (overrides http.port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Import this data folder when the database is empty (the Torino demo data).
+        #[arg(long, value_name = "DIR")]
+        demo_data: Option<PathBuf>,
+    },
+    /// Load a data folder (skills.json, organisations.json, talents.json, startups.json,
+    /// programmes.json, offers.json, applications.json, ...) through the validated write
+    /// path. Bad entities are reported with file, index and field, and skipped; the command
+    /// then exits non-zero. Re-importing unchanged data changes nothing.
+    Import {
+        /// The data folder, e.g. data/demo.
+        dir: PathBuf,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// Every service in one process.
+    All,
+    /// Entity storage and the outbox relay.
+    Profiles,
+    /// Search (issue: bilingual search).
+    Search,
+    /// Matching (issue: explainable matching).
+    Matching,
+    /// The public HTTP door.
+    Gateway,
+}

@@ -1,0 +1,105 @@
+//! Applications of talents to offers and of startups to programmes, with their stages.
+
+use crate::ids::{ApplicationId, OfferId, ProgrammeId, StartupId, TalentId};
+use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Applicant {
+    Talent(TalentId),
+    Startup(StartupId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ApplicationTarget {
+    Offer(OfferId),
+    Programme(ProgrammeId),
+}
+
+/// The pipeline an application moves through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStage {
+    Submitted,
+    Screening,
+    Interview,
+    Offered,
+    Accepted,
+    Rejected,
+    Withdrawn,
+}
+
+impl ApplicationStage {
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Accepted | Self::Rejected | Self::Withdrawn)
+    }
+
+    /// Forward moves only; rejection and withdrawal are possible from any open stage.
+    pub fn can_move_to(self, next: Self) -> bool {
+        use ApplicationStage::*;
+        match (self, next) {
+            (from, _) if from.is_final() => false,
+            (_, Rejected | Withdrawn) => true,
+            (Submitted, Screening) | (Screening, Interview) | (Interview, Offered) | (Offered, Accepted) => true,
+            (Screening, Offered) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageChange {
+    pub stage: ApplicationStage,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    pub id: ApplicationId,
+    pub applicant: Applicant,
+    pub target: ApplicationTarget,
+    pub stage: ApplicationStage,
+    #[serde(default)]
+    pub history: Vec<StageChange>,
+    #[serde(default)]
+    pub motivation: String,
+    /// Rubric score given by the organisation, 0 to 100.
+    #[serde(default)]
+    pub score: Option<u8>,
+}
+
+impl Validate for Application {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        let paired = matches!(
+            (self.applicant, self.target),
+            (Applicant::Talent(_), ApplicationTarget::Offer(_))
+                | (Applicant::Startup(_), ApplicationTarget::Programme(_))
+        );
+        v.check(paired, "target", "talents apply to offers and startups to programmes");
+        v.text("motivation", &self.motivation, MAX_TEXT_CHARS, false);
+        if let Some(score) = self.score {
+            v.check(score <= 100, "score", "must be between 0 and 100");
+        }
+        v.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApplicationStage::*;
+
+    #[test]
+    fn stages_move_forward_only() {
+        assert!(Submitted.can_move_to(Screening));
+        assert!(Interview.can_move_to(Rejected));
+        assert!(!Screening.can_move_to(Submitted));
+        assert!(!Accepted.can_move_to(Withdrawn));
+        assert!(!Submitted.can_move_to(Accepted));
+    }
+}

@@ -1,0 +1,35 @@
+//! Crocevia's domain model, shared by every service and by the WASM front end.
+//!
+//! Everything here is plain data plus validation: no I/O, no async runtime, no database, so
+//! the crate builds for `wasm32-unknown-unknown` (CI checks it). Services convert these
+//! types to and from their database rows, protobuf payloads and GraphQL objects.
+
+pub mod application;
+pub mod entity;
+pub mod ids;
+pub mod language;
+pub mod offer;
+pub mod organisation;
+pub mod place;
+pub mod programme;
+pub mod sector;
+pub mod skill;
+pub mod startup;
+pub mod talent;
+pub mod user;
+pub mod validation;
+
+pub use application::{Applicant, Application, ApplicationStage, ApplicationTarget, StageChange};
+pub use entity::{Entity, EntityKind, Reference};
+pub use ids::*;
+pub use language::{Cefr, LanguageCode, LanguageSkill};
+pub use offer::{ContractType, Offer, OfferKind, RemotePolicy, Status};
+pub use organisation::{Organisation, OrganisationKind};
+pub use place::{Comune, ComuneId};
+pub use programme::{EligibilityRule, Programme, ProgrammeModel, ProgrammePhase};
+pub use sector::Sector;
+pub use skill::SkillConcept;
+pub use startup::{FoundersProfile, LegalForm, Startup, StartupStage};
+pub use talent::{Talent, TalentSkill};
+pub use user::{Consent, ConsentPurpose, Locale, Role, User};
+pub use validation::{FieldError, Validate, ValidationErrors};

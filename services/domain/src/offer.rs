@@ -1,0 +1,137 @@
+//! Offers: jobs, internships, PhD positions and fellowships.
+
+use crate::ids::{OfferId, OrganisationId, SkillId};
+use crate::language::{LanguageCode, LanguageSkill};
+use crate::place::ComuneId;
+use crate::sector::Sector;
+use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferKind {
+    Job,
+    Internship,
+    PhdPosition,
+    Fellowship,
+}
+
+impl OfferKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Job => "job",
+            Self::Internship => "internship",
+            Self::PhdPosition => "phd_position",
+            Self::Fellowship => "fellowship",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemotePolicy {
+    OnSite,
+    Hybrid,
+    Remote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractType {
+    Permanent,
+    FixedTerm,
+    Apprenticeship,
+    Internship,
+    PhdScholarship,
+    Fellowship,
+    Freelance,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    pub id: OfferId,
+    pub organisation_id: OrganisationId,
+    pub kind: OfferKind,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Language the title and description are written in.
+    pub text_language: LanguageCode,
+    #[serde(default)]
+    pub required_skills: Vec<SkillId>,
+    #[serde(default)]
+    pub nice_to_have_skills: Vec<SkillId>,
+    #[serde(default)]
+    pub languages: Vec<LanguageSkill>,
+    pub comune: ComuneId,
+    pub remote: RemotePolicy,
+    pub contract: ContractType,
+    #[serde(default)]
+    pub min_experience_years: u8,
+    #[serde(default)]
+    pub salary_min_eur: Option<u32>,
+    #[serde(default)]
+    pub salary_max_eur: Option<u32>,
+    pub posted_on: NaiveDate,
+    #[serde(default)]
+    pub starts_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
+    pub sponsors_work_permit: bool,
+    #[serde(default)]
+    pub sectors: Vec<Sector>,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+impl Offer {
+    /// Every skill concept the offer mentions, required first.
+    pub fn skills(&self) -> impl Iterator<Item = &SkillId> {
+        self.required_skills.iter().chain(&self.nice_to_have_skills)
+    }
+}
+
+impl Validate for Offer {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        v.name("title", &self.title);
+        v.text("description", &self.description, MAX_TEXT_CHARS, false);
+        v.list_len("required_skills", &self.required_skills);
+        v.unique("required_skills", &self.required_skills);
+        v.list_len("nice_to_have_skills", &self.nice_to_have_skills);
+        v.unique("nice_to_have_skills", &self.nice_to_have_skills);
+        for (i, s) in self.nice_to_have_skills.iter().enumerate() {
+            v.check(
+                !self.required_skills.contains(s),
+                format!("nice_to_have_skills[{i}]"),
+                format!("{s} is already required"),
+            );
+        }
+        v.list_len("languages", &self.languages);
+        let langs: Vec<_> = self.languages.iter().map(|l| &l.language).collect();
+        v.unique("languages", &langs);
+        v.check(self.min_experience_years <= 60, "min_experience_years", "must be at most 60");
+        if let (Some(min), Some(max)) = (self.salary_min_eur, self.salary_max_eur) {
+            v.check(min <= max, "salary_max_eur", "must not be below salary_min_eur");
+        }
+        if let Some(deadline) = self.deadline {
+            v.check(deadline >= self.posted_on, "deadline", "must not be before posted_on");
+        }
+        v.list_len("sectors", &self.sectors);
+        v.unique("sectors", &self.sectors);
+        v.finish()
+    }
+}

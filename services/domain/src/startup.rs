@@ -1,0 +1,116 @@
+//! Startups and SMEs applying to AcceleraTO programmes.
+
+use crate::ids::{StartupId, UserId};
+use crate::place::ComuneId;
+use crate::sector::Sector;
+use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartupStage {
+    Idea,
+    PreSeed,
+    Seed,
+    SeriesA,
+    Growth,
+}
+
+impl StartupStage {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Idea => "idea",
+            Self::PreSeed => "pre_seed",
+            Self::Seed => "seed",
+            Self::SeriesA => "series_a",
+            Self::Growth => "growth",
+        }
+    }
+}
+
+/// Legal form; `InnovativeStartup` is an S.r.l. registered as "startup innovativa"
+/// (D.L. 179/2012), which some programmes require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalForm {
+    NotIncorporated,
+    Srl,
+    InnovativeStartup,
+    Spa,
+    Cooperative,
+    Other,
+}
+
+/// What some programmes ask of the founding team.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundersProfile {
+    #[serde(default)]
+    pub female_led: bool,
+    /// Most founders under 35.
+    #[serde(default)]
+    pub under_35: bool,
+    #[serde(default)]
+    pub university_spinoff: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Startup {
+    pub id: StartupId,
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sectors: Vec<Sector>,
+    pub stage: StartupStage,
+    pub legal_form: LegalForm,
+    /// Date of incorporation; `None` while not incorporated.
+    #[serde(default)]
+    pub founded_on: Option<NaiveDate>,
+    /// Registered seat, if in the metro area.
+    #[serde(default)]
+    pub seat: Option<ComuneId>,
+    #[serde(default)]
+    pub willing_to_relocate: bool,
+    pub team_size: u16,
+    #[serde(default)]
+    pub funding_raised_eur: u64,
+    #[serde(default)]
+    pub founders: FoundersProfile,
+    /// Private contact address.
+    pub contact_email: String,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+impl Validate for Startup {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        v.name("name", &self.name);
+        v.text("description", &self.description, MAX_TEXT_CHARS, false);
+        v.list_len("sectors", &self.sectors);
+        v.unique("sectors", &self.sectors);
+        v.check((1..=10_000).contains(&self.team_size), "team_size", "must be between 1 and 10000");
+        v.email("contact_email", &self.contact_email);
+        let incorporated = self.legal_form != LegalForm::NotIncorporated;
+        v.check(
+            incorporated == self.founded_on.is_some(),
+            "founded_on",
+            if incorporated {
+                "is required once the company is incorporated"
+            } else {
+                "must be empty while not incorporated"
+            },
+        );
+        if let Some(url) = &self.website {
+            v.name("website", url);
+        }
+        v.finish()
+    }
+}

@@ -1,0 +1,98 @@
+//! Talent: students, graduates, researchers and professionals, many from abroad.
+
+use crate::ids::{SkillId, TalentId, UserId};
+use crate::language::LanguageSkill;
+use crate::offer::OfferKind;
+use crate::place::ComuneId;
+use crate::sector::Sector;
+use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalentSkill {
+    pub skill: SkillId,
+    /// Years of practice, 0 to 50.
+    #[serde(default)]
+    pub years: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Talent {
+    pub id: TalentId,
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    pub display_name: String,
+    #[serde(default)]
+    pub headline: String,
+    #[serde(default)]
+    pub bio: String,
+    /// Private: reaches only organisations the talent applied to or consented to.
+    pub contact_email: String,
+    /// ISO 3166-1 alpha-2 country of origin, e.g. `IT`, `IN`, `BR`.
+    pub country_of_origin: String,
+    /// Comune of residence, if in the metro area.
+    #[serde(default)]
+    pub residence: Option<ComuneId>,
+    #[serde(default)]
+    pub field_of_study: Option<String>,
+    #[serde(default)]
+    pub skills: Vec<TalentSkill>,
+    #[serde(default)]
+    pub languages: Vec<LanguageSkill>,
+    #[serde(default)]
+    pub experience_years: u8,
+    #[serde(default)]
+    pub available_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub willing_to_relocate: bool,
+    #[serde(default)]
+    pub open_to_remote: bool,
+    /// Whether working in Italy needs a permit the employer must sponsor.
+    #[serde(default)]
+    pub needs_work_permit: bool,
+    #[serde(default)]
+    pub sectors: Vec<Sector>,
+    #[serde(default)]
+    pub seeking: Vec<OfferKind>,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+pub(crate) fn check_country(v: &mut Validator, field: &str, code: &str) {
+    v.check(
+        code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
+        field,
+        "must be an ISO 3166-1 alpha-2 country code such as \"IT\"",
+    );
+}
+
+impl Validate for Talent {
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        let mut v = Validator::new();
+        v.name("display_name", &self.display_name);
+        v.text("headline", &self.headline, crate::validation::MAX_NAME_CHARS, false);
+        v.text("bio", &self.bio, MAX_TEXT_CHARS, false);
+        v.email("contact_email", &self.contact_email);
+        check_country(&mut v, "country_of_origin", &self.country_of_origin);
+        if let Some(field) = &self.field_of_study {
+            v.name("field_of_study", field);
+        }
+        v.list_len("skills", &self.skills);
+        let skill_ids: Vec<_> = self.skills.iter().map(|s| &s.skill).collect();
+        v.unique("skills", &skill_ids);
+        for (i, s) in self.skills.iter().enumerate() {
+            v.check(s.years <= 50, format!("skills[{i}].years"), "must be at most 50");
+        }
+        v.list_len("languages", &self.languages);
+        let langs: Vec<_> = self.languages.iter().map(|l| &l.language).collect();
+        v.unique("languages", &langs);
+        v.check(self.experience_years <= 60, "experience_years", "must be at most 60");
+        v.list_len("sectors", &self.sectors);
+        v.unique("sectors", &self.sectors);
+        v.unique("seeking", &self.seeking);
+        v.finish()
+    }
+}

@@ -1,0 +1,410 @@
+//! The in-process bus of the embedded mode: Kafka's model (topics, partitions, keys,
+//! consumer groups, committed offsets) in one process, kept in files so that a restarted
+//! process resumes where each group left off.
+
+mod log;
+
+use super::{BusError, Delivery, EventBus, OutMessage, Subscription, TopicSpec, dead_letter_message};
+use anyhow::{Context, anyhow};
+use async_trait::async_trait;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::sync::watch;
+
+struct PartitionLog {
+    records: Vec<Arc<OutMessage>>,
+    file: Option<File>,
+}
+
+struct GroupState {
+    committed: log::Offsets,
+    /// Live members in join order; partition `i` of the sorted list goes to member `i % n`.
+    members: Vec<u64>,
+    generation: u64,
+}
+
+#[derive(Default)]
+struct State {
+    topics: HashMap<String, Vec<PartitionLog>>,
+    groups: HashMap<String, GroupState>,
+    next_member: u64,
+}
+
+struct Shared {
+    dir: Option<PathBuf>,
+    fsync: bool,
+    dead_letter_topic: String,
+    state: Mutex<State>,
+    /// Bumped on every append and membership change, to wake waiting consumers.
+    changed: watch::Sender<u64>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave a half-appended record in memory (the
+        // push comes after the file write), so the state stays usable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    fn append(&self, topic: &str, batch: Vec<OutMessage>) -> Result<(), BusError> {
+        if batch.iter().any(|m| m.key.is_empty()) {
+            return Err(BusError::EmptyKey);
+        }
+        let mut state = self.lock();
+        let partitions = state.topics.get_mut(topic).ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
+        let count = partitions.len();
+        let mut frames: Vec<Vec<u8>> = vec![Vec::new(); count];
+        let mut routed: Vec<Vec<OutMessage>> = (0..count).map(|_| Vec::new()).collect();
+        for message in batch {
+            let p = partition_for(&message.key, count);
+            if let Some(frame) = frames.get_mut(p) {
+                log::encode_frame(&message, frame);
+            }
+            if let Some(list) = routed.get_mut(p) {
+                list.push(message);
+            }
+        }
+        // Write every partition first, then expose the records: a failed write publishes
+        // nothing of this batch in memory and the publisher gets the error.
+        for (p, frame) in frames.iter().enumerate() {
+            if let (false, Some(PartitionLog { file: Some(file), .. })) = (frame.is_empty(), partitions.get_mut(p)) {
+                file.write_all(frame)?;
+                if self.fsync {
+                    file.sync_data()?;
+                }
+            }
+        }
+        for (p, list) in routed.into_iter().enumerate() {
+            if let Some(log) = partitions.get_mut(p) {
+                log.records.extend(list.into_iter().map(Arc::new));
+            }
+        }
+        drop(state);
+        self.bump();
+        Ok(())
+    }
+
+    fn commit(&self, group: &str, topic: &str, partition: i32, next_offset: i64) -> Result<(), BusError> {
+        let mut state = self.lock();
+        let group_state = state.groups.get_mut(group).ok_or_else(|| anyhow!("group {group} is unknown"))?;
+        let entry = group_state.committed.entry((topic.to_owned(), partition)).or_insert(0);
+        if next_offset <= *entry {
+            return Ok(());
+        }
+        *entry = next_offset;
+        if let Some(dir) = &self.dir {
+            log::write_offsets(dir, group, &group_state.committed)?;
+        }
+        Ok(())
+    }
+
+    fn leave(&self, group: &str, member: u64) {
+        let mut state = self.lock();
+        if let Some(g) = state.groups.get_mut(group) {
+            g.members.retain(|m| *m != member);
+            g.generation += 1;
+        }
+        drop(state);
+        self.bump();
+    }
+}
+
+/// Kafka's default partitioner hashes with murmur2; any stable hash gives the property that
+/// matters here, one key -> one partition -> one order.
+fn partition_for(key: &str, partitions: usize) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in key.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as usize % partitions.max(1)
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), BusError> {
+    let ok = !name.is_empty()
+        && name.len() <= 200
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && !name.starts_with('.');
+    if ok { Ok(()) } else { Err(anyhow!("{what} {name:?} may use only letters, digits, '.', '_' and '-'").into()) }
+}
+
+/// The embedded event bus. Cloning shares the same bus.
+#[derive(Clone)]
+pub struct InProcessBus {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for InProcessBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InProcessBus").field("dir", &self.shared.dir).finish_non_exhaustive()
+    }
+}
+
+impl InProcessBus {
+    /// Opens (or creates) a bus kept under `dir`, reloading its topics and group offsets.
+    /// `fsync` makes every published batch survive a power loss, not only a process crash.
+    pub fn open(dir: &Path, fsync: bool, dead_letter_topic: &str) -> Result<Self, BusError> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating bus folder {}", dir.display()))?;
+        let mut state = State::default();
+        for (topic, count) in log::read_topics(dir)? {
+            let mut partitions = Vec::with_capacity(count);
+            for p in 0..count {
+                let path = log::partition_path(dir, &topic, p);
+                let records = log::read_partition(&path)?.into_iter().map(Arc::new).collect();
+                partitions.push(PartitionLog { records, file: Some(log::open_append(&path)?) });
+            }
+            state.topics.insert(topic, partitions);
+        }
+        for (group, committed) in log::read_groups(dir)? {
+            state.groups.insert(group, GroupState { committed, members: Vec::new(), generation: 0 });
+        }
+        Ok(Self::from_state(Some(dir.to_owned()), fsync, dead_letter_topic, state))
+    }
+
+    /// A bus that keeps nothing on disk, for tests of code above the bus.
+    pub fn ephemeral(dead_letter_topic: &str) -> Self {
+        Self::from_state(None, false, dead_letter_topic, State::default())
+    }
+
+    fn from_state(dir: Option<PathBuf>, fsync: bool, dead_letter_topic: &str, state: State) -> Self {
+        let (changed, _) = watch::channel(0);
+        Self {
+            shared: Arc::new(Shared {
+                dir,
+                fsync,
+                dead_letter_topic: dead_letter_topic.to_owned(),
+                state: Mutex::new(state),
+                changed,
+            }),
+        }
+    }
+
+    /// Messages in a partition (its end offset), for tests and metrics.
+    pub fn end_offset(&self, topic: &str, partition: i32) -> Option<i64> {
+        let state = self.shared.lock();
+        let log = state.topics.get(topic)?.get(usize::try_from(partition).ok()?)?;
+        Some(log.records.len() as i64)
+    }
+}
+
+#[async_trait]
+impl EventBus for InProcessBus {
+    async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
+        let shared = self.shared.clone();
+        let topics = topics.to_vec();
+        tokio::task::spawn_blocking(move || {
+            let mut state = shared.lock();
+            for spec in topics {
+                check_name("topic", &spec.name)?;
+                if state.topics.contains_key(&spec.name) {
+                    continue;
+                }
+                let count = usize::try_from(spec.partitions)
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| anyhow!("topic {} needs at least one partition", spec.name))?;
+                let mut partitions = Vec::with_capacity(count);
+                for p in 0..count {
+                    let file = match &shared.dir {
+                        Some(dir) => Some(log::open_append(&log::partition_path(dir, &spec.name, p))?),
+                        None => None,
+                    };
+                    partitions.push(PartitionLog { records: Vec::new(), file });
+                }
+                if let Some(dir) = &shared.dir {
+                    log::write_partition_count(dir, &spec.name, count)?;
+                }
+                state.topics.insert(spec.name, partitions);
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow!("create_topics task failed: {e}"))?
+    }
+
+    async fn publish(&self, topic: &str, batch: Vec<OutMessage>) -> Result<(), BusError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let shared = self.shared.clone();
+        let topic = topic.to_owned();
+        tokio::task::spawn_blocking(move || shared.append(&topic, batch))
+            .await
+            .map_err(|e| anyhow!("publish task failed: {e}"))?
+    }
+
+    async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
+        check_name("group", group)?;
+        let mut state = self.shared.lock();
+        for topic in topics {
+            if !state.topics.contains_key(topic) {
+                return Err(BusError::UnknownTopic(topic.clone()));
+            }
+        }
+        let member = state.next_member;
+        state.next_member += 1;
+        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
+            committed: BTreeMap::new(),
+            members: Vec::new(),
+            generation: 0,
+        });
+        g.members.push(member);
+        g.generation += 1;
+        drop(state);
+        self.shared.bump();
+        Ok(Box::new(InProcessSubscription {
+            shared: self.shared.clone(),
+            changed: self.shared.changed.subscribe(),
+            group: group.to_owned(),
+            topics: topics.to_vec(),
+            member,
+            generation: None,
+            assignment: Vec::new(),
+            positions: HashMap::new(),
+            cursor: 0,
+            left: false,
+        }))
+    }
+
+    fn dead_letter_topic(&self) -> &str {
+        &self.shared.dead_letter_topic
+    }
+}
+
+struct InProcessSubscription {
+    shared: Arc<Shared>,
+    changed: watch::Receiver<u64>,
+    group: String,
+    topics: Vec<String>,
+    member: u64,
+    generation: Option<u64>,
+    assignment: Vec<(String, i32)>,
+    /// Next offset to read per assigned partition.
+    positions: HashMap<(String, i32), i64>,
+    /// Where the round-robin over partitions resumes, so no partition starves.
+    cursor: usize,
+    left: bool,
+}
+
+impl InProcessSubscription {
+    /// Follows a membership change: recompute this member's partitions and resume each new
+    /// one from the group's committed offset, as a Kafka rebalance does.
+    fn sync_assignment(&mut self, state: &State) {
+        let Some(group) = state.groups.get(&self.group) else { return };
+        if self.generation == Some(group.generation) {
+            return;
+        }
+        self.generation = Some(group.generation);
+        let members = group.members.len().max(1);
+        let index = group.members.iter().position(|m| *m == self.member).unwrap_or(0);
+        let mut all: Vec<(String, i32)> = Vec::new();
+        for topic in &self.topics {
+            let count = state.topics.get(topic).map_or(0, Vec::len);
+            all.extend((0..count).map(|p| (topic.clone(), p as i32)));
+        }
+        all.sort();
+        self.assignment = all.into_iter().enumerate().filter(|(i, _)| i % members == index).map(|(_, tp)| tp).collect();
+        self.positions =
+            self.assignment.iter().map(|tp| (tp.clone(), group.committed.get(tp).copied().unwrap_or(0))).collect();
+        self.cursor = 0;
+    }
+
+    fn try_next(&mut self) -> Option<Delivery> {
+        let shared = self.shared.clone();
+        let state = shared.lock();
+        self.sync_assignment(&state);
+        let n = self.assignment.len();
+        for step in 0..n {
+            let i = (self.cursor + step) % n;
+            let tp = &self.assignment[i];
+            let position = self.positions.get(tp).copied().unwrap_or(0);
+            let Some(record) = state
+                .topics
+                .get(&tp.0)
+                .and_then(|parts| parts.get(tp.1 as usize))
+                .and_then(|log| log.records.get(position as usize))
+            else {
+                continue;
+            };
+            let delivery = Delivery {
+                topic: tp.0.clone(),
+                partition: tp.1,
+                offset: position,
+                key: record.key.clone(),
+                payload: record.payload.clone(),
+                headers: record.headers.clone(),
+            };
+            self.positions.insert(tp.clone(), position + 1);
+            self.cursor = i + 1;
+            return Some(delivery);
+        }
+        None
+    }
+
+    fn leave(&mut self) {
+        if !self.left {
+            self.left = true;
+            self.shared.leave(&self.group, self.member);
+        }
+    }
+}
+
+#[async_trait]
+impl Subscription for InProcessSubscription {
+    async fn poll(&mut self, timeout: Duration) -> Result<Option<Delivery>, BusError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            self.changed.borrow_and_update();
+            if let Some(delivery) = self.try_next() {
+                return Ok(Some(delivery));
+            }
+            match tokio::time::timeout_at(deadline, self.changed.changed()).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(_)) | Err(_) => return Ok(None),
+            }
+        }
+    }
+
+    async fn ack(&mut self, delivery: &Delivery) -> Result<(), BusError> {
+        let shared = self.shared.clone();
+        let (group, topic, partition, next) =
+            (self.group.clone(), delivery.topic.clone(), delivery.partition, delivery.offset + 1);
+        tokio::task::spawn_blocking(move || shared.commit(&group, &topic, partition, next))
+            .await
+            .map_err(|e| anyhow!("ack task failed: {e}"))?
+    }
+
+    async fn dead_letter(&mut self, delivery: &Delivery, error: &str) -> Result<(), BusError> {
+        let message = dead_letter_message(delivery, &self.group, error);
+        let shared = self.shared.clone();
+        let topic = shared.dead_letter_topic.clone();
+        tokio::task::spawn_blocking(move || shared.append(&topic, vec![message]))
+            .await
+            .map_err(|e| anyhow!("dead-letter task failed: {e}"))??;
+        tracing::warn!(topic = %delivery.topic, partition = delivery.partition, offset = delivery.offset, key = %delivery.key, error, "message dead-lettered");
+        self.ack(delivery).await
+    }
+
+    fn assignment(&self) -> Vec<(String, i32)> {
+        self.assignment.clone()
+    }
+
+    async fn close(mut self: Box<Self>) -> Result<(), BusError> {
+        self.leave();
+        Ok(())
+    }
+}
+
+impl Drop for InProcessSubscription {
+    fn drop(&mut self) {
+        self.leave();
+    }
+}

@@ -1,0 +1,265 @@
+//! Typed configuration, loaded in layers: defaults, then an optional TOML file, then
+//! environment variables `CROCEVIA__SECTION__KEY` (e.g. `CROCEVIA__HTTP__PORT=9090`).
+//! Unknown keys are errors, values are validated before anything starts, and secrets are
+//! kept in a type that never prints. This is the only module that reads the environment.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the embedded mode keeps its SQLite file, bus log and indexes.
+    pub data_dir: PathBuf,
+    pub database: DatabaseSettings,
+    pub bus: BusSettings,
+    pub http: HttpSettings,
+    pub profiles: ProfilesSettings,
+    pub telemetry: TelemetrySettings,
+    pub testing: TestingSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path?mode=rwc` or `postgres://user:password@host/db`; defaults to a SQLite
+    /// file in `data_dir`. Secret because it may hold a password.
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusKind {
+    InProcess,
+    Kafka,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BusSettings {
+    pub kind: BusKind,
+    /// Partitions of every topic created at start-up (Kafka cannot add them later here).
+    pub partitions: i32,
+    /// In-process bus: fsync each published batch (survives power loss, not only a crash).
+    pub fsync: bool,
+    /// Appended to every topic name, so that tests and tenants can share one broker.
+    pub topic_suffix: String,
+    pub kafka: KafkaSection,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KafkaSection {
+    pub brokers: String,
+    pub replication_factor: i32,
+    /// Extra librdkafka properties, e.g. `security.protocol`.
+    pub extra: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    pub host: IpAddr,
+    /// 0 picks a free port (tests).
+    pub port: u16,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfilesSettings {
+    /// Most outbox rows the relay publishes in one batch.
+    pub relay_batch_size: u64,
+    /// How often the relay looks for rows when no write woke it, in milliseconds.
+    pub relay_interval_ms: u64,
+    /// A data folder to import on first start (the Torino demo data for `make run`).
+    pub import_on_first_start: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive such as `info,crocevia_profiles=debug`.
+    pub filter: String,
+}
+
+/// Fault injection for the crash tests; never set in production.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TestingSettings {
+    /// `relay_abort_before_publish` or `relay_abort_after_publish`: abort the process at that
+    /// point of the outbox relay, as a `kill -9` would.
+    pub failpoint: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data/run"),
+            database: DatabaseSettings::default(),
+            bus: BusSettings::default(),
+            http: HttpSettings::default(),
+            profiles: ProfilesSettings::default(),
+            telemetry: TelemetrySettings::default(),
+            testing: TestingSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: None, max_connections: 8 }
+    }
+}
+
+impl Default for BusSettings {
+    fn default() -> Self {
+        Self {
+            kind: BusKind::InProcess,
+            partitions: 6,
+            fsync: true,
+            topic_suffix: String::new(),
+            kafka: KafkaSection::default(),
+        }
+    }
+}
+
+impl Default for KafkaSection {
+    fn default() -> Self {
+        Self { brokers: "127.0.0.1:9092".into(), replication_factor: 1, extra: Default::default() }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 8080 }
+    }
+}
+
+impl Default for ProfilesSettings {
+    fn default() -> Self {
+        Self { relay_batch_size: 500, relay_interval_ms: 250, import_on_first_start: None }
+    }
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Pretty, filter: "info".into() }
+    }
+}
+
+pub const ENV_PREFIX: &str = "CROCEVIA__";
+
+impl Settings {
+    /// Defaults, then `file` if given, then the environment; validated.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        if let Some(file) = file {
+            if !file.exists() {
+                bail!("config file {} does not exist", file.display());
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
+        let settings: Settings = figment.extract().context("invalid configuration")?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if !(1..=1024).contains(&self.bus.partitions) {
+            bail!("bus.partitions must be between 1 and 1024, not {}", self.bus.partitions);
+        }
+        if !(1..=10_000).contains(&self.profiles.relay_batch_size) {
+            bail!("profiles.relay_batch_size must be between 1 and 10000");
+        }
+        if self.profiles.relay_interval_ms == 0 {
+            bail!("profiles.relay_interval_ms must be positive");
+        }
+        if !(1..=1000).contains(&self.database.max_connections) {
+            bail!("database.max_connections must be between 1 and 1000");
+        }
+        if let Some(url) = &self.database.url {
+            let url = url.expose_secret();
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                bail!("database.url must start with sqlite: or postgres://");
+            }
+        }
+        if let Some(point) = &self.testing.failpoint
+            && !FAILPOINTS.contains(&point.as_str())
+        {
+            bail!("testing.failpoint must be one of {FAILPOINTS:?}");
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to `crocevia.db` in the data folder.
+    pub fn database_url(&self) -> SecretString {
+        match &self.database.url {
+            Some(url) => url.clone(),
+            None => SecretString::from(format!("sqlite://{}?mode=rwc", self.data_dir.join("crocevia.db").display())),
+        }
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        SocketAddr::new(self.http.host, self.http.port)
+    }
+
+    /// A topic's name as configured (with the suffix).
+    pub fn topic(&self, base: &str) -> String {
+        format!("{base}{}", self.bus.topic_suffix)
+    }
+}
+
+pub const FAILPOINTS: [&str; 2] = ["relay_abort_before_publish", "relay_abort_after_publish"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_embedded() {
+        let s = Settings::default();
+        s.validate().unwrap();
+        assert_eq!(s.bus.kind, BusKind::InProcess);
+        assert!(s.database_url().expose_secret().starts_with("sqlite://data/run/crocevia.db"));
+        assert_eq!(s.http_addr().to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_file_layer_overrides_and_unknown_keys_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "[http]\nport = 9999\n[bus]\nkind = \"kafka\"\n").unwrap();
+        let s = Settings::load(Some(&file)).unwrap();
+        assert_eq!(s.http.port, 9999);
+        assert_eq!(s.bus.kind, BusKind::Kafka);
+
+        std::fs::write(&file, "[http]\nprot = 9999\n").unwrap();
+        let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
+        assert!(err.contains("prot"), "{err}");
+
+        std::fs::write(&file, "[bus]\npartitions = 0\n").unwrap();
+        assert!(Settings::load(Some(&file)).unwrap_err().to_string().contains("bus.partitions"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let mut s = Settings::default();
+        s.database.url = Some(SecretString::from("postgres://u:hunter2@localhost/db"));
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,1 @@
+//! The matching service of Crocevia. Its own issue builds it; until then this crate is empty.

@@ -1,0 +1,41 @@
+//! The profiles service boundary's errors, each with its code from the shared table.
+
+use crocevia_domain::{EntityKind, ValidationErrors};
+use crocevia_kit::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfilesError {
+    #[error("invalid {kind}: {errors}")]
+    Invalid { kind: EntityKind, errors: ValidationErrors },
+    #[error("{kind} {id} does not exist")]
+    NotFound { kind: EntityKind, id: uuid::Uuid },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl ProfilesError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Invalid { .. } => ErrorCode::BadUserInput,
+            Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Other(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The field an API should show this error next to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { errors, .. } => errors.first_field(),
+            _ => None,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ProfilesError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Other(anyhow::Error::new(e).context("database"))
+    }
+}

@@ -1,0 +1,17 @@
+//! The profiles service owns every entity of Crocevia.
+//!
+//! A write validates the entity, checks what it refers to, and stores the row, its
+//! references and an outbox row carrying the encoded event in ONE transaction
+//! ([`service::Profiles`]). The [`relay`] publishes outbox rows to the bus in order and
+//! marks them, so a crash between the write and the publish loses nothing: the row is
+//! still there after a restart. [`import`] loads a data folder such as the Torino demo set.
+
+pub mod error;
+pub mod import;
+pub mod migration;
+pub mod relay;
+pub mod service;
+pub mod store;
+
+pub use error::ProfilesError;
+pub use service::{Profiles, WriteOutcome};

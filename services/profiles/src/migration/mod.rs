@@ -1,0 +1,15 @@
+//! Schema migrations, run at start-up by every process that owns the profiles database.
+
+mod m20261129_000001_create_tables;
+
+use sea_orm_migration::prelude::*;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_tables::Migration)]
+    }
+}

@@ -1,0 +1,140 @@
+//! The outbox relay: publishes committed outbox rows to the bus in write order, in batches,
+//! then marks them published.
+//!
+//! A crash after the publish and before the mark republishes the batch on restart: delivery
+//! is at-least-once and consumers skip versions they already applied. One relay runs per
+//! database; two would interleave batches and break the per-entity order.
+
+use crate::store;
+use anyhow::Context;
+use chrono::Utc;
+use crocevia_kit::bus::{OutMessage, SharedBus};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// Where the crash tests abort the process, as a `kill -9` would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failpoint {
+    AbortBeforePublish,
+    AbortAfterPublish,
+}
+
+impl Failpoint {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "relay_abort_before_publish" => Some(Self::AbortBeforePublish),
+            "relay_abort_after_publish" => Some(Self::AbortAfterPublish),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Relay {
+    pub db: DatabaseConnection,
+    pub bus: SharedBus,
+    pub batch_size: u64,
+    pub interval: Duration,
+    pub wake: Arc<Notify>,
+    pub failpoint: Option<Failpoint>,
+}
+
+pub const HEADER_EVENT_ID: &str = "crocevia-event-id";
+pub const HEADER_ENTITY_KIND: &str = "crocevia-entity-kind";
+pub const HEADER_ENTITY_VERSION: &str = "crocevia-entity-version";
+
+impl Relay {
+    /// Publishes one batch; returns how many rows it published.
+    pub async fn publish_batch(&self) -> anyhow::Result<usize> {
+        let rows = store::unpublished(&self.db, self.batch_size).await.context("reading the outbox")?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        // Rows go to their own topic each; consecutive rows of one topic form one publish.
+        let mut start = 0;
+        while start < rows.len() {
+            let topic = rows[start].topic.clone();
+            let end = rows[start..].iter().position(|r| r.topic != topic).map_or(rows.len(), |n| start + n);
+            let messages = rows[start..end]
+                .iter()
+                .map(|row| OutMessage {
+                    key: row.entity_id.to_string(),
+                    payload: row.payload.clone(),
+                    headers: vec![
+                        (HEADER_EVENT_ID.to_owned(), row.event_id.to_string()),
+                        (HEADER_ENTITY_KIND.to_owned(), row.entity_kind.clone()),
+                        (HEADER_ENTITY_VERSION.to_owned(), row.entity_version.to_string()),
+                    ],
+                })
+                .collect();
+            self.hit(Failpoint::AbortBeforePublish);
+            self.bus.publish(&topic, messages).await.with_context(|| format!("publishing to {topic}"))?;
+            self.hit(Failpoint::AbortAfterPublish);
+            start = end;
+        }
+        let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+        store::mark_published(&self.db, seqs, Utc::now()).await.context("marking the outbox")?;
+        tracing::debug!(events = rows.len(), "outbox batch published");
+        Ok(rows.len())
+    }
+
+    fn hit(&self, point: Failpoint) {
+        if self.failpoint == Some(point) {
+            tracing::error!(?point, "failpoint reached: aborting the process");
+            std::process::abort();
+        }
+    }
+
+    /// Publishes until `shutdown` turns true, waking on writes or on the interval. Errors
+    /// (broker down, database busy) are logged and retried with a growing pause.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self.publish_batch().await {
+                Ok(n) if n as u64 == self.batch_size => continue,
+                Ok(_) => backoff = Duration::from_millis(100),
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        retry_in_ms = backoff.as_millis() as u64,
+                        "outbox relay failed"
+                    );
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                    continue;
+                }
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.interval) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        // Drain what was committed before the shutdown, so a clean stop leaves nothing behind.
+        while let Ok(n) = self.publish_batch().await {
+            if n == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Publishes everything pending now (used by `import` and tests).
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self.publish_batch().await?;
+            if n == 0 {
+                return Ok(total);
+            }
+            total += n;
+        }
+    }
+}
