@@ -1,0 +1,50 @@
+# Crocevia: `make run` starts the whole platform on this machine, `make test` runs every test.
+SHELL := /bin/bash
+CARGO ?= cargo
+HOST ?= 127.0.0.1
+PORT ?= 8080
+export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
+export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
+
+.DEFAULT_GOAL := help
+.PHONY: help run build test test-rust wasm-check lint fmt broker broker-up broker-down import clean-data
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+build: ## Build the crocevia binary (release)
+	$(CARGO) build --release -p crocevia
+
+run: build ## Start the whole platform in one process (SQLite, in-process bus) with the Torino demo data
+	./target/release/crocevia serve all --host $(HOST) --port $(PORT) --demo-data data/demo
+
+import: build ## Import a data folder: make import DIR=path
+	./target/release/crocevia import $(DIR)
+
+test: broker-up wasm-check test-rust ## Run every test (starts the broker; needs PostgreSQL on 127.0.0.1:5432)
+
+test-rust:
+	$(CARGO) test --workspace --all-features --no-fail-fast
+
+wasm-check: ## Prove the domain crate builds for the browser
+	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+	$(CARGO) check -p crocevia-domain --target wasm32-unknown-unknown
+
+lint: ## fmt check and clippy with -D warnings
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+
+fmt: ## Format the code
+	$(CARGO) fmt --all
+
+broker: ## Build the Kafka-protocol broker once per machine (tansu, ~15 min)
+	deploy/scripts/install-tansu.sh
+
+broker-up: broker ## Start the broker on 127.0.0.1:9092
+	deploy/scripts/broker.sh start
+
+broker-down: ## Stop the broker
+	deploy/scripts/broker.sh stop
+
+clean-data: ## Forget the embedded platform's data (database, bus log)
+	rm -rf data/run
