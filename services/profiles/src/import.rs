@@ -118,19 +118,30 @@ fn parse_all<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<
         .map_err(|e| anyhow::anyhow!("{}: {} at {}", path.display(), e.inner(), e.path()))
 }
 
-async fn import_one(profiles: &Profiles, item: &Item) -> Result<crate::WriteOutcome, ImportFailure> {
-    let fail = |field: Option<String>, message: String| ImportFailure {
-        file: item.file.to_owned(),
-        index: item.index,
-        field,
-        message,
-    };
-    let tagged = serde_json::json!({ "kind": item.kind.as_str(), "data": item.value });
-    let entity: Entity = serde_path_to_error::deserialize(tagged).map_err(|e| {
+/// Decodes one item into its concrete type, so a problem is reported with its field path.
+fn decode<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, (Option<String>, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = path.strip_prefix("data.").map(str::to_owned).filter(|p| !p.is_empty() && p != "?");
-        fail(field, e.inner().to_string())
-    })?;
+        (Some(path).filter(|p| !p.is_empty() && p != "."), e.inner().to_string())
+    })
+}
+
+fn decode_entity(kind: EntityKind, value: &serde_json::Value) -> Result<Entity, (Option<String>, String)> {
+    Ok(match kind {
+        EntityKind::User => Entity::User(decode(value)?),
+        EntityKind::Consent => Entity::Consent(decode(value)?),
+        EntityKind::Organisation => Entity::Organisation(decode(value)?),
+        EntityKind::Talent => Entity::Talent(decode(value)?),
+        EntityKind::Startup => Entity::Startup(decode(value)?),
+        EntityKind::Programme => Entity::Programme(decode(value)?),
+        EntityKind::Offer => Entity::Offer(decode(value)?),
+        EntityKind::Application => Entity::Application(decode(value)?),
+    })
+}
+
+async fn import_one(profiles: &Profiles, item: &Item) -> Result<crate::WriteOutcome, ImportFailure> {
+    let fail = |field: Option<String>, message: String| ImportFailure { file: item.file.to_owned(), index: item.index, field, message };
+    let entity = decode_entity(item.kind, &item.value).map_err(|(field, message)| fail(field, message))?;
     profiles.upsert(entity, None, "import").await.map_err(|e| match e {
         ProfilesError::Invalid { errors, .. } => fail(errors.first_field().map(str::to_owned), errors.to_string()),
         other => fail(None, other.to_string()),

@@ -1,0 +1,291 @@
+//! The profiles service against both databases it supports: SQLite (a fresh file) and
+//! PostgreSQL (a fresh database on the real server).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+use chrono::Utc;
+use crocevia_domain::*;
+use crocevia_kit::bus::memory::InProcessBus;
+use crocevia_kit::bus::{EventBus, TopicSpec};
+use crocevia_kit::testing;
+use crocevia_profiles::import::import_dir;
+use crocevia_profiles::migration::Migrator;
+use crocevia_profiles::relay::Relay;
+use crocevia_profiles::{Profiles, ProfilesError, store};
+use crocevia_proto::envelope::{self, Change};
+use sea_orm_migration::MigratorTrait;
+use secrecy::SecretString;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+const TOPIC: &str = "profiles.v1";
+
+fn demo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo")
+}
+
+fn demo<T: serde::de::DeserializeOwned>(file: &str) -> Vec<T> {
+    serde_json::from_str(&std::fs::read_to_string(demo_dir().join(file)).unwrap()).unwrap()
+}
+
+struct Db {
+    profiles: Profiles,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn open(url: String, dir: Option<tempfile::TempDir>) -> Db {
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let profiles = Profiles::new(db, TOPIC);
+    let skills: Vec<SkillConcept> = demo("skills.json");
+    profiles.upsert_skills(&skills).await.unwrap();
+    Db { profiles, _dir: dir }
+}
+
+async fn sqlite() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("profiles.db").display());
+    open(url, Some(dir)).await
+}
+
+async fn postgres() -> Db {
+    open(testing::fresh_postgres_database("crocevia_profiles").await, None).await
+}
+
+fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+/// Events in the outbox, decoded, in write order.
+async fn outbox(p: &Profiles) -> Vec<(envelope::EventMeta, Change)> {
+    store::unpublished(p.db(), 100_000).await.unwrap().iter().map(|row| envelope::decode(&row.payload).unwrap()).collect()
+}
+
+/// One entity of every kind, linked together, built from the demo data with fresh ids.
+fn chain() -> Vec<Entity> {
+    let mut org: Organisation = demo::<Organisation>("organisations.json").remove(0);
+    org.id = OrganisationId::from_uuid(new_id());
+    let user = User {
+        id: UserId::from_uuid(new_id()),
+        email: "recruiter@example.org".into(),
+        display_name: "Recruiter".into(),
+        role: Role::Organisation,
+        organisation_id: Some(org.id),
+        locale: Locale::It,
+    };
+    let consent = Consent { id: ConsentId::from_uuid(new_id()), user_id: user.id, purpose: ConsentPurpose::Matching, granted: true, at: Utc::now() };
+    let mut talent: Talent = demo::<Talent>("talents.json").remove(0);
+    talent.id = TalentId::from_uuid(new_id());
+    let mut startup: Startup = demo::<Startup>("startups.json").remove(0);
+    startup.id = StartupId::from_uuid(new_id());
+    let mut programme: Programme = demo::<Programme>("programmes.json").remove(0);
+    programme.id = ProgrammeId::from_uuid(new_id());
+    programme.organisation_id = org.id;
+    let mut offer: Offer = demo::<Offer>("offers.json").remove(0);
+    offer.id = OfferId::from_uuid(new_id());
+    offer.organisation_id = org.id;
+    let applied = |applicant, target| Application {
+        id: ApplicationId::from_uuid(new_id()),
+        applicant,
+        target,
+        stage: ApplicationStage::Submitted,
+        history: vec![],
+        motivation: "Motivazione".into(),
+        score: None,
+    };
+    let a1 = applied(Applicant::Talent(talent.id), ApplicationTarget::Offer(offer.id));
+    let a2 = applied(Applicant::Startup(startup.id), ApplicationTarget::Programme(programme.id));
+    vec![
+        Entity::Organisation(org),
+        Entity::User(user),
+        Entity::Consent(consent),
+        Entity::Talent(talent),
+        Entity::Startup(startup),
+        Entity::Programme(programme),
+        Entity::Offer(offer),
+        Entity::Application(a1),
+        Entity::Application(a2),
+    ]
+}
+
+/// A visible change to any entity.
+fn touched(entity: &Entity) -> Entity {
+    let mut e = entity.clone();
+    match &mut e {
+        Entity::User(u) => u.display_name.push_str(" (updated)"),
+        Entity::Consent(c) => c.granted = !c.granted,
+        Entity::Organisation(o) => o.description.push_str(" Aggiornato."),
+        Entity::Talent(t) => t.headline.push_str(" (updated)"),
+        Entity::Startup(s) => s.team_size += 1,
+        Entity::Programme(p) => p.capacity += 1,
+        Entity::Offer(o) => o.title.push_str(" (updated)"),
+        Entity::Application(a) => a.score = Some(77),
+    }
+    e
+}
+
+async fn create_update_delete_every_kind(db: Db) {
+    let p = &db.profiles;
+    let entities = chain();
+    for e in &entities {
+        let out = p.upsert(e.clone(), None, "t").await.unwrap();
+        assert!(out.created && out.changed && out.version == 1, "{:?} {out:?}", e.kind());
+        assert_eq!(p.get(e.kind(), e.id()).await.unwrap().entity, *e);
+    }
+    for e in &entities {
+        let updated = touched(e);
+        let out = p.upsert(updated.clone(), Some(1), "t").await.unwrap();
+        assert_eq!((out.version, out.created, out.changed), (2, false, true), "{}", e.kind());
+        let stored = p.get(e.kind(), e.id()).await.unwrap();
+        assert_eq!((stored.entity, stored.version), (updated.clone(), 2));
+        // Writing the same value again is a no-op: no version, no event.
+        let again = p.upsert(updated, None, "t").await.unwrap();
+        assert_eq!((again.version, again.changed), (2, false));
+    }
+    for e in entities.iter().rev() {
+        assert_eq!(p.delete(e.kind(), e.id(), "deleted", "t").await.unwrap(), 3, "{}", e.kind());
+        assert!(matches!(p.get(e.kind(), e.id()).await, Err(ProfilesError::NotFound { .. })));
+    }
+    // Three events per entity, versions 1, 2, 3 in order, the last an erasure.
+    let events = outbox(p).await;
+    assert_eq!(events.len(), entities.len() * 3);
+    for e in &entities {
+        let mine: Vec<_> = events.iter().filter(|(m, _)| m.entity_id == e.id()).collect();
+        assert_eq!(mine.iter().map(|(m, _)| m.entity_version).collect::<Vec<_>>(), [1, 2, 3]);
+        assert!(matches!(mine[2].1, Change::Erased { .. }));
+        assert_eq!(mine[1].1, Change::Upserted(touched(e)));
+    }
+    // A re-created entity continues the version sequence after its tombstone.
+    let org = entities[0].clone();
+    assert_eq!(p.upsert(org, None, "t").await.unwrap().version, 4);
+}
+
+async fn bad_input_names_the_field_and_writes_nothing(db: Db) {
+    let p = &db.profiles;
+    let entities = chain();
+    p.upsert(entities[0].clone(), None, "t").await.unwrap();
+    let Entity::Offer(offer) = entities[6].clone() else { panic!() };
+    let before = outbox(p).await.len();
+
+    let cases: Vec<(Offer, &str)> = vec![
+        (Offer { title: "   ".into(), ..offer.clone() }, "title"),
+        (Offer { description: "x".repeat(10_001), ..offer.clone() }, "description"),
+        (Offer { organisation_id: OrganisationId::from_uuid(new_id()), ..offer.clone() }, "organisation_id"),
+        (Offer { required_skills: vec![SkillId::new("basket-weaving-on-mars").unwrap()], ..offer.clone() }, "required_skills[0]"),
+        (Offer { deadline: Some(offer.posted_on - chrono::Days::new(1)), ..offer.clone() }, "deadline"),
+    ];
+    for (bad, field) in cases {
+        let err = p.upsert(Entity::Offer(bad), None, "t").await.unwrap_err();
+        assert_eq!(err.field(), Some(field), "{err}");
+        assert_eq!(err.code(), crocevia_kit::ErrorCode::BadUserInput);
+    }
+    assert!(matches!(p.get(EntityKind::Offer, offer.id.as_uuid()).await, Err(ProfilesError::NotFound { .. })));
+    assert_eq!(outbox(p).await.len(), before, "nothing half-written");
+    assert_eq!(p.count(EntityKind::Offer).await.unwrap(), 0);
+}
+
+async fn conflicts_are_refused(db: Db) {
+    let p = &db.profiles;
+    let entities = chain();
+    p.upsert(entities[0].clone(), None, "t").await.unwrap();
+    p.upsert(touched(&entities[0]), None, "t").await.unwrap();
+    let err = p.upsert(entities[0].clone(), Some(1), "t").await.unwrap_err();
+    assert_eq!(err.code(), crocevia_kit::ErrorCode::Conflict, "{err}");
+    // An organisation with an offer cannot be deleted out from under it.
+    p.upsert(entities[6].clone(), None, "t").await.unwrap();
+    let err = p.delete(EntityKind::Organisation, entities[0].id(), "deleted", "t").await.unwrap_err();
+    assert!(err.to_string().contains("offer"), "{err}");
+    assert!(p.get(EntityKind::Organisation, entities[0].id()).await.is_ok());
+}
+
+async fn import_is_complete_and_idempotent(db: Db) {
+    let p = &db.profiles;
+    let first = import_dir(p, &demo_dir(), false).await.unwrap();
+    assert!(first.failures.is_empty(), "{:?}", first.failures);
+    assert!(first.skills >= 300);
+    assert!(first.created > 150, "{}", first.created);
+    assert_eq!(p.count(EntityKind::Organisation).await.unwrap(), demo::<serde_json::Value>("organisations.json").len() as u64);
+    let events = outbox(p).await.len();
+    assert_eq!(events, first.created);
+    let second = import_dir(p, &demo_dir(), false).await.unwrap();
+    assert_eq!((second.created, second.updated, second.unchanged), (0, 0, first.created));
+    assert_eq!(outbox(p).await.len(), events);
+}
+
+async fn import_reports_bad_entities_by_file_index_and_field(db: Db) {
+    let p = &db.profiles;
+    let dir = tempfile::tempdir().unwrap();
+    let orgs: Vec<serde_json::Value> = demo("organisations.json");
+    let mut bad = orgs[1].clone();
+    bad["comune"] = "milano".into();
+    let mut unknown = orgs[2].clone();
+    unknown["ceo"] = "someone".into();
+    std::fs::write(dir.path().join("organisations.json"), serde_json::to_string(&vec![orgs[0].clone(), bad, unknown]).unwrap()).unwrap();
+    let report = import_dir(p, dir.path(), false).await.unwrap();
+    assert_eq!(report.created, 1);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(failures[0].starts_with("organisations.json[1].comune:"), "{failures:?}");
+    assert!(failures[1].starts_with("organisations.json[2]") && failures[1].contains("ceo"), "{failures:?}");
+    assert_eq!(p.count(EntityKind::Organisation).await.unwrap(), 1);
+}
+
+async fn relay_publishes_in_order_and_marks(db: Db) {
+    let p = &db.profiles;
+    let bus = Arc::new(InProcessBus::ephemeral("dlq"));
+    bus.create_topics(&[TopicSpec::new(TOPIC, 3)]).await.unwrap();
+    let entities = chain();
+    let mut org = entities[0].clone();
+    p.upsert(org.clone(), None, "t").await.unwrap();
+    for _ in 0..4 {
+        org = touched(&org);
+        p.upsert(org.clone(), None, "t").await.unwrap();
+    }
+    p.upsert(entities[3].clone(), None, "t").await.unwrap();
+    let relay = Relay { db: p.db().clone(), bus: bus.clone(), batch_size: 2, interval: Duration::from_millis(50), wake: p.relay_wake(), failpoint: None };
+    assert_eq!(relay.drain().await.unwrap(), 6);
+    assert_eq!(store::unpublished_count(p.db()).await.unwrap(), 0);
+    assert_eq!(relay.drain().await.unwrap(), 0, "marked rows are not published again");
+
+    let mut sub = bus.subscribe(&[TOPIC.to_owned()], "test").await.unwrap();
+    let mut versions = Vec::new();
+    while let Some(d) = sub.poll(Duration::from_millis(200)).await.unwrap() {
+        let (meta, _) = envelope::decode(&d.payload).unwrap();
+        assert_eq!(d.key, meta.entity_id.to_string());
+        if meta.entity_id == org.id() {
+            versions.push(meta.entity_version);
+        }
+    }
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    create_update_delete_every_kind,
+    bad_input_names_the_field_and_writes_nothing,
+    conflicts_are_refused,
+    import_is_complete_and_idempotent,
+    import_reports_bad_entities_by_file_index_and_field,
+    relay_publishes_in_order_and_marks
+);
