@@ -1,1 +1,82 @@
+//! `make run`'s path: `crocevia serve all` with the embedded defaults (SQLite, in-process
+//! bus) loads the demo data on first start, answers health and readiness, publishes every
+//! change, and on a restart neither re-imports nor republishes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod support;
+
+use crocevia_kit::bus::EventBus;
+use crocevia_kit::bus::memory::InProcessBus;
+use std::collections::BTreeSet;
+use std::time::Duration;
+use support::{Instance, demo_dir};
+
+async fn published_events(data_dir: &std::path::Path) -> Vec<(uuid::Uuid, u64)> {
+    let bus = InProcessBus::open(&data_dir.join("bus"), false, "dlq.v1").unwrap();
+    let mut sub =
+        bus.subscribe(&["profiles.v1".to_owned()], &format!("reader-{}", uuid::Uuid::now_v7())).await.unwrap();
+    let mut events = Vec::new();
+    while let Some(d) = sub.poll(Duration::from_millis(300)).await.unwrap() {
+        let (meta, _) = crocevia_proto::envelope::decode(&d.payload).unwrap();
+        events.push((meta.entity_id, meta.entity_version));
+    }
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_all_loads_the_demo_data_and_publishes_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let demo = demo_dir().display().to_string();
+
+    let server = instance.serve(&["all", "--demo-data", &demo]);
+    assert_eq!(server.get("/healthz").await, (200, "ok".into()));
+    server.wait_ready(Duration::from_secs(120)).await;
+    let (status, page) = server.get("/").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Crocevia") && page.contains("<th scope=\"row\">offer</th><td>4"), "{page}");
+    assert_eq!(server.get("/nope").await.0, 404);
+    assert!(server.stop().success(), "a clean shutdown");
+
+    let events = published_events(dir.path()).await;
+    let distinct: BTreeSet<_> = events.iter().collect();
+    assert!(events.len() > 150, "{}", events.len());
+    assert_eq!(distinct.len(), events.len(), "each change published once");
+
+    // A restart finds the data: no second import, nothing published again.
+    let server = instance.serve(&["all", "--demo-data", &demo]);
+    server.wait_ready(Duration::from_secs(60)).await;
+    assert!(server.stop().success());
+    assert_eq!(published_events(dir.path()).await.len(), events.len());
+}
+
+#[tokio::test]
+async fn bad_configuration_is_refused_with_the_key_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _) = Instance::embedded(dir.path()).with("CROCEVIA__HTTP__PROT", "1").run(&["migrate"]);
+    assert!(!status.success());
+    let out =
+        Instance::embedded(dir.path()).with("CROCEVIA__BUS__PARTITIONS", "0").command(&["migrate"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bus.partitions"));
+}
+
+#[tokio::test]
+async fn import_reports_and_help_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let (status, out) = instance.run(&["import", &demo_dir().display().to_string()]);
+    assert!(status.success(), "{out}");
+    assert!(out.contains("0 failed"), "{out}");
+    let (status, out) = instance.run(&["import", &demo_dir().display().to_string()]);
+    assert!(status.success() && out.contains(" 0 created, 0 updated"), "{out}");
+
+    let (status, _) = instance.run(&["import", "/definitely/not/here"]);
+    assert!(!status.success());
+    let (status, help) = instance.run(&["--help"]);
+    assert!(
+        status.success() && help.contains("serve") && help.contains("import") && help.contains("CROCEVIA__"),
+        "{help}"
+    );
+}

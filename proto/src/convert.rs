@@ -478,7 +478,10 @@ fn application_from(entity_id: Uuid, a: v1::Application) -> Result<d::Applicatio
         "talent" => d::Applicant::Talent(id("application.applicant_id", &a.applicant_id)?),
         "startup" => d::Applicant::Startup(id("application.applicant_id", &a.applicant_id)?),
         other => {
-            return Err(DecodeError::field("application.applicant_kind", format!("{other:?} is not talent or startup")));
+            return Err(DecodeError::field(
+                "application.applicant_kind",
+                format!("{other:?} is not talent or startup"),
+            ));
         }
     };
     let target = match a.target_kind.as_str() {

@@ -7,7 +7,9 @@
 
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
-use crocevia_kit::bus::{Delivery, EventBus, HEADER_ERROR, HEADER_SOURCE_OFFSET, OutMessage, SharedBus, Subscription, TopicSpec};
+use crocevia_kit::bus::{
+    Delivery, EventBus, HEADER_ERROR, HEADER_SOURCE_OFFSET, OutMessage, SharedBus, Subscription, TopicSpec,
+};
 use crocevia_kit::testing;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -102,7 +104,7 @@ async fn order_per_key(h: impl Harness, topic: String, group: String) {
         });
         bus.publish(&topic, messages.collect()).await.unwrap();
     }
-    let mut sub = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut sub = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     let got = collect(&mut sub, 300, Duration::from_secs(60), true).await;
     assert_eq!(got.len(), 300, "every message is delivered");
     let mut per_key: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -123,7 +125,7 @@ async fn at_least_once_across_restart(h: impl Harness, topic: String, group: Str
     setup(&bus, &topic, 1).await;
     bus.publish(&topic, (0..20).map(|i| message("k", &i.to_string())).collect()).await.unwrap();
 
-    let mut first = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut first = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     let got = collect(&mut first, 10, Duration::from_secs(30), false).await;
     assert_eq!(got.len(), 10);
     // The effect of the first five became durable; the next five were read but not done.
@@ -135,14 +137,18 @@ async fn at_least_once_across_restart(h: impl Harness, topic: String, group: Str
 
     // A restart: a new bus instance (a new process, for the in-process bus) and a new member.
     let bus = h.open();
-    let mut second = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut second = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     let got = collect(&mut second, 15, Duration::from_secs(30), true).await;
     let bodies: Vec<String> = got.iter().map(body).collect();
-    assert_eq!(bodies, (5..20).map(|i| i.to_string()).collect::<Vec<_>>(), "resumes at the first unacknowledged message");
+    assert_eq!(
+        bodies,
+        (5..20).map(|i| i.to_string()).collect::<Vec<_>>(),
+        "resumes at the first unacknowledged message"
+    );
     second.close().await.unwrap();
 
     // After everything was acknowledged, a third member finds nothing left.
-    let mut third = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut third = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     assert!(collect(&mut third, 1, Duration::from_secs(3), false).await.is_empty());
     third.close().await.unwrap();
 }
@@ -150,15 +156,16 @@ async fn at_least_once_across_restart(h: impl Harness, topic: String, group: Str
 async fn members_share_partitions(h: impl Harness, topic: String, group: String) {
     let bus = h.open();
     setup(&bus, &topic, 4).await;
-    let mut a = bus.subscribe(&[topic.clone()], &group).await.unwrap();
-    let mut b = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut a = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
+    let mut b = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     // Let the group settle: both members hold partitions.
     let deadline = Instant::now() + Duration::from_secs(60);
     while (a.assignment().is_empty() || b.assignment().is_empty()) && Instant::now() < deadline {
         assert!(a.poll(Duration::from_millis(200)).await.unwrap().is_none());
         assert!(b.poll(Duration::from_millis(200)).await.unwrap().is_none());
     }
-    let (pa, pb): (BTreeSet<_>, BTreeSet<_>) = (a.assignment().into_iter().collect(), b.assignment().into_iter().collect());
+    let (pa, pb): (BTreeSet<_>, BTreeSet<_>) =
+        (a.assignment().into_iter().collect(), b.assignment().into_iter().collect());
     assert!(!pa.is_empty() && !pb.is_empty(), "both members hold partitions: {pa:?} {pb:?}");
     assert!(pa.is_disjoint(&pb), "no partition is held twice: {pa:?} {pb:?}");
     assert_eq!(pa.len() + pb.len(), 4);
@@ -190,7 +197,7 @@ async fn dead_lettering(h: impl Harness, topic: String, group: String) {
     let bus = h.open();
     setup(&bus, &topic, 1).await;
     bus.publish(&topic, vec![message("a", "good-1"), message("b", "poison"), message("c", "good-2")]).await.unwrap();
-    let mut sub = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut sub = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     let got = collect(&mut sub, 3, Duration::from_secs(30), false).await;
     assert_eq!(got.len(), 3);
     for d in &got {
@@ -212,7 +219,7 @@ async fn dead_lettering(h: impl Harness, topic: String, group: String) {
     dlq.close().await.unwrap();
 
     // The consumer went on: nothing of the topic is left for the group.
-    let mut again = bus.subscribe(&[topic.clone()], &group).await.unwrap();
+    let mut again = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
     assert!(collect(&mut again, 1, Duration::from_secs(3), false).await.is_empty());
     again.close().await.unwrap();
 }
@@ -248,7 +255,13 @@ macro_rules! conformance {
     };
 }
 
-conformance!(order_per_key, at_least_once_across_restart, members_share_partitions, dead_lettering, empty_keys_are_refused);
+conformance!(
+    order_per_key,
+    at_least_once_across_restart,
+    members_share_partitions,
+    dead_lettering,
+    empty_keys_are_refused
+);
 
 #[tokio::test]
 async fn the_in_process_log_survives_a_restart_of_the_process() {

@@ -140,7 +140,12 @@ fn decode_entity(kind: EntityKind, value: &serde_json::Value) -> Result<Entity, 
 }
 
 async fn import_one(profiles: &Profiles, item: &Item) -> Result<crate::WriteOutcome, ImportFailure> {
-    let fail = |field: Option<String>, message: String| ImportFailure { file: item.file.to_owned(), index: item.index, field, message };
+    let fail = |field: Option<String>, message: String| ImportFailure {
+        file: item.file.to_owned(),
+        index: item.index,
+        field,
+        message,
+    };
     let entity = decode_entity(item.kind, &item.value).map_err(|(field, message)| fail(field, message))?;
     profiles.upsert(entity, None, "import").await.map_err(|e| match e {
         ProfilesError::Invalid { errors, .. } => fail(errors.first_field().map(str::to_owned), errors.to_string()),

@@ -59,7 +59,12 @@ fn new_id() -> uuid::Uuid {
 
 /// Events in the outbox, decoded, in write order.
 async fn outbox(p: &Profiles) -> Vec<(envelope::EventMeta, Change)> {
-    store::unpublished(p.db(), 100_000).await.unwrap().iter().map(|row| envelope::decode(&row.payload).unwrap()).collect()
+    store::unpublished(p.db(), 100_000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| envelope::decode(&row.payload).unwrap())
+        .collect()
 }
 
 /// One entity of every kind, linked together, built from the demo data with fresh ids.
@@ -74,7 +79,13 @@ fn chain() -> Vec<Entity> {
         organisation_id: Some(org.id),
         locale: Locale::It,
     };
-    let consent = Consent { id: ConsentId::from_uuid(new_id()), user_id: user.id, purpose: ConsentPurpose::Matching, granted: true, at: Utc::now() };
+    let consent = Consent {
+        id: ConsentId::from_uuid(new_id()),
+        user_id: user.id,
+        purpose: ConsentPurpose::Matching,
+        granted: true,
+        at: Utc::now(),
+    };
     let mut talent: Talent = demo::<Talent>("talents.json").remove(0);
     talent.id = TalentId::from_uuid(new_id());
     let mut startup: Startup = demo::<Startup>("startups.json").remove(0);
@@ -172,7 +183,10 @@ async fn bad_input_names_the_field_and_writes_nothing(db: Db) {
         (Offer { title: "   ".into(), ..offer.clone() }, "title"),
         (Offer { description: "x".repeat(10_001), ..offer.clone() }, "description"),
         (Offer { organisation_id: OrganisationId::from_uuid(new_id()), ..offer.clone() }, "organisation_id"),
-        (Offer { required_skills: vec![SkillId::new("basket-weaving-on-mars").unwrap()], ..offer.clone() }, "required_skills[0]"),
+        (
+            Offer { required_skills: vec![SkillId::new("basket-weaving-on-mars").unwrap()], ..offer.clone() },
+            "required_skills[0]",
+        ),
         (Offer { deadline: Some(offer.posted_on - chrono::Days::new(1)), ..offer.clone() }, "deadline"),
     ];
     for (bad, field) in cases {
@@ -205,7 +219,10 @@ async fn import_is_complete_and_idempotent(db: Db) {
     assert!(first.failures.is_empty(), "{:?}", first.failures);
     assert!(first.skills >= 300);
     assert!(first.created > 150, "{}", first.created);
-    assert_eq!(p.count(EntityKind::Organisation).await.unwrap(), demo::<serde_json::Value>("organisations.json").len() as u64);
+    assert_eq!(
+        p.count(EntityKind::Organisation).await.unwrap(),
+        demo::<serde_json::Value>("organisations.json").len() as u64
+    );
     let events = outbox(p).await.len();
     assert_eq!(events, first.created);
     let second = import_dir(p, &demo_dir(), false).await.unwrap();
@@ -221,7 +238,11 @@ async fn import_reports_bad_entities_by_file_index_and_field(db: Db) {
     bad["comune"] = "milano".into();
     let mut unknown = orgs[2].clone();
     unknown["ceo"] = "someone".into();
-    std::fs::write(dir.path().join("organisations.json"), serde_json::to_string(&vec![orgs[0].clone(), bad, unknown]).unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("organisations.json"),
+        serde_json::to_string(&vec![orgs[0].clone(), bad, unknown]).unwrap(),
+    )
+    .unwrap();
     let report = import_dir(p, dir.path(), false).await.unwrap();
     assert_eq!(report.created, 1);
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
@@ -243,7 +264,14 @@ async fn relay_publishes_in_order_and_marks(db: Db) {
         p.upsert(org.clone(), None, "t").await.unwrap();
     }
     p.upsert(entities[3].clone(), None, "t").await.unwrap();
-    let relay = Relay { db: p.db().clone(), bus: bus.clone(), batch_size: 2, interval: Duration::from_millis(50), wake: p.relay_wake(), failpoint: None };
+    let relay = Relay {
+        db: p.db().clone(),
+        bus: bus.clone(),
+        batch_size: 2,
+        interval: Duration::from_millis(50),
+        wake: p.relay_wake(),
+        failpoint: None,
+    };
     assert_eq!(relay.drain().await.unwrap(), 6);
     assert_eq!(store::unpublished_count(p.db()).await.unwrap(), 0);
     assert_eq!(relay.drain().await.unwrap(), 0, "marked rows are not published again");

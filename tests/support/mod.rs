@@ -1,0 +1,145 @@
+//! Runs the real `crocevia` binary as a child process, the way a user or an operator does.
+
+#![allow(dead_code, reason = "each test file uses part of the support")]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_crocevia")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn demo_dir() -> PathBuf {
+    repo_root().join("data/demo")
+}
+
+/// The environment of one platform instance: its own data folder, database and topics.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub env: Vec<(String, String)>,
+}
+
+impl Instance {
+    pub fn embedded(data_dir: &Path) -> Self {
+        Self {
+            env: vec![
+                ("CROCEVIA__DATA_DIR".into(), data_dir.display().to_string()),
+                ("CROCEVIA__TELEMETRY__FILTER".into(), "warn".into()),
+                ("CROCEVIA__BUS__PARTITIONS".into(), "3".into()),
+            ],
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.args(args).current_dir(repo_root());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs a command to the end.
+    pub fn run(&self, args: &[&str]) -> (ExitStatus, String) {
+        let out = self.command(args).stderr(Stdio::inherit()).output().expect("run crocevia");
+        (out.status, String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Starts `crocevia serve ...` on a free port and returns once it listens.
+    pub fn serve(&self, args: &[&str]) -> Server {
+        let mut all = vec!["serve"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--port", "0"]);
+        let mut child =
+            self.command(&all).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn crocevia");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) => {
+                    if let Some(rest) = line.split("listening on http://").nth(1) {
+                        let addr = rest.trim_end_matches('/').to_owned();
+                        return Server { child, base: format!("http://{addr}"), lines: rx };
+                    }
+                }
+                Err(_) => {
+                    if let Ok(Some(status)) = child.try_wait() {
+                        panic!("crocevia exited before listening: {status}");
+                    }
+                }
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("crocevia did not start listening");
+    }
+}
+
+#[derive(Debug)]
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = reqwest::get(format!("{}{path}", self.base)).await.expect("http request");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    pub async fn wait_ready(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if self.get("/readyz").await.0 == 200 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("not ready within {limit:?}");
+    }
+
+    /// Waits for the process to end by itself (e.g. at a failpoint).
+    pub fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("process did not exit within {limit:?}");
+    }
+
+    /// SIGTERM, then waits for a clean exit.
+    pub fn stop(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        self.wait_exit(Duration::from_secs(30))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
