@@ -80,3 +80,66 @@ async fn import_reports_and_help_explains() {
         "{help}"
     );
 }
+
+async fn search(server: &support::Server, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let response =
+        reqwest::Client::new().post(format!("{}/api/v1/search", server.base)).json(&body).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+fn hit_titles(results: &serde_json::Value) -> Vec<String> {
+    results["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_follows_changes_and_reindexes_without_downtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+
+    let (status, results) =
+        search(&server, serde_json::json!({ "kinds": ["offer"], "text": "sviluppatore rust", "limit": 5 })).await;
+    assert_eq!(status, 200, "{results}");
+    assert!(hit_titles(&results).iter().take(2).any(|t| t == "Rust Backend Developer"), "{results}");
+
+    let (status, error) = search(&server, serde_json::json!({ "facets": ["colour"] })).await;
+    assert_eq!(status, 400);
+    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("BAD_USER_INPUT"), Some("facets[0]")));
+
+    // A change written by another process reaches search through the outbox and the bus.
+    let offers: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(demo_dir().join("offers.json")).unwrap()).unwrap();
+    let mut changed = offers[0].clone();
+    changed["title"] = "Rust Backend Developer for Torino's tramways".into();
+    let update = tempfile::tempdir().unwrap();
+    std::fs::write(update.path().join("offers.json"), serde_json::to_string(&vec![changed]).unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    let (status, out) = instance.run(&["import", &update.path().display().to_string()]);
+    assert!(status.success(), "{out}");
+    loop {
+        let (_, results) = search(&server, serde_json::json!({ "kinds": ["offer"], "text": "tramways" })).await;
+        if results["total"] == 1 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the change never became searchable");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Reindex while searching: every query answers, and the new index has the same data.
+    let (_, before) = search(&server, serde_json::json!({ "limit": 1 })).await;
+    let mut reindex = instance.command(&["reindex"]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let until = std::time::Instant::now() + Duration::from_secs(4);
+    while std::time::Instant::now() < until {
+        let (status, results) = search(&server, serde_json::json!({ "kinds": ["offer"], "text": "tramways" })).await;
+        assert_eq!((status, results["total"].as_u64()), (200, Some(1)), "{results}");
+    }
+    assert!(reindex.wait().unwrap().success());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, after) = search(&server, serde_json::json!({ "limit": 1 })).await;
+    assert_eq!(before["total"], after["total"]);
+    let current = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
+    assert!(dir.path().join("search").join(current.split_whitespace().next().unwrap()).is_dir());
+    assert!(server.stop().success());
+}

@@ -44,6 +44,9 @@ pub enum Command {
         /// The data folder, e.g. data/demo.
         dir: PathBuf,
     },
+    /// Rebuild the search index from the profiles database, with a progress bar, into a new
+    /// folder beside the live one; a running search service swaps to it without downtime.
+    Reindex,
     /// Apply pending database migrations and exit.
     Migrate,
 }
@@ -54,7 +57,7 @@ pub enum Role {
     All,
     /// Entity storage and the outbox relay.
     Profiles,
-    /// Search (issue: bilingual search).
+    /// Bilingual search: consumes profiles.v1 into the tantivy index and answers queries.
     Search,
     /// Matching (issue: explainable matching).
     Matching,

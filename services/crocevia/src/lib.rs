@@ -1,6 +1,7 @@
 //! What the `crocevia` command runs. `main.rs` only parses arguments and reports errors.
 
 pub mod cli;
+mod indexing;
 mod platform;
 
 use cli::{Cli, Command};
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             platform::serve(settings, role).await
         }
         Command::Import { dir } => platform::import(&settings, &dir).await,
+        Command::Reindex => platform::reindex(&settings).await,
         Command::Migrate => {
             platform::open_database(&settings).await?;
             Ok(())

@@ -2,6 +2,7 @@
 //! until a shutdown signal.
 
 use crate::cli::Role;
+use crate::indexing;
 use anyhow::{Context, bail};
 use crocevia_domain::EntityKind;
 use crocevia_gateway::{Gateway, GatewayState};
@@ -14,6 +15,9 @@ use crocevia_profiles::import::import_dir;
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::relay::{Failpoint, Relay};
 use crocevia_proto::{DEAD_LETTER_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
+use crocevia_search::consumer::BatchSettings;
+use crocevia_search::service::SearchSettings;
+use crocevia_search::{SearchApi, SearchService};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 use std::io::IsTerminal;
@@ -115,35 +119,79 @@ fn shutdown_signal() -> watch::Receiver<bool> {
 
 #[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
-    if matches!(role, Role::Search | Role::Matching) {
-        bail!("the {role:?} service is not built yet: it arrives with its own issue");
+    if role == Role::Matching {
+        bail!("the matching service is not built yet: it arrives with its own issue");
     }
     let shutdown = shutdown_signal();
     let db = open_database(&settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
     let (ready_tx, ready) = watch::channel(false);
-    let gateway = Gateway::bind(settings.http_addr(), GatewayState { ready, profiles: profiles.clone() }).await?;
+    let runs_search = matches!(role, Role::All | Role::Search);
+    let concepts = indexing::read_taxonomy(&settings.taxonomy_file)?;
+    let taxonomy = indexing::taxonomy(concepts.clone());
+    let search_root = settings.data_dir.join("search");
+    let search = if runs_search { Some(SearchService::open(&search_root, taxonomy.clone())?) } else { None };
+    let search_api: Option<Arc<dyn SearchApi>> = search.clone().map(|s| Arc::new(s) as Arc<dyn SearchApi>);
+    let gateway =
+        Gateway::bind(settings.http_addr(), GatewayState { ready, profiles: profiles.clone(), search: search_api })
+            .await?;
     let addr = gateway.local_addr()?;
     println!("crocevia {role:?} listening on http://{addr}/");
     tracing::info!(%addr, ?role, bus = ?settings.bus.kind, "listening");
-    let server = tokio::spawn(gateway.serve(shutdown.clone()));
+    let server_shutdown = shutdown.clone();
+    let mut tasks = vec![tokio::spawn(async move {
+        if let Err(e) = gateway.serve(server_shutdown).await {
+            tracing::error!(error = format!("{e:#}"), "http server failed");
+        }
+    })];
 
-    let relay_task = if matches!(role, Role::All | Role::Profiles) {
-        let bus = open_bus(&settings).await?;
+    let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search);
+    let bus = if needs_bus { Some(open_bus(&settings).await?) } else { None };
+    if matches!(role, Role::All | Role::Profiles) {
+        profiles.upsert_skills(&concepts).await.context("loading the taxonomy")?;
         if let Some(dir) = &settings.profiles.import_on_first_start {
             first_start_import(&profiles, dir).await?;
         }
-        Some(tokio::spawn(relay(&settings, &profiles, bus).run(shutdown.clone())))
-    } else {
-        None
-    };
+        if let Some(bus) = &bus {
+            tasks.push(tokio::spawn(relay(&settings, &profiles, bus.clone()).run(shutdown.clone())));
+        }
+    }
+    if let (Some(search), Some(bus)) = (&search, &bus) {
+        // A new, empty index in the embedded mode is filled from the database, which holds
+        // every entity at its latest version; the consumer then skips older events by version.
+        if role == Role::All && search.index().num_searchable()? == 0 {
+            let (name, docs) =
+                indexing::rebuild(&profiles, &search_root, taxonomy.clone(), std::io::stderr().is_terminal()).await?;
+            tracing::info!(index = %name, docs, "search index built from the database");
+            search.reload(&search_root)?;
+        }
+        let settings = SearchSettings {
+            root: search_root.clone(),
+            topic: settings.topic(PROFILES_TOPIC),
+            group: settings.search.group.clone(),
+            batch: BatchSettings {
+                batch_max: settings.search.batch_max,
+                max_delay: Duration::from_millis(settings.search.max_delay_ms),
+            },
+        };
+        tasks.extend(search.start(bus.clone(), settings, shutdown.clone()).await?);
+    }
     let _ = ready_tx.send(true);
     println!("crocevia is ready: open http://{addr}/ in a browser");
-
-    if let Some(task) = relay_task {
-        task.await.context("relay task")?;
+    for task in tasks {
+        task.await.context("service task")?;
     }
-    server.await.context("server task")??;
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the report is the command's output")]
+pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
+    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
+    let root = settings.data_dir.join("search");
+    let (name, docs) = indexing::rebuild(&profiles, &root, taxonomy, std::io::stderr().is_terminal()).await?;
+    println!("built search index {name} with {docs} documents; a running search service swaps to it within a second");
     Ok(())
 }
 

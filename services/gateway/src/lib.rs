@@ -1,5 +1,6 @@
-//! Crocevia's gateway, the only public door. Today it serves health, readiness and a status
-//! page; the GraphQL API and the front end are built by their own issues on this router.
+//! Crocevia's gateway, the only public door. Today it serves health, readiness, a status page
+//! and a JSON search endpoint; the GraphQL API and the front end are built by their own
+//! issues on this router.
 
 use axum::Router;
 use axum::extract::State;
@@ -8,8 +9,12 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use crocevia_domain::EntityKind;
 use crocevia_profiles::Profiles;
+use crocevia_search::SearchApi;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+
+mod rest;
 use tokio::sync::watch;
 
 #[derive(Debug, Clone)]
@@ -17,6 +22,8 @@ pub struct GatewayState {
     /// True once start-up work (migrations, first-start import) is done.
     pub ready: watch::Receiver<bool>,
     pub profiles: Profiles,
+    /// Absent when this process does not run search (e.g. `serve profiles`).
+    pub search: Option<Arc<dyn SearchApi>>,
 }
 
 /// A bound gateway: its address is known before it serves (tests bind port 0).
@@ -33,6 +40,7 @@ impl Gateway {
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
             .route("/", get(home))
+            .route("/api/v1/search", axum::routing::post(rest::search))
             .with_state(state);
         Ok(Self { listener, router })
     }

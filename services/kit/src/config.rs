@@ -20,8 +20,29 @@ pub struct Settings {
     pub bus: BusSettings,
     pub http: HttpSettings,
     pub profiles: ProfilesSettings,
+    pub search: SearchSection,
+    /// The bilingual skills taxonomy (reference data every service loads).
+    pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
     pub testing: TestingSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSection {
+    /// Consumer group of the search service; members of one group share the partitions.
+    pub group: String,
+    /// Most events applied before a commit.
+    pub batch_max: usize,
+    /// Longest wait between the first event of a batch and its commit, in milliseconds:
+    /// the bound on how stale search can be.
+    pub max_delay_ms: u64,
+}
+
+impl Default for SearchSection {
+    fn default() -> Self {
+        Self { group: "search".into(), batch_max: 2000, max_delay_ms: 200 }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +134,8 @@ impl Default for Settings {
             bus: BusSettings::default(),
             http: HttpSettings::default(),
             profiles: ProfilesSettings::default(),
+            search: SearchSection::default(),
+            taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
         }
@@ -188,6 +211,12 @@ impl Settings {
         }
         if self.profiles.relay_interval_ms == 0 {
             bail!("profiles.relay_interval_ms must be positive");
+        }
+        if !(1..=100_000).contains(&self.search.batch_max) {
+            bail!("search.batch_max must be between 1 and 100000");
+        }
+        if !(1..=60_000).contains(&self.search.max_delay_ms) {
+            bail!("search.max_delay_ms must be between 1 and 60000");
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");

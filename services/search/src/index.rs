@@ -1,0 +1,147 @@
+//! The index: applies changes idempotently by entity version and commits in batches.
+//!
+//! Every method here blocks (tantivy does I/O and CPU work); async callers go through
+//! `spawn_blocking`. The writer is single-threaded on purpose: the machine has two cores
+//! and searches must keep one.
+
+use crate::analysis;
+use crate::document;
+use crate::schema::{self, Fields};
+use crate::taxonomy::Taxonomy;
+use anyhow::Context;
+use crocevia_proto::envelope::{Change, EventMeta};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use uuid::Uuid;
+
+/// Heap of the single indexing thread.
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Indexed,
+    Removed,
+    /// The index already holds this version or a newer one (a redelivery).
+    Stale,
+    /// Users, consents and applications are not searchable.
+    NotSearchable,
+}
+
+pub struct SearchIndex {
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    pub(crate) fields: Fields,
+    pub(crate) taxonomy: Arc<Taxonomy>,
+    /// Versions applied since the last commit, which the reader does not see yet.
+    pending: Mutex<HashMap<Uuid, u64>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").field("docs", &self.reader.searcher().num_docs()).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if the folder is empty.
+    pub fn open(dir: &Path, taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let (schema, fields) = schema::build();
+        let directory =
+            tantivy::directory::MmapDirectory::open(dir).with_context(|| format!("opening index {}", dir.display()))?;
+        let index = Index::open_or_create(directory, schema)
+            .context("opening the index (schema changed? run crocevia reindex)")?;
+        Self::from_index(index, fields, taxonomy)
+    }
+
+    pub fn in_ram(taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
+        let (schema, fields) = schema::build();
+        Self::from_index(Index::create_in_ram(schema), fields, taxonomy)
+    }
+
+    fn from_index(index: Index, fields: Fields, taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
+        analysis::register(index.tokenizers());
+        let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES).context("index writer")?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().context("index reader")?;
+        Ok(Self { index, reader, writer: Mutex::new(writer), fields, taxonomy, pending: Mutex::new(HashMap::new()) })
+    }
+
+    /// The version of `id` this index holds (committed or pending), tombstones included.
+    pub fn version_of(&self, id: Uuid) -> anyhow::Result<Option<u64>> {
+        if let Some(v) = lock(&self.pending).get(&id) {
+            return Ok(Some(*v));
+        }
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, &id.to_string()), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = top.first() else { return Ok(None) };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        Ok(doc.get_first(self.fields.version).and_then(|v| v.as_u64()))
+    }
+
+    /// Applies one change unless the index already has this version or a newer one.
+    pub fn apply(&self, meta: &EventMeta, change: &Change) -> anyhow::Result<Applied> {
+        let searchable = match change {
+            Change::Upserted(entity) => document::build(entity, meta.entity_version, &self.fields, &self.taxonomy),
+            Change::Erased { .. } => None,
+        };
+        let erased = matches!(change, Change::Erased { .. });
+        if searchable.is_none() && !erased {
+            return Ok(Applied::NotSearchable);
+        }
+        if self.version_of(meta.entity_id)?.is_some_and(|v| v >= meta.entity_version) {
+            return Ok(Applied::Stale);
+        }
+        let writer = lock(&self.writer);
+        writer.delete_term(Term::from_field_text(self.fields.id, &meta.entity_id.to_string()));
+        let doc = searchable.unwrap_or_else(|| document::tombstone(meta.entity_id, meta.entity_version, &self.fields));
+        writer.add_document(doc)?;
+        drop(writer);
+        lock(&self.pending).insert(meta.entity_id, meta.entity_version);
+        Ok(if erased { Applied::Removed } else { Applied::Indexed })
+    }
+
+    /// Makes everything applied so far durable and visible to searches.
+    pub fn commit(&self) -> anyhow::Result<()> {
+        lock(&self.writer).commit().context("index commit")?;
+        self.reader.reload().context("index reload")?;
+        lock(&self.pending).clear();
+        Ok(())
+    }
+
+    /// Searchable documents (tombstones excluded).
+    pub fn num_searchable(&self) -> anyhow::Result<u64> {
+        let searcher = self.reader.searcher();
+        let mut total = 0;
+        for kind in crate::query::DocKind::ALL {
+            let query =
+                TermQuery::new(Term::from_field_text(self.fields.kind, kind.as_str()), IndexRecordOption::Basic);
+            total += searcher.search(&query, &tantivy::collector::Count)? as u64;
+        }
+        Ok(total)
+    }
+
+    /// Merges every segment into one and waits: afterwards deleted documents are gone from
+    /// the files, which the erasure guarantee relies on.
+    pub fn merge_all(&self) -> anyhow::Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            let mut writer = lock(&self.writer);
+            let merge = writer.merge(&ids);
+            drop(writer);
+            merge.wait().context("merging segments")?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+}
