@@ -7,7 +7,7 @@ export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
 
 .DEFAULT_GOAL := help
-.PHONY: help run build test test-rust wasm-check lint fmt broker broker-up broker-down import clean-data
+.PHONY: help run build bench generate test test-rust wasm-check lint fmt broker broker-up broker-down import clean-data
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -17,6 +17,12 @@ build: ## Build the crocevia binary (release)
 
 run: build ## Start the whole platform in one process (SQLite, in-process bus) with the Torino demo data
 	./target/release/crocevia serve all --host $(HOST) --port $(PORT) --demo-data data/demo
+
+bench: build ## Benchmarks against real alternatives; figures to bench/RESULTS.md (needs PostgreSQL)
+	./target/release/crocevia bench --talents $(or $(TALENTS),100000)
+
+generate: build ## Synthetic data set: make generate TALENTS=100000 (into data/generated)
+	./target/release/crocevia generate --talents $(or $(TALENTS),100000) --out data/generated
 
 import: build ## Import a data folder: make import DIR=path
 	./target/release/crocevia import $(DIR)

@@ -143,3 +143,51 @@ async fn search_follows_changes_and_reindexes_without_downtime() {
     assert!(dir.path().join("search").join(current.split_whitespace().next().unwrap()).is_dir());
     assert!(server.stop().success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matches_and_eligibility_through_the_running_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let rust_offer = "30000000-0000-4000-8000-000000000001";
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        let (status, text) = server.get(&format!("/api/v1/matches/{rust_offer}")).await;
+        if status == 200 {
+            let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if !body["matches"].as_array().unwrap().is_empty() {
+                break body;
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no matches: {status} {text}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let first = &body["matches"][0];
+    assert_eq!(first["counterpart"], "40000000-0000-4000-8000-000000000001", "the Rust developer ranks first: {body}");
+    let factors = first["explanation"]["factors"].as_array().unwrap();
+    assert!(factors.iter().all(|f| f["reason_it"].is_string() && f["reason_en"].is_string()));
+
+    let (status, text) = server
+        .get("/api/v1/eligibility/50000000-0000-4000-8000-000000000001/20000000-0000-4000-8000-000000000001")
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let verdict: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        ["eligible", "eligible_if", "not_eligible"].contains(&verdict["eligibility"]["verdict"].as_str().unwrap()),
+        "{verdict}"
+    );
+
+    assert_eq!(server.get("/api/v1/matches/not-an-id").await.0, 400);
+    assert_eq!(server.get("/api/v1/matches/00000000-0000-4000-8000-000000000000").await.0, 404);
+    assert!(server.stop().success());
+
+    // The lists live in the matching tables: a restart serves them at once.
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(60)).await;
+    let (status, text) = server.get(&format!("/api/v1/matches/{rust_offer}")).await;
+    assert_eq!(status, 200);
+    let again: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(again["matches"], body["matches"]);
+    assert!(server.stop().success());
+}

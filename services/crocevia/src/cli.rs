@@ -47,6 +47,40 @@ pub enum Command {
     /// Rebuild the search index from the profiles database, with a progress bar, into a new
     /// folder beside the live one; a running search service swaps to it without downtime.
     Reindex,
+    /// Write a deterministic Torino-like synthetic data set (for benchmarks and load tests)
+    /// as a data folder that `crocevia import` loads. Per N talents: N/10 offers, N/20
+    /// startups, N/200 programmes, N/50 organisations; Italian and English text.
+    Generate {
+        /// Number of talents (10^5 to 10^6 for benchmarks).
+        #[arg(long, default_value_t = 100_000)]
+        talents: usize,
+        /// Same seed, same data, byte for byte.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long, default_value = "data/generated")]
+        out: PathBuf,
+    },
+    /// Run the benchmarks and write the figures, with the machine and the date, to
+    /// bench/RESULTS.md. Needs PostgreSQL (the baseline) at CROCEVIA_BENCH_POSTGRES or
+    /// postgres://postgres@127.0.0.1:5432.
+    Bench {
+        /// Talents in the generated data set.
+        #[arg(long, default_value_t = 100_000)]
+        talents: usize,
+        /// Queries per second offered to each engine (open loop).
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+        /// Queries per engine.
+        #[arg(long, default_value_t = 2000)]
+        queries: usize,
+        #[arg(long, default_value = "bench/RESULTS.md")]
+        out: PathBuf,
+    },
+    /// Recompute every match list (talents, offers, startups, programmes) from the matching
+    /// service's tables, with a progress bar, and publish the resulting match events. Stop
+    /// `serve matching` first: one process owns the matching state.
+    Rematch,
     /// Apply pending database migrations and exit.
     Migrate,
 }
@@ -59,7 +93,7 @@ pub enum Role {
     Profiles,
     /// Bilingual search: consumes profiles.v1 into the tantivy index and answers queries.
     Search,
-    /// Matching (issue: explainable matching).
+    /// Explainable matching: consumes profiles.v1, keeps top-k lists, publishes matches.v1.
     Matching,
     /// The public HTTP door.
     Gateway,

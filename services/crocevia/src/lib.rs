@@ -1,6 +1,8 @@
 //! What the `crocevia` command runs. `main.rs` only parses arguments and reports errors.
 
+mod bench;
 pub mod cli;
+mod generate;
 mod indexing;
 mod platform;
 
@@ -24,6 +26,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             platform::serve(settings, role).await
         }
         Command::Import { dir } => platform::import(&settings, &dir).await,
+        Command::Generate { talents, seed, out } => generate::run(&settings, talents, seed, &out),
+        Command::Bench { talents, rate, queries, out } => {
+            bench::run(&settings, bench::Options { talents, rate, queries, out }).await
+        }
+        Command::Rematch => platform::rematch(&settings).await,
         Command::Reindex => platform::reindex(&settings).await,
         Command::Migrate => {
             platform::open_database(&settings).await?;

@@ -10,6 +10,8 @@ use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
 use crocevia_kit::config::{BusKind, Settings};
+use crocevia_matching::MatchingService;
+use crocevia_matching::service::MatchingSettings;
 use crocevia_profiles::Profiles;
 use crocevia_profiles::import::import_dir;
 use crocevia_profiles::migration::Migrator;
@@ -119,9 +121,6 @@ fn shutdown_signal() -> watch::Receiver<bool> {
 
 #[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
-    if role == Role::Matching {
-        bail!("the matching service is not built yet: it arrives with its own issue");
-    }
     let shutdown = shutdown_signal();
     let db = open_database(&settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
@@ -132,9 +131,15 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let search_root = settings.data_dir.join("search");
     let search = if runs_search { Some(SearchService::open(&search_root, taxonomy.clone())?) } else { None };
     let search_api: Option<Arc<dyn SearchApi>> = search.clone().map(|s| Arc::new(s) as Arc<dyn SearchApi>);
-    let gateway =
-        Gateway::bind(settings.http_addr(), GatewayState { ready, profiles: profiles.clone(), search: search_api })
-            .await?;
+    let runs_matching = matches!(role, Role::All | Role::Matching);
+    let matching = if runs_matching {
+        let dir = settings.data_dir.join("matching").join("index");
+        Some(MatchingService::open(profiles.db().clone(), &dir, taxonomy.clone()).await?)
+    } else {
+        None
+    };
+    let state = GatewayState { ready, profiles: profiles.clone(), search: search_api, matching: matching.clone() };
+    let gateway = Gateway::bind(settings.http_addr(), state).await?;
     let addr = gateway.local_addr()?;
     println!("crocevia {role:?} listening on http://{addr}/");
     tracing::info!(%addr, ?role, bus = ?settings.bus.kind, "listening");
@@ -145,7 +150,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         }
     })];
 
-    let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search);
+    let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search | Role::Matching);
     let bus = if needs_bus { Some(open_bus(&settings).await?) } else { None };
     if matches!(role, Role::All | Role::Profiles) {
         profiles.upsert_skills(&concepts).await.context("loading the taxonomy")?;
@@ -175,6 +180,16 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             },
         };
         tasks.extend(search.start(bus.clone(), settings, shutdown.clone()).await?);
+    }
+    if let (Some(matching), Some(bus)) = (&matching, &bus) {
+        let settings = MatchingSettings {
+            topic: settings.topic(PROFILES_TOPIC),
+            matches_topic: settings.topic(MATCHES_TOPIC),
+            group: settings.matching.group.clone(),
+            batch_max: settings.matching.batch_max,
+            max_delay: Duration::from_millis(settings.matching.max_delay_ms),
+        };
+        tasks.push(matching.start(bus.clone(), settings, shutdown.clone()).await?);
     }
     let _ = ready_tx.send(true);
     println!("crocevia is ready: open http://{addr}/ in a browser");
@@ -214,6 +229,33 @@ async fn first_start_import(profiles: &Profiles, dir: &Path) -> anyhow::Result<(
         created = report.created,
         failed = report.failures.len(),
         "demo data imported"
+    );
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the report is the command's output")]
+pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
+    let matching = MatchingService::open(db, &settings.data_dir.join("matching").join("index"), taxonomy).await?;
+    let bar =
+        if std::io::stderr().is_terminal() { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} re-matching [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let changed = matching
+        .rematch(&|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish_and_clear();
+    let bus = open_bus(settings).await?;
+    let events = matching.publish_outbox(&bus, &settings.topic(MATCHES_TOPIC)).await?;
+    println!(
+        "re-matched every talent, offer, startup and programme: {changed} lists changed, {events} match events published"
     );
     Ok(())
 }

@@ -164,6 +164,19 @@ impl Validate for Programme {
                 EligibilityRule::SeatInMetroArea { .. } | EligibilityRule::Founders { .. } => {}
             }
         }
+        // A minimum company age needs an incorporated company; a rule admitting only teams
+        // that are not incorporated (and may not incorporate) leaves no one who can qualify.
+        if let Some((min_i, months)) = min_age
+            && months > 0
+        {
+            for (i, rule) in self.eligibility.iter().enumerate() {
+                if let EligibilityRule::LegalFormIn { forms, incorporation_by_deadline: false } = rule
+                    && forms.iter().all(|f| *f == LegalForm::NotIncorporated)
+                {
+                    v.check(false, format!("eligibility[{i}]"), format!("admits only teams that are not incorporated, but eligibility[{min_i}] asks for a company at least {months} months old"));
+                }
+            }
+        }
         if let (Some((_, min)), Some((i, max))) = (min_age, max_age) {
             v.check(
                 min <= max,
@@ -172,5 +185,49 @@ impl Validate for Programme {
             );
         }
         v.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn programme(rules: Vec<EligibilityRule>) -> Programme {
+        Programme {
+            id: ProgrammeId::from_uuid(uuid::Uuid::nil()),
+            organisation_id: OrganisationId::from_uuid(uuid::Uuid::nil()),
+            title: "Acceleratore".into(),
+            description: String::new(),
+            model: ProgrammeModel::Acceleration,
+            phases: vec![ProgrammePhase::Acceleration],
+            sectors: vec![],
+            eligibility: rules,
+            comune: crate::ComuneId::new("torino").unwrap(),
+            cohort_start: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            cohort_end: NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(),
+            application_deadline: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            capacity: 10,
+            languages: vec![LanguageCode::new("it").unwrap()],
+            status: Status::Open,
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn contradicting_rules_are_refused_naming_the_rule() {
+        let ages =
+            programme(vec![EligibilityRule::MinAgeMonths { months: 24 }, EligibilityRule::MaxAgeMonths { months: 12 }]);
+        assert_eq!(ages.validate().unwrap_err().first_field(), Some("eligibility[1].months"));
+        let form = programme(vec![
+            EligibilityRule::MinAgeMonths { months: 6 },
+            EligibilityRule::LegalFormIn { forms: vec![LegalForm::NotIncorporated], incorporation_by_deadline: false },
+        ]);
+        assert_eq!(form.validate().unwrap_err().first_field(), Some("eligibility[1]"));
+        let team = programme(vec![EligibilityRule::TeamSize { min: Some(5), max: Some(2) }]);
+        assert_eq!(team.validate().unwrap_err().first_field(), Some("eligibility[0]"));
+        let twice =
+            programme(vec![EligibilityRule::MaxAgeMonths { months: 36 }, EligibilityRule::MaxAgeMonths { months: 12 }]);
+        assert_eq!(twice.validate().unwrap_err().first_field(), Some("eligibility[1]"));
+        assert!(programme(vec![EligibilityRule::MaxAgeMonths { months: 36 }]).validate().is_ok());
     }
 }

@@ -24,6 +24,8 @@ pub struct GatewayState {
     pub profiles: Profiles,
     /// Absent when this process does not run search (e.g. `serve profiles`).
     pub search: Option<Arc<dyn SearchApi>>,
+    /// Absent when this process does not run matching.
+    pub matching: Option<crocevia_matching::MatchingService>,
 }
 
 /// A bound gateway: its address is known before it serves (tests bind port 0).
@@ -41,6 +43,8 @@ impl Gateway {
             .route("/readyz", get(readyz))
             .route("/", get(home))
             .route("/api/v1/search", axum::routing::post(rest::search))
+            .route("/api/v1/matches/{id}", get(rest::matches))
+            .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
             .with_state(state);
         Ok(Self { listener, router })
     }

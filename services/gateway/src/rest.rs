@@ -1,46 +1,98 @@
-//! `POST /api/v1/search`: the search API as plain JSON over HTTP. Errors carry the shared
-//! error code and, for bad input, the field at fault.
+//! JSON over HTTP: search, matches and eligibility. Errors carry the shared error code and,
+//! for bad input, the field at fault; internal details stay in the logs.
 
 use crate::GatewayState;
 use axum::Json;
-use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use crocevia_kit::ErrorCode;
-use crocevia_search::{SearchError, SearchRequest};
+use crocevia_matching::MatchingService;
+use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
-struct ErrorBody {
+pub(crate) struct ApiError {
     code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
     message: String,
 }
 
-fn error(code: ErrorCode, field: Option<String>, message: String) -> Response {
-    let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(ErrorBody { code, field, message })).into_response()
+impl ApiError {
+    fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
+        Self { code, field: field.map(str::to_owned), message: message.into() }
+    }
 }
 
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self)).into_response()
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// `POST /api/v1/search`.
 pub(crate) async fn search(
     State(state): State<GatewayState>,
     body: Result<Json<SearchRequest>, JsonRejection>,
-) -> Response {
-    let Json(request) = match body {
-        Ok(body) => body,
-        Err(rejection) => return error(ErrorCode::BadUserInput, None, rejection.body_text()),
-    };
-    let Some(search) = &state.search else {
-        return error(ErrorCode::Unavailable, None, "this process does not run the search service".into());
-    };
+) -> ApiResult<SearchResults> {
+    let Json(request) =
+        body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
+    let search = state
+        .search
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not run the search service"))?;
     match search.search(request).await {
-        Ok(results) => Json(results).into_response(),
-        Err(SearchError::BadRequest { field, message }) => error(ErrorCode::BadUserInput, Some(field), message),
+        Ok(results) => Ok(Json(results)),
+        Err(SearchError::BadRequest { field, message }) => {
+            Err(ApiError::new(ErrorCode::BadUserInput, Some(&field), message))
+        }
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "search failed");
-            error(e.code(), None, "the search failed; try again".into())
+            Err(ApiError::new(e.code(), None, "the search failed; try again"))
         }
     }
+}
+
+fn uuid(field: &str, s: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(s)
+        .map_err(|_| ApiError::new(ErrorCode::BadUserInput, Some(field), format!("{s:?} is not an id")))
+}
+
+fn matching(state: &GatewayState) -> Result<&MatchingService, ApiError> {
+    state
+        .matching
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not run the matching service"))
+}
+
+/// `GET /api/v1/matches/{id}`: the ranked matches of a talent, offer, startup or programme,
+/// each with its explanation.
+pub(crate) async fn matches(State(state): State<GatewayState>, Path(id): Path<String>) -> ApiResult<serde_json::Value> {
+    let id = uuid("id", &id)?;
+    let matching = matching(&state)?;
+    let side = matching.side_of(id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            Some("id"),
+            format!("{id} is not a talent, offer, startup or programme open to matching"),
+        )
+    })?;
+    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": matching.matches(id) })))
+}
+
+/// `GET /api/v1/eligibility/{startup}/{programme}`: the verdict with its reasons, and the fit.
+pub(crate) async fn eligibility(
+    State(state): State<GatewayState>,
+    Path((startup, programme)): Path<(String, String)>,
+) -> ApiResult<serde_json::Value> {
+    let (startup, programme) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
+    let (verdict, fit) = matching(&state)?
+        .eligibility(startup, programme)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, None, "no such startup or open programme"))?;
+    Ok(Json(serde_json::json!({ "startup": startup, "programme": programme, "eligibility": verdict, "fit": fit })))
 }

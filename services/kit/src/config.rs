@@ -21,6 +21,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub profiles: ProfilesSettings,
     pub search: SearchSection,
+    pub matching: MatchingSection,
     /// The bilingual skills taxonomy (reference data every service loads).
     pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
@@ -37,6 +38,21 @@ pub struct SearchSection {
     /// Longest wait between the first event of a batch and its commit, in milliseconds:
     /// the bound on how stale search can be.
     pub max_delay_ms: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchingSection {
+    pub group: String,
+    pub batch_max: usize,
+    /// Longest wait between the first event of a batch and its re-match, in milliseconds.
+    pub max_delay_ms: u64,
+}
+
+impl Default for MatchingSection {
+    fn default() -> Self {
+        Self { group: "matching".into(), batch_max: 1000, max_delay_ms: 200 }
+    }
 }
 
 impl Default for SearchSection {
@@ -135,6 +151,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             profiles: ProfilesSettings::default(),
             search: SearchSection::default(),
+            matching: MatchingSection::default(),
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
@@ -217,6 +234,9 @@ impl Settings {
         }
         if !(1..=60_000).contains(&self.search.max_delay_ms) {
             bail!("search.max_delay_ms must be between 1 and 60000");
+        }
+        if !(1..=100_000).contains(&self.matching.batch_max) || !(1..=60_000).contains(&self.matching.max_delay_ms) {
+            bail!("matching.batch_max must be 1..=100000 and matching.max_delay_ms 1..=60000");
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");

@@ -1,1 +1,21 @@
-//! The matching service of Crocevia. Its own issue builds it; until then this crate is empty.
+//! The matching service of Crocevia, the heart of the product.
+//!
+//! It consumes `profiles.v1` and keeps, for every talent, offer, startup and programme, its
+//! top-k matches on the other side with explanations ([`engine`]). Talent <-> offer: hard
+//! constraints exclude, soft factors rank ([`scoring`]), candidates come from tantivy
+//! ([`retrieve`]). Startup <-> programme: the programme's rules give a verdict with reasons
+//! ([`eligibility`]), fit ranks. Lists live in the service's own tables ([`store`]) and every
+//! entry, exit or move is published to `matches.v1` through an outbox ([`events`]).
+
+pub mod eligibility;
+pub mod engine;
+pub mod events;
+pub mod explain;
+pub mod retrieve;
+pub mod scoring;
+pub mod service;
+pub mod store;
+pub mod text;
+
+pub use engine::{Engine, Entry, Side};
+pub use service::MatchingService;

@@ -206,3 +206,11 @@ pub fn tombstone(id: uuid::Uuid, version: u64, fields: &Fields) -> TantivyDocume
     doc.add_u64(fields.version, version);
     doc
 }
+
+/// The kind, title and full text (body plus skill labels) a document is made of: what a
+/// baseline engine must index to be compared on the same data.
+pub fn texts(entity: &Entity, taxonomy: &Taxonomy) -> Option<(DocKind, String, String)> {
+    let c = content(entity, taxonomy)?;
+    let labels = taxonomy.labels(&c.skills);
+    Some((c.kind, c.title, format!("{}\n{}", c.body, labels)))
+}

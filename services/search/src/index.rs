@@ -76,6 +76,19 @@ impl SearchIndex {
         Ok(Self { index, reader, writer: Mutex::new(writer), fields, taxonomy, pending: Mutex::new(HashMap::new()) })
     }
 
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
     /// The version of `id` this index holds (committed or pending), tombstones included.
     pub fn version_of(&self, id: Uuid) -> anyhow::Result<Option<u64>> {
         if let Some(v) = lock(&self.pending).get(&id) {

@@ -1,0 +1,97 @@
+//! The baseline: PostgreSQL full-text search (tsvector + GIN + ts_rank) with Italian and
+//! English configurations, over exactly the texts the tantivy index holds.
+
+use anyhow::Context;
+use crocevia_search::DocKind;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
+use secrecy::SecretString;
+
+pub struct Baseline {
+    pub db: DatabaseConnection,
+    admin: DatabaseConnection,
+    name: String,
+}
+
+fn server() -> String {
+    std::env::var("CROCEVIA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+impl Baseline {
+    pub async fn create() -> anyhow::Result<Self> {
+        let server = server();
+        let admin =
+            Database::connect(format!("{server}/postgres")).await.with_context(|| format!("PostgreSQL at {server}"))?;
+        let name = format!("crocevia_bench_{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        let db = crocevia_kit::db::connect(&SecretString::from(format!("{server}/{name}")), 8).await?;
+        db.execute_unprepared(
+            "CREATE TABLE docs (
+                id uuid PRIMARY KEY,
+                kind text NOT NULL,
+                title text NOT NULL,
+                body text NOT NULL,
+                tsv_it tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('italian', title), 'A') || to_tsvector('italian', body)) STORED,
+                tsv_en tsvector GENERATED ALWAYS AS (
+                    setweight(to_tsvector('english', title), 'A') || to_tsvector('english', body)) STORED
+            )",
+        )
+        .await?;
+        Ok(Self { db, admin, name })
+    }
+
+    pub async fn load(&self, rows: &[(uuid::Uuid, DocKind, String, String)]) -> anyhow::Result<()> {
+        for chunk in rows.chunks(500) {
+            let mut sql = String::from("INSERT INTO docs (id, kind, title, body) VALUES ");
+            let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+            for (i, (id, kind, title, body)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let n = i * 4;
+                sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+                values.extend([
+                    Value::from(*id),
+                    Value::from(kind.as_str()),
+                    Value::from(title.clone()),
+                    Value::from(body.clone()),
+                ]);
+            }
+            self.db.execute(Statement::from_sql_and_values(DbBackend::Postgres, sql, values)).await?;
+        }
+        self.db.execute_unprepared("CREATE INDEX docs_tsv_it ON docs USING gin (tsv_it)").await?;
+        self.db.execute_unprepared("CREATE INDEX docs_tsv_en ON docs USING gin (tsv_en)").await?;
+        self.db.execute_unprepared("CREATE INDEX docs_kind ON docs (kind)").await?;
+        self.db.execute_unprepared("ANALYZE docs").await?;
+        Ok(())
+    }
+
+    /// The same question as the tantivy query: any of the words (OR), both languages,
+    /// best 20 by rank within one kind.
+    pub async fn query(&self, kind: DocKind, text: &str) -> anyhow::Result<usize> {
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let tsquery = words.join(" | ");
+        let sql = "SELECT id FROM docs, to_tsquery('italian', $2) q_it, to_tsquery('english', $2) q_en
+                   WHERE kind = $1 AND (tsv_it @@ q_it OR tsv_en @@ q_en)
+                   ORDER BY ts_rank(tsv_it, q_it) + ts_rank(tsv_en, q_en) DESC LIMIT 20";
+        let rows = self
+            .db
+            .query_all(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                [Value::from(kind.as_str()), Value::from(tsquery)],
+            ))
+            .await?;
+        Ok(rows.len())
+    }
+
+    pub async fn drop_database(self) -> anyhow::Result<()> {
+        self.db.close().await?;
+        self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", self.name)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! bench/RESULTS.md.
+
+use super::search::Figures;
+use super::{Options, ms};
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or_else(|| "?".into(), |kb| format!("{:.0} GiB", kb / 1024.0 / 1024.0));
+    format!("{cores} cores ({cpu}), {mem} RAM")
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}
+
+pub fn render(options: &Options, entities: usize, f: &Figures, m: &super::matching::Figures) -> String {
+    let (t50, t99, p50, p99) = (ms(f.tantivy.p50()), ms(f.tantivy.p99()), ms(f.postgres.p50()), ms(f.postgres.p99()));
+    let ratio = if p99 > 0.0 { t99 / p99 } else { f64::NAN };
+    let (f50, f99) = (ms(f.freshness.p50()), ms(f.freshness.p99()));
+    let (o50, o95) = (ms(m.offer_top20.p50()), ms(m.offer_top20.p95()));
+    let matching = format!(
+        "\n## Matching (issue: explainable matching)\n\n\
+         {talents} talents loaded into the matching engine (replica + retrieval index) in {load:.1} s.\n\n\
+         | measure | p50 ms | p95 ms | p99 ms | samples |\n|---|---:|---:|---:|---:|\n\
+         | top-20 for an offer, with explanations (retrieval of {cand} candidates through tantivy, scoring, and the update of those candidates' own lists) | {o50:.2} | {o95:.2} | {o99:.2} | {on} |\n\
+         | re-match after a talent changes (apply + index commit + the talent's list + every candidate offer's list) | {r50:.2} | {r95:.2} | {r99:.2} | {rn} |\n\n\
+         - Top-20 target p95 ≤ 50 ms: {verdict}; average list length {avg:.1}.\n\
+         - Through the bus a change also waits for its batch (matching.max_delay_ms, 200 ms by default); the end-to-end test asserts < 2 s.\n",
+        talents = m.talents,
+        load = m.load_secs,
+        cand = crocevia_matching::engine::CANDIDATES,
+        o99 = ms(m.offer_top20.p99()),
+        on = m.offer_top20.len(),
+        r50 = ms(m.rematch.p50()),
+        r95 = ms(m.rematch.p95()),
+        r99 = ms(m.rematch.p99()),
+        rn = m.rematch.len(),
+        verdict = verdict(o95 <= 50.0),
+        avg = m.list_len_avg,
+    );
+    let search = format!(
+        "# Benchmarks\n\n\
+         Written by `make bench` (`crocevia bench --talents {talents} --rate {rate} --queries {queries}`).\n\n\
+         - Date: {date}\n- Machine: {machine}\n- Data: `crocevia generate --talents {talents} --seed 42`: {entities} entities, {docs} searchable documents\n\n\
+         The machine is shared and noisy: read the medians and the ratios, not single times.\n\n\
+         ## Search (issue: bilingual search)\n\n\
+         Both engines answer the same {n_queries} Italian and English questions ({queries} each, offered open-loop at {rate}/s, \
+         latency counted from when each question was due). tantivy also counts two facets and builds snippets; PostgreSQL \
+         ranks with `ts_rank` over `tsvector` columns (Italian and English configurations, GIN indexes), any-word match, top 20.\n\n\
+         | engine | p50 ms | p99 ms | queries | empty answers |\n|---|---:|---:|---:|---:|\n\
+         | tantivy (Crocevia) | {t50:.2} | {t99:.2} | {tn} | {te} |\n\
+         | PostgreSQL FTS | {p50:.2} | {p99:.2} | {pn} | {pe} |\n\n\
+         - p99 ratio tantivy / PostgreSQL: **{ratio:.3}** (target ≤ 0.2: {v_ratio})\n\
+         - tantivy p99 {t99:.2} ms (target ≤ 25 ms: {v_p99})\n\
+         - Indexing: {docs} documents in {idx:.1} s = **{dps:.0} documents/s** (one indexing thread); PostgreSQL load with GIN build: {pg:.1} s\n\
+         - Freshness (publish on the bus → visible in results, {fn_} changes): p50 **{f50:.0} ms**, p99 **{f99:.0} ms** (targets 1 s / 2 s: {v_fresh})\n",
+        talents = options.talents,
+        rate = options.rate,
+        queries = options.queries,
+        date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        machine = machine(),
+        docs = f.docs,
+        n_queries = super::search::QUERIES.len(),
+        tn = f.tantivy.len(),
+        te = f.tantivy_empty,
+        pn = f.postgres.len(),
+        pe = f.postgres_empty,
+        v_ratio = verdict(ratio <= 0.2),
+        v_p99 = verdict(t99 <= 25.0),
+        idx = f.index_secs,
+        dps = f.docs as f64 / f.index_secs.max(1e-9),
+        pg = f.pg_load_secs,
+        fn_ = f.freshness.len(),
+        v_fresh = verdict(f50 <= 1000.0 && f99 <= 2000.0),
+    );
+    format!("{search}{matching}")
+}

@@ -1,0 +1,231 @@
+//! Programme eligibility: each rule evaluated on the startup profile, with its reason.
+
+use chrono::{Datelike, NaiveDate};
+use crocevia_domain::{EligibilityRule, LegalForm, Programme, Startup};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub rule: String,
+    pub it: String,
+    pub en: String,
+}
+
+fn reason(rule: &EligibilityRule, it: String, en: String) -> Reason {
+    Reason { rule: rule.key().to_owned(), it, en }
+}
+
+/// The verdict on one startup for one programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", content = "reasons", rename_all = "snake_case")]
+pub enum Verdict {
+    Eligible,
+    /// Eligible once every condition is met (e.g. "if you incorporate before the deadline").
+    EligibleIf(Vec<Reason>),
+    /// Not eligible, and why (e.g. "founded more than 36 months ago").
+    NotEligible(Vec<Reason>),
+}
+
+impl Verdict {
+    /// Orders verdicts: an eligible startup always ranks above an ineligible one.
+    pub fn class(&self) -> u8 {
+        match self {
+            Verdict::Eligible => 2,
+            Verdict::EligibleIf(_) => 1,
+            Verdict::NotEligible(_) => 0,
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            Verdict::Eligible => "eligible",
+            Verdict::EligibleIf(_) => "eligible_if",
+            Verdict::NotEligible(_) => "not_eligible",
+        }
+    }
+}
+
+/// Whole months from `from` to `to` (negative if `to` is earlier).
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut months = i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month());
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    months
+}
+
+enum Outcome {
+    Met,
+    Condition(Reason),
+    Failed(Reason),
+}
+
+fn key<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn list<T: Serialize>(items: &[T]) -> String {
+    items.iter().map(key).collect::<Vec<_>>().join(", ")
+}
+
+fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
+    use EligibilityRule::*;
+    use Outcome::*;
+    match rule {
+        StageIn { stages } => {
+            if stages.contains(&s.stage) {
+                Met
+            } else {
+                Failed(reason(
+                    rule,
+                    format!("la fase {} non è ammessa (ammesse: {})", key(&s.stage), list(stages)),
+                    format!("stage {} is not admitted (admitted: {})", key(&s.stage), list(stages)),
+                ))
+            }
+        }
+        SectorIn { sectors } => {
+            if s.sectors.iter().any(|x| sectors.contains(x)) {
+                Met
+            } else {
+                Failed(reason(
+                    rule,
+                    format!("nessun settore ammesso (ammessi: {})", list(sectors)),
+                    format!("no admitted sector (admitted: {})", list(sectors)),
+                ))
+            }
+        }
+        MaxAgeMonths { months } => match s.founded_on {
+            Some(founded) if months_between(founded, deadline) > i64::from(*months) => Failed(reason(
+                rule,
+                format!("costituita più di {months} mesi prima della scadenza"),
+                format!("founded more than {months} months before the deadline"),
+            )),
+            _ => Met,
+        },
+        MinAgeMonths { months } => match s.founded_on {
+            Some(founded) if months_between(founded, deadline) >= i64::from(*months) => Met,
+            Some(_) => Failed(reason(
+                rule,
+                format!("costituita da meno di {months} mesi alla scadenza"),
+                format!("founded less than {months} months before the deadline"),
+            )),
+            None => Failed(reason(
+                rule,
+                format!("serve una società costituita da almeno {months} mesi"),
+                format!("needs a company incorporated at least {months} months ago"),
+            )),
+        },
+        SeatInMetroArea { allow_relocation } => {
+            if s.seat.is_some() {
+                Met
+            } else if *allow_relocation && s.willing_to_relocate {
+                Condition(reason(
+                    rule,
+                    "se trasferisci la sede nell'area metropolitana di Torino".into(),
+                    "if you move your seat to the Torino metropolitan area".into(),
+                ))
+            } else {
+                Failed(reason(
+                    rule,
+                    "la sede non è nell'area metropolitana di Torino".into(),
+                    "the seat is not in the Torino metropolitan area".into(),
+                ))
+            }
+        }
+        TeamSize { min, max } => {
+            let n = s.team_size;
+            if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                let range = format!(
+                    "{}–{}",
+                    min.map_or("1".into(), |m| m.to_string()),
+                    max.map_or("∞".into(), |m| m.to_string())
+                );
+                Failed(reason(
+                    rule,
+                    format!("team di {n} persone, ammesso {range}"),
+                    format!("team of {n}, admitted {range}"),
+                ))
+            } else {
+                Met
+            }
+        }
+        FundingRaised { min_eur, max_eur } => {
+            let f = s.funding_raised_eur;
+            if min_eur.is_some_and(|m| f < m) {
+                Failed(reason(
+                    rule,
+                    format!("raccolti {f} €, servono almeno {} €", min_eur.unwrap_or(0)),
+                    format!("raised €{f}, at least €{} needed", min_eur.unwrap_or(0)),
+                ))
+            } else if max_eur.is_some_and(|m| f > m) {
+                Failed(reason(
+                    rule,
+                    format!("raccolti {f} €, oltre il massimo di {} €", max_eur.unwrap_or(0)),
+                    format!("raised €{f}, above the €{} maximum", max_eur.unwrap_or(0)),
+                ))
+            } else {
+                Met
+            }
+        }
+        LegalFormIn { forms, incorporation_by_deadline } => {
+            if forms.contains(&s.legal_form) {
+                Met
+            } else if s.legal_form == LegalForm::NotIncorporated && *incorporation_by_deadline {
+                Condition(reason(
+                    rule,
+                    format!("se costituisci la società ({}) entro il {deadline}", list(forms)),
+                    format!("if you incorporate ({}) before {deadline}", list(forms)),
+                ))
+            } else {
+                Failed(reason(
+                    rule,
+                    format!("forma giuridica {} non ammessa (ammesse: {})", key(&s.legal_form), list(forms)),
+                    format!("legal form {} is not admitted (admitted: {})", key(&s.legal_form), list(forms)),
+                ))
+            }
+        }
+        Founders { female_led, under_35, university_spinoff } => {
+            let f = s.founders;
+            let mut missing_it = Vec::new();
+            let mut missing_en = Vec::new();
+            for (wanted, has, it, en) in [
+                (*female_led, f.female_led, "a guida femminile", "female-led"),
+                (*under_35, f.under_35, "fondatori under 35", "founders under 35"),
+                (*university_spinoff, f.university_spinoff, "spin-off universitario", "university spin-off"),
+            ] {
+                if wanted == Some(true) && !has {
+                    missing_it.push(it);
+                    missing_en.push(en);
+                }
+            }
+            if missing_it.is_empty() {
+                Met
+            } else {
+                Failed(reason(
+                    rule,
+                    format!("il programma chiede: {}", missing_it.join(", ")),
+                    format!("the programme asks for: {}", missing_en.join(", ")),
+                ))
+            }
+        }
+    }
+}
+
+pub fn evaluate(programme: &Programme, startup: &Startup) -> Verdict {
+    let mut failed = Vec::new();
+    let mut conditions = Vec::new();
+    for rule in &programme.eligibility {
+        match check(rule, startup, programme.application_deadline) {
+            Outcome::Met => {}
+            Outcome::Condition(r) => conditions.push(r),
+            Outcome::Failed(r) => failed.push(r),
+        }
+    }
+    if !failed.is_empty() {
+        Verdict::NotEligible(failed)
+    } else if !conditions.is_empty() {
+        Verdict::EligibleIf(conditions)
+    } else {
+        Verdict::Eligible
+    }
+}

@@ -1,0 +1,458 @@
+//! The matching state: a replica of the entities that match, their retrieval index, and the
+//! top-k list of every talent, offer, startup and programme, kept up to date change by change.
+//!
+//! A changed entity gets its own list recomputed in full (retrieval plus scoring), and every
+//! counterpart it was scored against gets its list updated with the new pair score, so both
+//! directions follow a change without recomputing everything. Blocking: use from a blocking
+//! thread.
+
+use crate::eligibility::Verdict;
+use crate::explain::Explained;
+use crate::retrieve::Retriever;
+use crate::scoring;
+use crate::text::{self, QueryTerms, Stats, TextProfile};
+use crocevia_domain::{Entity, EntityKind, Offer, Programme, Startup, Status, Talent};
+use crocevia_proto::envelope::{Change, EventMeta};
+use crocevia_search::DocKind;
+use crocevia_search::index::{Applied, SearchIndex};
+use crocevia_search::taxonomy::Taxonomy;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const TOP_K: usize = 20;
+/// Candidates retrieved through tantivy for one talent or offer.
+pub const CANDIDATES: usize = 300;
+
+/// One ranked match in a subject's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub counterpart: Uuid,
+    /// The score this list ranks by: fit for an offer's or programme's list, appeal for a
+    /// talent's, fit for a startup's.
+    pub score: f64,
+    /// Both sides combined (geometric mean of fit and appeal).
+    pub mutual: f64,
+    pub verdict: Option<Verdict>,
+    pub explanation: Explained,
+}
+
+impl Entry {
+    fn class(&self) -> u8 {
+        self.verdict.as_ref().map_or(2, Verdict::class)
+    }
+}
+
+/// Eligible before ineligible, then by score, then by id so equal scores order the same way
+/// every time; keeps the top k.
+pub fn rank(list: &mut Vec<Entry>) {
+    list.sort_by(|a, b| {
+        b.class().cmp(&a.class()).then(b.score.total_cmp(&a.score)).then(a.counterpart.cmp(&b.counterpart))
+    });
+    list.truncate(TOP_K);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Talent,
+    Offer,
+    Startup,
+    Programme,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Talent => "talent",
+            Side::Offer => "offer",
+            Side::Startup => "startup",
+            Side::Programme => "programme",
+        }
+    }
+
+    pub fn counterpart(self) -> Side {
+        match self {
+            Side::Talent => Side::Offer,
+            Side::Offer => Side::Talent,
+            Side::Startup => Side::Programme,
+            Side::Programme => Side::Startup,
+        }
+    }
+}
+
+/// A list before and after a recomputation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListChange {
+    pub subject: Uuid,
+    pub side: Side,
+    pub old: Vec<Entry>,
+    pub new: Vec<Entry>,
+}
+
+pub struct Engine {
+    index: SearchIndex,
+    taxonomy: Arc<Taxonomy>,
+    talents: HashMap<Uuid, Talent>,
+    offers: HashMap<Uuid, Offer>,
+    startups: HashMap<Uuid, Startup>,
+    programmes: HashMap<Uuid, Programme>,
+    profiles: HashMap<Uuid, TextProfile>,
+    queries: HashMap<Uuid, QueryTerms>,
+    versions: HashMap<Uuid, u64>,
+    lists: HashMap<Uuid, Vec<Entry>>,
+    /// counterpart -> subjects whose list holds it.
+    holders: HashMap<Uuid, HashSet<Uuid>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("talents", &self.talents.len())
+            .field("offers", &self.offers.len())
+            .field("lists", &self.lists.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub fn new(index: SearchIndex) -> Self {
+        let taxonomy = index.taxonomy().clone();
+        Self {
+            index,
+            taxonomy,
+            talents: HashMap::new(),
+            offers: HashMap::new(),
+            startups: HashMap::new(),
+            programmes: HashMap::new(),
+            profiles: HashMap::new(),
+            queries: HashMap::new(),
+            versions: HashMap::new(),
+            lists: HashMap::new(),
+            holders: HashMap::new(),
+        }
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    pub fn version_of(&self, id: Uuid) -> Option<u64> {
+        self.versions.get(&id).copied()
+    }
+
+    pub fn list(&self, subject: Uuid) -> &[Entry] {
+        self.lists.get(&subject).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn side_of(&self, id: Uuid) -> Option<Side> {
+        if self.talents.contains_key(&id) {
+            Some(Side::Talent)
+        } else if self.offers.contains_key(&id) {
+            Some(Side::Offer)
+        } else if self.startups.contains_key(&id) {
+            Some(Side::Startup)
+        } else if self.programmes.contains_key(&id) {
+            Some(Side::Programme)
+        } else {
+            None
+        }
+    }
+
+    pub fn startup(&self, id: Uuid) -> Option<&Startup> {
+        self.startups.get(&id)
+    }
+
+    pub fn programme(&self, id: Uuid) -> Option<&Programme> {
+        self.programmes.get(&id)
+    }
+
+    pub fn subjects(&self, side: Side) -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = match side {
+            Side::Talent => self.talents.keys().copied().collect(),
+            Side::Offer => self.offers.keys().copied().collect(),
+            Side::Startup => self.startups.keys().copied().collect(),
+            Side::Programme => self.programmes.keys().copied().collect(),
+        };
+        ids.sort();
+        ids
+    }
+
+    /// Restores a stored list (at start-up).
+    pub fn restore_list(&mut self, subject: Uuid, list: Vec<Entry>) {
+        for e in &list {
+            self.holders.entry(e.counterpart).or_default().insert(subject);
+        }
+        self.lists.insert(subject, list);
+    }
+
+    /// Records an entity at `version` (or its erasure) if newer than what is held; returns
+    /// whether it changed anything that matches.
+    pub fn apply(&mut self, meta: &EventMeta, change: &Change) -> anyhow::Result<bool> {
+        let relevant = matches!(
+            meta.entity_kind,
+            EntityKind::Talent | EntityKind::Offer | EntityKind::Startup | EntityKind::Programme
+        );
+        if !relevant || self.versions.get(&meta.entity_id).is_some_and(|v| *v >= meta.entity_version) {
+            return Ok(false);
+        }
+        let applied = self.index.apply(meta, change)?;
+        self.versions.insert(meta.entity_id, meta.entity_version);
+        let id = meta.entity_id;
+        self.talents.remove(&id);
+        self.offers.remove(&id);
+        self.startups.remove(&id);
+        self.programmes.remove(&id);
+        self.profiles.remove(&id);
+        self.queries.remove(&id);
+        if let (Change::Upserted(entity), Applied::Indexed | Applied::Stale) = (change, applied) {
+            self.insert(entity.clone());
+        }
+        Ok(true)
+    }
+
+    /// Holds `entity` in memory (replica load and upserts).
+    pub fn insert(&mut self, entity: Entity) {
+        let id = entity.id();
+        match &entity {
+            Entity::Talent(_) | Entity::Startup(_) => {
+                self.profiles.insert(id, text::profile(&entity, &self.taxonomy));
+            }
+            Entity::Offer(_) | Entity::Programme(_) => {
+                self.queries.insert(id, text::query(&entity, &self.taxonomy));
+            }
+            _ => {}
+        }
+        match entity {
+            Entity::Talent(t) => drop(self.talents.insert(id, t)),
+            Entity::Offer(o) if o.status == Status::Open => drop(self.offers.insert(id, o)),
+            Entity::Startup(s) => drop(self.startups.insert(id, s)),
+            Entity::Programme(p) if p.status == Status::Open => drop(self.programmes.insert(id, p)),
+            _ => {}
+        }
+    }
+
+    pub fn set_version(&mut self, id: Uuid, version: u64) {
+        self.versions.insert(id, version);
+    }
+
+    pub fn commit_index(&self) -> anyhow::Result<()> {
+        self.index.commit()
+    }
+
+    /// Recomputes what the changed entities affect; returns every list that changed.
+    pub fn recompute(&mut self, changed: &[Uuid]) -> anyhow::Result<Vec<ListChange>> {
+        let mut stats = Stats::new(&self.index);
+        let mut before: HashMap<Uuid, (Side, Vec<Entry>)> = HashMap::new();
+        for id in changed {
+            match self.side_of(*id) {
+                Some(Side::Talent) => self.recompute_talent(*id, &mut stats, &mut before)?,
+                Some(Side::Offer) => self.recompute_offer(*id, &mut stats, &mut before)?,
+                Some(Side::Startup) => self.recompute_startup(*id, &mut stats, &mut before),
+                Some(Side::Programme) => self.recompute_programme(*id, &mut stats, &mut before)?,
+                None => self.remove(*id, &mut before),
+            }
+        }
+        let mut changes: Vec<ListChange> = before
+            .into_iter()
+            .filter_map(|(subject, (side, old))| {
+                let new = self.lists.get(&subject).cloned().unwrap_or_default();
+                (old != new).then_some(ListChange { subject, side, old, new })
+            })
+            .collect();
+        changes.sort_by_key(|c| c.subject);
+        Ok(changes)
+    }
+
+    fn set_list(
+        &mut self,
+        subject: Uuid,
+        side: Side,
+        mut list: Vec<Entry>,
+        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+    ) {
+        rank(&mut list);
+        let old = self.lists.remove(&subject).unwrap_or_default();
+        for e in &old {
+            if let Some(h) = self.holders.get_mut(&e.counterpart) {
+                h.remove(&subject);
+            }
+        }
+        for e in &list {
+            self.holders.entry(e.counterpart).or_default().insert(subject);
+        }
+        before.entry(subject).or_insert((side, old));
+        if !list.is_empty() {
+            self.lists.insert(subject, list);
+        }
+    }
+
+    /// Puts `entry` into `subject`'s list (or takes the counterpart out when `None`).
+    fn update_entry(
+        &mut self,
+        subject: Uuid,
+        side: Side,
+        counterpart: Uuid,
+        entry: Option<Entry>,
+        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+    ) {
+        let mut list = self.lists.get(&subject).cloned().unwrap_or_default();
+        let had = list.iter().any(|e| e.counterpart == counterpart);
+        list.retain(|e| e.counterpart != counterpart);
+        let Some(entry) = entry else {
+            if had {
+                self.set_list(subject, side, list, before);
+            }
+            return;
+        };
+        list.push(entry);
+        self.set_list(subject, side, list, before);
+    }
+
+    fn related_ids(&self, id: Uuid) -> BTreeSet<Uuid> {
+        let mut ids: BTreeSet<Uuid> = self.holders.get(&id).map(|h| h.iter().copied().collect()).unwrap_or_default();
+        ids.extend(self.list(id).iter().map(|e| e.counterpart));
+        ids
+    }
+
+    /// Fit (offer's side) and appeal (talent's side) of one pair, or `None` if excluded.
+    pub fn pair(&self, talent: &Talent, offer: &Offer, stats: &mut Stats) -> Option<(Entry, Entry)> {
+        let (profile, query) = (self.profiles.get(&talent.id.as_uuid())?, self.queries.get(&offer.id.as_uuid())?);
+        let bm25 = stats.bm25(query, profile);
+        let fit = scoring::talent_offer(&self.taxonomy, talent, offer, bm25).ok()?;
+        let appeal = scoring::offer_appeal(talent, offer, bm25);
+        let mutual = ((fit.score * appeal.score).sqrt() * 1e6).round() / 1e6;
+        let for_offer =
+            Entry { counterpart: talent.id.as_uuid(), score: fit.score, mutual, verdict: None, explanation: fit };
+        let for_talent =
+            Entry { counterpart: offer.id.as_uuid(), score: appeal.score, mutual, verdict: None, explanation: appeal };
+        Some((for_offer, for_talent))
+    }
+
+    pub fn startup_pair(&self, startup: &Startup, programme: &Programme, stats: &mut Stats) -> Entry {
+        let bm25 = match (self.profiles.get(&startup.id.as_uuid()), self.queries.get(&programme.id.as_uuid())) {
+            (Some(p), Some(q)) => stats.bm25(q, p),
+            _ => 0.0,
+        };
+        let (verdict, fit) = scoring::startup_programme(startup, programme, bm25);
+        Entry {
+            counterpart: Uuid::nil(),
+            score: fit.score,
+            mutual: fit.score,
+            verdict: Some(verdict),
+            explanation: fit,
+        }
+    }
+
+    fn recompute_offer(
+        &mut self,
+        id: Uuid,
+        stats: &mut Stats,
+        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+    ) -> anyhow::Result<()> {
+        let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
+        let text = format!("{} {}", offer.title, offer.description);
+        let skills: Vec<_> = offer.skills().cloned().collect();
+        let mut candidates: BTreeSet<Uuid> =
+            Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &text, CANDIDATES)?.into_iter().collect();
+        candidates.extend(self.related_ids(id));
+        let mut list = Vec::new();
+        for talent_id in candidates {
+            let Some(talent) = self.talents.get(&talent_id).cloned() else { continue };
+            match self.pair(&talent, &offer, stats) {
+                Some((for_offer, for_talent)) => {
+                    list.push(for_offer);
+                    self.update_entry(talent_id, Side::Talent, id, Some(for_talent), before);
+                }
+                None => self.update_entry(talent_id, Side::Talent, id, None, before),
+            }
+        }
+        self.set_list(id, Side::Offer, list, before);
+        Ok(())
+    }
+
+    fn recompute_talent(
+        &mut self,
+        id: Uuid,
+        stats: &mut Stats,
+        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+    ) -> anyhow::Result<()> {
+        let Some(talent) = self.talents.get(&id).cloned() else { return Ok(()) };
+        let text =
+            format!("{} {} {}", talent.headline, talent.bio, talent.field_of_study.as_deref().unwrap_or_default());
+        let skills: Vec<_> = talent.skills.iter().map(|s| s.skill.clone()).collect();
+        let mut candidates: BTreeSet<Uuid> =
+            Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &text, CANDIDATES)?.into_iter().collect();
+        candidates.extend(self.related_ids(id));
+        let mut list = Vec::new();
+        for offer_id in candidates {
+            let Some(offer) = self.offers.get(&offer_id).cloned() else { continue };
+            match self.pair(&talent, &offer, stats) {
+                Some((for_offer, for_talent)) => {
+                    list.push(for_talent);
+                    self.update_entry(offer_id, Side::Offer, id, Some(for_offer), before);
+                }
+                None => self.update_entry(offer_id, Side::Offer, id, None, before),
+            }
+        }
+        self.set_list(id, Side::Talent, list, before);
+        Ok(())
+    }
+
+    /// Programmes are few: a startup is evaluated against every open one.
+    fn recompute_startup(&mut self, id: Uuid, stats: &mut Stats, before: &mut HashMap<Uuid, (Side, Vec<Entry>)>) {
+        let Some(startup) = self.startups.get(&id).cloned() else { return };
+        let mut programmes: Vec<Programme> = self.programmes.values().cloned().collect();
+        programmes.sort_by_key(|p| p.id);
+        let mut list = Vec::new();
+        for programme in programmes {
+            let pid = programme.id.as_uuid();
+            let entry = self.startup_pair(&startup, &programme, stats);
+            list.push(Entry { counterpart: pid, ..entry.clone() });
+            self.update_entry(pid, Side::Programme, id, Some(Entry { counterpart: id, ..entry }), before);
+        }
+        self.set_list(id, Side::Startup, list, before);
+    }
+
+    /// Every startup is evaluated: eligibility must not depend on text retrieval.
+    fn recompute_programme(
+        &mut self,
+        id: Uuid,
+        stats: &mut Stats,
+        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+    ) -> anyhow::Result<()> {
+        let Some(programme) = self.programmes.get(&id).cloned() else { return Ok(()) };
+        let mut startups: Vec<Startup> = self.startups.values().cloned().collect();
+        startups.sort_by_key(|s| s.id);
+        let mut list = Vec::new();
+        for startup in startups {
+            let sid = startup.id.as_uuid();
+            let entry = self.startup_pair(&startup, &programme, stats);
+            list.push(Entry { counterpart: sid, ..entry.clone() });
+            let in_list = self.list(sid).iter().any(|e| e.counterpart == id);
+            let worst = self.list(sid).last().map(|e| (e.class(), e.score));
+            let full = self.list(sid).len() >= TOP_K;
+            // Only touch a startup's list when this programme is in it or would enter it.
+            if in_list || !full || worst.is_some_and(|(c, s)| (entry.class(), entry.score) > (c, s)) {
+                self.update_entry(sid, Side::Startup, id, Some(Entry { counterpart: id, ..entry }), before);
+            }
+        }
+        self.set_list(id, Side::Programme, list, before);
+        Ok(())
+    }
+
+    /// An erased or closed entity leaves every list.
+    fn remove(&mut self, id: Uuid, before: &mut HashMap<Uuid, (Side, Vec<Entry>)>) {
+        let holders: Vec<Uuid> = self.holders.remove(&id).map(|h| h.into_iter().collect()).unwrap_or_default();
+        for subject in holders {
+            if let Some(side) = self.side_of(subject) {
+                self.update_entry(subject, side, id, None, before);
+            }
+        }
+        if let Some(old) = self.lists.get(&id).cloned() {
+            let side = old.first().and_then(|e| self.side_of(e.counterpart)).map_or(Side::Talent, Side::counterpart);
+            self.set_list(id, side, Vec::new(), before);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Match events: one per counterpart that entered, left or moved in a subject's list.
+
+use crate::engine::{Entry, ListChange};
+use chrono::Utc;
+use crocevia_proto::v1::MatchChanged;
+use prost::Message;
+use std::collections::BTreeSet;
+
+fn find(list: &[Entry], id: uuid::Uuid) -> (u32, f64) {
+    list.iter().position(|e| e.counterpart == id).map_or((0, 0.0), |i| (i as u32 + 1, list[i].score))
+}
+
+/// The events of one list change, keyed by subject id.
+pub fn of(change: &ListChange, correlation_id: &str) -> Vec<(String, MatchChanged)> {
+    let ids: BTreeSet<uuid::Uuid> = change.old.iter().chain(&change.new).map(|e| e.counterpart).collect();
+    let mut out = Vec::new();
+    for id in ids {
+        let ((old_rank, old_score), (new_rank, new_score)) = (find(&change.old, id), find(&change.new, id));
+        if old_rank == new_rank && old_score == new_score {
+            continue;
+        }
+        let event = MatchChanged {
+            event_id: uuid::Uuid::now_v7().to_string(),
+            subject_kind: change.side.as_str().to_owned(),
+            subject_id: change.subject.to_string(),
+            counterpart_kind: change.side.counterpart().as_str().to_owned(),
+            counterpart_id: id.to_string(),
+            old_rank,
+            new_rank,
+            old_score,
+            new_score,
+            occurred_at: Some(prost_types::Timestamp { seconds: Utc::now().timestamp(), nanos: 0 }),
+            correlation_id: correlation_id.to_owned(),
+        };
+        out.push((change.subject.to_string(), event));
+    }
+    out
+}
+
+pub fn encode(event: &MatchChanged) -> Vec<u8> {
+    event.encode_to_vec()
+}
+
+pub fn decode(bytes: &[u8]) -> Result<MatchChanged, prost::DecodeError> {
+    MatchChanged::decode(bytes)
+}

@@ -1,0 +1,289 @@
+//! The running matching service: start-up from its tables, the consumer, the outbox relay,
+//! and the queries the gateway calls.
+
+use crate::eligibility::Verdict;
+use crate::engine::{Engine, Entry, Side};
+use crate::explain::Explained;
+use crate::store::{self, Batch, Migrator};
+use crate::{events, text};
+use anyhow::Context;
+use crocevia_domain::Entity;
+use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, Subscription};
+use crocevia_proto::envelope::{self, Change};
+use crocevia_search::index::SearchIndex;
+use crocevia_search::taxonomy::Taxonomy;
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct MatchingSettings {
+    pub topic: String,
+    pub matches_topic: String,
+    pub group: String,
+    pub batch_max: usize,
+    pub max_delay: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatchingService {
+    engine: Arc<Mutex<Engine>>,
+    db: DatabaseConnection,
+}
+
+fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
+    engine.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn entity_of(kind: &str, data: serde_json::Value) -> anyhow::Result<Entity> {
+    Ok(serde_json::from_value(serde_json::json!({ "kind": kind, "data": data }))?)
+}
+
+impl MatchingService {
+    /// Migrates its tables, loads its replica and lists, and rebuilds its retrieval index
+    /// (in `index_dir`) when it does not hold exactly the replica.
+    pub async fn open(db: DatabaseConnection, index_dir: &Path, taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
+        Migrator::up(&db, None).await.context("matching migrations")?;
+        let replica = store::load_replica(&db).await?;
+        let lists = store::load_lists(&db).await?;
+        let dir = index_dir.to_owned();
+        let engine = tokio::task::spawn_blocking(move || -> anyhow::Result<Engine> {
+            let live = replica.iter().filter(|r| r.data.is_some()).count() as u64;
+            let mut index = SearchIndex::open(&dir, taxonomy.clone())?;
+            let rebuild = index.num_searchable()? != live;
+            if rebuild {
+                drop(index);
+                std::fs::remove_dir_all(&dir).ok();
+                index = SearchIndex::open(&dir, taxonomy)?;
+            }
+            let mut engine = Engine::new(index);
+            for row in replica {
+                engine.set_version(row.id, row.version as u64);
+                let Some(data) = row.data else { continue };
+                let entity = entity_of(&row.kind, data)?;
+                if rebuild {
+                    let meta = crocevia_proto::envelope::EventMeta {
+                        event_id: Uuid::nil(),
+                        entity_kind: entity.kind(),
+                        entity_id: row.id,
+                        entity_version: row.version as u64,
+                        occurred_at: chrono::Utc::now(),
+                        correlation_id: "restore".into(),
+                    };
+                    engine.index().apply(&meta, &Change::Upserted(entity.clone()))?;
+                }
+                engine.insert(entity);
+            }
+            engine.commit_index()?;
+            let mut grouped: HashMap<Uuid, Vec<Entry>> = HashMap::new();
+            for row in lists {
+                grouped.entry(row.subject_id).or_default().push(serde_json::from_value(row.entry)?);
+            }
+            for (subject, list) in grouped {
+                engine.restore_list(subject, list);
+            }
+            Ok(engine)
+        })
+        .await??;
+        Ok(Self { engine: Arc::new(Mutex::new(engine)), db })
+    }
+
+    /// The ranked matches of a talent, offer, startup or programme.
+    pub fn matches(&self, subject: Uuid) -> Vec<Entry> {
+        lock(&self.engine).list(subject).to_vec()
+    }
+
+    pub fn side_of(&self, id: Uuid) -> Option<Side> {
+        lock(&self.engine).side_of(id)
+    }
+
+    /// The live verdict and fit of a startup for a programme.
+    pub fn eligibility(&self, startup: Uuid, programme: Uuid) -> Option<(Verdict, Explained)> {
+        let engine = lock(&self.engine);
+        let (s, p) = (engine.startup(startup)?.clone(), engine.programme(programme)?.clone());
+        let mut stats = text::Stats::new(engine.index());
+        let entry = engine.startup_pair(&s, &p, &mut stats);
+        Some((entry.verdict.unwrap_or(Verdict::Eligible), entry.explanation))
+    }
+
+    /// Applies a batch of deliveries, recomputes, and stores everything in one transaction.
+    /// Returns the poison deliveries (index into `batch`) with their errors.
+    pub async fn process(&self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+        let engine = self.engine.clone();
+        let deliveries = batch.to_vec();
+        let (saved, poison) =
+            tokio::task::spawn_blocking(move || -> anyhow::Result<(Batch, HashMap<usize, String>)> {
+                let mut engine = lock(&engine);
+                let mut poison = HashMap::new();
+                let mut changed = BTreeSet::new();
+                let mut save = Batch::default();
+                let mut correlation = String::new();
+                for (i, d) in deliveries.iter().enumerate() {
+                    let (meta, change) = match envelope::decode(&d.payload) {
+                        Ok(decoded) => decoded,
+                        Err(e) => {
+                            poison.insert(i, e.to_string());
+                            continue;
+                        }
+                    };
+                    if engine.apply(&meta, &change)? {
+                        let data = match &change {
+                            Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
+                            Change::Erased { .. } => None,
+                        };
+                        save.entities.push((
+                            meta.entity_id,
+                            meta.entity_kind.as_str().to_owned(),
+                            meta.entity_version,
+                            data,
+                        ));
+                        changed.insert(meta.entity_id);
+                        correlation.clone_from(&meta.correlation_id);
+                    }
+                }
+                engine.commit_index()?;
+                let changes = engine.recompute(&changed.into_iter().collect::<Vec<_>>())?;
+                for change in &changes {
+                    for (key, event) in events::of(change, &correlation) {
+                        save.events.push((key, events::encode(&event)));
+                    }
+                    save.lists.push((change.subject, change.side, change.new.clone()));
+                }
+                Ok((save, poison))
+            })
+            .await??;
+        store::save(&self.db, saved).await.context("saving match lists")?;
+        Ok(poison)
+    }
+
+    /// Recomputes every list (after a scoring change); `progress(done, total)`.
+    pub async fn rematch(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> anyhow::Result<usize> {
+        let subjects: Vec<Uuid> = {
+            let engine = lock(&self.engine);
+            [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
+                .into_iter()
+                .flat_map(|s| engine.subjects(s))
+                .collect()
+        };
+        let total = subjects.len() as u64;
+        let mut changed_lists = 0;
+        for (n, chunk) in subjects.chunks(200).enumerate() {
+            let engine = self.engine.clone();
+            let ids = chunk.to_vec();
+            let changes = tokio::task::spawn_blocking(move || lock(&engine).recompute(&ids)).await??;
+            changed_lists += changes.len();
+            let mut save = Batch::default();
+            for change in &changes {
+                for (key, event) in events::of(change, "rematch") {
+                    save.events.push((key, events::encode(&event)));
+                }
+                save.lists.push((change.subject, change.side, change.new.clone()));
+            }
+            store::save(&self.db, save).await?;
+            progress(((n + 1) * 200).min(subjects.len()) as u64, total);
+        }
+        Ok(changed_lists)
+    }
+
+    /// Publishes stored match events in order and marks them.
+    pub async fn publish_outbox(&self, bus: &SharedBus, topic: &str) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let rows = store::unpublished(&self.db, 1000).await?;
+            if rows.is_empty() {
+                return Ok(total);
+            }
+            let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+            total += rows.len();
+            bus.publish(topic, rows.into_iter().map(|r| OutMessage::new(r.key, r.payload)).collect()).await?;
+            store::mark_published(&self.db, seqs).await?;
+        }
+    }
+
+    pub async fn start(
+        &self,
+        bus: SharedBus,
+        settings: MatchingSettings,
+        shutdown: watch::Receiver<bool>,
+    ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+        let sub = bus
+            .subscribe(std::slice::from_ref(&settings.topic), &settings.group)
+            .await
+            .context("subscribing to the profiles topic")?;
+        // Events stored before a crash go out first.
+        self.publish_outbox(&bus, &settings.matches_topic).await?;
+        Ok(tokio::spawn(self.clone().run(bus, sub, settings, shutdown)))
+    }
+
+    async fn run(
+        self,
+        bus: SharedBus,
+        mut sub: Box<dyn Subscription>,
+        settings: MatchingSettings,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let mut batch: Vec<Delivery> = Vec::new();
+        let mut backoff = Duration::from_millis(100);
+        while !*shutdown.borrow() {
+            let mut first: Option<Instant> = None;
+            while batch.len() < settings.batch_max && !*shutdown.borrow() {
+                let wait =
+                    first.map_or(Duration::from_millis(250), |at| settings.max_delay.saturating_sub(at.elapsed()));
+                if first.is_some() && wait.is_zero() {
+                    break;
+                }
+                tokio::select! {
+                    polled = sub.poll(wait) => match polled {
+                        Ok(Some(d)) => { first.get_or_insert_with(Instant::now); batch.push(d); }
+                        Ok(None) => if first.is_some() { break },
+                        Err(e) => { tracing::warn!(error = %e, "matching consumer poll failed"); tokio::time::sleep(backoff).await; }
+                    },
+                    _ = shutdown.changed() => {}
+                }
+            }
+            if batch.is_empty() {
+                continue;
+            }
+            let poison = match self.process(&batch).await {
+                Ok(poison) => poison,
+                Err(e) => {
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        events = batch.len(),
+                        "matching a batch failed; retrying"
+                    );
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                    continue;
+                }
+            };
+            backoff = Duration::from_millis(100);
+            if let Err(e) = self.publish_outbox(&bus, &settings.matches_topic).await {
+                tracing::warn!(error = format!("{e:#}"), "publishing match events failed; they stay in the outbox");
+            }
+            let mut last: HashMap<(String, i32), usize> = HashMap::new();
+            for (i, d) in batch.iter().enumerate() {
+                last.insert((d.topic.clone(), d.partition), i);
+            }
+            for (i, d) in batch.iter().enumerate() {
+                let result = match poison.get(&i) {
+                    Some(error) => sub.dead_letter(d, error).await,
+                    None if last.get(&(d.topic.clone(), d.partition)) == Some(&i) => sub.ack(d).await,
+                    None => Ok(()),
+                };
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "acknowledging a matched batch failed; it will be redelivered and skipped by version");
+                }
+            }
+            batch.clear();
+        }
+        if let Err(e) = sub.close().await {
+            tracing::warn!(error = %e, "closing the matching subscription");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The matching service's own tables: its replica of the entities, the top-k lists, and an
+//! outbox of match events written in the same transaction as the lists they describe.
+
+use crate::engine::{Entry, Side};
+use sea_orm::sea_query::{Alias, IntoIden, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use sea_orm_migration::prelude::*;
+use uuid::Uuid;
+
+pub mod replica {
+    use sea_orm::entity::prelude::*;
+
+    /// The latest version of each entity the service matches; `data` is empty once erased.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "matching_entities")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub kind: String,
+        pub version: i64,
+        #[sea_orm(column_type = "JsonBinary", nullable)]
+        pub data: Option<Json>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod lists {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "matching_lists")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub subject_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub rank: i32,
+        pub subject_side: String,
+        pub counterpart_id: Uuid,
+        /// The entry (scores, verdict, explanation) as JSON.
+        #[sea_orm(column_type = "JsonBinary")]
+        pub entry: Json,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "matching_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        pub key: String,
+        pub payload: Vec<u8>,
+        pub published: bool,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateTables)]
+    }
+
+    /// Separate from the profiles service's table: each service migrates its own schema,
+    /// even when both share one database in the embedded mode.
+    fn migration_table_name() -> DynIden {
+        Alias::new("matching_migrations").into_iden()
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct CreateTables;
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateTables {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("matching_entities"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).uuid().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("kind")).string().not_null())
+                .col(ColumnDef::new(Alias::new("version")).big_integer().not_null())
+                .col(ColumnDef::new(Alias::new("data")).json_binary().null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("matching_lists"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("subject_id")).uuid().not_null())
+                .col(ColumnDef::new(Alias::new("rank")).integer().not_null())
+                .col(ColumnDef::new(Alias::new("subject_side")).string().not_null())
+                .col(ColumnDef::new(Alias::new("counterpart_id")).uuid().not_null())
+                .col(ColumnDef::new(Alias::new("entry")).json_binary().not_null())
+                .primary_key(Index::create().col(Alias::new("subject_id")).col(Alias::new("rank")))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("matching_outbox"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("seq")).big_integer().not_null().auto_increment().primary_key())
+                .col(ColumnDef::new(Alias::new("key")).string().not_null())
+                .col(ColumnDef::new(Alias::new("payload")).binary().not_null())
+                .col(ColumnDef::new(Alias::new("published")).boolean().not_null())
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["matching_entities", "matching_lists", "matching_outbox"] {
+            m.drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What one batch writes, in one transaction.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub entities: Vec<(Uuid, String, u64, Option<serde_json::Value>)>,
+    pub lists: Vec<(Uuid, Side, Vec<Entry>)>,
+    pub events: Vec<(String, Vec<u8>)>,
+}
+
+pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    for (id, kind, version, data) in batch.entities {
+        replica::Entity::insert(replica::ActiveModel {
+            id: Set(id),
+            kind: Set(kind),
+            version: Set(version as i64),
+            data: Set(data),
+        })
+        .on_conflict(
+            OnConflict::column(replica::Column::Id)
+                .update_columns([replica::Column::Kind, replica::Column::Version, replica::Column::Data])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    for (subject, side, entries) in batch.lists {
+        lists::Entity::delete_many().filter(lists::Column::SubjectId.eq(subject)).exec(&txn).await?;
+        let rows = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                Ok(lists::ActiveModel {
+                    subject_id: Set(subject),
+                    rank: Set(i as i32 + 1),
+                    subject_side: Set(side.as_str().to_owned()),
+                    counterpart_id: Set(e.counterpart),
+                    entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
+                })
+            })
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        if !rows.is_empty() {
+            lists::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        }
+    }
+    for chunk in batch.events.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(key, payload)| outbox::ActiveModel {
+                key: Set(key.clone()),
+                payload: Set(payload.clone()),
+                published: Set(false),
+                ..Default::default()
+            })
+            .collect();
+        outbox::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+    }
+    txn.commit().await
+}
+
+pub async fn load_replica(db: &DatabaseConnection) -> Result<Vec<replica::Model>, DbErr> {
+    replica::Entity::find().all(db).await
+}
+
+pub async fn load_lists(db: &DatabaseConnection) -> Result<Vec<lists::Model>, DbErr> {
+    lists::Entity::find().order_by_asc(lists::Column::SubjectId).order_by_asc(lists::Column::Rank).all(db).await
+}
+
+pub async fn list_of(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<lists::Model>, DbErr> {
+    lists::Entity::find().filter(lists::Column::SubjectId.eq(subject)).order_by_asc(lists::Column::Rank).all(db).await
+}
+
+pub async fn unpublished(db: &DatabaseConnection, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Published.eq(false))
+        .order_by_asc(outbox::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+pub async fn mark_published(db: &DatabaseConnection, seqs: Vec<i64>) -> Result<(), DbErr> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Published, true.into())
+        .filter(outbox::Column::Seq.is_in(seqs))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,422 @@
+//! Matching on the Torino demo data and on generated profiles: property tests of the scores,
+//! eligibility verdicts with their reasons, cross-lingual matching, restart without
+//! recomputation, and the real-time path through the bus.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+use chrono::{NaiveDate, Utc};
+use crocevia_domain::*;
+use crocevia_kit::bus::memory::InProcessBus;
+use crocevia_kit::bus::{OutMessage, SharedBus, TopicSpec};
+use crocevia_matching::eligibility::{self, Verdict};
+use crocevia_matching::engine::{Engine, Entry, TOP_K, rank};
+use crocevia_matching::explain::Explained;
+use crocevia_matching::service::MatchingSettings;
+use crocevia_matching::{MatchingService, events, scoring};
+use crocevia_proto::envelope::{self, Change, EventMeta};
+use crocevia_search::index::SearchIndex;
+use crocevia_search::taxonomy::Taxonomy;
+use proptest::prelude::*;
+use secrecy::SecretString;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn demo<T: serde::de::DeserializeOwned>(file: &str) -> Vec<T> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn taxonomy() -> Arc<Taxonomy> {
+    Arc::new(Taxonomy::new(demo("skills.json")))
+}
+
+fn entities() -> Vec<Entity> {
+    let mut all: Vec<Entity> = Vec::new();
+    all.extend(demo::<Talent>("talents.json").into_iter().map(Entity::Talent));
+    all.extend(demo::<Offer>("offers.json").into_iter().map(Entity::Offer));
+    all.extend(demo::<Startup>("startups.json").into_iter().map(Entity::Startup));
+    all.extend(demo::<Programme>("programmes.json").into_iter().map(Entity::Programme));
+    all
+}
+
+fn meta(e: &Entity, version: u64) -> EventMeta {
+    EventMeta {
+        event_id: uuid::Uuid::now_v7(),
+        entity_kind: e.kind(),
+        entity_id: e.id(),
+        entity_version: version,
+        occurred_at: Utc::now(),
+        correlation_id: "t".into(),
+    }
+}
+
+fn engine_with(extra: Vec<Entity>) -> Engine {
+    let mut engine = Engine::new(SearchIndex::in_ram(taxonomy()).unwrap());
+    let mut ids = Vec::new();
+    for e in entities().into_iter().chain(extra) {
+        engine.apply(&meta(&e, 1), &Change::Upserted(e.clone())).unwrap();
+        ids.push(e.id());
+    }
+    engine.commit_index().unwrap();
+    engine.recompute(&ids).unwrap();
+    engine
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+// ---------- properties ----------
+
+fn skill_ids() -> Vec<SkillId> {
+    demo::<SkillConcept>("skills.json").into_iter().map(|c| c.id).take(60).collect()
+}
+
+prop_compose! {
+    fn talent_and_offer()(t in 0..41usize, o in 0..47usize, skills in prop::collection::vec(0..60usize, 0..8), years in 0..30u8, bm25 in 0.0f32..40.0) -> (Talent, Offer, f32) {
+        let ids = skill_ids();
+        let mut talent = demo::<Talent>("talents.json").swap_remove(t % 41);
+        let offer = demo::<Offer>("offers.json").swap_remove(o % 47);
+        talent.skills = skills.into_iter().map(|i| ids[i].clone()).collect::<std::collections::BTreeSet<_>>().into_iter().map(|skill| TalentSkill { skill, years: 2 }).collect();
+        talent.experience_years = years;
+        // Keep the pair past the hard constraints, so the soft factors are what is tested.
+        talent.languages = offer.languages.iter().map(|l| LanguageSkill { language: l.language.clone(), level: Cefr::Native }).collect();
+        talent.needs_work_permit = false;
+        talent.seeking = vec![];
+        talent.available_from = None;
+        (talent, offer, bm25)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn scores_stay_in_range_and_weights_add_up((talent, offer, bm25) in talent_and_offer()) {
+        let tax = taxonomy();
+        let fit = scoring::talent_offer(&tax, &talent, &offer, bm25).unwrap();
+        prop_assert!((0.0..=1.0).contains(&fit.score));
+        prop_assert!((fit.factors.iter().map(|f| f.weight).sum::<f64>() - 1.0).abs() < 1e-9);
+        prop_assert!(fit.factors.iter().all(|f| (0.0..=1.0).contains(&f.value) && !f.reason_it.is_empty() && !f.reason_en.is_empty()));
+        let appeal = scoring::offer_appeal(&talent, &offer, bm25);
+        prop_assert!((0.0..=1.0).contains(&appeal.score));
+    }
+
+    #[test]
+    fn adding_a_required_skill_never_lowers_the_score((talent, offer, bm25) in talent_and_offer(), pick in 0..6usize) {
+        let tax = taxonomy();
+        let before = scoring::talent_offer(&tax, &talent, &offer, bm25).unwrap().score;
+        if let Some(skill) = offer.required_skills.get(pick % offer.required_skills.len().max(1)) {
+            let mut more = talent.clone();
+            if !more.skills.iter().any(|s| &s.skill == skill) {
+                more.skills.push(TalentSkill { skill: skill.clone(), years: 1 });
+            }
+            let after = scoring::talent_offer(&tax, &more, &offer, bm25).unwrap().score;
+            prop_assert!(after >= before, "{after} < {before}");
+        }
+    }
+
+    #[test]
+    fn an_ineligible_startup_never_ranks_above_an_eligible_one(scores in prop::collection::vec((0.0f64..1.0, 0..3u8), 1..60)) {
+        let mut list: Vec<Entry> = scores.iter().enumerate().map(|(i, (score, class))| Entry {
+            counterpart: uuid::Uuid::from_u128(i as u128 + 1),
+            score: *score,
+            mutual: *score,
+            verdict: Some(match class { 0 => Verdict::NotEligible(vec![]), 1 => Verdict::EligibleIf(vec![]), _ => Verdict::Eligible }),
+            explanation: Explained { score: *score, factors: vec![] },
+        }).collect();
+        rank(&mut list);
+        prop_assert!(list.len() <= TOP_K);
+        for pair in list.windows(2) {
+            let class = |e: &Entry| e.verdict.as_ref().map(Verdict::class).unwrap();
+            prop_assert!(class(&pair[0]) >= class(&pair[1]));
+            if class(&pair[0]) == class(&pair[1]) { prop_assert!(pair[0].score >= pair[1].score); }
+        }
+    }
+}
+
+// ---------- eligibility ----------
+
+fn programme_with(rules: Vec<EligibilityRule>) -> Programme {
+    let mut p = demo::<Programme>("programmes.json").remove(0);
+    p.eligibility = rules;
+    p.application_deadline = date("2027-01-31");
+    p
+}
+
+fn startup() -> Startup {
+    let mut s = demo::<Startup>("startups.json").remove(0);
+    s.stage = StartupStage::Seed;
+    s.legal_form = LegalForm::InnovativeStartup;
+    s.founded_on = Some(date("2025-06-01"));
+    s.seat = Some(ComuneId::new("torino").unwrap());
+    s.team_size = 4;
+    s.funding_raised_eur = 150_000;
+    s
+}
+
+fn reasons_en(v: &Verdict) -> Vec<String> {
+    match v {
+        Verdict::Eligible => vec![],
+        Verdict::EligibleIf(r) | Verdict::NotEligible(r) => r.iter().map(|r| r.en.clone()).collect(),
+    }
+}
+
+#[test]
+fn eligibility_verdicts_come_with_reasons() {
+    let s = startup();
+    assert_eq!(
+        eligibility::evaluate(&programme_with(vec![EligibilityRule::MaxAgeMonths { months: 36 }]), &s),
+        Verdict::Eligible
+    );
+
+    let mut old = s.clone();
+    old.founded_on = Some(date("2020-01-15"));
+    let v = eligibility::evaluate(&programme_with(vec![EligibilityRule::MaxAgeMonths { months: 36 }]), &old);
+    assert_eq!(v.key(), "not_eligible");
+    assert_eq!(reasons_en(&v), ["founded more than 36 months before the deadline"]);
+    let Verdict::NotEligible(r) = &v else { panic!() };
+    assert!(r[0].it.contains("più di 36 mesi"));
+
+    let mut team = s.clone();
+    team.legal_form = LegalForm::NotIncorporated;
+    team.founded_on = None;
+    let v = eligibility::evaluate(
+        &programme_with(vec![EligibilityRule::LegalFormIn {
+            forms: vec![LegalForm::Srl, LegalForm::InnovativeStartup],
+            incorporation_by_deadline: true,
+        }]),
+        &team,
+    );
+    assert_eq!(v.key(), "eligible_if");
+    assert!(reasons_en(&v)[0].starts_with("if you incorporate"), "{v:?}");
+
+    let mut abroad = s.clone();
+    abroad.seat = None;
+    abroad.willing_to_relocate = true;
+    let v = eligibility::evaluate(
+        &programme_with(vec![EligibilityRule::SeatInMetroArea { allow_relocation: true }]),
+        &abroad,
+    );
+    assert_eq!(reasons_en(&v), ["if you move your seat to the Torino metropolitan area"]);
+    abroad.willing_to_relocate = false;
+    assert_eq!(
+        eligibility::evaluate(
+            &programme_with(vec![EligibilityRule::SeatInMetroArea { allow_relocation: true }]),
+            &abroad
+        )
+        .key(),
+        "not_eligible"
+    );
+
+    let v = eligibility::evaluate(
+        &programme_with(vec![
+            EligibilityRule::StageIn { stages: vec![StartupStage::Idea] },
+            EligibilityRule::TeamSize { min: Some(5), max: None },
+            EligibilityRule::FundingRaised { min_eur: None, max_eur: Some(100_000) },
+            EligibilityRule::Founders { female_led: Some(true), under_35: None, university_spinoff: None },
+        ]),
+        &s,
+    );
+    assert_eq!(reasons_en(&v).len(), 4, "every failed rule is named: {v:?}");
+    // A failed rule wins over a condition.
+    let mut both = team.clone();
+    both.team_size = 1;
+    let v = eligibility::evaluate(
+        &programme_with(vec![
+            EligibilityRule::LegalFormIn { forms: vec![LegalForm::Srl], incorporation_by_deadline: true },
+            EligibilityRule::TeamSize { min: Some(2), max: None },
+        ]),
+        &both,
+    );
+    assert_eq!(v.key(), "not_eligible");
+}
+
+#[test]
+fn a_programme_sees_eligible_startups_first() {
+    let engine = engine_with(vec![]);
+    for programme in demo::<Programme>("programmes.json") {
+        let list = engine.list(programme.id.as_uuid());
+        let classes: Vec<u8> = list.iter().map(|e| e.verdict.as_ref().unwrap().class()).collect();
+        assert!(classes.windows(2).all(|w| w[0] >= w[1]), "{}: {classes:?}", programme.title);
+        for entry in list {
+            let s = engine.startup(entry.counterpart).unwrap();
+            assert_eq!(entry.verdict.as_ref().unwrap(), &eligibility::evaluate(&programme, s));
+        }
+    }
+}
+
+// ---------- talent <-> offer ----------
+
+#[test]
+fn an_italian_only_offer_finds_an_english_only_profile_with_the_same_skills() {
+    let org = demo::<Organisation>("organisations.json").remove(0);
+    let skills = ["rust", "backend-development", "postgresql"].map(|s| SkillId::new(s).unwrap());
+    let offer = Offer {
+        id: OfferId::from_uuid(uuid::Uuid::now_v7()),
+        organisation_id: org.id,
+        kind: OfferKind::Job,
+        title: "Sviluppatrice o sviluppatore di sistemi distribuiti".into(),
+        description: "Cerchiamo una persona che progetti servizi affidabili per la mobilità torinese.".into(),
+        text_language: LanguageCode::new("it").unwrap(),
+        required_skills: skills.to_vec(),
+        nice_to_have_skills: vec![],
+        languages: vec![],
+        comune: ComuneId::new("torino").unwrap(),
+        remote: RemotePolicy::Hybrid,
+        contract: ContractType::Permanent,
+        min_experience_years: 2,
+        salary_min_eur: None,
+        salary_max_eur: None,
+        posted_on: date("2026-11-20"),
+        starts_on: None,
+        deadline: Some(date("2027-01-31")),
+        sponsors_work_permit: true,
+        sectors: vec![Sector::Ict],
+        status: Status::Open,
+        demo: false,
+    };
+    let talent = Talent {
+        id: TalentId::from_uuid(uuid::Uuid::now_v7()),
+        user_id: None,
+        display_name: "Priya Nair".into(),
+        headline: "Backend engineer".into(),
+        bio: "I build reliable backend services in Rust on PostgreSQL.".into(),
+        contact_email: "priya@example.org".into(),
+        country_of_origin: "IN".into(),
+        residence: Some(ComuneId::new("torino").unwrap()),
+        field_of_study: None,
+        skills: skills.iter().map(|s| TalentSkill { skill: s.clone(), years: 4 }).collect(),
+        languages: vec![LanguageSkill { language: LanguageCode::new("en").unwrap(), level: Cefr::C2 }],
+        experience_years: 4,
+        available_from: None,
+        willing_to_relocate: false,
+        open_to_remote: true,
+        needs_work_permit: true,
+        sectors: vec![Sector::Ict],
+        seeking: vec![OfferKind::Job],
+        demo: false,
+    };
+    let engine = engine_with(vec![Entity::Offer(offer.clone()), Entity::Talent(talent.clone())]);
+    let list = engine.list(offer.id.as_uuid());
+    assert_eq!(list.first().map(|e| e.counterpart), Some(talent.id.as_uuid()), "the English-only profile ranks first");
+    let skills_factor = list[0].explanation.factors.iter().find(|f| f.key == "skills").unwrap();
+    assert_eq!(skills_factor.value, 1.0);
+    assert!(skills_factor.reason_it.contains("competenze") && skills_factor.reason_en.contains("skills"));
+    // And the talent sees the offer.
+    assert!(engine.list(talent.id.as_uuid()).iter().any(|e| e.counterpart == offer.id.as_uuid()));
+}
+
+#[test]
+fn hard_constraints_exclude_with_a_reason() {
+    let mut offers = demo::<Offer>("offers.json");
+    let mut offer = offers.remove(1);
+    offer.languages = vec![LanguageSkill { language: LanguageCode::new("it").unwrap(), level: Cefr::C1 }];
+    let mut talent = demo::<Talent>("talents.json").remove(0);
+    talent.seeking = vec![];
+    let err = scoring::talent_offer(&taxonomy(), &talent, &offer, 1.0).unwrap_err();
+    assert_eq!(err.en, "it at least C1 is required");
+    talent.languages.push(LanguageSkill { language: LanguageCode::new("it").unwrap(), level: Cefr::C1 });
+    offer.sponsors_work_permit = false;
+    talent.needs_work_permit = true;
+    assert!(scoring::talent_offer(&taxonomy(), &talent, &offer, 1.0).unwrap_err().en.contains("work permit"));
+}
+
+#[test]
+fn scores_are_deterministic() {
+    let a = engine_with(vec![]);
+    let b = engine_with(vec![]);
+    for offer in demo::<Offer>("offers.json") {
+        assert_eq!(a.list(offer.id.as_uuid()), b.list(offer.id.as_uuid()));
+    }
+}
+
+// ---------- the service, through the bus ----------
+
+async fn publish(bus: &SharedBus, e: &Entity, version: u64) {
+    let bytes = envelope::encode(&envelope::build(&Change::Upserted(e.clone()), version, "t", Utc::now()));
+    bus.publish("profiles.v1", vec![OutMessage::new(e.id().to_string(), bytes)]).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_rematch_in_real_time_and_lists_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url.clone()), 2).await.unwrap();
+    let bus: SharedBus = Arc::new(InProcessBus::open(&dir.path().join("bus"), false, "dlq").unwrap());
+    bus.create_topics(&[TopicSpec::new("profiles.v1", 3), TopicSpec::new("matches.v1", 3), TopicSpec::new("dlq", 1)])
+        .await
+        .unwrap();
+    let settings = MatchingSettings {
+        topic: "profiles.v1".into(),
+        matches_topic: "matches.v1".into(),
+        group: "matching".into(),
+        batch_max: 2000,
+        max_delay: Duration::from_millis(200),
+    };
+    let service = MatchingService::open(db.clone(), &dir.path().join("index"), taxonomy()).await.unwrap();
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let task = service.start(bus.clone(), settings.clone(), shutdown).await.unwrap();
+    for e in entities() {
+        publish(&bus, &e, 1).await;
+    }
+    let rust_offer = demo::<Offer>("offers.json").remove(0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while service.matches(rust_offer.id.as_uuid()).is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!service.matches(rust_offer.id.as_uuid()).is_empty());
+
+    // Read every match event so far, then change a talent and time the re-match.
+    let mut matches = bus.subscribe(&["matches.v1".to_owned()], "reader").await.unwrap();
+    while matches.poll(Duration::from_millis(300)).await.unwrap().is_some() {}
+    let mut talent = demo::<Talent>("talents.json").remove(0);
+    talent.skills.push(TalentSkill { skill: SkillId::new("distributed-systems").unwrap(), years: 3 });
+    talent.skills.push(TalentSkill { skill: SkillId::new("docker").unwrap(), years: 3 });
+    let started = Instant::now();
+    publish(&bus, &Entity::Talent(talent.clone()), 2).await;
+    let event = loop {
+        let d = matches.poll(Duration::from_secs(5)).await.unwrap().expect("a match event");
+        let e = events::decode(&d.payload).unwrap();
+        if e.subject_id == talent.id.to_string() || e.counterpart_id == talent.id.to_string() {
+            break e;
+        }
+    };
+    assert!(started.elapsed() < Duration::from_secs(2), "re-matched in {:?}", started.elapsed());
+    assert!(event.old_rank != event.new_rank || event.old_score != event.new_score);
+    stop.send(true).unwrap();
+    task.await.unwrap();
+
+    // A restart restores the lists from the tables, without recomputing.
+    let before: Vec<Entry> = service.matches(rust_offer.id.as_uuid());
+    drop(service);
+    let restarted = MatchingService::open(db, &dir.path().join("index"), taxonomy()).await.unwrap();
+    assert_eq!(restarted.matches(rust_offer.id.as_uuid()), before);
+    let startup = demo::<Startup>("startups.json").remove(0);
+    let programme = demo::<Programme>("programmes.json").remove(0);
+    let (verdict, fit) = restarted.eligibility(startup.id.as_uuid(), programme.id.as_uuid()).unwrap();
+    assert_eq!(verdict, eligibility::evaluate(&programme, &startup));
+    assert!((0.0..=1.0).contains(&fit.score));
+}
+
+#[tokio::test]
+async fn erasure_removes_from_every_list() {
+    let mut engine = engine_with(vec![]);
+    let talent = demo::<Talent>("talents.json").remove(0);
+    let id = talent.id.as_uuid();
+    let holders_before = demo::<Offer>("offers.json")
+        .iter()
+        .filter(|o| engine.list(o.id.as_uuid()).iter().any(|e| e.counterpart == id))
+        .count();
+    assert!(holders_before > 0);
+    let m = EventMeta { entity_version: 2, ..meta(&Entity::Talent(talent.clone()), 2) };
+    engine.apply(&m, &Change::Erased { kind: EntityKind::Talent, id, reason: "erasure_request".into() }).unwrap();
+    engine.commit_index().unwrap();
+    let changes = engine.recompute(&[id]).unwrap();
+    assert!(changes.len() >= holders_before);
+    for offer in demo::<Offer>("offers.json") {
+        assert!(engine.list(offer.id.as_uuid()).iter().all(|e| e.counterpart != id));
+    }
+    assert!(engine.list(id).is_empty());
+}
