@@ -190,4 +190,14 @@ async fn matches_and_eligibility_through_the_running_platform() {
     let again: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(again["matches"], body["matches"]);
     assert!(server.stop().success());
+
+    // `crocevia rematch` recomputes every list from the stored replica; same data, same lists.
+    let (status, out) = instance.run(&["rematch"]);
+    assert!(status.success() && out.contains("re-matched every talent"), "{out}");
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(60)).await;
+    let (_, text) = server.get(&format!("/api/v1/matches/{rust_offer}")).await;
+    let after: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(after["matches"][0]["counterpart"], body["matches"][0]["counterpart"]);
+    assert!(server.stop().success());
 }

@@ -89,8 +89,13 @@ impl MigratorTrait for Migrator {
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct CreateTables;
+
+impl MigrationName for CreateTables {
+    fn name(&self) -> &str {
+        "m20261129_000001_matching_tables"
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for CreateTables {

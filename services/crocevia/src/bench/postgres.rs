@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 use crocevia_search::DocKind;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
-use secrecy::SecretString;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
+use std::time::Duration;
 
 pub struct Baseline {
     pub db: DatabaseConnection,
@@ -19,11 +19,19 @@ fn server() -> String {
 impl Baseline {
     pub async fn create() -> anyhow::Result<Self> {
         let server = server();
-        let admin =
-            Database::connect(format!("{server}/postgres")).await.with_context(|| format!("PostgreSQL at {server}"))?;
+        let options = |url: String| {
+            let mut o = ConnectOptions::new(url);
+            // Queries queue for a connection when PostgreSQL falls behind the offered rate; the
+            // wait is part of the latency, not a failure.
+            o.max_connections(8).acquire_timeout(Duration::from_secs(900)).sqlx_logging(false);
+            o
+        };
+        let admin = Database::connect(options(format!("{server}/postgres")))
+            .await
+            .with_context(|| format!("PostgreSQL at {server}"))?;
         let name = format!("crocevia_bench_{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-        let db = crocevia_kit::db::connect(&SecretString::from(format!("{server}/{name}")), 8).await?;
+        let db = Database::connect(options(format!("{server}/{name}"))).await?;
         db.execute_unprepared(
             "CREATE TABLE docs (
                 id uuid PRIMARY KEY,
