@@ -5,7 +5,9 @@ use crate::cli::Role;
 use crate::indexing;
 use anyhow::{Context, bail};
 use crocevia_domain::EntityKind;
-use crocevia_gateway::{Gateway, GatewayState};
+use crocevia_gateway::accounts::Accounts;
+use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
@@ -138,7 +140,12 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     } else {
         None
     };
-    let state = GatewayState { ready, profiles: profiles.clone(), search: search_api, matching: matching.clone() };
+    let api = if matches!(role, Role::All | Role::Gateway) {
+        Some(api(&settings, &profiles, search_api.clone(), matching.clone()).await?)
+    } else {
+        None
+    };
+    let state = GatewayState { ready, profiles: profiles.clone(), search: search_api, matching: matching.clone(), api };
     let gateway = Gateway::bind(settings.http_addr(), state).await?;
     let addr = gateway.local_addr()?;
     println!("crocevia {role:?} listening on http://{addr}/");
@@ -197,6 +204,29 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         task.await.context("service task")?;
     }
     Ok(())
+}
+
+/// The GraphQL API: accounts in the same database, the token key from config or, in the
+/// embedded mode, generated on first run and kept in the data folder.
+async fn api(
+    settings: &Settings,
+    profiles: &Profiles,
+    search: Option<Arc<dyn SearchApi>>,
+    matching: Option<MatchingService>,
+) -> anyhow::Result<Api> {
+    let g = &settings.gateway;
+    let secret = match &g.jwt_secret {
+        Some(secret) => secret.clone(),
+        None => JwtKeys::load_or_create_secret(&settings.data_dir.join("jwt.key"))?,
+    };
+    let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
+    let accounts = Accounts::open(profiles.db().clone()).await?;
+    let services = graphql::Services { profiles: profiles.clone(), search, matching, accounts, keys: keys.clone() };
+    let schema = graphql::schema(
+        services,
+        graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection },
+    );
+    Ok(Api { schema, keys, max_batch: g.max_batch, max_body_bytes: g.max_body_bytes })
 }
 
 #[expect(clippy::print_stdout, reason = "the report is the command's output")]

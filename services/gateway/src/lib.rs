@@ -14,7 +14,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
+pub mod accounts;
+pub mod auth;
+pub mod graphql;
 mod rest;
+
+use async_graphql::BatchRequest;
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
+use crocevia_kit::ErrorCode;
 use tokio::sync::watch;
 
 #[derive(Debug, Clone)]
@@ -26,6 +35,22 @@ pub struct GatewayState {
     pub search: Option<Arc<dyn SearchApi>>,
     /// Absent when this process does not run matching.
     pub matching: Option<crocevia_matching::MatchingService>,
+    /// The GraphQL API; absent in processes that do not serve it.
+    pub api: Option<Api>,
+}
+
+#[derive(Clone)]
+pub struct Api {
+    pub schema: graphql::ApiSchema,
+    pub keys: Arc<auth::JwtKeys>,
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Api {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Api").field("max_batch", &self.max_batch).finish_non_exhaustive()
+    }
 }
 
 /// A bound gateway: its address is known before it serves (tests bind port 0).
@@ -45,6 +70,12 @@ impl Gateway {
             .route("/api/v1/search", axum::routing::post(rest::search))
             .route("/api/v1/matches/{id}", get(rest::matches))
             .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
+            .route("/graphql", get(graphiql).post(graphql_handler))
+            // Every body, whatever reads it, is cut at the limit with 413.
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
+            ))
+            .layer(DefaultBodyLimit::disable())
             .with_state(state);
         Ok(Self { listener, router })
     }
@@ -86,4 +117,72 @@ async fn home(State(state): State<GatewayState>) -> impl IntoResponse {
          <p>Piattaforma AcceleraTO e Talenti a Torino: {status}.</p>\
          <table><caption>Dati / Data</caption>{rows}</table></main></body></html>"
     ))
+}
+
+async fn graphiql() -> Html<String> {
+    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> axum::response::Response {
+    let body = format!(
+        r#"{{"errors":[{{"message":{},"extensions":{{"code":"{}"}}}}]}}"#,
+        serde_json_string(message),
+        code.as_str()
+    );
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn serde_json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"error\"".into())
+}
+
+/// `POST /graphql`: verifies the bearer token (a bad one is refused, never downgraded to
+/// anonymous), enforces the batch limit, then runs the operations.
+async fn graphql_handler(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    request: GraphQLBatchRequest,
+) -> axum::response::Response {
+    let Some(api) = &state.api else {
+        return graphql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "this process does not serve GraphQL",
+        );
+    };
+    let viewer = match headers.get(axum::http::header::AUTHORIZATION) {
+        None => graphql::Viewer(None),
+        Some(value) => {
+            let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+            match token.map(|t| api.keys.verify(t)) {
+                Some(Ok(claims)) => graphql::Viewer(Some(claims)),
+                Some(Err(e)) => {
+                    tracing::info!(reason = %e, "token refused");
+                    return graphql_error(
+                        StatusCode::UNAUTHORIZED,
+                        ErrorCode::Unauthenticated,
+                        "the token is not valid",
+                    );
+                }
+                None => {
+                    return graphql_error(
+                        StatusCode::UNAUTHORIZED,
+                        ErrorCode::Unauthenticated,
+                        "use Authorization: Bearer <token>",
+                    );
+                }
+            }
+        }
+    };
+    let batch = request.into_inner();
+    if let BatchRequest::Batch(operations) = &batch
+        && operations.len() > api.max_batch
+    {
+        return graphql_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            &format!("at most {} operations per batch", api.max_batch),
+        );
+    }
+    GraphQLResponse::from(api.schema.execute_batch(batch.data(viewer)).await).into_response()
 }

@@ -22,6 +22,7 @@ pub struct Settings {
     pub profiles: ProfilesSettings,
     pub search: SearchSection,
     pub matching: MatchingSection,
+    pub gateway: GatewaySection,
     /// The bilingual skills taxonomy (reference data every service loads).
     pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
@@ -47,6 +48,40 @@ pub struct MatchingSection {
     pub batch_max: usize,
     /// Longest wait between the first event of a batch and its re-match, in milliseconds.
     pub max_delay_ms: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewaySection {
+    /// HMAC key for tokens, at least 32 bytes. Unset in the embedded mode: a key is generated
+    /// on first run and kept in `data_dir/jwt.key`.
+    pub jwt_secret: Option<SecretString>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub token_ttl_minutes: i64,
+    /// GraphQL introspection (and so GraphiQL's schema explorer); turn off in production.
+    pub introspection: bool,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+}
+
+impl Default for GatewaySection {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            jwt_issuer: "crocevia".into(),
+            jwt_audience: "crocevia-api".into(),
+            token_ttl_minutes: 60,
+            introspection: true,
+            max_depth: 10,
+            max_complexity: 500,
+            max_batch: 5,
+            max_body_bytes: 64 * 1024,
+        }
+    }
 }
 
 impl Default for MatchingSection {
@@ -152,6 +187,7 @@ impl Default for Settings {
             profiles: ProfilesSettings::default(),
             search: SearchSection::default(),
             matching: MatchingSection::default(),
+            gateway: GatewaySection::default(),
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
@@ -237,6 +273,21 @@ impl Settings {
         }
         if !(1..=100_000).contains(&self.matching.batch_max) || !(1..=60_000).contains(&self.matching.max_delay_ms) {
             bail!("matching.batch_max must be 1..=100000 and matching.max_delay_ms 1..=60000");
+        }
+        if !(1..=24 * 60).contains(&self.gateway.token_ttl_minutes) {
+            bail!("gateway.token_ttl_minutes must be between 1 and 1440");
+        }
+        if self.gateway.max_depth == 0
+            || self.gateway.max_complexity == 0
+            || self.gateway.max_batch == 0
+            || self.gateway.max_body_bytes < 1024
+        {
+            bail!("gateway limits must be positive (max_body_bytes at least 1024)");
+        }
+        if let Some(secret) = &self.gateway.jwt_secret
+            && secret.expose_secret().len() < 32
+        {
+            bail!("gateway.jwt_secret must be at least 32 bytes");
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");

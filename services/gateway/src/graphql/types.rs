@@ -1,0 +1,343 @@
+//! GraphQL object types: the API's own shapes, converted from domain and service types.
+
+use async_graphql::{Enum, ID, InputObject, SimpleObject};
+use crocevia_domain as d;
+use crocevia_matching::eligibility::Verdict;
+use crocevia_matching::explain::Explained;
+use crocevia_search::query as q;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "Role")]
+pub enum RoleGql {
+    Talent,
+    Startup,
+    Organisation,
+    Admin,
+}
+
+impl From<d::Role> for RoleGql {
+    fn from(r: d::Role) -> Self {
+        match r {
+            d::Role::Talent => Self::Talent,
+            d::Role::Startup => Self::Startup,
+            d::Role::Organisation => Self::Organisation,
+            d::Role::Admin => Self::Admin,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "Locale")]
+pub enum LocaleGql {
+    It,
+    En,
+}
+
+impl From<d::Locale> for LocaleGql {
+    fn from(l: d::Locale) -> Self {
+        match l {
+            d::Locale::It => Self::It,
+            d::Locale::En => Self::En,
+        }
+    }
+}
+
+impl From<LocaleGql> for d::Locale {
+    fn from(l: LocaleGql) -> Self {
+        match l {
+            LocaleGql::It => Self::It,
+            LocaleGql::En => Self::En,
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "User")]
+pub struct UserGql {
+    pub id: ID,
+    pub email: String,
+    pub display_name: String,
+    pub role: RoleGql,
+    pub organisation_id: Option<ID>,
+    pub locale: LocaleGql,
+}
+
+impl From<&d::User> for UserGql {
+    fn from(u: &d::User) -> Self {
+        Self {
+            id: ID(u.id.to_string()),
+            email: u.email.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.into(),
+            organisation_id: u.organisation_id.map(|o| ID(o.to_string())),
+            locale: u.locale.into(),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug)]
+pub struct AuthPayload {
+    /// A bearer token for the `Authorization` header.
+    pub token: String,
+    pub user: UserGql,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "SearchKind")]
+pub enum KindGql {
+    Offer,
+    Programme,
+    Talent,
+    Startup,
+    Organisation,
+}
+
+impl From<KindGql> for q::DocKind {
+    fn from(k: KindGql) -> Self {
+        match k {
+            KindGql::Offer => Self::Offer,
+            KindGql::Programme => Self::Programme,
+            KindGql::Talent => Self::Talent,
+            KindGql::Startup => Self::Startup,
+            KindGql::Organisation => Self::Organisation,
+        }
+    }
+}
+
+impl From<q::DocKind> for KindGql {
+    fn from(k: q::DocKind) -> Self {
+        match k {
+            q::DocKind::Offer => Self::Offer,
+            q::DocKind::Programme => Self::Programme,
+            q::DocKind::Talent => Self::Talent,
+            q::DocKind::Startup => Self::Startup,
+            q::DocKind::Organisation => Self::Organisation,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(name = "SearchSort")]
+pub enum SortGql {
+    #[default]
+    Relevance,
+    Distance,
+    Deadline,
+    Newest,
+}
+
+impl From<SortGql> for q::Sort {
+    fn from(s: SortGql) -> Self {
+        match s {
+            SortGql::Relevance => Self::Relevance,
+            SortGql::Distance => Self::Distance,
+            SortGql::Deadline => Self::Deadline,
+            SortGql::Newest => Self::Newest,
+        }
+    }
+}
+
+#[derive(InputObject, Debug)]
+pub struct NearInput {
+    pub comune: String,
+    pub within_km: Option<f64>,
+}
+
+#[derive(InputObject, Debug)]
+pub struct SearchInput {
+    #[graphql(default)]
+    pub kinds: Vec<KindGql>,
+    #[graphql(default)]
+    pub text: String,
+    /// e.g. `sector:ict`, `language:en>=B2`, `deadline<=2027-01-31`.
+    #[graphql(default)]
+    pub filters: Vec<String>,
+    /// Facets to count, e.g. `sector`, `comune`, `deadline`.
+    #[graphql(default)]
+    pub facets: Vec<String>,
+    pub near: Option<NearInput>,
+    #[graphql(default)]
+    pub sort: SortGql,
+    pub cursor: Option<String>,
+    pub limit: Option<i32>,
+}
+
+impl SearchInput {
+    pub fn into_request(self) -> q::SearchRequest {
+        q::SearchRequest {
+            kinds: self.kinds.into_iter().map(Into::into).collect(),
+            text: self.text,
+            filters: self.filters,
+            facets: self.facets,
+            near: self.near.map(|n| q::Near { comune: n.comune, within_km: n.within_km }),
+            sort: self.sort.into(),
+            cursor: self.cursor,
+            limit: self.limit.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug)]
+pub struct SearchHit {
+    pub id: ID,
+    pub kind: KindGql,
+    pub title: String,
+    /// HTML-escaped text with the matched words in `<b>`.
+    pub snippet: String,
+    pub score: f64,
+    pub distance_km: Option<f64>,
+    /// YYYY-MM-DD.
+    pub deadline: Option<String>,
+    pub skills: Vec<String>,
+}
+
+#[derive(SimpleObject, Debug)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(SimpleObject, Debug)]
+pub struct Facet {
+    pub name: String,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(SimpleObject, Debug)]
+#[graphql(name = "SearchResults")]
+pub struct SearchResultsGql {
+    pub total: i64,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<Facet>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<q::SearchResults> for SearchResultsGql {
+    fn from(r: q::SearchResults) -> Self {
+        Self {
+            total: r.total as i64,
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    id: ID(h.id.to_string()),
+                    kind: h.kind.into(),
+                    title: h.title,
+                    snippet: h.snippet,
+                    score: f64::from(h.score),
+                    distance_km: h.distance_km,
+                    deadline: h.deadline.map(|d| d.to_string()),
+                    skills: h.skills,
+                })
+                .collect(),
+            facets: r
+                .facets
+                .into_iter()
+                .map(|f| Facet {
+                    name: f.name,
+                    values: f
+                        .values
+                        .into_iter()
+                        .map(|v| FacetValue { value: v.value, count: v.count as i64 })
+                        .collect(),
+                })
+                .collect(),
+            next_cursor: r.next_cursor,
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "Factor")]
+pub struct FactorGql {
+    pub key: String,
+    pub weight: f64,
+    pub value: f64,
+    pub reason_it: String,
+    pub reason_en: String,
+}
+
+fn factors(e: &Explained) -> Vec<FactorGql> {
+    e.factors
+        .iter()
+        .map(|f| FactorGql {
+            key: f.key.clone(),
+            weight: f.weight,
+            value: f.value,
+            reason_it: f.reason_it.clone(),
+            reason_en: f.reason_en.clone(),
+        })
+        .collect()
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EligibilityStatus {
+    Eligible,
+    EligibleIf,
+    NotEligible,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "Reason")]
+pub struct ReasonGql {
+    pub rule: String,
+    pub it: String,
+    pub en: String,
+}
+
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "Verdict")]
+pub struct VerdictGql {
+    pub status: EligibilityStatus,
+    /// Why not, or on which condition.
+    pub reasons: Vec<ReasonGql>,
+}
+
+impl From<&Verdict> for VerdictGql {
+    fn from(v: &Verdict) -> Self {
+        let (status, reasons) = match v {
+            Verdict::Eligible => (EligibilityStatus::Eligible, vec![]),
+            Verdict::EligibleIf(r) => (EligibilityStatus::EligibleIf, r.clone()),
+            Verdict::NotEligible(r) => (EligibilityStatus::NotEligible, r.clone()),
+        };
+        Self { status, reasons: reasons.into_iter().map(|r| ReasonGql { rule: r.rule, it: r.it, en: r.en }).collect() }
+    }
+}
+
+#[derive(SimpleObject, Debug)]
+#[graphql(name = "Match")]
+pub struct MatchGql {
+    pub counterpart_id: ID,
+    pub rank: i32,
+    pub score: f64,
+    pub mutual: f64,
+    pub verdict: Option<VerdictGql>,
+    pub factors: Vec<FactorGql>,
+}
+
+impl MatchGql {
+    pub fn from_entry(rank: usize, e: &crocevia_matching::Entry) -> Self {
+        Self {
+            counterpart_id: ID(e.counterpart.to_string()),
+            rank: rank as i32 + 1,
+            score: e.score,
+            mutual: e.mutual,
+            verdict: e.verdict.as_ref().map(Into::into),
+            factors: factors(&e.explanation),
+        }
+    }
+}
+
+#[derive(SimpleObject, Debug)]
+#[graphql(name = "Eligibility")]
+pub struct EligibilityGql {
+    pub verdict: VerdictGql,
+    pub fit: f64,
+    pub factors: Vec<FactorGql>,
+}
+
+impl EligibilityGql {
+    pub fn new(v: &Verdict, fit: &Explained) -> Self {
+        Self { verdict: v.into(), fit: fit.score, factors: factors(fit) }
+    }
+}

@@ -1,0 +1,228 @@
+//! The GraphQL gateway on port 0, driven over HTTP: the JWT negative suite, limits, error
+//! codes, ownership, and the committed SDL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+use base64::Engine;
+use crocevia_gateway::accounts::Accounts;
+use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
+use crocevia_profiles::Profiles;
+use crocevia_profiles::migration::Migrator;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use sea_orm_migration::MigratorTrait;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-test-key";
+
+struct Harness {
+    base: String,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::watch::Sender<bool>,
+}
+
+async fn start(introspection: bool) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let profiles = Profiles::new(db.clone(), "profiles.v1");
+    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
+    let accounts = Accounts::open(db).await.unwrap();
+    let services =
+        graphql::Services { profiles: profiles.clone(), search: None, matching: None, accounts, keys: keys.clone() };
+    let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection });
+    let api = Api { schema, keys, max_batch: 5, max_body_bytes: 64 * 1024 };
+    let (ready_tx, ready) = tokio::sync::watch::channel(true);
+    drop(ready_tx);
+    let state = GatewayState { ready, profiles, search: None, matching: None, api: Some(api) };
+    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let base = format!("http://{}", gateway.local_addr().unwrap());
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    tokio::spawn(gateway.serve(shutdown));
+    Harness { base, _dir: dir, _stop: stop }
+}
+
+async fn post(h: &Harness, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut request = reqwest::Client::new().post(format!("{}/graphql", h.base)).json(&body);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn code(v: &Value) -> Option<&str> {
+    v["errors"][0]["extensions"]["code"].as_str()
+}
+
+async fn register(h: &Harness, email: &str, role: &str) -> String {
+    let q = json!({ "query": "mutation($i: RegisterInput!) { register(input: $i) { token user { id role } } }",
+                    "variables": { "i": { "email": email, "password": "correct horse battery", "displayName": "Anna", "role": role } } });
+    let (status, body) = post(h, None, q).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+const ME: &str = "{ me { id email role } }";
+
+#[tokio::test]
+async fn register_login_and_me() {
+    let h = start(true).await;
+    let token = register(&h, "Anna@Example.org", "TALENT").await;
+    let (status, body) = post(&h, Some(&token), json!({ "query": ME })).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["me"]["email"], "anna@example.org");
+    assert_eq!(body["data"]["me"]["role"], "TALENT");
+
+    let login = json!({ "query": "mutation { login(email: \"anna@example.org\", password: \"correct horse battery\") { token } }" });
+    let (_, body) = post(&h, None, login).await;
+    assert!(body["data"]["login"]["token"].is_string(), "{body}");
+    let wrong =
+        json!({ "query": "mutation { login(email: \"anna@example.org\", password: \"wrong password!\") { token } }" });
+    assert_eq!(code(&post(&h, None, wrong).await.1), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn bad_input_and_conflicts_carry_codes() {
+    let h = start(true).await;
+    let short = json!({ "query": "mutation { register(input: {email: \"a@example.org\", password: \"short\", displayName: \"A\", role: TALENT}) { token } }" });
+    let (_, body) = post(&h, None, short).await;
+    assert_eq!(
+        (code(&body), body["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("password")),
+        "{body}"
+    );
+    let bad_email = json!({ "query": "mutation { register(input: {email: \"not-an-email\", password: \"long enough pass\", displayName: \"A\", role: TALENT}) { token } }" });
+    let (_, body) = post(&h, None, bad_email).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "email", "{body}");
+    let admin = json!({ "query": "mutation { register(input: {email: \"x@example.org\", password: \"long enough pass\", displayName: \"A\", role: ADMIN}) { token } }" });
+    assert_eq!(post(&h, None, admin).await.1["errors"][0]["extensions"]["field"], "role");
+    register(&h, "dup@example.org", "STARTUP").await;
+    let again = json!({ "query": "mutation { register(input: {email: \"DUP@example.org\", password: \"long enough pass\", displayName: \"B\", role: TALENT}) { token } }" });
+    assert_eq!(code(&post(&h, None, again).await.1), Some("CONFLICT"));
+    assert_eq!(code(&post(&h, None, json!({ "query": ME })).await.1), Some("UNAUTHENTICATED"));
+}
+
+fn forge(claims: Value, key: &[u8]) -> String {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(key)).unwrap()
+}
+
+#[tokio::test]
+async fn every_bad_token_is_refused() {
+    let h = start(true).await;
+    let good = register(&h, "jwt@example.org", "TALENT").await;
+    assert_eq!(post(&h, Some(&good), json!({ "query": ME })).await.0, 200);
+    let sub = {
+        let payload = good.split('.').nth(1).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        claims["sub"].as_str().unwrap().to_owned()
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = |iss: &str, aud: &str, exp: Value| json!({ "sub": sub, "role": "ADMIN", "iss": iss, "aud": aud, "iat": now, "exp": exp });
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
+
+    let alg_none = format!(
+        "{}.{}.",
+        b64(&json!({ "alg": "none", "typ": "JWT" })),
+        b64(&claims("crocevia", "crocevia-api", json!(now + 600)))
+    );
+    let wrong_key =
+        forge(claims("crocevia", "crocevia-api", json!(now + 600)), b"another-secret-of-at-least-32-bytes!!");
+    let expired = forge(claims("crocevia", "crocevia-api", json!(now - 600)), SECRET.as_bytes());
+    let exp_string = forge(claims("crocevia", "crocevia-api", json!((now + 600).to_string())), SECRET.as_bytes());
+    let wrong_aud = forge(claims("crocevia", "someone-else", json!(now + 600)), SECRET.as_bytes());
+    let wrong_iss = forge(claims("evil", "crocevia-api", json!(now + 600)), SECRET.as_bytes());
+    let tampered = {
+        let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+        parts[1] = b64(&claims("crocevia", "crocevia-api", json!(now + 600)));
+        parts.join(".")
+    };
+    let hs512 = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS512),
+        &claims("crocevia", "crocevia-api", json!(now + 600)),
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    for (name, token) in [
+        ("alg none", alg_none),
+        ("wrong key", wrong_key),
+        ("expired", expired),
+        ("exp as a string", exp_string),
+        ("wrong audience", wrong_aud),
+        ("wrong issuer", wrong_iss),
+        ("tampered payload", tampered),
+        ("another algorithm", hs512),
+        ("garbage", "not.a.token".into()),
+    ] {
+        let (status, body) = post(&h, Some(&token), json!({ "query": ME })).await;
+        assert_eq!((status, code(&body)), (401, Some("UNAUTHENTICATED")), "{name}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn limits_are_enforced() {
+    let h = start(true).await;
+    let deep = json!({ "query": "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }" });
+    let (_, body) = post(&h, None, deep).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("nested too deep"), "{body}");
+
+    let aliases: String = (0..150).map(|i| format!("a{i}: me {{ id email role displayName }} ")).collect();
+    let (_, body) = post(&h, None, json!({ "query": format!("{{ {aliases} }}") })).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("too complex"), "{body}");
+
+    let batch: Vec<Value> = (0..6).map(|_| json!({ "query": "{ __typename }" })).collect();
+    let (status, body) = post(&h, None, Value::Array(batch)).await;
+    assert_eq!((status, code(&body)), (400, Some("BAD_USER_INPUT")), "{body}");
+    let small: Vec<Value> = (0..2).map(|_| json!({ "query": "{ __typename }" })).collect();
+    assert_eq!(post(&h, None, Value::Array(small)).await.0, 200);
+
+    let huge = json!({ "query": format!("{{ __typename }} #{}", "x".repeat(70 * 1024)) });
+    assert_eq!(post(&h, None, huge).await.0, 413);
+}
+
+#[tokio::test]
+async fn introspection_can_be_turned_off() {
+    let on = start(true).await;
+    let q = json!({ "query": "{ __schema { queryType { name } } }" });
+    assert_eq!(post(&on, None, q.clone()).await.1["data"]["__schema"]["queryType"]["name"], "Query");
+    let off = start(false).await;
+    let (_, body) = post(&off, None, q).await;
+    assert!(body["data"]["__schema"].is_null(), "the schema stays hidden: {body}");
+}
+
+#[tokio::test]
+async fn talents_are_searchable_by_organisations_only() {
+    let h = start(true).await;
+    let token = register(&h, "t@example.org", "TALENT").await;
+    let q = json!({ "query": "{ search(input: {kinds: [TALENT], text: \"rust\"}) { total } }" });
+    assert_eq!(code(&post(&h, Some(&token), q.clone()).await.1), Some("FORBIDDEN"));
+    assert_eq!(code(&post(&h, None, q).await.1), Some("FORBIDDEN"));
+    let m = json!({ "query": "{ matches(subject: \"00000000-0000-4000-8000-000000000000\") { rank } }" });
+    assert_eq!(code(&post(&h, None, m).await.1), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test]
+async fn graphiql_is_served() {
+    let h = start(true).await;
+    let page = reqwest::get(format!("{}/graphql", h.base)).await.unwrap().text().await.unwrap();
+    assert!(page.to_lowercase().contains("graphiql"));
+}
+
+#[test]
+fn the_committed_sdl_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
+    let sdl = graphql::sdl();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &sdl).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == sdl,
+        "schema.graphql is stale: run `UPDATE_SCHEMA=1 cargo test -p crocevia-gateway --test graphql` and commit it"
+    );
+}
