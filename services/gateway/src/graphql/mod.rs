@@ -2,6 +2,7 @@
 //! the shared table in `extensions.code` (and `extensions.field` for bad input) and never
 //! internal detail.
 
+mod entities;
 mod mutation;
 mod query;
 pub mod types;

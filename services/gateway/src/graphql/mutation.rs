@@ -1,14 +1,44 @@
 //! Mutations.
 
+use super::entities::{self, Saved};
 use super::types::{AuthPayload, LocaleGql, RoleGql};
-use super::{Services, error, field_error, internal, profiles_error};
+use super::{Services, Viewer, error, field_error, internal, is_admin, profiles_error, require};
 use crate::accounts::{AccountError, check_password};
 use async_graphql::{Context, InputObject, Object, Result};
-use crocevia_domain::{Entity, Role, User, UserId};
+use async_graphql::{Enum, ID, Json};
+use crocevia_domain::{ApplicationStage, Entity, EntityKind, OrganisationId, Role, User, UserId};
 use crocevia_kit::ErrorCode;
 
 #[derive(Debug, Default)]
 pub struct MutationRoot;
+
+type UserGqlOut = super::types::UserGql;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "ApplicationStage")]
+pub enum StageGql {
+    Submitted,
+    Screening,
+    Interview,
+    Offered,
+    Accepted,
+    Rejected,
+    Withdrawn,
+}
+
+impl From<StageGql> for ApplicationStage {
+    fn from(s: StageGql) -> Self {
+        match s {
+            StageGql::Submitted => Self::Submitted,
+            StageGql::Screening => Self::Screening,
+            StageGql::Interview => Self::Interview,
+            StageGql::Offered => Self::Offered,
+            StageGql::Accepted => Self::Accepted,
+            StageGql::Rejected => Self::Rejected,
+            StageGql::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
 
 #[derive(InputObject, Debug)]
 pub struct RegisterInput {
@@ -69,6 +99,132 @@ impl MutationRoot {
         }
         let token = services.keys.issue(user.id, role).map_err(internal)?;
         Ok(AuthPayload { token, user: (&user).into() })
+    }
+
+    /// Adds a member to an organisation (administrators only).
+    async fn create_member(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: ID,
+        email: String,
+        password: String,
+        display_name: String,
+    ) -> Result<UserGqlOut> {
+        let services = ctx.data::<Services>()?;
+        let claims = require(ctx.data::<Viewer>()?)?;
+        entities::forbidden_unless(is_admin(claims), "only administrators add organisation members")?;
+        check_password(&password).map_err(account_error)?;
+        let org = OrganisationId::from_uuid(entities::uuid("organisationId", &organisation_id)?);
+        let user = User {
+            id: UserId::from_uuid(uuid::Uuid::now_v7()),
+            email: email.trim().to_lowercase(),
+            display_name,
+            role: Role::Organisation,
+            organisation_id: Some(org),
+            locale: Default::default(),
+        };
+        if services.accounts.exists(&user.email).await.map_err(account_error)? {
+            return Err(error(ErrorCode::Conflict, "an account with this e-mail exists"));
+        }
+        services.profiles.upsert(Entity::User(user.clone()), Some(0), "graphql").await.map_err(profiles_error)?;
+        services.accounts.create(&user.email, &password, user.id.as_uuid()).await.map_err(account_error)?;
+        Ok((&user).into())
+    }
+
+    /// Creates or updates my talent or startup profile (the fields of the profile, as JSON;
+    /// errors name the field, e.g. `profile.languages[0].level`).
+    async fn save_profile(&self, ctx: &Context<'_>, profile: Json<serde_json::Value>) -> Result<Saved> {
+        entities::save_profile(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, profile).await
+    }
+
+    /// Posts an offer of my organisation.
+    async fn post_offer(&self, ctx: &Context<'_>, offer: Json<serde_json::Value>) -> Result<Saved> {
+        entities::save_posting(
+            ctx.data::<Services>()?,
+            require(ctx.data::<Viewer>()?)?,
+            EntityKind::Offer,
+            None,
+            offer,
+            None,
+        )
+        .await
+    }
+
+    /// Updates an offer of my organisation; `expectedVersion` refuses to overwrite a newer one.
+    async fn update_offer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        offer: Json<serde_json::Value>,
+        expected_version: Option<i64>,
+    ) -> Result<Saved> {
+        let expected = expected_version.map(|v| u64::try_from(v).unwrap_or(0));
+        entities::save_posting(
+            ctx.data::<Services>()?,
+            require(ctx.data::<Viewer>()?)?,
+            EntityKind::Offer,
+            Some(&id),
+            offer,
+            expected,
+        )
+        .await
+    }
+
+    async fn close_offer(&self, ctx: &Context<'_>, id: ID) -> Result<Saved> {
+        entities::close_posting(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, EntityKind::Offer, &id).await
+    }
+
+    /// Posts an AcceleraTO programme of my organisation; contradicting eligibility rules are
+    /// refused naming the rule.
+    async fn post_programme(&self, ctx: &Context<'_>, programme: Json<serde_json::Value>) -> Result<Saved> {
+        entities::save_posting(
+            ctx.data::<Services>()?,
+            require(ctx.data::<Viewer>()?)?,
+            EntityKind::Programme,
+            None,
+            programme,
+            None,
+        )
+        .await
+    }
+
+    async fn update_programme(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        programme: Json<serde_json::Value>,
+        expected_version: Option<i64>,
+    ) -> Result<Saved> {
+        let expected = expected_version.map(|v| u64::try_from(v).unwrap_or(0));
+        entities::save_posting(
+            ctx.data::<Services>()?,
+            require(ctx.data::<Viewer>()?)?,
+            EntityKind::Programme,
+            Some(&id),
+            programme,
+            expected,
+        )
+        .await
+    }
+
+    async fn close_programme(&self, ctx: &Context<'_>, id: ID) -> Result<Saved> {
+        entities::close_posting(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, EntityKind::Programme, &id)
+            .await
+    }
+
+    /// Applies my talent profile to an offer, or my startup to a programme.
+    async fn apply(&self, ctx: &Context<'_>, target: ID, #[graphql(default)] motivation: String) -> Result<Saved> {
+        entities::apply(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &target, motivation).await
+    }
+
+    /// Moves an application to a later stage (its organisation), or withdraws it (its applicant).
+    async fn move_application(&self, ctx: &Context<'_>, id: ID, stage: StageGql) -> Result<Saved> {
+        entities::move_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, stage.into()).await
+    }
+
+    /// Scores an application with the organisation's rubric, 0 to 100.
+    async fn score_application(&self, ctx: &Context<'_>, id: ID, score: i32) -> Result<Saved> {
+        entities::score_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, score).await
     }
 
     /// Exchanges an e-mail and password for a bearer token.

@@ -1,0 +1,239 @@
+//! Writes on behalf of the viewer: profiles, offers, programmes and applications, each
+//! checked for ownership before it reaches the profiles service.
+
+use super::{Services, error, field_error, internal, me, profiles_error};
+use crate::auth::Claims;
+use async_graphql::{Error, ID, Json, Result, SimpleObject};
+use crocevia_domain::{
+    Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, Entity, EntityKind, OfferId,
+    ProgrammeId, Role, StageChange, StartupId, Status, TalentId, User,
+};
+use crocevia_kit::ErrorCode;
+use crocevia_profiles::store;
+use uuid::Uuid;
+
+#[derive(SimpleObject, Debug)]
+pub struct Saved {
+    pub id: ID,
+    pub version: i64,
+    pub created: bool,
+}
+
+pub fn uuid(field: &str, id: &ID) -> Result<Uuid> {
+    Uuid::parse_str(id).map_err(|_| field_error(field, format!("{:?} is not an id", id.as_str())))
+}
+
+/// Decodes a JSON input into a domain type; an error names the field inside `input`.
+fn decode<T: serde::de::DeserializeOwned>(
+    arg: &str,
+    mut value: serde_json::Value,
+    id: Uuid,
+    extra: &[(&str, serde_json::Value)],
+) -> Result<T> {
+    let Some(object) = value.as_object_mut() else { return Err(field_error(arg, "must be an object")) };
+    object.insert("id".into(), serde_json::Value::String(id.to_string()));
+    for (k, v) in extra {
+        object.insert((*k).to_owned(), v.clone());
+    }
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| field_error(&format!("{arg}.{}", e.path()), e.inner().to_string()))
+}
+
+async fn save(services: &Services, entity: Entity, expected: Option<u64>) -> Result<Saved> {
+    let out = services.profiles.upsert(entity, expected, "graphql").await.map_err(profiles_error)?;
+    Ok(Saved { id: ID(out.id.to_string()), version: out.version as i64, created: out.created })
+}
+
+/// The entity of `kind` whose `user_id` is the viewer, if any.
+async fn own_profile(services: &Services, user: &User, kind: EntityKind) -> Result<Option<Uuid>> {
+    let refs = store::inbound_refs(services.profiles.db(), user.id.as_uuid(), 20).await.map_err(internal)?;
+    Ok(refs.into_iter().find(|(k, _, field)| k == kind.as_str() && field == "user_id").map(|(_, id, _)| id))
+}
+
+pub async fn save_profile(services: &Services, claims: &Claims, input: Json<serde_json::Value>) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let kind = match user.role {
+        Role::Talent => EntityKind::Talent,
+        Role::Startup => EntityKind::Startup,
+        _ => return Err(error(ErrorCode::Forbidden, "only talents and startups have a profile")),
+    };
+    let existing = own_profile(services, &user, kind).await?;
+    let id = existing.unwrap_or_else(Uuid::now_v7);
+    let extra = [("user_id", serde_json::Value::String(user.id.to_string())), ("demo", serde_json::Value::Bool(false))];
+    let entity = match kind {
+        EntityKind::Talent => Entity::Talent(decode("profile", input.0, id, &extra)?),
+        _ => Entity::Startup(decode("profile", input.0, id, &extra)?),
+    };
+    save(services, entity, None).await
+}
+
+fn organisation_of(user: &User) -> Result<crocevia_domain::OrganisationId> {
+    match (user.role, user.organisation_id) {
+        (Role::Organisation, Some(org)) => Ok(org),
+        _ => Err(error(ErrorCode::Forbidden, "only members of an organisation post offers and programmes")),
+    }
+}
+
+/// Creates (`id` = None) or updates an offer or programme of the viewer's organisation.
+pub async fn save_posting(
+    services: &Services,
+    claims: &Claims,
+    kind: EntityKind,
+    id: Option<&ID>,
+    input: Json<serde_json::Value>,
+    expected: Option<u64>,
+) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let org = organisation_of(&user)?;
+    let id = match id {
+        Some(id) => {
+            let id = uuid("id", id)?;
+            check_posting_owner(services, kind, id, org).await?;
+            id
+        }
+        None => Uuid::now_v7(),
+    };
+    let extra =
+        [("organisation_id", serde_json::Value::String(org.to_string())), ("demo", serde_json::Value::Bool(false))];
+    let entity = match kind {
+        EntityKind::Offer => Entity::Offer(decode("offer", input.0, id, &extra)?),
+        _ => Entity::Programme(decode("programme", input.0, id, &extra)?),
+    };
+    save(services, entity, expected).await
+}
+
+async fn check_posting_owner(
+    services: &Services,
+    kind: EntityKind,
+    id: Uuid,
+    org: crocevia_domain::OrganisationId,
+) -> Result<Entity> {
+    let entity = services.profiles.get(kind, id).await.map_err(profiles_error)?.entity;
+    let owner = match &entity {
+        Entity::Offer(o) => o.organisation_id,
+        Entity::Programme(p) => p.organisation_id,
+        _ => return Err(error(ErrorCode::NotFound, "no such offer or programme")),
+    };
+    if owner != org {
+        return Err(error(ErrorCode::Forbidden, "this belongs to another organisation"));
+    }
+    Ok(entity)
+}
+
+pub async fn close_posting(services: &Services, claims: &Claims, kind: EntityKind, id: &ID) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let org = organisation_of(&user)?;
+    let id = uuid("id", id)?;
+    let entity = match check_posting_owner(services, kind, id, org).await? {
+        Entity::Offer(mut o) => {
+            o.status = Status::Closed;
+            Entity::Offer(o)
+        }
+        Entity::Programme(mut p) => {
+            p.status = Status::Closed;
+            Entity::Programme(p)
+        }
+        _ => return Err(error(ErrorCode::NotFound, "no such offer or programme")),
+    };
+    save(services, entity, None).await
+}
+
+pub async fn apply(services: &Services, claims: &Claims, target: &ID, motivation: String) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let target_id = uuid("target", target)?;
+    let (applicant, target) = match user.role {
+        Role::Talent => {
+            let talent = own_profile(services, &user, EntityKind::Talent)
+                .await?
+                .ok_or_else(|| error(ErrorCode::BadUserInput, "create your talent profile first"))?;
+            (Applicant::Talent(TalentId::from_uuid(talent)), ApplicationTarget::Offer(OfferId::from_uuid(target_id)))
+        }
+        Role::Startup => {
+            let startup = own_profile(services, &user, EntityKind::Startup)
+                .await?
+                .ok_or_else(|| error(ErrorCode::BadUserInput, "create your startup profile first"))?;
+            (
+                Applicant::Startup(StartupId::from_uuid(startup)),
+                ApplicationTarget::Programme(ProgrammeId::from_uuid(target_id)),
+            )
+        }
+        _ => return Err(error(ErrorCode::Forbidden, "talents apply to offers and startups to programmes")),
+    };
+    let now = chrono::Utc::now();
+    let application = Application {
+        id: ApplicationId::from_uuid(Uuid::now_v7()),
+        applicant,
+        target,
+        stage: ApplicationStage::Submitted,
+        history: vec![StageChange { stage: ApplicationStage::Submitted, at: now }],
+        motivation,
+        score: None,
+    };
+    save(services, Entity::Application(application), None).await
+}
+
+/// Who may act on an application: the target's organisation, or (to withdraw) the applicant.
+async fn application_for(services: &Services, user: &User, id: &ID) -> Result<(Application, bool, bool)> {
+    let id = uuid("id", id)?;
+    let Entity::Application(application) =
+        services.profiles.get(EntityKind::Application, id).await.map_err(profiles_error)?.entity
+    else {
+        return Err(error(ErrorCode::NotFound, "no such application"));
+    };
+    let (kind, target) = match application.target {
+        ApplicationTarget::Offer(o) => (EntityKind::Offer, o.as_uuid()),
+        ApplicationTarget::Programme(p) => (EntityKind::Programme, p.as_uuid()),
+    };
+    let is_organisation = match (user.role, user.organisation_id) {
+        (Role::Organisation, Some(org)) => check_posting_owner(services, kind, target, org).await.is_ok(),
+        _ => false,
+    };
+    let applicant_entity = match application.applicant {
+        Applicant::Talent(t) => t.as_uuid(),
+        Applicant::Startup(s) => s.as_uuid(),
+    };
+    let applicant_kind =
+        if matches!(application.applicant, Applicant::Talent(_)) { EntityKind::Talent } else { EntityKind::Startup };
+    let is_applicant = own_profile(services, user, applicant_kind).await? == Some(applicant_entity);
+    Ok((application, is_organisation, is_applicant))
+}
+
+pub async fn move_application(services: &Services, claims: &Claims, id: &ID, stage: ApplicationStage) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let (mut application, is_organisation, is_applicant) = application_for(services, &user, id).await?;
+    let allowed = is_organisation || (is_applicant && stage == ApplicationStage::Withdrawn);
+    if !allowed {
+        return Err(error(
+            ErrorCode::Forbidden,
+            "only the organisation moves an application; the applicant may withdraw it",
+        ));
+    }
+    if !application.stage.can_move_to(stage) {
+        return Err(field_error(
+            "stage",
+            format!("an application cannot move from {:?} to {stage:?}", application.stage),
+        ));
+    }
+    application.stage = stage;
+    application.history.push(StageChange { stage, at: chrono::Utc::now() });
+    save(services, Entity::Application(application), None).await
+}
+
+pub async fn score_application(services: &Services, claims: &Claims, id: &ID, score: i32) -> Result<Saved> {
+    let user = me(services, claims).await?;
+    let (mut application, is_organisation, _) = application_for(services, &user, id).await?;
+    if !is_organisation {
+        return Err(error(ErrorCode::Forbidden, "only the organisation scores its applications"));
+    }
+    application.score = Some(
+        u8::try_from(score)
+            .ok()
+            .filter(|s| *s <= 100)
+            .ok_or_else(|| field_error("score", "must be between 0 and 100"))?,
+    );
+    save(services, Entity::Application(application), None).await
+}
+
+pub fn forbidden_unless(ok: bool, message: &str) -> Result<(), Error> {
+    if ok { Ok(()) } else { Err(error(ErrorCode::Forbidden, message)) }
+}
