@@ -6,7 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, IntoIden};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm_migration::prelude::*;
 use uuid::Uuid;
 
@@ -36,7 +36,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateCredentials)]
+        vec![Box::new(CreateCredentials), Box::new(CreateSavedSearches)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -70,6 +70,36 @@ impl MigrationTrait for CreateCredentials {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Alias::new("gateway_credentials")).if_exists().to_owned()).await
+    }
+}
+
+struct CreateSavedSearches;
+
+impl MigrationName for CreateSavedSearches {
+    fn name(&self) -> &str {
+        "m20261129_000002_gateway_saved_searches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateSavedSearches {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("gateway_saved_searches"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).uuid().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("user_id")).uuid().not_null())
+                .col(ColumnDef::new(Alias::new("name")).string().not_null())
+                .col(ColumnDef::new(Alias::new("request")).json_binary().not_null())
+                .col(ColumnDef::new(Alias::new("created_at")).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("gateway_saved_searches")).if_exists().to_owned()).await
     }
 }
 
@@ -148,6 +178,16 @@ impl Accounts {
             created_at: Set(Utc::now()),
         };
         credentials::Entity::insert(row).exec_without_returning(&self.db).await.map_err(|_| AccountError::Taken)?;
+        Ok(())
+    }
+
+    /// Forgets the credentials of `user` (erasure).
+    pub async fn delete_user(&self, user: Uuid) -> Result<(), AccountError> {
+        credentials::Entity::delete_many()
+            .filter(sea_orm::ColumnTrait::eq(&credentials::Column::UserId, user))
+            .exec(&self.db)
+            .await
+            .context("deleting credentials")?;
         Ok(())
     }
 

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod auth;
 pub mod graphql;
 mod rest;
+pub mod saved;
 
 use async_graphql::BatchRequest;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
@@ -71,6 +72,7 @@ impl Gateway {
             .route("/api/v1/matches/{id}", get(rest::matches))
             .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
             .route("/graphql", get(graphiql).post(graphql_handler))
+            .route("/graphql/ws", get(graphql_ws))
             // Every body, whatever reads it, is cut at the limit with 413.
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
@@ -120,7 +122,55 @@ async fn home(State(state): State<GatewayState>) -> impl IntoResponse {
 }
 
 async fn graphiql() -> Html<String> {
-    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        async_graphql::http::GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish(),
+    )
+}
+
+/// `GET /graphql/ws`: subscriptions over graphql-transport-ws. The token travels in the
+/// `connection_init` payload (`{"token": "..."}` or `{"Authorization": "Bearer ..."}`); a
+/// connection without a valid one is refused before any operation runs.
+async fn graphql_ws(
+    State(state): State<GatewayState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> axum::response::Response {
+    let Some(api) = state.api.clone() else {
+        return graphql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "this process does not serve GraphQL",
+        );
+    };
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            let keys = api.keys.clone();
+            async_graphql_axum::GraphQLWebSocket::new(stream, api.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload
+                        .get("token")
+                        .and_then(|v| v.as_str())
+                        .or_else(|| {
+                            payload
+                                .get("Authorization")
+                                .and_then(|v| v.as_str())
+                                .and_then(|v| v.strip_prefix("Bearer "))
+                        })
+                        .unwrap_or_default()
+                        .to_owned();
+                    match keys.verify(&token) {
+                        Ok(claims) => {
+                            let mut data = async_graphql::Data::default();
+                            data.insert(graphql::Viewer(Some(claims)));
+                            Ok(data)
+                        }
+                        Err(_) => Err(async_graphql::Error::new("UNAUTHENTICATED: the token is not valid")),
+                    }
+                })
+                .serve()
+        })
+        .into_response()
 }
 
 fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> axum::response::Response {

@@ -487,3 +487,139 @@ async fn bad_postings_name_the_field() {
         "contradicting rules are refused: {body}"
     );
 }
+
+// ---------- reads with privacy, export and erasure ----------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_details_reach_only_who_may_see_them() {
+    let w = world().await;
+    let talent_id = {
+        let body = gql(&w.h, w.tokens[1].1.as_deref(), "{ myApplications { applicantId } }", json!({})).await;
+        body["data"]["myApplications"][0]["applicantId"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+    };
+    let read = "query($id: ID!) { entity(kind: TALENT, id: $id) { data } }";
+    let email = |body: &Value| body["data"]["entity"]["data"]["contact_email"].as_str().map(str::to_owned);
+    let own = gql(&w.h, w.tokens[1].1.as_deref(), read, json!({ "id": talent_id })).await;
+    assert!(email(&own).is_some(), "the talent sees their own contact: {own}");
+    let applied_to = gql(&w.h, w.tokens[3].1.as_deref(), read, json!({ "id": talent_id })).await;
+    assert!(email(&applied_to).is_some(), "the organisation applied to sees it: {applied_to}");
+    let other = gql(&w.h, w.tokens[4].1.as_deref(), read, json!({ "id": talent_id })).await;
+    assert!(other["errors"].is_null() && email(&other).is_none(), "another organisation does not: {other}");
+    assert_eq!(code(&gql(&w.h, None, read, json!({ "id": talent_id })).await), Some("FORBIDDEN"));
+    assert_eq!(code(&gql(&w.h, w.tokens[2].1.as_deref(), read, json!({ "id": talent_id })).await), Some("FORBIDDEN"));
+
+    let dashboard = gql(&w.h, w.tokens[3].1.as_deref(), "{ dashboard { stage count } }", json!({})).await;
+    assert_eq!(dashboard["data"]["dashboard"][0], json!({ "stage": "SUBMITTED", "count": 1 }), "{dashboard}");
+    assert_eq!(
+        code(&gql(&w.h, w.tokens[1].1.as_deref(), "{ dashboard { stage } }", json!({})).await),
+        Some("FORBIDDEN")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_then_erase() {
+    let w = world().await;
+    let talent = w.tokens[1].1.as_deref();
+    let export = gql(&w.h, talent, "mutation { exportMyData }", json!({})).await;
+    let data = &export["data"]["exportMyData"];
+    assert_eq!(data["user"]["email"], "talent@example.org", "{export}");
+    assert_eq!(data["profiles"].as_array().unwrap().len(), 1);
+    assert_eq!(data["applications"].as_array().unwrap().len(), 1);
+
+    assert_eq!(
+        gql(&w.h, talent, "mutation { eraseMyData(confirm: false) }", json!({})).await["errors"][0]["extensions"]["field"],
+        "confirm"
+    );
+    let erased = gql(&w.h, talent, "mutation { eraseMyData(confirm: true) }", json!({})).await;
+    assert_eq!(erased["data"]["eraseMyData"], 3, "application, profile and account: {erased}");
+    assert_eq!(code(&gql(&w.h, talent, ME, json!({})).await), Some("UNAUTHENTICATED"), "the account is gone");
+    let login = gql(
+        &w.h,
+        None,
+        "mutation { login(email: \"talent@example.org\", password: \"correct horse battery\") { token } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(code(&login), Some("UNAUTHENTICATED"));
+    let read = gql(&w.h, w.tokens[3].1.as_deref(), "{ myApplications { id } }", json!({})).await;
+    assert_eq!(read["data"]["myApplications"], json!([]), "the organisation no longer sees the application: {read}");
+}
+
+// ---------- subscriptions over graphql-transport-ws ----------
+
+use futures::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+async fn ws(
+    h: &Harness,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = format!("{}/graphql/ws", h.base.replace("http", "ws")).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    socket
+        .send(Message::text(json!({ "type": "connection_init", "payload": { "token": token } }).to_string()))
+        .await
+        .unwrap();
+    socket
+}
+
+async fn next_json(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await.ok()?? {
+            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn application_changes_reach_the_applicant_live() {
+    let w = world().await;
+    let mut socket = ws(&w.h, w.tokens[1].1.as_deref().unwrap()).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { myApplicationsChanged { id stage version } }" } });
+    socket.send(Message::text(subscribe.to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let moved = gql(
+        &w.h,
+        w.tokens[3].1.as_deref(),
+        "mutation($id: ID!) { moveApplication(id: $id, stage: SCREENING) { id } }",
+        json!({ "id": w.application }),
+    )
+    .await;
+    assert!(moved["errors"].is_null(), "{moved}");
+    let event = next_json(&mut socket).await.expect("an event");
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(event["payload"]["data"]["myApplicationsChanged"]["stage"], "SCREENING", "{event}");
+    assert_eq!(event["payload"]["data"]["myApplicationsChanged"]["id"], w.application.as_str());
+
+    // Another organisation's member hears nothing of it.
+    let mut other = ws(&w.h, w.tokens[4].1.as_deref().unwrap()).await;
+    assert_eq!(next_json(&mut other).await.unwrap()["type"], "connection_ack");
+    other.send(Message::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { myApplicationsChanged { id } }" } }).to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    gql(
+        &w.h,
+        w.tokens[3].1.as_deref(),
+        "mutation($id: ID!) { scoreApplication(id: $id, score: 70) { id } }",
+        json!({ "id": w.application }),
+    )
+    .await;
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(800), other.next()).await.is_err(),
+        "no event for a stranger"
+    );
+}
+
+#[tokio::test]
+async fn a_socket_without_a_valid_token_is_refused() {
+    let w = world().await;
+    let mut socket = ws(&w.h, "forged.token.value").await;
+    let reply = next_json(&mut socket).await;
+    assert!(reply.is_none() || reply.as_ref().is_some_and(|r| r["type"] != "connection_ack"), "{reply:?}");
+}

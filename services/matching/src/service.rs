@@ -34,6 +34,8 @@ pub struct MatchingSettings {
 pub struct MatchingService {
     engine: Arc<Mutex<Engine>>,
     db: DatabaseConnection,
+    /// Subjects whose list changed, announced in-process after the lists are stored.
+    changed: tokio::sync::broadcast::Sender<(Uuid, Side)>,
 }
 
 fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
@@ -90,7 +92,12 @@ impl MatchingService {
             Ok(engine)
         })
         .await??;
-        Ok(Self { engine: Arc::new(Mutex::new(engine)), db })
+        Ok(Self { engine: Arc::new(Mutex::new(engine)), db, changed: tokio::sync::broadcast::channel(4096).0 })
+    }
+
+    /// Subjects whose list changes from now on.
+    pub fn list_changes(&self) -> tokio::sync::broadcast::Receiver<(Uuid, Side)> {
+        self.changed.subscribe()
     }
 
     /// The ranked matches of a talent, offer, startup or programme.
@@ -157,7 +164,11 @@ impl MatchingService {
                 Ok((save, poison))
             })
             .await??;
+        let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
         store::save(&self.db, saved).await.context("saving match lists")?;
+        for subject in subjects {
+            let _ = self.changed.send(subject);
+        }
         Ok(poison)
     }
 

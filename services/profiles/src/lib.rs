@@ -14,4 +14,4 @@ pub mod service;
 pub mod store;
 
 pub use error::ProfilesError;
-pub use service::{Profiles, WriteOutcome};
+pub use service::{ChangeNotice, Profiles, WriteOutcome};

@@ -8,7 +8,7 @@ use crocevia_domain::{Entity, EntityKind, FieldError, Reference, SkillConcept, V
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::sync::Arc;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
 /// What a write did.
@@ -21,18 +21,29 @@ pub struct WriteOutcome {
     pub changed: bool,
 }
 
+/// A committed change, announced in-process (live updates such as GraphQL subscriptions);
+/// the durable record is the outbox event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeNotice {
+    pub kind: EntityKind,
+    pub id: Uuid,
+    pub version: u64,
+    pub erased: bool,
+}
+
 /// The profiles service: owner of every entity.
 #[derive(Debug, Clone)]
 pub struct Profiles {
     db: DatabaseConnection,
     topic: String,
     relay_wake: Arc<Notify>,
+    notices: broadcast::Sender<ChangeNotice>,
 }
 
 impl Profiles {
     /// `topic` is where the relay publishes this service's events (`profiles.v1`).
     pub fn new(db: DatabaseConnection, topic: impl Into<String>) -> Self {
-        Self { db, topic: topic.into(), relay_wake: Arc::new(Notify::new()) }
+        Self { db, topic: topic.into(), relay_wake: Arc::new(Notify::new()), notices: broadcast::channel(1024).0 }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -46,6 +57,11 @@ impl Profiles {
     /// Woken after every committed write, so the relay publishes without waiting for its tick.
     pub fn relay_wake(&self) -> Arc<Notify> {
         self.relay_wake.clone()
+    }
+
+    /// Committed changes from now on; a slow receiver skips ahead (it is told it lagged).
+    pub fn notices(&self) -> broadcast::Receiver<ChangeNotice> {
+        self.notices.subscribe()
     }
 
     pub async fn get(&self, kind: EntityKind, id: Uuid) -> Result<Stored, ProfilesError> {
@@ -99,6 +115,7 @@ impl Profiles {
         self.enqueue(&txn, Change::Upserted(entity), outcome.version, correlation_id).await?;
         txn.commit().await?;
         self.relay_wake.notify_one();
+        let _ = self.notices.send(ChangeNotice { kind, id, version: outcome.version, erased: false });
         tracing::debug!(entity_kind = %kind, entity_id = %id, version = outcome.version, created = outcome.created, "entity written");
         Ok(outcome)
     }
@@ -130,6 +147,7 @@ impl Profiles {
         self.enqueue(&txn, Change::Erased { kind, id, reason: reason.to_owned() }, version, correlation_id).await?;
         txn.commit().await?;
         self.relay_wake.notify_one();
+        let _ = self.notices.send(ChangeNotice { kind, id, version, erased: true });
         tracing::info!(entity_kind = %kind, entity_id = %id, version, reason, "entity deleted");
         Ok(version)
     }

@@ -237,3 +237,189 @@ pub async fn score_application(services: &Services, claims: &Claims, id: &ID, sc
 pub fn forbidden_unless(ok: bool, message: &str) -> Result<(), Error> {
     if ok { Ok(()) } else { Err(error(ErrorCode::Forbidden, message)) }
 }
+
+/// Ids of entities that point at `to` through `field`, of `kind`.
+async fn pointing(services: &Services, to: Uuid, kind: EntityKind, field: &str) -> Result<Vec<Uuid>> {
+    let refs = store::inbound_refs(services.profiles.db(), to, 100_000).await.map_err(internal)?;
+    Ok(refs.into_iter().filter(|(k, _, f)| k == kind.as_str() && f == field).map(|(_, id, _)| id).collect())
+}
+
+/// My talent or startup profile, or my organisation's offers and programmes.
+pub async fn owned_subjects(services: &Services, user: &User) -> Result<Vec<Uuid>> {
+    match (user.role, user.organisation_id) {
+        (Role::Organisation, Some(org)) => {
+            let mut ids = pointing(services, org.as_uuid(), EntityKind::Offer, "organisation_id").await?;
+            ids.extend(pointing(services, org.as_uuid(), EntityKind::Programme, "organisation_id").await?);
+            Ok(ids)
+        }
+        (Role::Talent, _) => Ok(own_profile(services, user, EntityKind::Talent).await?.into_iter().collect()),
+        (Role::Startup, _) => Ok(own_profile(services, user, EntityKind::Startup).await?.into_iter().collect()),
+        _ => Ok(vec![]),
+    }
+}
+
+/// Applications I made, or applications to my organisation's offers and programmes.
+pub async fn applications_of_viewer(services: &Services, user: &User) -> Result<Vec<Application>> {
+    let field = if user.role == Role::Organisation { "target" } else { "applicant" };
+    let mut out = Vec::new();
+    for subject in owned_subjects(services, user).await? {
+        for id in pointing(services, subject, EntityKind::Application, field).await? {
+            if let Ok(stored) = services.profiles.get(EntityKind::Application, id).await
+                && let Entity::Application(a) = stored.entity
+            {
+                out.push(a);
+            }
+        }
+    }
+    out.sort_by_key(|a| a.id);
+    Ok(out)
+}
+
+/// Whether the viewer may see the contact details of the talent or startup `entity`: its
+/// owner, an administrator, an organisation it applied to, or any organisation when the
+/// talent consented to contact sharing.
+async fn may_contact(services: &Services, user: &User, entity: &Entity) -> Result<bool> {
+    if user.role == Role::Admin {
+        return Ok(true);
+    }
+    let (owner, profile, kind) = match entity {
+        Entity::Talent(t) => (t.user_id, t.id.as_uuid(), EntityKind::Talent),
+        Entity::Startup(s) => (s.user_id, s.id.as_uuid(), EntityKind::Startup),
+        _ => return Ok(false),
+    };
+    if owner == Some(user.id) {
+        return Ok(true);
+    }
+    if user.role != Role::Organisation {
+        return Ok(false);
+    }
+    if applications_of_viewer(services, user).await?.iter().any(|a| match a.applicant {
+        Applicant::Talent(t) => kind == EntityKind::Talent && t.as_uuid() == profile,
+        Applicant::Startup(s) => kind == EntityKind::Startup && s.as_uuid() == profile,
+    }) {
+        return Ok(true);
+    }
+    if let Some(owner) = owner {
+        for consent in pointing(services, owner.as_uuid(), EntityKind::Consent, "user_id").await? {
+            if let Ok(stored) = services.profiles.get(EntityKind::Consent, consent).await
+                && let Entity::Consent(c) = stored.entity
+                && c.purpose == crocevia_domain::ConsentPurpose::ContactSharing
+                && c.granted
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// An entity as JSON, with the fields the viewer may not see removed.
+pub async fn view(
+    services: &Services,
+    user: Option<&User>,
+    kind: EntityKind,
+    id: Uuid,
+) -> Result<(serde_json::Value, u64)> {
+    let stored = services.profiles.get(kind, id).await.map_err(profiles_error)?;
+    let admin = user.is_some_and(|u| u.role == Role::Admin);
+    let readable = match &stored.entity {
+        Entity::User(u) => admin || user.is_some_and(|me| me.id == u.id),
+        Entity::Consent(c) => admin || user.is_some_and(|me| me.id == c.user_id),
+        Entity::Application(a) => {
+            admin
+                || match user {
+                    Some(me) => applications_of_viewer(services, me).await?.iter().any(|x| x.id == a.id),
+                    None => false,
+                }
+        }
+        Entity::Talent(_) => user.is_some_and(|me| {
+            matches!(me.role, Role::Organisation | Role::Admin) || may_contact_owner(me, &stored.entity)
+        }),
+        _ => true,
+    };
+    if !readable {
+        return Err(error(ErrorCode::Forbidden, "you may not read this"));
+    }
+    let mut data = serde_json::to_value(&stored.entity).map_err(internal)?.get("data").cloned().unwrap_or_default();
+    let contact = match user {
+        Some(me) => may_contact(services, me, &stored.entity).await?,
+        None => false,
+    };
+    if !contact && let Some(object) = data.as_object_mut() {
+        object.remove("contact_email");
+        object.remove("user_id");
+    }
+    Ok((data, stored.version))
+}
+
+fn may_contact_owner(me: &User, entity: &Entity) -> bool {
+    matches!(entity, Entity::Talent(t) if t.user_id == Some(me.id))
+}
+
+/// Everything Crocevia holds about the viewer, as JSON (GDPR Art. 15/20).
+pub async fn export(services: &Services, user: &User) -> Result<serde_json::Value> {
+    let mut profiles = Vec::new();
+    for id in owned_subjects(services, user).await? {
+        if user.role != Role::Organisation {
+            for kind in [EntityKind::Talent, EntityKind::Startup] {
+                if let Ok(stored) = services.profiles.get(kind, id).await {
+                    profiles.push(serde_json::to_value(&stored.entity).map_err(internal)?);
+                }
+            }
+        }
+    }
+    let applications =
+        if user.role == Role::Organisation { vec![] } else { applications_of_viewer(services, user).await? };
+    let mut consents = Vec::new();
+    for id in pointing(services, user.id.as_uuid(), EntityKind::Consent, "user_id").await? {
+        if let Ok(stored) = services.profiles.get(EntityKind::Consent, id).await {
+            consents.push(serde_json::to_value(&stored.entity).map_err(internal)?);
+        }
+    }
+    let searches: Vec<serde_json::Value> = crate::saved::of_user(services.profiles.db(), user.id.as_uuid())
+        .await?
+        .into_iter()
+        .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "request": s.request }))
+        .collect();
+    Ok(serde_json::json!({
+        "user": user,
+        "profiles": profiles,
+        "applications": applications,
+        "consents": consents,
+        "saved_searches": searches,
+        "exported_at": chrono::Utc::now(),
+    }))
+}
+
+/// Erases the viewer (GDPR Art. 17): applications, profile, consents, saved searches,
+/// credentials and the account. Each deletion leaves an erasure event for search and matching.
+pub async fn erase(services: &Services, user: &User) -> Result<u64> {
+    let mut erased = 0;
+    let reason = "erasure_request";
+    if user.role != Role::Organisation {
+        for application in applications_of_viewer(services, user).await? {
+            services
+                .profiles
+                .delete(EntityKind::Application, application.id.as_uuid(), reason, "erase")
+                .await
+                .map_err(profiles_error)?;
+            erased += 1;
+        }
+        for id in owned_subjects(services, user).await? {
+            for kind in [EntityKind::Talent, EntityKind::Startup] {
+                if services.profiles.get(kind, id).await.is_ok() {
+                    services.profiles.delete(kind, id, reason, "erase").await.map_err(profiles_error)?;
+                    erased += 1;
+                }
+            }
+        }
+    }
+    for id in pointing(services, user.id.as_uuid(), EntityKind::Consent, "user_id").await? {
+        services.profiles.delete(EntityKind::Consent, id, reason, "erase").await.map_err(profiles_error)?;
+        erased += 1;
+    }
+    crate::saved::delete_of_user(services.profiles.db(), user.id.as_uuid()).await?;
+    services.accounts.delete_user(user.id.as_uuid()).await.map_err(|e| internal(e.to_string()))?;
+    services.profiles.delete(EntityKind::User, user.id.as_uuid(), reason, "erase").await.map_err(profiles_error)?;
+    Ok(erased + 1)
+}

@@ -5,11 +5,12 @@
 mod entities;
 mod mutation;
 mod query;
+mod subscription;
 pub mod types;
 
 use crate::accounts::Accounts;
 use crate::auth::{Claims, JwtKeys};
-use async_graphql::{EmptySubscription, Error, ErrorExtensions, Schema};
+use async_graphql::{Error, ErrorExtensions, Schema};
 use crocevia_domain::{Entity, EntityKind, Role, User};
 use crocevia_kit::ErrorCode;
 use crocevia_matching::MatchingService;
@@ -19,8 +20,9 @@ use std::sync::Arc;
 
 pub use mutation::MutationRoot;
 pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
 
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// What resolvers reach.
 #[derive(Clone, Debug)]
@@ -44,7 +46,7 @@ pub struct Limits {
 }
 
 pub fn schema(services: Services, limits: Limits) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .data(services)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
@@ -56,7 +58,7 @@ pub fn schema(services: Services, limits: Limits) -> ApiSchema {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription).finish().sdl()
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).finish().sdl()
 }
 
 pub fn error(code: ErrorCode, message: impl Into<String>) -> Error {

@@ -227,6 +227,39 @@ impl MutationRoot {
         entities::score_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, score).await
     }
 
+    /// Saves a search; `savedSearchResults` then streams its new results.
+    async fn save_search(&self, ctx: &Context<'_>, name: String, input: super::types::SearchInput) -> Result<ID> {
+        let services = ctx.data::<Services>()?;
+        let claims = require(ctx.data::<Viewer>()?)?;
+        let user = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
+        let request = input.into_request();
+        request.plan().map_err(|e| match e {
+            crocevia_search::SearchError::BadRequest { field, message } => {
+                field_error(&format!("input.{field}"), message)
+            }
+            other => internal(other),
+        })?;
+        Ok(ID(crate::saved::save(services.profiles.db(), user.as_uuid(), &name, &request).await?.to_string()))
+    }
+
+    /// Everything Crocevia holds about me, as JSON.
+    async fn export_my_data(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
+        let services = ctx.data::<Services>()?;
+        let user = super::me(services, require(ctx.data::<Viewer>()?)?).await?;
+        Ok(Json(entities::export(services, &user).await?))
+    }
+
+    /// Erases my account and everything attached to it; `confirm` must be true. Returns how
+    /// many entities were erased.
+    async fn erase_my_data(&self, ctx: &Context<'_>, confirm: bool) -> Result<i64> {
+        if !confirm {
+            return Err(field_error("confirm", "must be true to erase your data"));
+        }
+        let services = ctx.data::<Services>()?;
+        let user = super::me(services, require(ctx.data::<Viewer>()?)?).await?;
+        Ok(entities::erase(services, &user).await? as i64)
+    }
+
     /// Exchanges an e-mail and password for a bearer token.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
         let services = ctx.data::<Services>()?;

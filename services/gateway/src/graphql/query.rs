@@ -11,6 +11,83 @@ use crocevia_search::SearchError;
 #[derive(Debug, Default)]
 pub struct QueryRoot;
 
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "EntityKind")]
+pub enum EntityKindGql {
+    User,
+    Consent,
+    Organisation,
+    Talent,
+    Startup,
+    Programme,
+    Offer,
+    Application,
+}
+
+impl From<EntityKindGql> for EntityKind {
+    fn from(k: EntityKindGql) -> Self {
+        match k {
+            EntityKindGql::User => Self::User,
+            EntityKindGql::Consent => Self::Consent,
+            EntityKindGql::Organisation => Self::Organisation,
+            EntityKindGql::Talent => Self::Talent,
+            EntityKindGql::Startup => Self::Startup,
+            EntityKindGql::Programme => Self::Programme,
+            EntityKindGql::Offer => Self::Offer,
+            EntityKindGql::Application => Self::Application,
+        }
+    }
+}
+
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct EntityView {
+    pub id: ID,
+    pub kind: EntityKindGql,
+    pub version: i64,
+    pub data: async_graphql::Json<serde_json::Value>,
+}
+
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct ApplicationView {
+    pub id: ID,
+    pub applicant_id: ID,
+    pub target_id: ID,
+    pub stage: String,
+    pub score: Option<i32>,
+}
+
+impl From<&crocevia_domain::Application> for ApplicationView {
+    fn from(a: &crocevia_domain::Application) -> Self {
+        let applicant = match a.applicant {
+            crocevia_domain::Applicant::Talent(t) => t.to_string(),
+            crocevia_domain::Applicant::Startup(s) => s.to_string(),
+        };
+        let target = match a.target {
+            crocevia_domain::ApplicationTarget::Offer(o) => o.to_string(),
+            crocevia_domain::ApplicationTarget::Programme(p) => p.to_string(),
+        };
+        Self {
+            id: ID(a.id.to_string()),
+            applicant_id: ID(applicant),
+            target_id: ID(target),
+            stage: format!("{:?}", a.stage).to_uppercase(),
+            score: a.score.map(i32::from),
+        }
+    }
+}
+
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct StageCount {
+    pub stage: String,
+    pub count: i64,
+}
+
+#[derive(async_graphql::SimpleObject, Debug)]
+pub struct SavedSearchView {
+    pub id: ID,
+    pub name: String,
+}
+
 fn uuid(field: &str, id: &ID) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(id).map_err(|_| field_error(field, format!("{:?} is not an id", id.as_str())))
 }
@@ -91,6 +168,53 @@ impl QueryRoot {
             }
         }
         Ok(matching.matches(id).iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e)).collect())
+    }
+
+    /// One entity by id, as JSON, without the fields the viewer may not see (contact
+    /// details reach only organisations the talent applied to or consented to).
+    async fn entity(&self, ctx: &Context<'_>, kind: EntityKindGql, id: ID) -> Result<EntityView> {
+        let services = ctx.data::<Services>()?;
+        let viewer = ctx.data::<Viewer>()?;
+        let user = match &viewer.0 {
+            Some(claims) => Some(me(services, claims).await?),
+            None => None,
+        };
+        let id = uuid("id", &id)?;
+        let (data, version) = super::entities::view(services, user.as_ref(), kind.into(), id).await?;
+        Ok(EntityView { id: ID(id.to_string()), kind, version: version as i64, data: async_graphql::Json(data) })
+    }
+
+    /// Applications I made, or, for organisation members, applications to my organisation.
+    async fn my_applications(&self, ctx: &Context<'_>) -> Result<Vec<ApplicationView>> {
+        let services = ctx.data::<Services>()?;
+        let user = me(services, require(ctx.data::<Viewer>()?)?).await?;
+        Ok(super::entities::applications_of_viewer(services, &user).await?.iter().map(ApplicationView::from).collect())
+    }
+
+    /// My organisation's applicants by stage.
+    async fn dashboard(&self, ctx: &Context<'_>) -> Result<Vec<StageCount>> {
+        let services = ctx.data::<Services>()?;
+        let user = me(services, require(ctx.data::<Viewer>()?)?).await?;
+        if user.role != Role::Organisation {
+            return Err(error(ErrorCode::Forbidden, "the dashboard is for organisation members"));
+        }
+        let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        for a in super::entities::applications_of_viewer(services, &user).await? {
+            *counts.entry(format!("{:?}", a.stage).to_uppercase()).or_default() += 1;
+        }
+        Ok(counts.into_iter().map(|(stage, count)| StageCount { stage, count }).collect())
+    }
+
+    /// My saved searches.
+    async fn my_saved_searches(&self, ctx: &Context<'_>) -> Result<Vec<SavedSearchView>> {
+        let services = ctx.data::<Services>()?;
+        let claims = require(ctx.data::<Viewer>()?)?;
+        let user = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
+        Ok(crate::saved::of_user(services.profiles.db(), user.as_uuid())
+            .await?
+            .into_iter()
+            .map(|s| SavedSearchView { id: ID(s.id.to_string()), name: s.name })
+            .collect())
     }
 
     /// My startup's eligibility for a programme, with the reasons.

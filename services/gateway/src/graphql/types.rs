@@ -177,7 +177,7 @@ impl SearchInput {
     }
 }
 
-#[derive(SimpleObject, Debug)]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct SearchHit {
     pub id: ID,
     pub kind: KindGql,
