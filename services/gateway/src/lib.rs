@@ -73,6 +73,8 @@ impl Gateway {
             .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(graphql_ws))
+            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }))
+            .layer(axum::middleware::from_fn(record))
             // Every body, whatever reads it, is cut at the limit with 413.
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
@@ -235,4 +237,18 @@ async fn graphql_handler(
         );
     }
     GraphQLResponse::from(api.schema.execute_batch(batch.data(viewer)).await).into_response()
+}
+
+/// Counts and times every request by its route pattern (not its path: ids would explode the
+/// label set).
+async fn record(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    crocevia_kit::metrics::HTTP_SECONDS.with_label_values(&[route.as_str()]).observe(started.elapsed().as_secs_f64());
+    crocevia_kit::metrics::HTTP_REQUESTS.with_label_values(&[route.as_str(), response.status().as_str()]).inc();
+    response
 }

@@ -623,3 +623,13 @@ async fn a_socket_without_a_valid_token_is_refused() {
     let reply = next_json(&mut socket).await;
     assert!(reply.is_none() || reply.as_ref().is_some_and(|r| r["type"] != "connection_ack"), "{reply:?}");
 }
+
+#[tokio::test]
+async fn metrics_are_exposed() {
+    let h = start(true).await;
+    post(&h, None, json!({ "query": "{ __typename }" })).await;
+    let text = reqwest::get(format!("{}/metrics", h.base)).await.unwrap().text().await.unwrap();
+    assert!(text.contains("crocevia_http_requests_total{route=\"/graphql\",status=\"200\"}"), "{text}");
+    assert!(text.contains("crocevia_http_request_seconds_bucket"));
+    assert!(text.contains("crocevia_outbox_published_total"));
+}

@@ -5,6 +5,7 @@ pub mod bus;
 pub mod config;
 pub mod db;
 pub mod error_code;
+pub mod metrics;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

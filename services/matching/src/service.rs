@@ -165,6 +165,7 @@ impl MatchingService {
             })
             .await??;
         let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
+        crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
         store::save(&self.db, saved).await.context("saving match lists")?;
         for subject in subjects {
             let _ = self.changed.send(subject);

@@ -76,6 +76,7 @@ impl Relay {
         }
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
         store::mark_published(&self.db, seqs, Utc::now()).await.context("marking the outbox")?;
+        crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(rows.len() as u64);
         tracing::debug!(events = rows.len(), "outbox batch published");
         Ok(rows.len())
     }

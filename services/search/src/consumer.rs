@@ -140,6 +140,8 @@ pub async fn run(
         if let Err(e) = acknowledge(sub.as_mut(), &batch, &poison).await {
             tracing::warn!(error = %e, "acknowledging a committed batch failed; it will be redelivered and skipped by version");
         }
+        crocevia_kit::metrics::SEARCH_APPLIED.inc_by((report.indexed + report.removed) as u64);
+        crocevia_kit::metrics::DEAD_LETTERED.inc_by(report.poison as u64);
         tracing::debug!(?report, "search batch committed");
         batch.clear();
     }

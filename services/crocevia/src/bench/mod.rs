@@ -2,6 +2,7 @@
 //! same run, and writes medians, tails and ratios with the machine and the date to
 //! bench/RESULTS.md. The machine is shared and noisy: compare ratios, not single times.
 
+mod gateway;
 mod matching;
 mod postgres;
 mod report;
@@ -75,12 +76,14 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
     entities.extend(dataset.programmes.into_iter().map(Entity::Programme));
     entities.extend(dataset.offers.into_iter().map(Entity::Offer));
     let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
-    let figures = search::run(&entities, taxonomy.clone(), &options).await?;
+    let (figures, service) = search::run(&entities, taxonomy.clone(), &options).await?;
+    println!("gateway: GraphQL against the plain JSON handler...");
+    let gateway = gateway::run(service).await?;
     println!("matching: loading {} entities and ranking offers...", entities.len());
     let shared = Arc::new(entities);
     let for_matching = shared.clone();
     let matched = tokio::task::spawn_blocking(move || matching::run(&for_matching, taxonomy)).await??;
-    let text = report::render(&options, shared.len(), &figures, &matched);
+    let text = report::render(&options, shared.len(), &figures, &matched, &gateway);
     if let Some(parent) = options.out.parent() {
         std::fs::create_dir_all(parent)?;
     }

@@ -30,7 +30,13 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT met" }
 }
 
-pub fn render(options: &Options, entities: usize, f: &Figures, m: &super::matching::Figures) -> String {
+pub fn render(
+    options: &Options,
+    entities: usize,
+    f: &Figures,
+    m: &super::matching::Figures,
+    g: &super::gateway::Figures,
+) -> String {
     let (t50, t99, p50, p99) = (ms(f.tantivy.p50()), ms(f.tantivy.p99()), ms(f.postgres.p50()), ms(f.postgres.p99()));
     let ratio = if p99 > 0.0 { t99 / p99 } else { f64::NAN };
     let (f50, f99) = (ms(f.freshness.p50()), ms(f.freshness.p99()));
@@ -90,5 +96,24 @@ pub fn render(options: &Options, entities: usize, f: &Figures, m: &super::matchi
         fn_ = f.freshness.len(),
         v_fresh = verdict(f50 <= 1000.0 && f99 <= 2000.0),
     );
-    format!("{search}{matching}")
+    let (g_rps, g_lat) = (&g.graphql.0, &g.graphql.1);
+    let (r_rps, r_lat) = (&g.rest.0, &g.rest.1);
+    let ratio = if *r_rps > 0.0 { g_rps / r_rps } else { f64::NAN };
+    let gateway = format!(
+        "\n## Gateway (issue: GraphQL gateway)\n\n\
+         The same offer search (`sviluppatore rust`, two facets, 20 hits with snippets) through an authenticated GraphQL query \
+         (JWT verified on every request) and through the plain JSON handler, {clients} clients back to back for {secs} s each, same process and index.\n\n\
+         | path | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|\n\
+         | GraphQL `search`, authenticated | {g_rps:.0} | {g50:.2} | {g99:.2} |\n\
+         | `POST /api/v1/search` | {r_rps:.0} | {r50:.2} | {r99:.2} |\n\n\
+         - GraphQL / REST throughput: **{ratio:.2}** (target ≥ 0.5: {v})\n",
+        clients = g.clients,
+        secs = g.seconds,
+        g50 = ms(g_lat.p50()),
+        g99 = ms(g_lat.p99()),
+        r50 = ms(r_lat.p50()),
+        r99 = ms(r_lat.p99()),
+        v = verdict(ratio >= 0.5),
+    );
+    format!("{search}{matching}{gateway}")
 }

@@ -98,7 +98,11 @@ where
 }
 
 #[expect(clippy::print_stdout, reason = "progress of a long command")]
-pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, options: &Options) -> anyhow::Result<Figures> {
+pub async fn run(
+    entities: &[Entity],
+    taxonomy: Arc<Taxonomy>,
+    options: &Options,
+) -> anyhow::Result<(Figures, SearchService)> {
     let dir = tempfile::tempdir()?;
     let root = dir.path().join("search");
     let service = SearchService::open(&root, taxonomy.clone())?;
@@ -154,7 +158,7 @@ pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, options: &Options
 
     println!("freshness through the bus...");
     let freshness = freshness(&service, &root, entities).await?;
-    Ok(Figures {
+    let figures = Figures {
         docs: rows.len(),
         index_secs,
         pg_load_secs,
@@ -163,7 +167,8 @@ pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, options: &Options
         tantivy_empty,
         postgres_empty,
         freshness,
-    })
+    };
+    Ok((figures, service))
 }
 
 fn request(kind: DocKind, text: &str) -> SearchRequest {
