@@ -633,3 +633,172 @@ async fn metrics_are_exposed() {
     assert!(text.contains("crocevia_http_request_seconds_bucket"));
     assert!(text.contains("crocevia_outbox_published_total"));
 }
+
+// ---------- live matches and saved searches ----------
+
+async fn world_with_search_and_matching()
+-> (Harness, String, String, crocevia_search::SearchService, crocevia_matching::MatchingService, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let profiles = Profiles::new(db.clone(), "profiles.v1");
+    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    profiles.upsert_skills(&skills).await.unwrap();
+    let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
+    let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
+    let matching = crocevia_matching::MatchingService::open(db.clone(), &dir.path().join("m"), taxonomy).await.unwrap();
+    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
+    let accounts = Accounts::open(db).await.unwrap();
+    let search_api: Arc<dyn crocevia_search::SearchApi> = Arc::new(search.clone());
+    let services = graphql::Services {
+        profiles: profiles.clone(),
+        search: Some(search_api.clone()),
+        matching: Some(matching.clone()),
+        accounts,
+        keys: keys.clone(),
+    };
+    let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection: true });
+    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
+    let state = GatewayState {
+        ready,
+        profiles: profiles.clone(),
+        search: Some(search_api),
+        matching: Some(matching.clone()),
+        api: Some(Api { schema, keys, max_batch: 5, max_body_bytes: 256 * 1024 }),
+    };
+    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let base = format!("http://{}", gateway.local_addr().unwrap());
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    tokio::spawn(gateway.serve(shutdown));
+    let h = Harness { base, _dir: dir, _stop: stop };
+    let token = register(&h, "live@example.org", "TALENT").await;
+    let mut talent = demo("talents.json")[0].clone();
+    talent["seeking"] = json!([]);
+    let saved =
+        gql(&h, Some(&token), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": talent })).await;
+    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    (h, token, talent_id, search, matching, talent)
+}
+
+fn delivery(entity: &crocevia_domain::Entity, version: u64, offset: i64) -> crocevia_kit::bus::Delivery {
+    let change = crocevia_proto::envelope::Change::Upserted(entity.clone());
+    let payload =
+        crocevia_proto::envelope::encode(&crocevia_proto::envelope::build(&change, version, "t", chrono::Utc::now()));
+    crocevia_kit::bus::Delivery {
+        topic: "profiles.v1".into(),
+        partition: 0,
+        offset,
+        key: entity.id().to_string(),
+        payload,
+        headers: vec![],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_matches_change_live() {
+    let (h, token, talent_id, _search, matching, talent_json) = world_with_search_and_matching().await;
+    // The matching service learns the offers and the talent (as it would from the bus).
+    let mut batch: Vec<crocevia_kit::bus::Delivery> = Vec::new();
+    for (i, offer) in demo("offers.json").into_iter().enumerate() {
+        let entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
+        batch.push(delivery(&entity, 1, i as i64));
+    }
+    let mut data = talent_json.clone();
+    data["id"] = talent_id.clone().into();
+    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": data })).unwrap();
+    batch.push(delivery(&talent, 1, 100));
+    matching.process(&batch).await.unwrap();
+    let list = gql(
+        &h,
+        Some(&token),
+        "query($s: ID!) { matches(subject: $s) { rank score factors { key reasonIt reasonEn } } }",
+        json!({ "s": talent_id }),
+    )
+    .await;
+    assert!(!list["data"]["matches"].as_array().unwrap().is_empty(), "{list}");
+
+    let mut socket = ws(&h, &token).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    socket.send(Message::text(json!({ "id": "m", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The talent learns a new skill: their list is recomputed and the subscriber hears of it.
+    let mut more = data.clone();
+    more["skills"].as_array_mut().unwrap().push(json!({ "skill": "kubernetes", "years": 2 }));
+    more["headline"] = "Backend engineer moving to platform work".into();
+    let changed: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": more })).unwrap();
+    matching.process(&[delivery(&changed, 2, 101)]).await.unwrap();
+    let event = next_json(&mut socket).await.expect("an event");
+    assert_eq!(event["payload"]["data"]["myMatchesChanged"]["subject"], talent_id.as_str(), "{event}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_searches_stream_new_results() {
+    let (h, token, _talent, search, _matching, _) = world_with_search_and_matching().await;
+    let index = search.index();
+    for offer in demo("offers.json") {
+        let entity: crocevia_domain::Entity =
+            serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
+        let meta = crocevia_proto::envelope::EventMeta {
+            event_id: uuid::Uuid::now_v7(),
+            entity_kind: entity.kind(),
+            entity_id: entity.id(),
+            entity_version: 1,
+            occurred_at: chrono::Utc::now(),
+            correlation_id: "t".into(),
+        };
+        index.apply(&meta, &crocevia_proto::envelope::Change::Upserted(entity)).unwrap();
+    }
+    index.commit().unwrap();
+    let saved = gql(
+        &h,
+        Some(&token),
+        "mutation { saveSearch(name: \"Rust a Torino\", input: {kinds: [OFFER], text: \"rust\"}) }",
+        json!({}),
+    )
+    .await;
+    let id = saved["data"]["saveSearch"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    let bad =
+        gql(&h, Some(&token), "mutation { saveSearch(name: \"x\", input: {filters: [\"colour:red\"]}) }", json!({}))
+            .await;
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "input.filters[0]", "{bad}");
+
+    let mut socket = ws(&h, &token).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    let sub = json!({ "id": "s", "type": "subscribe", "payload": { "query": "subscription($id: ID!) { savedSearchResults(id: $id) { hits { id title } total } }", "variables": { "id": id } } });
+    socket.send(Message::text(sub.to_string())).await.unwrap();
+    let first = next_json(&mut socket).await.expect("the current results");
+    let hits = first["payload"]["data"]["savedSearchResults"]["hits"].as_array().unwrap().len();
+    assert!(hits >= 2, "{first}");
+
+    // A new Rust offer is written (and indexed): only it arrives.
+    let mut offer = demo("offers.json")[0].clone();
+    let new_id = uuid::Uuid::now_v7();
+    offer["id"] = new_id.to_string().into();
+    offer["title"] = "Rust embedded engineer, Mirafiori".into();
+    let entity: crocevia_domain::Entity =
+        serde_json::from_value(json!({ "kind": "offer", "data": offer.clone() })).unwrap();
+    let meta = crocevia_proto::envelope::EventMeta {
+        event_id: uuid::Uuid::now_v7(),
+        entity_kind: entity.kind(),
+        entity_id: entity.id(),
+        entity_version: 1,
+        occurred_at: chrono::Utc::now(),
+        correlation_id: "t".into(),
+    };
+    index.apply(&meta, &crocevia_proto::envelope::Change::Upserted(entity.clone())).unwrap();
+    index.commit().unwrap();
+    // A profiles write (any searchable kind) is what wakes the subscription.
+    let write = gql(
+        &h,
+        Some(&token),
+        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": demo("talents.json")[2] }),
+    )
+    .await;
+    assert!(write["errors"].is_null(), "{write}");
+    let next = next_json(&mut socket).await.expect("new results");
+    let fresh = next["payload"]["data"]["savedSearchResults"]["hits"].as_array().unwrap();
+    assert_eq!(fresh.len(), 1, "{next}");
+    assert_eq!(fresh[0]["id"], new_id.to_string().as_str());
+}
