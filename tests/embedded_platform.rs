@@ -201,3 +201,69 @@ async fn matches_and_eligibility_through_the_running_platform() {
     assert_eq!(after["matches"][0]["counterpart"], body["matches"][0]["counterpart"]);
     assert!(server.stop().success());
 }
+
+async fn graphql(
+    server: &support::Server,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", server.base))
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_through_the_running_platform() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    // The first administrator comes from the command line; the password only from the environment.
+    let (status, out) = instance.clone().with("CROCEVIA_NEW_PASSWORD", "administrator password").run(&[
+        "add-user",
+        "--role",
+        "admin",
+        "--email",
+        "root@example.org",
+        "--display-name",
+        "Root",
+    ]);
+    assert!(status.success() && out.contains("created Admin"), "{out}");
+    let (status, _) =
+        instance.run(&["add-user", "--role", "admin", "--email", "other@example.org", "--display-name", "O"]);
+    assert!(!status.success(), "no password, no account");
+
+    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let login = graphql(
+        &server,
+        None,
+        "mutation { login(email: \"root@example.org\", password: \"administrator password\") { token user { role } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(login["data"]["login"]["user"]["role"], "ADMIN", "{login}");
+    let admin = login["data"]["login"]["token"].as_str().unwrap().to_owned();
+    let found = graphql(
+        &server,
+        Some(&admin),
+        "{ search(input: {kinds: [TALENT], text: \"rust\"}) { total hits { title } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert!(found["data"]["search"]["total"].as_i64().unwrap() > 0, "{found}");
+    let offers = graphql(
+        &server,
+        None,
+        "{ search(input: {kinds: [OFFER], text: \"sviluppatore rust\", limit: 2}) { hits { title } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert!(offers["data"]["search"]["hits"].to_string().contains("Rust"), "{offers}");
+    let metrics = server.get("/metrics").await.1;
+    assert!(metrics.contains("crocevia_outbox_published_total"), "{metrics}");
+    assert!(server.stop().success());
+}

@@ -82,8 +82,28 @@ pub enum Command {
     /// service's tables, with a progress bar, and publish the resulting match events. Stop
     /// `serve matching` first: one process owns the matching state.
     Rematch,
+    /// Create an administrator or an organisation member (self-registration only makes talents
+    /// and startups). The password is read from CROCEVIA_NEW_PASSWORD, never from a flag,
+    /// so it stays out of shell history and process lists.
+    AddUser {
+        #[arg(long, value_enum)]
+        role: NewUserRole,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        /// The organisation of a member.
+        #[arg(long)]
+        organisation: Option<uuid::Uuid>,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewUserRole {
+    Admin,
+    Organisation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

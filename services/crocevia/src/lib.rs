@@ -30,6 +30,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { talents, rate, queries, out } => {
             bench::run(&settings, bench::Options { talents, rate, queries, out }).await
         }
+        Command::AddUser { role, email, display_name, organisation } => {
+            platform::add_user(&settings, role, &email, &display_name, organisation).await
+        }
         Command::Rematch => platform::rematch(&settings).await,
         Command::Reindex => platform::reindex(&settings).await,
         Command::Migrate => {

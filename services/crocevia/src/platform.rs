@@ -242,7 +242,8 @@ pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
 
 async fn first_start_import(profiles: &Profiles, dir: &Path) -> anyhow::Result<()> {
     let mut existing = 0;
-    for kind in EntityKind::ALL {
+    // Accounts made before the first start (an administrator) do not count as data.
+    for kind in indexing::SEARCHABLE {
         existing += profiles.count(kind).await?;
     }
     if existing > 0 {
@@ -287,5 +288,53 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
     println!(
         "re-matched every talent, offer, startup and programme: {changed} lists changed, {events} match events published"
     );
+    Ok(())
+}
+
+#[expect(clippy::print_stdout, reason = "the report is the command's output")]
+pub async fn add_user(
+    settings: &Settings,
+    role: crate::cli::NewUserRole,
+    email: &str,
+    display_name: &str,
+    organisation: Option<uuid::Uuid>,
+) -> anyhow::Result<()> {
+    let password = settings
+        .new_password
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("set CROCEVIA_NEW_PASSWORD to the new account's password"))?;
+    let db = open_database(settings).await?;
+    let profiles = Profiles::new(db.clone(), settings.topic(PROFILES_TOPIC));
+    let accounts = Accounts::open(db).await?;
+    let (role, organisation_id) = match (role, organisation) {
+        (crate::cli::NewUserRole::Admin, None) => (crocevia_domain::Role::Admin, None),
+        (crate::cli::NewUserRole::Organisation, Some(org)) => {
+            (crocevia_domain::Role::Organisation, Some(crocevia_domain::OrganisationId::from_uuid(org)))
+        }
+        (crate::cli::NewUserRole::Admin, Some(_)) => bail!("--organisation is for organisation members only"),
+        (crate::cli::NewUserRole::Organisation, None) => bail!("--organisation is required for an organisation member"),
+    };
+    if accounts.exists(email).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        bail!("an account with this e-mail exists");
+    }
+    let user = crocevia_domain::User {
+        id: crocevia_domain::UserId::from_uuid(uuid::Uuid::now_v7()),
+        email: email.trim().to_lowercase(),
+        display_name: display_name.to_owned(),
+        role,
+        organisation_id,
+        locale: Default::default(),
+    };
+    profiles
+        .upsert(crocevia_domain::Entity::User(user.clone()), Some(0), "add-user")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Err(e) =
+        accounts.create(&user.email, secrecy::ExposeSecret::expose_secret(&password), user.id.as_uuid()).await
+    {
+        let _ = profiles.delete(EntityKind::User, user.id.as_uuid(), "deleted", "add-user").await;
+        bail!("{e}");
+    }
+    println!("created {:?} {} ({})", user.role, user.email, user.id);
     Ok(())
 }

@@ -458,6 +458,25 @@ async fn every_mutation_for_every_role() {
     )
     .await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "stage", "a withdrawn application stays withdrawn: {body}");
+
+    // Every signed-in role saves searches and exports or erases its own data; nobody anonymous.
+    for mutation in [
+        "mutation { saveSearch(name: \"s\", input: {kinds: [OFFER], text: \"rust\"}) }",
+        "mutation { exportMyData }",
+        "mutation { eraseMyData(confirm: true) }",
+    ] {
+        for (role, token) in &w.tokens {
+            let body = gql(&w.h, token.as_deref(), mutation, json!({})).await;
+            match token {
+                None => assert_eq!(code(&body), Some("UNAUTHENTICATED"), "{mutation} as {role}"),
+                Some(_) => assert!(body["errors"].is_null(), "{mutation} as {role}: {body}"),
+            }
+        }
+    }
+    // After erasure, every token is dead.
+    for (role, token) in w.tokens.iter().filter(|(_, t)| t.is_some()) {
+        assert_eq!(code(&gql(&w.h, token.as_deref(), ME, json!({})).await), Some("UNAUTHENTICATED"), "{role}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,9 @@ pub struct Settings {
     pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
     pub testing: TestingSettings,
+    /// `crocevia add-user`'s password, from CROCEVIA_NEW_PASSWORD (never a file or a flag).
+    #[serde(skip)]
+    pub new_password: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +194,7 @@ impl Default for Settings {
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
+            new_password: None,
         }
     }
 }
@@ -250,7 +254,8 @@ impl Settings {
             figment = figment.merge(Toml::file(file));
         }
         figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
-        let settings: Settings = figment.extract().context("invalid configuration")?;
+        let mut settings: Settings = figment.extract().context("invalid configuration")?;
+        settings.new_password = std::env::var("CROCEVIA_NEW_PASSWORD").ok().map(SecretString::from);
         settings.validate()?;
         Ok(settings)
     }
