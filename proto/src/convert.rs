@@ -470,6 +470,15 @@ fn application_to(a: &d::Application) -> v1::Application {
             .collect(),
         motivation: a.motivation.clone(),
         score: a.score.map(u32::from),
+        rubric: a
+            .rubric
+            .iter()
+            .map(|r| v1::RubricScore {
+                criterion: r.criterion.clone(),
+                points: u32::from(r.points),
+                max_points: u32::from(r.max_points),
+            })
+            .collect(),
     }
 }
 
@@ -510,5 +519,17 @@ fn application_from(entity_id: Uuid, a: v1::Application) -> Result<d::Applicatio
         history,
         motivation: a.motivation,
         score: a.score.map(|s| small("application.score", s)).transpose()?,
+        rubric: a
+            .rubric
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(d::RubricScore {
+                    criterion: r.criterion.clone(),
+                    points: small(&format!("application.rubric[{i}].points"), r.points)?,
+                    max_points: small(&format!("application.rubric[{i}].max_points"), r.max_points)?,
+                })
+            })
+            .collect::<Result<_>>()?,
     })
 }

@@ -57,6 +57,22 @@ pub struct StageChange {
     pub at: DateTime<Utc>,
 }
 
+/// One criterion of an organisation's rubric and the points given for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RubricScore {
+    pub criterion: String,
+    pub points: u8,
+    pub max_points: u8,
+}
+
+/// The 0-100 score of a rubric: points given over points possible.
+pub fn rubric_total(rubric: &[RubricScore]) -> Option<u8> {
+    let max: u32 = rubric.iter().map(|r| u32::from(r.max_points)).sum();
+    let got: u32 = rubric.iter().map(|r| u32::from(r.points)).sum();
+    (max > 0).then(|| u8::try_from((got * 100 + max / 2) / max).unwrap_or(100))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Application {
@@ -71,6 +87,9 @@ pub struct Application {
     /// Rubric score given by the organisation, 0 to 100.
     #[serde(default)]
     pub score: Option<u8>,
+    /// The rubric behind `score`, criterion by criterion.
+    #[serde(default)]
+    pub rubric: Vec<RubricScore>,
 }
 
 impl Validate for Application {
@@ -83,6 +102,15 @@ impl Validate for Application {
         );
         v.check(paired, "target", "talents apply to offers and startups to programmes");
         v.text("motivation", &self.motivation, MAX_TEXT_CHARS, false);
+        v.check(self.rubric.len() <= 20, "rubric", "has more than 20 criteria");
+        for (i, r) in self.rubric.iter().enumerate() {
+            v.name(&format!("rubric[{i}].criterion"), &r.criterion);
+            v.check(r.max_points >= 1, format!("rubric[{i}].max_points"), "must be at least 1");
+            v.check(r.points <= r.max_points, format!("rubric[{i}].points"), "must not exceed max_points");
+        }
+        if !self.rubric.is_empty() {
+            v.check(self.score == rubric_total(&self.rubric), "score", "must be the rubric's total");
+        }
         if let Some(score) = self.score {
             v.check(score <= 100, "score", "must be between 0 and 100");
         }

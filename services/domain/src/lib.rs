@@ -19,7 +19,9 @@ pub mod talent;
 pub mod user;
 pub mod validation;
 
-pub use application::{Applicant, Application, ApplicationStage, ApplicationTarget, StageChange};
+pub use application::{
+    Applicant, Application, ApplicationStage, ApplicationTarget, RubricScore, StageChange, rubric_total,
+};
 pub use entity::{Entity, EntityKind, Reference};
 pub use ids::*;
 pub use language::{Cefr, LanguageCode, LanguageSkill};

@@ -382,7 +382,7 @@ async fn every_mutation_for_every_role() {
         ),
         (
             "scoreApplication",
-            "mutation($id: ID!) { scoreApplication(id: $id, score: 80) { id } }",
+            "mutation($id: ID!) { scoreApplication(id: $id, rubric: [{criterion: \"Team\", points: 8, maxPoints: 10}, {criterion: \"Fit\", points: 3, maxPoints: 5}]) { id } }",
             json!({ "id": w.application }),
             &["member of the owner"],
         ),
@@ -625,7 +625,7 @@ async fn application_changes_reach_the_applicant_live() {
     gql(
         &w.h,
         w.tokens[3].1.as_deref(),
-        "mutation($id: ID!) { scoreApplication(id: $id, score: 70) { id } }",
+        "mutation($id: ID!) { scoreApplication(id: $id, rubric: [{criterion: \"Team\", points: 7, maxPoints: 10}]) { id } }",
         json!({ "id": w.application }),
     )
     .await;
@@ -820,4 +820,32 @@ async fn saved_searches_stream_new_results() {
     let fresh = next["payload"]["data"]["savedSearchResults"]["hits"].as_array().unwrap();
     assert_eq!(fresh.len(), 1, "{next}");
     assert_eq!(fresh[0]["id"], new_id.to_string().as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applications_are_scored_with_a_rubric() {
+    let w = world().await;
+    let member = w.tokens[3].1.as_deref();
+    let score = "mutation($id: ID!, $r: [RubricInput!]!) { scoreApplication(id: $id, rubric: $r) { version } }";
+    let rubric = json!([{ "criterion": "Competenze / Skills", "points": 8, "maxPoints": 10 }, { "criterion": "Motivazione / Motivation", "points": 3, "maxPoints": 5 }]);
+    let body = gql(&w.h, member, score, json!({ "id": w.application, "r": rubric })).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let read = gql(
+        &w.h,
+        member,
+        "query($id: ID!) { entity(kind: APPLICATION, id: $id) { data } }",
+        json!({ "id": w.application }),
+    )
+    .await;
+    assert_eq!(read["data"]["entity"]["data"]["score"], 73, "11 of 15 points: {read}");
+    assert_eq!(read["data"]["entity"]["data"]["rubric"].as_array().unwrap().len(), 2);
+    let too_many = json!([{ "criterion": "Team", "points": 6, "maxPoints": 5 }]);
+    let body = gql(&w.h, member, score, json!({ "id": w.application, "r": too_many })).await;
+    assert_eq!(
+        (code(&body), body["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("rubric[0].points")),
+        "{body}"
+    );
+    let body = gql(&w.h, member, score, json!({ "id": w.application, "r": [] })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "rubric");
 }

@@ -168,6 +168,7 @@ pub async fn apply(services: &Services, claims: &Claims, target: &ID, motivation
         history: vec![StageChange { stage: ApplicationStage::Submitted, at: now }],
         motivation,
         score: None,
+        rubric: vec![],
     };
     save(services, Entity::Application(application), None).await
 }
@@ -219,18 +220,34 @@ pub async fn move_application(services: &Services, claims: &Claims, id: &ID, sta
     save(services, Entity::Application(application), None).await
 }
 
-pub async fn score_application(services: &Services, claims: &Claims, id: &ID, score: i32) -> Result<Saved> {
+/// Scores an application with a rubric; the score is the rubric's total, 0 to 100.
+pub async fn score_application(
+    services: &Services,
+    claims: &Claims,
+    id: &ID,
+    rubric: Vec<(String, i32, i32)>,
+) -> Result<Saved> {
     let user = me(services, claims).await?;
     let (mut application, is_organisation, _) = application_for(services, &user, id).await?;
     if !is_organisation {
         return Err(error(ErrorCode::Forbidden, "only the organisation scores its applications"));
     }
-    application.score = Some(
-        u8::try_from(score)
-            .ok()
-            .filter(|s| *s <= 100)
-            .ok_or_else(|| field_error("score", "must be between 0 and 100"))?,
-    );
+    if rubric.is_empty() {
+        return Err(field_error("rubric", "must name at least one criterion"));
+    }
+    let mut scores = Vec::with_capacity(rubric.len());
+    for (i, (criterion, points, max_points)) in rubric.into_iter().enumerate() {
+        let small = |field: &str, v: i32| {
+            u8::try_from(v).map_err(|_| field_error(&format!("rubric[{i}].{field}"), "must be between 0 and 255"))
+        };
+        scores.push(crocevia_domain::RubricScore {
+            criterion,
+            points: small("points", points)?,
+            max_points: small("maxPoints", max_points)?,
+        });
+    }
+    application.score = crocevia_domain::rubric_total(&scores);
+    application.rubric = scores;
     save(services, Entity::Application(application), None).await
 }
 

@@ -41,6 +41,13 @@ impl From<StageGql> for ApplicationStage {
 }
 
 #[derive(InputObject, Debug)]
+pub struct RubricInput {
+    pub criterion: String,
+    pub points: i32,
+    pub max_points: i32,
+}
+
+#[derive(InputObject, Debug)]
 pub struct RegisterInput {
     pub email: String,
     /// 10 to 200 characters.
@@ -222,9 +229,11 @@ impl MutationRoot {
         entities::move_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, stage.into()).await
     }
 
-    /// Scores an application with the organisation's rubric, 0 to 100.
-    async fn score_application(&self, ctx: &Context<'_>, id: ID, score: i32) -> Result<Saved> {
-        entities::score_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, score).await
+    /// Scores an application with the organisation's rubric; its score becomes the rubric's
+    /// total, 0 to 100.
+    async fn score_application(&self, ctx: &Context<'_>, id: ID, rubric: Vec<RubricInput>) -> Result<Saved> {
+        let rubric = rubric.into_iter().map(|r| (r.criterion, r.points, r.max_points)).collect();
+        entities::score_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, rubric).await
     }
 
     /// Saves a search; `savedSearchResults` then streams its new results.
