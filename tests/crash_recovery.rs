@@ -74,6 +74,25 @@ async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> Sh
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(store::unpublished_count(&db).await.unwrap(), 0);
+    // Search and matching, fed by the same bus, serve the recovered data.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let found: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v1/search", server.base))
+            .json(&serde_json::json!({ "kinds": ["offer"], "text": "rust developer" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let (status, matches) = server.get("/api/v1/matches/30000000-0000-4000-8000-000000000001").await;
+        if found["total"].as_u64().unwrap_or(0) > 0 && status == 200 && matches.contains("counterpart") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "search or matching never caught up: {found} {status} {matches}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert!(server.stop().success());
 
     let bus = open_bus();
