@@ -23,26 +23,53 @@ struct Harness {
     _stop: tokio::sync::watch::Sender<bool>,
 }
 
-async fn start(introspection: bool) -> Harness {
+/// A fresh database with the profiles schema, and the token keys of the tests.
+struct Backend {
+    dir: tempfile::TempDir,
+    db: sea_orm::DatabaseConnection,
+    profiles: Profiles,
+    keys: Arc<JwtKeys>,
+}
+
+async fn backend() -> Backend {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
     let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     let profiles = Profiles::new(db.clone(), "profiles.v1");
     let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
-    let accounts = Accounts::open(db).await.unwrap();
-    let services =
-        graphql::Services { profiles: profiles.clone(), search: None, matching: None, accounts, keys: keys.clone() };
+    Backend { dir, db, profiles, keys }
+}
+
+/// The real gateway on port 0 over `b`.
+async fn serve(
+    b: Backend,
+    introspection: bool,
+    max_body_bytes: usize,
+    search: Option<Arc<dyn crocevia_search::SearchApi>>,
+    matching: Option<crocevia_matching::MatchingService>,
+) -> Harness {
+    let accounts = Accounts::open(b.db.clone()).await.unwrap();
+    let services = graphql::Services {
+        profiles: b.profiles.clone(),
+        search: search.clone(),
+        matching: matching.clone(),
+        accounts,
+        keys: b.keys.clone(),
+    };
     let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection });
-    let api = Api { schema, keys, max_batch: 5, max_body_bytes: 64 * 1024 };
-    let (ready_tx, ready) = tokio::sync::watch::channel(true);
-    drop(ready_tx);
-    let state = GatewayState { ready, profiles, search: None, matching: None, api: Some(api) };
+    let api = Api { schema, keys: b.keys, max_batch: 5, max_body_bytes };
+    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
+    let state = GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api) };
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
     let base = format!("http://{}", gateway.local_addr().unwrap());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(gateway.serve(shutdown));
-    Harness { base, _dir: dir, _stop: stop }
+    Harness { base, _dir: b.dir, _stop: stop }
+}
+
+async fn start(introspection: bool) -> Harness {
+    serve(backend().await, introspection, 64 * 1024, None, None).await
 }
 
 async fn post(h: &Harness, token: Option<&str>, body: Value) -> (u16, Value) {
@@ -248,20 +275,14 @@ async fn gql(h: &Harness, token: Option<&str>, query: &str, variables: Value) ->
 
 async fn world() -> World {
     // The harness with two organisations, the taxonomy, and an administrator.
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
-    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
-    let profiles = Profiles::new(db.clone(), "profiles.v1");
+    let b = backend().await;
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    profiles.upsert_skills(&skills).await.unwrap();
+    b.profiles.upsert_skills(&skills).await.unwrap();
     let orgs = demo("organisations.json");
     for org in &orgs[..2] {
         let entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();
-        profiles.upsert(entity, None, "t").await.unwrap();
+        b.profiles.upsert(entity, None, "t").await.unwrap();
     }
-    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
-    let accounts = Accounts::open(db).await.unwrap();
     let admin = crocevia_domain::User {
         id: crocevia_domain::UserId::from_uuid(uuid::Uuid::now_v7()),
         email: "admin@example.org".into(),
@@ -270,26 +291,15 @@ async fn world() -> World {
         organisation_id: None,
         locale: Default::default(),
     };
-    profiles.upsert(crocevia_domain::Entity::User(admin.clone()), None, "t").await.unwrap();
-    accounts.create(&admin.email, "administrator pass", admin.id.as_uuid()).await.unwrap();
-    let admin_token = keys.issue(admin.id, crocevia_domain::Role::Admin).unwrap();
-    let services =
-        graphql::Services { profiles: profiles.clone(), search: None, matching: None, accounts, keys: keys.clone() };
-    let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection: true });
-    let (ready_tx, ready) = tokio::sync::watch::channel(true);
-    drop(ready_tx);
-    let state = GatewayState {
-        ready,
-        profiles,
-        search: None,
-        matching: None,
-        api: Some(Api { schema, keys, max_batch: 5, max_body_bytes: 256 * 1024 }),
-    };
-    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
-    let base = format!("http://{}", gateway.local_addr().unwrap());
-    let (stop, shutdown) = tokio::sync::watch::channel(false);
-    tokio::spawn(gateway.serve(shutdown));
-    let h = Harness { base, _dir: dir, _stop: stop };
+    b.profiles.upsert(crocevia_domain::Entity::User(admin.clone()), None, "t").await.unwrap();
+    Accounts::open(b.db.clone())
+        .await
+        .unwrap()
+        .create(&admin.email, "administrator pass", admin.id.as_uuid())
+        .await
+        .unwrap();
+    let admin_token = b.keys.issue(admin.id, crocevia_domain::Role::Admin).unwrap();
+    let h = serve(b, true, 256 * 1024, None, None).await;
 
     let member = "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }";
     let login = "mutation($e: String!) { login(email: $e, password: \"member password\") { token } }";
@@ -657,40 +667,15 @@ async fn metrics_are_exposed() {
 
 async fn world_with_search_and_matching()
 -> (Harness, String, String, crocevia_search::SearchService, crocevia_matching::MatchingService, Value) {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
-    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
-    let profiles = Profiles::new(db.clone(), "profiles.v1");
+    let b = backend().await;
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    profiles.upsert_skills(&skills).await.unwrap();
+    b.profiles.upsert_skills(&skills).await.unwrap();
     let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
-    let matching = crocevia_matching::MatchingService::open(db.clone(), &dir.path().join("m"), taxonomy).await.unwrap();
-    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
-    let accounts = Accounts::open(db).await.unwrap();
+    let matching =
+        crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();
     let search_api: Arc<dyn crocevia_search::SearchApi> = Arc::new(search.clone());
-    let services = graphql::Services {
-        profiles: profiles.clone(),
-        search: Some(search_api.clone()),
-        matching: Some(matching.clone()),
-        accounts,
-        keys: keys.clone(),
-    };
-    let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection: true });
-    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
-    let state = GatewayState {
-        ready,
-        profiles: profiles.clone(),
-        search: Some(search_api),
-        matching: Some(matching.clone()),
-        api: Some(Api { schema, keys, max_batch: 5, max_body_bytes: 256 * 1024 }),
-    };
-    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
-    let base = format!("http://{}", gateway.local_addr().unwrap());
-    let (stop, shutdown) = tokio::sync::watch::channel(false);
-    tokio::spawn(gateway.serve(shutdown));
-    let h = Harness { base, _dir: dir, _stop: stop };
+    let h = serve(b, true, 256 * 1024, Some(search_api), Some(matching.clone())).await;
     let token = register(&h, "live@example.org", "TALENT").await;
     let mut talent = demo("talents.json")[0].clone();
     talent["seeking"] = json!([]);
