@@ -174,7 +174,7 @@ pub async fn apply(services: &Services, claims: &Claims, target: &ID, motivation
 }
 
 /// Who may act on an application: the target's organisation, or (to withdraw) the applicant.
-async fn application_for(services: &Services, user: &User, id: &ID) -> Result<(Application, bool, bool)> {
+pub async fn application_for(services: &Services, user: &User, id: &ID) -> Result<(Application, bool, bool)> {
     let id = uuid("id", id)?;
     let Entity::Application(application) =
         services.profiles.get(EntityKind::Application, id).await.map_err(profiles_error)?.entity

@@ -116,15 +116,13 @@ impl QueryRoot {
     async fn search(&self, ctx: &Context<'_>, input: SearchInput) -> Result<SearchResultsGql> {
         let services = ctx.data::<Services>()?;
         let viewer = ctx.data::<Viewer>()?;
-        if input.kinds.is_empty() || input.kinds.contains(&KindGql::Talent) {
-            let may_see_talents = viewer.0.as_ref().is_some_and(|c| matches!(c.role, Role::Organisation | Role::Admin));
-            if !may_see_talents && input.kinds.contains(&KindGql::Talent) {
-                return Err(error(ErrorCode::Forbidden, "talent profiles are searchable by organisation members only"));
-            }
+        let may_see_talents = viewer.0.as_ref().is_some_and(|c| matches!(c.role, Role::Organisation | Role::Admin));
+        if !may_see_talents && input.kinds.contains(&KindGql::Talent) {
+            return Err(error(ErrorCode::Forbidden, "talent profiles are searchable by organisation members only"));
         }
         let mut request = input.into_request();
         if request.kinds.is_empty() {
-            let may_see_talents = viewer.0.as_ref().is_some_and(|c| matches!(c.role, Role::Organisation | Role::Admin));
+            // "Everything" means everything this viewer may see.
             request.kinds = crocevia_search::DocKind::ALL
                 .into_iter()
                 .filter(|k| may_see_talents || *k != crocevia_search::DocKind::Talent)

@@ -1,7 +1,7 @@
 //! Subscriptions over graphql-transport-ws, authenticated at connection init: my matches
 //! changed, my applications changed, new results for a saved search.
 
-use super::entities::{applications_of_viewer, owned_subjects};
+use super::entities::{application_for, owned_subjects};
 use super::types::{SearchHit, SearchResultsGql};
 use super::{Services, Viewer, error, me, require};
 use crate::saved;
@@ -76,12 +76,14 @@ impl SubscriptionRoot {
                     Ok(_) | Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => break,
                 };
-                // Decided when it happens: a new posting or profile counts from then on.
-                let Ok(mine) = applications_of_viewer(&services, &user).await else { continue };
                 if notice.erased {
                     continue;
                 }
-                if let Some(application) = mine.into_iter().find(|a| a.id.as_uuid() == notice.id) {
+                // One application is loaded and checked per notice, not every application of
+                // the viewer; ownership is decided when it happens, so a new profile or
+                // posting counts from then on.
+                let Ok((application, is_organisation, is_applicant)) = application_for(&services, &user, &ID(notice.id.to_string())).await else { continue };
+                if is_organisation || is_applicant {
                     yield ApplicationChanged {
                         id: ID(notice.id.to_string()),
                         version: notice.version as i64,
