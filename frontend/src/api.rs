@@ -1,0 +1,160 @@
+//! The platform's GraphQL API over `fetch`: the only way this app talks to Crocevia.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// One error of a GraphQL response: the code from the platform's error table and, for bad
+/// input, the field it names (e.g. `profile.languages[0].level`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn network(message: impl Into<String>) -> Self {
+        Self { code: "NETWORK".into(), message: message.into(), field: None }
+    }
+}
+
+/// The errors of one response.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiErrors(pub Vec<ApiError>);
+
+impl ApiErrors {
+    pub fn one(e: ApiError) -> Self {
+        Self(vec![e])
+    }
+
+    /// The message for a form field, matching the API's field path after its argument name
+    /// (`profile.skills[2].skill` belongs to the field `skills`).
+    pub fn for_field(&self, field: &str) -> Option<String> {
+        self.0.iter().find(|e| e.field.as_deref().is_some_and(|f| field_matches(f, field))).map(|e| e.message.clone())
+    }
+
+    /// Errors no form field claims, shown at the top of the form.
+    pub fn general(&self, known: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|e| e.field.as_deref().is_none_or(|f| !known.iter().any(|k| field_matches(f, k))))
+            .map(|e| e.message.clone())
+            .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has_code(&self, code: &str) -> bool {
+        self.0.iter().any(|e| e.code == code)
+    }
+
+    pub fn summary(&self) -> String {
+        self.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// Whether an API field path (`profile.languages[0].level`, `input.text`, `email`) names the
+/// form field `field` (`languages`, `text`, `email`).
+pub fn field_matches(path: &str, field: &str) -> bool {
+    let path = match path.split_once('.') {
+        Some((arg, rest)) if matches!(arg, "profile" | "offer" | "programme" | "input") => rest,
+        _ => path,
+    };
+    let head = path.split(['.', '[']).next().unwrap_or(path);
+    head == field
+}
+
+/// Parses a GraphQL response body into its data or its errors.
+pub fn parse_response(body: &str) -> Result<Value, ApiErrors> {
+    let value: Value = serde_json::from_str(body)
+        .map_err(|e| ApiErrors::one(ApiError::network(format!("the server sent no JSON ({e})"))))?;
+    if let Some(errors) = value.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
+        return Err(ApiErrors(
+            errors
+                .iter()
+                .map(|e| ApiError {
+                    code: e.pointer("/extensions/code").and_then(Value::as_str).unwrap_or("INTERNAL").to_owned(),
+                    message: e.get("message").and_then(Value::as_str).unwrap_or("error").to_owned(),
+                    field: e.pointer("/extensions/field").and_then(Value::as_str).map(str::to_owned),
+                })
+                .collect(),
+        ));
+    }
+    Ok(value.get("data").cloned().unwrap_or(Value::Null))
+}
+
+fn js_error(context: &str, e: JsValue) -> ApiErrors {
+    ApiErrors::one(ApiError::network(format!("{context}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")))))
+}
+
+/// Runs one operation; `token` is the bearer token of the logged-in user.
+pub async fn request(query: &str, variables: Value, token: Option<&str>) -> Result<Value, ApiErrors> {
+    let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
+    let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
+    headers.set("Content-Type", "application/json").map_err(|e| js_error("headers", e))?;
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&body));
+    let request = web_sys::Request::new_with_str_and_init("/graphql", &init).map_err(|e| js_error("request", e))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| js_error("the platform cannot be reached", e))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|e| js_error("response", e))?;
+    let text = JsFuture::from(response.text().map_err(|e| js_error("response", e))?)
+        .await
+        .map_err(|e| js_error("response", e))?;
+    parse_response(&text.as_string().unwrap_or_default())
+}
+
+/// Runs one operation and decodes the field `field` of its data.
+pub async fn fetch<T: DeserializeOwned>(
+    query: &str,
+    variables: Value,
+    token: Option<&str>,
+    field: &str,
+) -> Result<T, ApiErrors> {
+    let data = request(query, variables, token).await?;
+    serde_json::from_value(data.get(field).cloned().unwrap_or(Value::Null))
+        .map_err(|e| ApiErrors::one(ApiError::network(format!("unexpected answer for {field}: {e}"))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_code_and_field() {
+        let body = r#"{"data":null,"errors":[
+            {"message":"must be between 1 and 10000","extensions":{"code":"BAD_USER_INPUT","field":"profile.team_size"}},
+            {"message":"nope","extensions":{"code":"FORBIDDEN"}}]}"#;
+        let errors = parse_response(body).unwrap_err();
+        assert_eq!(errors.for_field("team_size").as_deref(), Some("must be between 1 and 10000"));
+        assert_eq!(errors.for_field("name"), None);
+        assert_eq!(errors.general(&["team_size"]), vec!["nope".to_owned()]);
+        assert!(errors.has_code("FORBIDDEN"));
+    }
+
+    #[test]
+    fn field_paths_map_to_form_fields() {
+        assert!(field_matches("profile.languages[0].level", "languages"));
+        assert!(field_matches("input.text", "text"));
+        assert!(field_matches("email", "email"));
+        assert!(field_matches("offer.required_skills[1]", "required_skills"));
+        assert!(!field_matches("profile.languages", "language"));
+    }
+
+    #[test]
+    fn data_and_garbage() {
+        assert_eq!(parse_response(r#"{"data":{"x":1}}"#).unwrap()["x"], 1);
+        assert!(parse_response("<html>").unwrap_err().has_code("NETWORK"));
+    }
+}

@@ -1,0 +1,14 @@
+//! Pieces the pages share.
+
+mod explanation;
+mod fields;
+mod nav;
+mod skills;
+
+pub use explanation::{Explanation, Factor, Reason, Verdict, VerdictBadge};
+pub use fields::{
+    Check, Choice, ComuneSelect, ErrorList, FieldError, Labelled, MultiChoice, Options, TextArea, TextInput,
+    enum_options, field_id, key_of,
+};
+pub use nav::Nav;
+pub use skills::{SkillNames, SkillsPicker};

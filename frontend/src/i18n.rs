@@ -1,0 +1,482 @@
+//! Italian and English: every string the user reads, and the labels of the domain's enums.
+//! Keys are an enum, so a missing translation is a compile error rather than a blank label.
+
+use crocevia_domain::{
+    Cefr, ContractType, LegalForm, OfferKind, ProgrammeModel, ProgrammePhase, RemotePolicy, Sector, StartupStage,
+};
+
+/// The interface language; Italian first, as in Torino.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    It,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("it") => Some(Lang::It),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::It => Lang::En,
+            Lang::En => Lang::It,
+        }
+    }
+
+    /// Picks the Italian or the English of a pair, as the API sends bilingual reasons.
+    pub fn pick<'a>(self, it: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::It => it,
+            Lang::En => en,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $it:literal, $en:literal;)*) => {
+        /// A text of the interface.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key),*];
+
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::It) => $it, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    AppName => "Crocevia", "Crocevia";
+    Tagline => "Talenti, startup e programmi di accelerazione a Torino", "Talent, startups and accelerator programmes in Torino";
+    SkipToContent => "Vai al contenuto", "Skip to content";
+    MainNav => "Navigazione principale", "Main navigation";
+    Home => "Inizio", "Home";
+    Search => "Cerca", "Search";
+    SearchPlaceholder => "Ruolo, competenza, programma…", "Role, skill, programme…";
+    SearchWhat => "Cosa cerchi", "What are you looking for";
+    Login => "Accedi", "Log in";
+    Logout => "Esci", "Log out";
+    Signup => "Registrati", "Sign up";
+    SwitchLanguage => "Switch to English", "Passa all'italiano";
+    OtherLanguageShort => "EN", "IT";
+    Email => "E-mail", "E-mail";
+    Password => "Password", "Password";
+    PasswordHint => "Almeno 10 caratteri", "At least 10 characters";
+    DisplayName => "Nome visualizzato", "Display name";
+    IAm => "Mi registro come", "I am signing up as";
+    RoleTalent => "Talento (lavoro, tirocinio, dottorato)", "Talent (job, internship, PhD)";
+    RoleStartup => "Startup o PMI", "Startup or SME";
+    NoAccount => "Non hai un account?", "No account yet?";
+    HaveAccount => "Hai già un account?", "Already have an account?";
+    MyProfile => "Il mio profilo", "My profile";
+    MyMatches => "I miei match", "My matches";
+    MyApplications => "Le mie candidature", "My applications";
+    Applications => "Candidature", "Applications";
+    MyPostings => "Offerte e programmi", "Offers and programmes";
+    Offers => "Offerte", "Offers";
+    Programmes => "Programmi", "Programmes";
+    Startups => "Startup", "Startups";
+    Talents => "Talenti", "Talents";
+    Organisations => "Organizzazioni", "Organisations";
+    LatestOffers => "Ultime opportunità", "Latest opportunities";
+    Filters => "Filtri", "Filters";
+    ActiveFilters => "Filtri attivi", "Active filters";
+    RemoveFilter => "Rimuovi filtro", "Remove filter";
+    Near => "Vicino a", "Near";
+    AnyPlace => "Ovunque", "Anywhere";
+    WithinKm => "Entro (km)", "Within (km)";
+    Sort => "Ordina per", "Sort by";
+    SortRelevance => "Pertinenza", "Relevance";
+    SortDistance => "Distanza", "Distance";
+    SortDeadline => "Scadenza", "Deadline";
+    SortNewest => "Più recenti", "Newest";
+    Results => "risultati", "results";
+    NoResults => "Nessun risultato. Prova altre parole o togli un filtro.", "No results. Try other words or remove a filter.";
+    LoadMore => "Altri risultati", "More results";
+    Loading => "Caricamento…", "Loading…";
+    Deadline => "Scadenza", "Deadline";
+    Distance => "Distanza", "Distance";
+    Sector => "Settore", "Sector";
+    Sectors => "Settori", "Sectors";
+    Comune => "Comune", "Comune";
+    Kind => "Tipo", "Kind";
+    Skills => "Competenze", "Skills";
+    RequiredSkills => "Competenze richieste", "Required skills";
+    NiceToHaveSkills => "Competenze gradite", "Nice-to-have skills";
+    Languages => "Lingue", "Languages";
+    Language => "Lingua", "Language";
+    Level => "Livello", "Level";
+    AddLanguage => "Aggiungi lingua", "Add language";
+    Remove => "Rimuovi", "Remove";
+    YourMatch => "Il tuo match", "Your match";
+    LoginToSeeMatch => "Accedi con il tuo profilo per vedere quanto corrispondi.", "Log in with your profile to see how well you match.";
+    CreateProfileFirst => "Completa il tuo profilo per vedere il tuo match.", "Complete your profile to see your match.";
+    Score => "Punteggio", "Score";
+    Mutual => "Affinità reciproca", "Mutual fit";
+    RankInList => "Posizione nella tua lista", "Rank in your list";
+    Excluded => "Non compatibile", "Not a match";
+    WhyMatch => "Perché", "Why";
+    Eligible => "Ammissibile", "Eligible";
+    EligibleIf => "Ammissibile a condizione", "Eligible if";
+    NotEligible => "Non ammissibile", "Not eligible";
+    Apply => "Candidati", "Apply";
+    Motivation => "Motivazione (facoltativa)", "Motivation (optional)";
+    Applied => "Candidatura inviata", "Application sent";
+    Save => "Salva", "Save";
+    Saved => "Salvato", "Saved";
+    Saving => "Salvataggio…", "Saving…";
+    Cancel => "Annulla", "Cancel";
+    Headline => "Titolo professionale", "Headline";
+    Bio => "Presentazione", "About me";
+    ContactEmail => "E-mail di contatto (privata)", "Contact e-mail (private)";
+    CountryOfOrigin => "Paese di origine (ISO, es. IT, IN, BR)", "Country of origin (ISO, e.g. IT, IN, BR)";
+    Residence => "Comune di residenza", "Comune of residence";
+    NotInArea => "Fuori dall'area metropolitana", "Outside the metropolitan area";
+    FieldOfStudy => "Ambito di studio", "Field of study";
+    ExperienceYears => "Anni di esperienza", "Years of experience";
+    AvailableFrom => "Disponibile dal", "Available from";
+    WillingToRelocate => "Disponibile a trasferirmi", "Willing to relocate";
+    OpenToRemote => "Aperto al lavoro da remoto", "Open to remote work";
+    NeedsWorkPermit => "Mi serve un permesso di lavoro", "I need a work permit";
+    Seeking => "Cerco", "Looking for";
+    SkillsPickerHint => "Scrivi per cercare nella tassonomia (in italiano o in inglese)", "Type to search the taxonomy (in Italian or English)";
+    NoSkillFound => "Nessuna competenza trovata", "No skill found";
+    StartupName => "Nome della startup", "Startup name";
+    Description => "Descrizione", "Description";
+    Stage => "Fase", "Stage";
+    LegalFormLabel => "Forma giuridica", "Legal form";
+    FoundedOn => "Data di costituzione", "Date of incorporation";
+    Seat => "Sede legale", "Registered seat";
+    TeamSize => "Persone nel team", "Team size";
+    FundingRaised => "Finanziamenti raccolti (€)", "Funding raised (€)";
+    FemaleLed => "Guidata da donne", "Female-led";
+    Under35 => "Fondatori under 35", "Founders under 35";
+    UniversitySpinoff => "Spin-off universitario", "University spin-off";
+    Website => "Sito web", "Website";
+    ProfileSaved => "Profilo salvato: i tuoi match si aggiornano.", "Profile saved: your matches are updating.";
+    FixErrors => "Correggi i campi segnalati.", "Please fix the fields marked.";
+    LiveUpdates => "Aggiornamento in tempo reale", "Live updates";
+    LiveConnected => "collegato", "connected";
+    LiveDisconnected => "in riconnessione…", "reconnecting…";
+    UpdatedAt => "Aggiornato alle", "Updated at";
+    NoMatchesYet => "Ancora nessun match: completa il profilo con competenze e lingue.", "No matches yet: add skills and languages to your profile.";
+    NoApplications => "Nessuna candidatura.", "No applications.";
+    Withdraw => "Ritira", "Withdraw";
+    MoveTo => "Sposta a", "Move to";
+    Move => "Sposta", "Move";
+    ScoreWithRubric => "Valuta", "Score";
+    Criterion => "Criterio", "Criterion";
+    Points => "Punti", "Points";
+    MaxPoints => "Massimo", "Max";
+    AddCriterion => "Aggiungi criterio", "Add criterion";
+    Applicant => "Candidato", "Applicant";
+    Target => "Per", "For";
+    NewOffer => "Nuova offerta", "New offer";
+    NewProgramme => "Nuovo programma", "New programme";
+    Edit => "Modifica", "Edit";
+    Close => "Chiudi", "Close";
+    Closed => "Chiusa", "Closed";
+    Open => "Aperta", "Open";
+    Candidates => "Candidati consigliati", "Recommended candidates";
+    Ranking => "Classifica e candidature", "Ranking and applications";
+    RankingPending => "Calcolo della classifica in corso…", "Ranking in progress…";
+    Title => "Titolo", "Title";
+    TextLanguage => "Lingua del testo", "Language of the text";
+    Remote => "Lavoro da remoto", "Remote work";
+    Contract => "Contratto", "Contract";
+    MinExperience => "Esperienza minima (anni)", "Minimum experience (years)";
+    SalaryMin => "Retribuzione minima (€/anno)", "Minimum salary (€/year)";
+    SalaryMax => "Retribuzione massima (€/anno)", "Maximum salary (€/year)";
+    PostedOn => "Pubblicata il", "Posted on";
+    StartsOn => "Inizio", "Starts on";
+    SponsorsPermit => "Sponsorizziamo il permesso di lavoro", "We sponsor the work permit";
+    Model => "Modello", "Model";
+    Phases => "Fasi", "Phases";
+    CohortStart => "Inizio della coorte", "Cohort start";
+    CohortEnd => "Fine della coorte", "Cohort end";
+    ApplicationDeadline => "Scadenza delle candidature", "Application deadline";
+    Capacity => "Posti", "Places";
+    ProgrammeLanguages => "Lingue del programma (codici, es. it, en)", "Programme languages (codes, e.g. it, en)";
+    Eligibility => "Requisiti di ammissione", "Eligibility rules";
+    AddRule => "Aggiungi requisito", "Add rule";
+    RuleStages => "Fasi ammesse", "Stages admitted";
+    RuleSectors => "Settori ammessi", "Sectors admitted";
+    RuleMaxAge => "Costituita da non più di (mesi)", "Incorporated at most (months) ago";
+    RuleSeat => "Sede nell'area metropolitana", "Seat in the metropolitan area";
+    AllowRelocation => "Ammesse startup disposte a trasferirsi", "Startups willing to relocate admitted";
+    RuleTeam => "Dimensione del team", "Team size";
+    Min => "Min", "Min";
+    Max => "Max", "Max";
+    Posted => "Pubblicato", "Posted";
+    NotFound => "Pagina non trovata.", "Page not found.";
+    Forbidden => "Questa pagina è per un altro tipo di account.", "This page is for another kind of account.";
+    LoginRequired => "Accedi per continuare.", "Log in to continue.";
+    Error => "Errore", "Error";
+    Retry => "Riprova", "Retry";
+    ViewDetails => "Dettagli", "Details";
+    Organisation => "Organizzazione", "Organisation";
+    RemoteOnSite => "In sede", "On site";
+    RemoteHybrid => "Ibrido", "Hybrid";
+    RemoteRemote => "Da remoto", "Remote";
+    StageSubmitted => "Inviata", "Submitted";
+    StageScreening => "In valutazione", "Screening";
+    StageInterview => "Colloquio", "Interview";
+    StageOffered => "Proposta", "Offered";
+    StageAccepted => "Accettata", "Accepted";
+    StageRejected => "Respinta", "Rejected";
+    StageWithdrawn => "Ritirata", "Withdrawn";
+    StageErased => "Cancellata", "Erased";
+    Footer => "Crocevia · Torino Metropoli 2025 · AcceleraTO e Talenti a Torino", "Crocevia · Torino Metropoli 2025 · AcceleraTO and Talenti a Torino";
+}
+
+pub fn sector(lang: Lang, s: Sector) -> &'static str {
+    lang.pick(s.label_it(), s.label_en())
+}
+
+pub fn offer_kind(lang: Lang, k: OfferKind) -> &'static str {
+    match k {
+        OfferKind::Job => lang.pick("Lavoro", "Job"),
+        OfferKind::Internship => lang.pick("Tirocinio", "Internship"),
+        OfferKind::PhdPosition => lang.pick("Dottorato", "PhD position"),
+        OfferKind::Fellowship => lang.pick("Borsa di ricerca", "Fellowship"),
+    }
+}
+
+pub fn remote(lang: Lang, r: RemotePolicy) -> &'static str {
+    match r {
+        RemotePolicy::OnSite => T::RemoteOnSite.get(lang),
+        RemotePolicy::Hybrid => T::RemoteHybrid.get(lang),
+        RemotePolicy::Remote => T::RemoteRemote.get(lang),
+    }
+}
+
+pub fn contract(lang: Lang, c: ContractType) -> &'static str {
+    match c {
+        ContractType::Permanent => lang.pick("Tempo indeterminato", "Permanent"),
+        ContractType::FixedTerm => lang.pick("Tempo determinato", "Fixed term"),
+        ContractType::Apprenticeship => lang.pick("Apprendistato", "Apprenticeship"),
+        ContractType::Internship => lang.pick("Tirocinio", "Internship"),
+        ContractType::PhdScholarship => lang.pick("Borsa di dottorato", "PhD scholarship"),
+        ContractType::Fellowship => lang.pick("Assegno di ricerca", "Research fellowship"),
+        ContractType::Freelance => lang.pick("Libera professione", "Freelance"),
+    }
+}
+
+pub fn model(lang: Lang, m: ProgrammeModel) -> &'static str {
+    match m {
+        ProgrammeModel::Incubation => lang.pick("Incubazione", "Incubation"),
+        ProgrammeModel::Acceleration => lang.pick("Accelerazione", "Acceleration"),
+        ProgrammeModel::VentureBuilding => lang.pick("Venture building", "Venture building"),
+        ProgrammeModel::CorporateAcceleration => lang.pick("Accelerazione corporate", "Corporate acceleration"),
+        ProgrammeModel::OpenInnovationChallenge => lang.pick("Sfida di open innovation", "Open innovation challenge"),
+        ProgrammeModel::Bootcamp => lang.pick("Bootcamp", "Bootcamp"),
+    }
+}
+
+pub fn phase(lang: Lang, p: ProgrammePhase) -> &'static str {
+    match p {
+        ProgrammePhase::PreIncubation => lang.pick("Pre-incubazione", "Pre-incubation"),
+        ProgrammePhase::Incubation => lang.pick("Incubazione", "Incubation"),
+        ProgrammePhase::Acceleration => lang.pick("Accelerazione", "Acceleration"),
+        ProgrammePhase::ScaleUp => lang.pick("Scale-up", "Scale-up"),
+    }
+}
+
+pub fn startup_stage(lang: Lang, s: StartupStage) -> &'static str {
+    match s {
+        StartupStage::Idea => lang.pick("Idea", "Idea"),
+        StartupStage::PreSeed => lang.pick("Pre-seed", "Pre-seed"),
+        StartupStage::Seed => lang.pick("Seed", "Seed"),
+        StartupStage::SeriesA => lang.pick("Serie A", "Series A"),
+        StartupStage::Growth => lang.pick("Crescita", "Growth"),
+    }
+}
+
+pub fn legal_form(lang: Lang, f: LegalForm) -> &'static str {
+    match f {
+        LegalForm::NotIncorporated => lang.pick("Non ancora costituita", "Not incorporated yet"),
+        LegalForm::Srl => lang.pick("S.r.l.", "S.r.l. (limited company)"),
+        LegalForm::InnovativeStartup => lang.pick("Startup innovativa", "Innovative startup"),
+        LegalForm::Spa => lang.pick("S.p.A.", "S.p.A. (joint-stock company)"),
+        LegalForm::Cooperative => lang.pick("Cooperativa", "Cooperative"),
+        LegalForm::Other => lang.pick("Altra", "Other"),
+    }
+}
+
+pub fn cefr(lang: Lang, c: Cefr) -> &'static str {
+    match c {
+        Cefr::A1 => "A1",
+        Cefr::A2 => "A2",
+        Cefr::B1 => "B1",
+        Cefr::B2 => "B2",
+        Cefr::C1 => "C1",
+        Cefr::C2 => "C2",
+        Cefr::Native => lang.pick("Madrelingua", "Native"),
+    }
+}
+
+/// An application stage as the API names it (`SUBMITTED`, …).
+pub fn application_stage(lang: Lang, stage: &str) -> &'static str {
+    let t = match stage {
+        "SUBMITTED" => T::StageSubmitted,
+        "SCREENING" => T::StageScreening,
+        "INTERVIEW" => T::StageInterview,
+        "OFFERED" => T::StageOffered,
+        "ACCEPTED" => T::StageAccepted,
+        "REJECTED" => T::StageRejected,
+        "WITHDRAWN" => T::StageWithdrawn,
+        _ => T::StageErased,
+    };
+    t.get(lang)
+}
+
+/// A language code's name, for the few languages people list most here.
+pub fn language_name(lang: Lang, code: &str) -> String {
+    let name = match code {
+        "it" => lang.pick("italiano", "Italian"),
+        "en" => lang.pick("inglese", "English"),
+        "fr" => lang.pick("francese", "French"),
+        "de" => lang.pick("tedesco", "German"),
+        "es" => lang.pick("spagnolo", "Spanish"),
+        "pt" => lang.pick("portoghese", "Portuguese"),
+        "zh" => lang.pick("cinese", "Chinese"),
+        "ar" => lang.pick("arabo", "Arabic"),
+        "hi" => lang.pick("hindi", "Hindi"),
+        "ru" => lang.pick("russo", "Russian"),
+        "ro" => lang.pick("rumeno", "Romanian"),
+        other => return other.to_uppercase(),
+    };
+    name.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages() {
+        for t in T::ALL {
+            assert!(!t.get(Lang::It).trim().is_empty(), "{t:?} has no Italian");
+            assert!(!t.get(Lang::En).trim().is_empty(), "{t:?} has no English");
+        }
+    }
+
+    #[test]
+    fn interface_is_actually_translated() {
+        // Brand names may coincide; most sentences must not.
+        let same = T::ALL.iter().filter(|t| t.get(Lang::It) == t.get(Lang::En)).count();
+        assert!(same * 10 < T::ALL.len(), "{same} of {} texts are identical in both languages", T::ALL.len());
+    }
+
+    #[test]
+    fn language_codes_round_trip_and_accept_browser_tags() {
+        for lang in [Lang::It, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code("en-GB"), Some(Lang::En));
+        assert_eq!(Lang::from_code("IT"), Some(Lang::It));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::It.other(), Lang::En);
+    }
+
+    #[test]
+    fn enum_labels_differ_by_language() {
+        assert_eq!(offer_kind(Lang::It, OfferKind::Internship), "Tirocinio");
+        assert_eq!(offer_kind(Lang::En, OfferKind::Internship), "Internship");
+        assert_eq!(application_stage(Lang::It, "INTERVIEW"), "Colloquio");
+        assert_eq!(language_name(Lang::En, "it"), "Italian");
+        assert_eq!(language_name(Lang::It, "xx"), "XX");
+    }
+}
+
+/// The label of a facet value from the search API (`sector` + `ict` → "ICT e digitale").
+pub fn facet_value(lang: Lang, facet: &str, value: &str) -> String {
+    fn parsed<E: serde::de::DeserializeOwned>(value: &str) -> Option<E> {
+        serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+    }
+    let label = match facet {
+        "sector" => Sector::from_key(value).map(|s| sector(lang, s).to_owned()),
+        "comune" => crocevia_domain::place::all().iter().find(|c| c.id == value).map(|c| c.name.to_owned()),
+        "offer_kind" | "seeking" => parsed(value).map(|k| offer_kind(lang, k).to_owned()),
+        "remote" => parsed(value).map(|r| remote(lang, r).to_owned()),
+        "contract" => parsed(value).map(|c| contract(lang, c).to_owned()),
+        "model" => parsed(value).map(|m| model(lang, m).to_owned()),
+        "phase" => parsed(value).map(|p| phase(lang, p).to_owned()),
+        "stage" => parsed(value).map(|s| startup_stage(lang, s).to_owned()),
+        "legal_form" => parsed(value).map(|f| legal_form(lang, f).to_owned()),
+        "language" => Some(language_name(lang, value)),
+        "deadline" => Some(
+            match value {
+                "past" => lang.pick("Scaduta", "Past"),
+                "within_7_days" => lang.pick("Entro 7 giorni", "Within 7 days"),
+                "within_30_days" => lang.pick("Entro 30 giorni", "Within 30 days"),
+                "within_90_days" => lang.pick("Entro 90 giorni", "Within 90 days"),
+                _ => lang.pick("Più avanti", "Later"),
+            }
+            .to_owned(),
+        ),
+        _ => None,
+    };
+    label.unwrap_or_else(|| value.to_owned())
+}
+
+/// The heading of a facet.
+pub fn facet_name(lang: Lang, facet: &str) -> &'static str {
+    match facet {
+        "sector" => T::Sector.get(lang),
+        "comune" => T::Comune.get(lang),
+        "offer_kind" => T::Kind.get(lang),
+        "remote" => T::Remote.get(lang),
+        "contract" => T::Contract.get(lang),
+        "language" => T::Language.get(lang),
+        "model" => T::Model.get(lang),
+        "phase" => T::Phases.get(lang),
+        "stage" => T::Stage.get(lang),
+        "deadline" => T::Deadline.get(lang),
+        _ => lang.pick("Altro", "Other"),
+    }
+}
+
+/// A search kind as the URL names it (`offer`) → its plural heading.
+pub fn search_kind(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "offer" => T::Offers.get(lang),
+        "programme" => T::Programmes.get(lang),
+        "startup" => T::Startups.get(lang),
+        "talent" => T::Talents.get(lang),
+        _ => T::Organisations.get(lang),
+    }
+}
+
+#[cfg(test)]
+mod facet_tests {
+    use super::*;
+
+    #[test]
+    fn facet_values_get_readable_labels_in_both_languages() {
+        assert_eq!(facet_value(Lang::It, "sector", "ict"), "ICT e digitale");
+        assert_eq!(facet_value(Lang::En, "offer_kind", "phd_position"), "PhD position");
+        assert_eq!(facet_value(Lang::It, "comune", "moncalieri"), "Moncalieri");
+        assert_eq!(facet_value(Lang::En, "remote", "hybrid"), "Hybrid");
+        assert_eq!(facet_value(Lang::It, "deadline", "within_7_days"), "Entro 7 giorni");
+        assert_eq!(facet_value(Lang::En, "sector", "unknown"), "unknown");
+    }
+}

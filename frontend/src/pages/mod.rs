@@ -1,0 +1,62 @@
+//! One module per page; `render` picks the page of a route.
+
+mod applications;
+mod auth;
+mod detail;
+mod home;
+mod matches;
+mod postings;
+mod profile;
+mod ranking;
+mod search;
+
+use crate::i18n::T;
+use crate::route::Route;
+use crate::session::use_session;
+use leptos::prelude::*;
+
+pub fn render(route: Route) -> AnyView {
+    match route {
+        Route::Home => home::Home().into_any(),
+        Route::Search(q) => view! { <search::SearchPage query=q /> }.into_any(),
+        Route::Offer(id) => view! { <detail::Detail kind=detail::Kind::Offer id=id /> }.into_any(),
+        Route::Programme(id) => view! { <detail::Detail kind=detail::Kind::Programme id=id /> }.into_any(),
+        Route::Login => auth::Login().into_any(),
+        Route::Signup => auth::Signup().into_any(),
+        Route::Profile => profile::ProfilePage().into_any(),
+        Route::Matches => matches::MatchesPage().into_any(),
+        Route::Applications => applications::ApplicationsPage().into_any(),
+        Route::Postings => postings::Postings().into_any(),
+        Route::NewOffer => view! { <postings::OfferForm id=None /> }.into_any(),
+        Route::EditOffer(id) => view! { <postings::OfferForm id=Some(id) /> }.into_any(),
+        Route::NewProgramme => view! { <postings::ProgrammeForm id=None /> }.into_any(),
+        Route::EditProgramme(id) => view! { <postings::ProgrammeForm id=Some(id) /> }.into_any(),
+        Route::Ranking(id) => view! { <ranking::Ranking id=id /> }.into_any(),
+        Route::NotFound => view! { <Message text=T::NotFound /> }.into_any(),
+    }
+}
+
+/// A page-sized message.
+#[component]
+pub fn Message(text: T) -> impl IntoView {
+    let session = use_session();
+    view! { <section class="message"><p>{move || session.t(text)}</p></section> }
+}
+
+/// Shows `children` to a logged-in user whose role passes `allowed`, else says why not.
+#[component]
+pub fn RequireRole(allowed: fn(&crate::session::User) -> bool, children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    move || match session.user.get() {
+        None if session.token.get().is_some() => view! { <Message text=T::Loading /> }.into_any(),
+        None => view! {
+            <section class="message">
+                <p>{move || session.t(T::LoginRequired)}</p>
+                <a class="button" href=Route::Login.href()>{move || session.t(T::Login)}</a>
+            </section>
+        }
+        .into_any(),
+        Some(u) if allowed(&u) => children().into_any(),
+        Some(_) => view! { <Message text=T::Forbidden /> }.into_any(),
+    }
+}

@@ -1,0 +1,192 @@
+//! For an organisation's offer or programme: the recommended candidates (talents or
+//! startups) ranked with explanations, and the applications received, moved between stages
+//! and scored with a rubric.
+
+use super::RequireRole;
+use super::applications::{Application, follow_applications, load};
+use super::detail::{PAIR_FIELDS, PairMatch, PairView};
+use super::matches::{Match, MatchCard, load_matches};
+use crate::api::ApiErrors;
+use crate::format;
+use crate::i18n::{self, T};
+use crate::live;
+use crate::session::use_session;
+use send_wrapper::SendWrapper;
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJECTED", "SUBMITTED"];
+
+#[component]
+pub fn Ranking(id: String) -> impl IntoView {
+    view! {
+        <RequireRole allowed=|u| u.is_organisation()>
+            <RankingView id=id.clone() />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn RankingView(id: String) -> impl IntoView {
+    let session = use_session();
+    let id = StoredValue::new(id);
+    let candidates = RwSignal::new(None::<Result<Vec<Match>, ApiErrors>>);
+    let applications = RwSignal::new(Vec::<Application>::new());
+    let refresh_candidates = move || {
+        leptos::task::spawn_local(async move { candidates.set(Some(load_matches(session, &id.get_value()).await)) });
+    };
+    let refresh_applications = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(all) = load(session).await {
+                applications.set(all.into_iter().filter(|a| a.target_id == id.get_value()).collect());
+            }
+        });
+    };
+    refresh_candidates();
+    refresh_applications();
+    follow_applications(session, refresh_applications);
+    // A posting just saved is ranked a moment later, and lists change as profiles do.
+    let token = session.token().unwrap_or_default();
+    let sub = live::subscribe(
+        &token,
+        "subscription { myMatchesChanged { subject } }",
+        move |data| {
+            if data.pointer("/myMatchesChanged/subject").and_then(Value::as_str) == Some(id.get_value().as_str()) {
+                refresh_candidates();
+            }
+        },
+        move |up| {
+            if up {
+                refresh_candidates();
+            }
+        },
+    );
+    let sub = StoredValue::new(Some(SendWrapper::new(sub)));
+    on_cleanup(move || sub.set_value(None));
+    view! {
+        <section class="ranking">
+            <h1>{move || session.t(T::Ranking)}</h1>
+            <div class="two-columns">
+                <section aria-labelledby="candidates-title">
+                    <h2 id="candidates-title">{move || session.t(T::Candidates)}</h2>
+                    {move || match candidates.get() {
+                        None => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
+                        Some(Err(e)) if e.has_code("NOT_FOUND") => view! { <p class="pending">{move || session.t(T::RankingPending)}</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" role="alert">{e.summary()}</p> }.into_any(),
+                        Some(Ok(l)) if l.is_empty() => view! { <p class="empty">{move || session.t(T::NoResults)}</p> }.into_any(),
+                        Some(Ok(l)) => view! {
+                            <ol class="match-list" id="candidates">{l.into_iter().map(|m| view! { <MatchCard m=m /> }).collect_view()}</ol>
+                        }.into_any(),
+                    }}
+                </section>
+                <section aria-labelledby="applications-title">
+                    <h2 id="applications-title">{move || session.t(T::Applications)}</h2>
+                    {move || {
+                        let list = applications.get();
+                        if list.is_empty() {
+                            view! { <p class="empty">{move || session.t(T::NoApplications)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="application-list">
+                                    {list.into_iter().map(|a| view! { <ApplicationCard a=a on_change=refresh_applications /> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                    }}
+                </section>
+            </div>
+        </section>
+    }
+}
+
+/// One application: applicant, stage, score, explanation, and the organisation's controls.
+#[component]
+fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let session = use_session();
+    let id = StoredValue::new(a.id.clone());
+    let explanation = RwSignal::new(None::<Result<PairMatch, ApiErrors>>);
+    let next_stage = RwSignal::new("SCREENING".to_owned());
+    let error = RwSignal::new(String::new());
+    let rubric = RwSignal::new(vec![("".to_owned(), String::new(), "10".to_owned())]);
+    leptos::task::spawn_local(async move {
+        let query = format!("query($id: ID!) {{ applicationMatch(id: $id) {{ {PAIR_FIELDS} }} }}");
+        explanation.set(Some(session.call(&query, json!({"id": id.get_value()}), "applicationMatch").await));
+    });
+    let run = move |query: &'static str, vars: Value, field: &'static str| {
+        leptos::task::spawn_local(async move {
+            match session.call::<Value>(query, vars, field).await {
+                Ok(_) => {
+                    error.set(String::new());
+                    on_change();
+                }
+                Err(e) => error.set(e.summary()),
+            }
+        });
+    };
+    let move_it = move |_| {
+        let query = "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { id } }";
+        run(query, json!({"id": id.get_value(), "s": next_stage.get_untracked()}), "moveApplication");
+    };
+    let score_it = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let rows: Vec<Value> = rubric
+            .get_untracked()
+            .into_iter()
+            .map(|(c, p, m)| json!({"criterion": c, "points": p.trim().parse::<i64>().unwrap_or(-1), "maxPoints": m.trim().parse::<i64>().unwrap_or(0)}))
+            .collect();
+        let query = "mutation($id: ID!, $r: [RubricInput!]!) { scoreApplication(id: $id, rubric: $r) { id } }";
+        run(query, json!({"id": id.get_value(), "r": rows}), "scoreApplication");
+    };
+    let stage = a.stage.clone();
+    let prefix = format!("app-{}", a.id);
+    let p2 = prefix.clone();
+    view! {
+        <li class="application" data-id=a.id.clone() data-stage=a.stage.clone()>
+            <h3>{a.applicant_name.clone()}</h3>
+            <p>
+                {move || session.t(T::Stage)} ": "
+                <strong class="stage">{let s = stage.clone(); move || i18n::application_stage(session.lang.get(), &s)}</strong>
+                {a.score.map(|s| view! { " · " {move || session.t(T::Score)} ": " {move || format::number(session.lang.get(), s as f64, 0)} "/100" })}
+            </p>
+            {move || match explanation.get() {
+                Some(Ok(p)) => view! { <details><summary>{move || session.t(T::WhyMatch)}</summary><PairView pair=p /></details> }.into_any(),
+                Some(Err(e)) => view! { <p class="hint">{e.summary()}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+            <div class="inline-form">
+                <label for=format!("{prefix}-stage")>{move || session.t(T::MoveTo)}</label>
+                <select id=format!("{prefix}-stage") on:change=move |ev| next_stage.set(event_target_value(&ev))>
+                    {STAGES.iter().map(|s| view! { <option value=*s>{move || i18n::application_stage(session.lang.get(), s)}</option> }).collect_view()}
+                </select>
+                <button type="button" class="move" on:click=move_it>{move || session.t(T::Move)}</button>
+            </div>
+            <form class="rubric" on:submit=score_it>
+                <fieldset>
+                    <legend>{move || session.t(T::ScoreWithRubric)}</legend>
+                    {move || (0..rubric.with(Vec::len)).map(|i| {
+                        let (c, p, m) = rubric.with_untracked(|r| r[i].clone());
+                        let base = format!("{p2}-rubric-{i}");
+                        view! {
+                            <div class="rubric-row">
+                                <label for=format!("{base}-criterion")>{session.t(T::Criterion)}</label>
+                                <input id=format!("{base}-criterion") type="text" prop:value=c
+                                    on:input=move |ev| rubric.update(|r| r[i].0 = event_target_value(&ev)) />
+                                <label for=format!("{base}-points")>{session.t(T::Points)}</label>
+                                <input id=format!("{base}-points") type="number" min="0" class="short" prop:value=p
+                                    on:input=move |ev| rubric.update(|r| r[i].1 = event_target_value(&ev)) />
+                                <label for=format!("{base}-max")>{session.t(T::MaxPoints)}</label>
+                                <input id=format!("{base}-max") type="number" min="1" class="short" prop:value=m
+                                    on:input=move |ev| rubric.update(|r| r[i].2 = event_target_value(&ev)) />
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="button" class="link" on:click=move |_| rubric.update(|r| r.push((String::new(), String::new(), "10".into())))>
+                        {move || session.t(T::AddCriterion)}
+                    </button>
+                    <button type="submit">{move || session.t(T::ScoreWithRubric)}</button>
+                </fieldset>
+            </form>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}
