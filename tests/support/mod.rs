@@ -32,6 +32,8 @@ impl Instance {
                 ("CROCEVIA__DATA_DIR".into(), data_dir.display().to_string()),
                 ("CROCEVIA__TELEMETRY__FILTER".into(), "warn".into()),
                 ("CROCEVIA__BUS__PARTITIONS".into(), "3".into()),
+                // The status page, not the web app, unless a test asks for the app.
+                ("CROCEVIA__GATEWAY__WEB_DIR".into(), data_dir.join("no-web-app").display().to_string()),
             ],
         }
     }

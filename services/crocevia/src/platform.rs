@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use crocevia_domain::EntityKind;
 use crocevia_gateway::accounts::Accounts;
 use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::skills::SkillCatalog;
 use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
@@ -141,11 +142,19 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         None
     };
     let api = if matches!(role, Role::All | Role::Gateway) {
-        Some(api(&settings, &profiles, search_api.clone(), matching.clone()).await?)
+        let skills = Arc::new(SkillCatalog::new(concepts.clone()));
+        Some(api(&settings, &profiles, search_api.clone(), matching.clone(), skills).await?)
     } else {
         None
     };
-    let state = GatewayState { ready, profiles: profiles.clone(), search: search_api, matching: matching.clone(), api };
+    let state = GatewayState {
+        ready,
+        profiles: profiles.clone(),
+        search: search_api,
+        matching: matching.clone(),
+        api,
+        web_dir: settings.gateway.web_dir.clone(),
+    };
     let gateway = Gateway::bind(settings.http_addr(), state).await?;
     let addr = gateway.local_addr()?;
     println!("crocevia {role:?} listening on http://{addr}/");
@@ -213,6 +222,7 @@ async fn api(
     profiles: &Profiles,
     search: Option<Arc<dyn SearchApi>>,
     matching: Option<MatchingService>,
+    skills: Arc<SkillCatalog>,
 ) -> anyhow::Result<Api> {
     let g = &settings.gateway;
     let secret = match &g.jwt_secret {
@@ -221,7 +231,8 @@ async fn api(
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
     let accounts = Accounts::open(profiles.db().clone()).await?;
-    let services = graphql::Services { profiles: profiles.clone(), search, matching, accounts, keys: keys.clone() };
+    let services =
+        graphql::Services { profiles: profiles.clone(), search, matching, accounts, keys: keys.clone(), skills };
     let schema = graphql::schema(
         services,
         graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection },

@@ -1,16 +1,15 @@
-//! Crocevia's gateway, the only public door. Today it serves health, readiness, a status page
-//! and a JSON search endpoint; the GraphQL API and the front end are built by their own
-//! issues on this router.
+//! Crocevia's gateway, the only public door: the GraphQL API, JSON endpoints, health,
+//! readiness, metrics, a status page and, when it is built, the web app.
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use crocevia_domain::EntityKind;
 use crocevia_profiles::Profiles;
 use crocevia_search::SearchApi;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -19,6 +18,9 @@ pub mod auth;
 pub mod graphql;
 mod rest;
 pub mod saved;
+pub mod skills;
+mod status;
+mod web;
 
 use async_graphql::BatchRequest;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
@@ -38,6 +40,9 @@ pub struct GatewayState {
     pub matching: Option<crocevia_matching::MatchingService>,
     /// The GraphQL API; absent in processes that do not serve it.
     pub api: Option<Api>,
+    /// The web app's build (`index.html`, wasm, assets); served at `/` when it holds
+    /// `index.html` at start-up.
+    pub web_dir: PathBuf,
 }
 
 #[derive(Clone)]
@@ -64,16 +69,29 @@ pub struct Gateway {
 impl Gateway {
     pub async fn bind(addr: SocketAddr, state: GatewayState) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let app = web::built(&state.web_dir);
+        if app {
+            tracing::info!(web_dir = %state.web_dir.display(), "serving the web app");
+        } else {
+            tracing::info!(web_dir = %state.web_dir.display(), "the web app is not built; / shows the status page");
+        }
         let router = Router::new()
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
-            .route("/", get(home))
+            .route("/status", get(status::page))
             .route("/api/v1/search", axum::routing::post(rest::search))
             .route("/api/v1/matches/{id}", get(rest::matches))
             .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(graphql_ws))
-            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }))
+            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));
+        // The app's files are the fallback, so every API route above wins over a file.
+        let router = if app {
+            router.route("/", get(web::serve)).fallback(web::serve)
+        } else {
+            router.route("/", get(status::page_without_app))
+        };
+        let router = router
             .layer(axum::middleware::from_fn(record))
             // Every body, whatever reads it, is cut at the limit with 413.
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -100,27 +118,6 @@ impl Gateway {
 
 async fn readyz(State(state): State<GatewayState>) -> impl IntoResponse {
     if *state.ready.borrow() { (StatusCode::OK, "ready") } else { (StatusCode::SERVICE_UNAVAILABLE, "starting") }
-}
-
-async fn home(State(state): State<GatewayState>) -> impl IntoResponse {
-    let mut rows = String::new();
-    for kind in EntityKind::ALL {
-        let count = match state.profiles.count(kind).await {
-            Ok(n) => n.to_string(),
-            Err(e) => {
-                tracing::warn!(error = %e, "counting entities failed");
-                "?".into()
-            }
-        };
-        rows.push_str(&format!("<tr><th scope=\"row\">{kind}</th><td>{count}</td></tr>"));
-    }
-    let status = if *state.ready.borrow() { "pronta / ready" } else { "in avvio / starting" };
-    Html(format!(
-        "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>Crocevia</title></head><body><main><h1>Crocevia</h1>\
-         <p>Piattaforma AcceleraTO e Talenti a Torino: {status}.</p>\
-         <table><caption>Dati / Data</caption>{rows}</table></main></body></html>"
-    ))
 }
 
 async fn graphiql() -> Html<String> {

@@ -50,17 +50,22 @@ async fn serve(
     matching: Option<crocevia_matching::MatchingService>,
 ) -> Harness {
     let accounts = Accounts::open(b.db.clone()).await.unwrap();
+    let concepts: Vec<crocevia_domain::SkillConcept> =
+        serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     let services = graphql::Services {
         profiles: b.profiles.clone(),
         search: search.clone(),
         matching: matching.clone(),
         accounts,
         keys: b.keys.clone(),
+        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
     };
     let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection });
     let api = Api { schema, keys: b.keys, max_batch: 5, max_body_bytes };
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
-    let state = GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api) };
+    // A test that wants the web app writes it here before serving.
+    let web_dir = b.dir.path().join("web");
+    let state = GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api), web_dir };
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
     let base = format!("http://{}", gateway.local_addr().unwrap());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
@@ -670,6 +675,15 @@ async fn world_with_search_and_matching()
     let b = backend().await;
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     b.profiles.upsert_skills(&skills).await.unwrap();
+    // The postings are in profiles too, where titles are read; matching learns them per test.
+    for (kind, file) in
+        [("organisation", "organisations.json"), ("offer", "offers.json"), ("programme", "programmes.json")]
+    {
+        for data in demo(file) {
+            let entity = serde_json::from_value(json!({ "kind": kind, "data": data })).unwrap();
+            b.profiles.upsert(entity, None, "t").await.unwrap();
+        }
+    }
     let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =
@@ -833,4 +847,376 @@ async fn applications_are_scored_with_a_rubric() {
     );
     let body = gql(&w.h, member, score, json!({ "id": w.application, "r": [] })).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "rubric");
+}
+
+// ---------- what the web app needs: my profile, one pair, reference data, titles ----------
+
+#[tokio::test]
+async fn my_profile_is_null_until_saved() {
+    let b = backend().await;
+    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    b.profiles.upsert_skills(&skills).await.unwrap();
+    let h = serve(b, true, 256 * 1024, None, None).await;
+    let q = "{ myProfile { id kind version data } }";
+    assert_eq!(code(&post(&h, None, json!({ "query": q })).await.1), Some("UNAUTHENTICATED"));
+    let talent = register(&h, "mine@example.org", "TALENT").await;
+    let body = gql(&h, Some(&talent), q, json!({})).await;
+    assert!(body["errors"].is_null() && body["data"]["myProfile"].is_null(), "{body}");
+
+    let profile = demo("talents.json")[0].clone();
+    let saved =
+        gql(&h, Some(&talent), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": profile }))
+            .await;
+    let id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    let body = gql(&h, Some(&talent), q, json!({})).await;
+    let mine = &body["data"]["myProfile"];
+    assert_eq!((mine["id"].as_str(), mine["kind"].as_str()), (Some(id.as_str()), Some("TALENT")), "{body}");
+    assert_eq!(mine["data"]["display_name"], profile["display_name"]);
+    assert_eq!(mine["data"]["contact_email"], profile["contact_email"], "my own contact is mine to see");
+
+    let startup = register(&h, "founder@example.org", "STARTUP").await;
+    assert!(gql(&h, Some(&startup), q, json!({})).await["data"]["myProfile"].is_null(), "another user's is not mine");
+    let saved = gql(
+        &h,
+        Some(&startup),
+        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": demo("startups.json")[0] }),
+    )
+    .await;
+    assert!(saved["errors"].is_null(), "{saved}");
+    let body = gql(&h, Some(&startup), q, json!({})).await;
+    assert_eq!(body["data"]["myProfile"]["kind"], "STARTUP", "{body}");
+    assert_eq!(body["data"]["myProfile"]["data"]["name"], demo("startups.json")[0]["name"]);
+}
+
+/// Feeds entities to the matching service as the bus would.
+async fn feed(matching: &crocevia_matching::MatchingService, entities: &[(&str, Value)], first_offset: i64) {
+    let batch: Vec<crocevia_kit::bus::Delivery> = entities
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, data))| {
+            let entity = serde_json::from_value(json!({ "kind": kind, "data": data })).unwrap();
+            delivery(&entity, 1, first_offset + i as i64)
+        })
+        .collect();
+    matching.process(&batch).await.unwrap();
+}
+
+const MATCH_WITH: &str = "query($t: ID!) { myMatchWith(target: $t) { score mutual rank excluded \
+     exclusionReasons { rule it en } verdict { status reasons { rule en } } factors { key reasonIt reasonEn } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_match_with_one_offer_says_why_it_is_excluded() {
+    let (h, token, talent_id, _search, matching, talent_json) = world_with_search_and_matching().await;
+    let offers = demo("offers.json");
+    let mut entities: Vec<(&str, Value)> = offers.iter().map(|o| ("offer", o.clone())).collect();
+    let mut talent = talent_json.clone();
+    talent["id"] = talent_id.clone().into();
+    entities.push(("talent", talent));
+    feed(&matching, &entities, 0).await;
+
+    // Offer 2 asks for Italian C1 and does not sponsor a work permit: this talent speaks no
+    // Italian and needs one.
+    let strict = offers[1]["id"].as_str().unwrap();
+    let body = gql(&h, Some(&token), MATCH_WITH, json!({ "t": strict })).await;
+    let pair = &body["data"]["myMatchWith"];
+    assert_eq!(pair["excluded"], true, "{body}");
+    let rules: Vec<&str> =
+        pair["exclusionReasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"language") && rules.contains(&"work_permit"), "{body}");
+    let language = pair["exclusionReasons"].as_array().unwrap().iter().find(|r| r["rule"] == "language").unwrap();
+    assert_eq!(language["en"], "it at least C1 is required");
+    assert_eq!(language["it"], "serve it almeno C1");
+    assert_eq!((pair["mutual"].as_f64(), pair["rank"].is_null()), (Some(0.0), true), "excluded, so not in my list");
+    assert!(pair["verdict"].is_null() && !pair["factors"].as_array().unwrap().is_empty());
+
+    // The first of my list scores what the list says, at rank 1, excluded by nothing.
+    let list = gql(
+        &h,
+        Some(&token),
+        "query($s: ID!) { matches(subject: $s) { counterpartId score mutual } }",
+        json!({ "s": talent_id }),
+    )
+    .await;
+    let first = &list["data"]["matches"][0];
+    let body = gql(&h, Some(&token), MATCH_WITH, json!({ "t": first["counterpartId"] })).await;
+    let pair = &body["data"]["myMatchWith"];
+    assert_eq!((pair["rank"].as_i64(), pair["excluded"].as_bool()), (Some(1), Some(false)), "{body}");
+    assert!((pair["score"].as_f64().unwrap() - first["score"].as_f64().unwrap()).abs() < 1e-9, "{body} vs {list}");
+    assert!((pair["mutual"].as_f64().unwrap() - first["mutual"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(pair["exclusionReasons"].as_array().unwrap().is_empty());
+
+    // Clear errors: a bad id, an unknown or closed target, a target of the wrong kind.
+    let bad = gql(&h, Some(&token), MATCH_WITH, json!({ "t": "nope" })).await;
+    assert_eq!(
+        (code(&bad), bad["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("target"))
+    );
+    let unknown = gql(&h, Some(&token), MATCH_WITH, json!({ "t": uuid::Uuid::now_v7().to_string() })).await;
+    assert_eq!(code(&unknown), Some("NOT_FOUND"), "{unknown}");
+    let talent_as_target = gql(&h, Some(&token), MATCH_WITH, json!({ "t": talent_id })).await;
+    assert_eq!(
+        (code(&talent_as_target), talent_as_target["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("target")),
+        "{talent_as_target}"
+    );
+    assert_eq!(
+        code(&post(&h, None, json!({ "query": MATCH_WITH, "variables": { "t": strict } })).await.1),
+        Some("UNAUTHENTICATED")
+    );
+    // A startup without a profile is told to create one.
+    let startup = register(&h, "no-profile@example.org", "STARTUP").await;
+    let body = gql(&h, Some(&startup), MATCH_WITH, json!({ "t": strict })).await;
+    assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("startup profile"), "{body}");
+
+    // Match titles and kinds come from the counterparts themselves.
+    let list = gql(
+        &h,
+        Some(&token),
+        "query($s: ID!) { matches(subject: $s) { counterpartId kind title } }",
+        json!({ "s": talent_id }),
+    )
+    .await;
+    let matches = list["data"]["matches"].as_array().unwrap();
+    assert!(!matches.is_empty(), "{list}");
+    for m in matches {
+        let offer = offers.iter().find(|o| o["id"] == m["counterpartId"]).unwrap();
+        assert_eq!((&m["kind"], &m["title"]), (&json!("OFFER"), &offer["title"]), "{m}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn my_match_with_a_programme_gives_the_startup_its_verdict() {
+    let (h, talent_token, _talent_id, _search, matching, _) = world_with_search_and_matching().await;
+    let token = register(&h, "voltaria@example.org", "STARTUP").await;
+    let mut startup = demo("startups.json")[0].clone();
+    let saved =
+        gql(&h, Some(&token), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": startup })).await;
+    let startup_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    startup["id"] = startup_id.clone().into();
+    let programmes = demo("programmes.json");
+    let mut entities: Vec<(&str, Value)> = programmes.iter().map(|p| ("programme", p.clone())).collect();
+    entities.push(("startup", startup));
+    entities.push(("offer", demo("offers.json")[0].clone()));
+    feed(&matching, &entities, 0).await;
+
+    // A seed-stage startup is not eligible for a pre-incubation programme for ideas and pre-seeds.
+    let pre_incubation = programmes[0]["id"].as_str().unwrap();
+    let body = gql(&h, Some(&token), MATCH_WITH, json!({ "t": pre_incubation })).await;
+    let pair = &body["data"]["myMatchWith"];
+    assert_eq!(pair["verdict"]["status"], "NOT_ELIGIBLE", "{body}");
+    assert!(pair["verdict"]["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "stage_in"), "{body}");
+    assert_eq!(pair["excluded"], false, "programme rules give a verdict, not an exclusion");
+    let list = gql(
+        &h,
+        Some(&token),
+        "query($s: ID!) { matches(subject: $s) { counterpartId kind title rank } }",
+        json!({ "s": startup_id }),
+    )
+    .await;
+    let list = list["data"]["matches"].as_array().unwrap_or_else(|| panic!("{list}")).clone();
+    let first = programmes.iter().find(|p| p["id"] == list[0]["counterpartId"]).unwrap();
+    assert_eq!((&list[0]["kind"], &list[0]["title"]), (&json!("PROGRAMME"), &first["title"]));
+
+    // The same verdict and fit as the eligibility query.
+    for programme in &programmes {
+        let id = programme["id"].as_str().unwrap();
+        let pair = gql(&h, Some(&token), MATCH_WITH, json!({ "t": id })).await;
+        let check = gql(
+            &h,
+            Some(&token),
+            "query($s: ID!, $p: ID!) { eligibility(startup: $s, programme: $p) { fit verdict { status } } }",
+            json!({ "s": startup_id, "p": id }),
+        )
+        .await;
+        assert_eq!(
+            pair["data"]["myMatchWith"]["verdict"]["status"], check["data"]["eligibility"]["verdict"]["status"],
+            "{pair} {check}"
+        );
+        let (score, fit) = (
+            pair["data"]["myMatchWith"]["score"].as_f64().unwrap(),
+            check["data"]["eligibility"]["fit"].as_f64().unwrap(),
+        );
+        assert!((score - fit).abs() < 1e-9, "{id}: {score} vs {fit}");
+        // Its rank is its place in my list (the top 20 of the 24 programmes), or null.
+        let listed = list.iter().find(|m| m["counterpartId"] == id).map(|m| m["rank"].clone()).unwrap_or(Value::Null);
+        assert_eq!(pair["data"]["myMatchWith"]["rank"], listed, "{id}");
+    }
+
+    // A startup is matched with programmes, not offers; a talent with offers, not programmes.
+    let offer = demo("offers.json")[0]["id"].clone();
+    let body = gql(&h, Some(&token), MATCH_WITH, json!({ "t": offer })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "target", "{body}");
+    let body = gql(&h, Some(&talent_token), MATCH_WITH, json!({ "t": pre_incubation })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "target", "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisations_have_no_profile_to_match() {
+    let w = world().await;
+    let member = w.tokens[3].1.as_deref();
+    assert!(gql(&w.h, member, "{ myProfile { id } }", json!({})).await["data"]["myProfile"].is_null());
+    let body = gql(&w.h, member, MATCH_WITH, json!({ "t": w.offer })).await;
+    assert_eq!(code(&body), Some("FORBIDDEN"), "{body}");
+}
+
+const SKILLS: &str = "query($q: String!, $ids: [String!]!, $l: Int!) { skills(query: $q, ids: $ids, limit: $l) { id labelIt labelEn category } }";
+
+async fn skills(h: &Harness, q: &str, ids: &[&str], limit: i64) -> Value {
+    gql(h, None, SKILLS, json!({ "q": q, "ids": ids, "l": limit })).await
+}
+
+fn skill_ids(body: &Value) -> Vec<String> {
+    body["data"]["skills"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn skills_for_a_picker() {
+    let h = start(true).await;
+    let body = skills(&h, "pyth", &[], 20).await;
+    assert_eq!(skill_ids(&body)[0], "python", "{body}");
+    assert_eq!(
+        body["data"]["skills"][0],
+        json!({ "id": "python", "labelIt": "Python", "labelEn": "Python", "category": "software" })
+    );
+    // Case and accents do not matter, and a word inside a label counts.
+    for q in ["qualita", "QUALITÀ auto", "Automotive Qual"] {
+        assert!(skill_ids(&skills(&h, q, &[], 20).await).contains(&"automotive-quality".to_owned()), "{q}");
+    }
+    // A label's start ranks before a later word's: "Rust" before anything merely mentioning it.
+    assert_eq!(skill_ids(&skills(&h, "rus", &[], 20).await)[0], "rust");
+    // Labels for the ids the UI holds, in its order; unknown ids are left out.
+    let body = skills(&h, "", &["rust", "no-such-skill", "python"], 20).await;
+    assert_eq!(skill_ids(&body), ["rust", "python"], "{body}");
+    assert_eq!(body["data"]["skills"][0]["labelIt"], "Rust");
+    // At most `limit`, never more than 50.
+    assert_eq!(skill_ids(&skills(&h, "", &[], 3).await).len(), 3);
+    assert_eq!(skill_ids(&skills(&h, "", &[], 500).await).len(), 50);
+    let body = skills(&h, "py", &[], 0).await;
+    assert_eq!(
+        (code(&body), body["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("limit"))
+    );
+    let body = skills(&h, "py", &["python"], 5).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "ids", "{body}");
+    assert!(skill_ids(&skills(&h, "zzzz", &[], 5).await).is_empty());
+    // The defaults work too.
+    let body = gql(&h, None, "{ skills(query: \"java\") { id } }", json!({})).await;
+    assert!(skill_ids(&body).contains(&"java".to_owned()), "{body}");
+}
+
+#[tokio::test]
+async fn comuni_are_public() {
+    let h = start(true).await;
+    let body = gql(&h, None, "{ comuni { id name population } }", json!({})).await;
+    let comuni = body["data"]["comuni"].as_array().unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(comuni.len(), crocevia_domain::place::all().len());
+    assert_eq!((&comuni[0]["id"], &comuni[0]["name"]), (&json!("torino"), &json!("Torino")));
+    assert!(comuni[0]["population"].as_i64().unwrap() > 800_000, "{}", comuni[0]);
+    assert!(comuni.iter().any(|c| c["id"] == "moncalieri"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn applications_name_their_target_and_applicant() {
+    let w = world().await;
+    let q = "{ myApplications { id targetTitle applicantName } }";
+    let title = demo("offers.json")[0]["title"].clone();
+    let name = demo("talents.json")[0]["display_name"].clone();
+    for token in [w.tokens[1].1.as_deref(), w.tokens[3].1.as_deref()] {
+        let body = gql(&w.h, token, q, json!({})).await;
+        let a = &body["data"]["myApplications"][0];
+        assert_eq!(
+            (&a["id"], &a["targetTitle"], &a["applicantName"]),
+            (&json!(w.application), &title, &name),
+            "{body}"
+        );
+    }
+}
+
+// ---------- the web app ----------
+
+#[tokio::test]
+async fn the_web_app_is_served_beside_the_api() {
+    let b = backend().await;
+    let web = b.dir.path().join("web");
+    std::fs::create_dir_all(web.join("assets")).unwrap();
+    std::fs::write(
+        web.join("index.html"),
+        "<!doctype html><title>Crocevia app</title><script src=\"/app.js\"></script>",
+    )
+    .unwrap();
+    std::fs::write(web.join("crocevia_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(web.join("assets/app.css"), "body { margin: 0 }").unwrap();
+    let h = serve(b, true, 64 * 1024, None, None).await;
+    let get = |path: &str| reqwest::get(format!("{}{path}", h.base));
+
+    let home = get("/").await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert_eq!(home.headers()["cache-control"], "no-cache");
+    assert!(home.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(home.text().await.unwrap().contains("Crocevia app"));
+
+    let wasm = get("/crocevia_bg.wasm").await.unwrap();
+    assert_eq!((wasm.status().as_u16(), wasm.headers()["content-type"].to_str().unwrap()), (200, "application/wasm"));
+    assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
+    let css = get("/assets/app.css").await.unwrap();
+    assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+
+    // The app routes in the fragment: any other path is a file or nothing.
+    assert_eq!(get("/offerte/123").await.unwrap().status(), 404);
+    assert_eq!(get("/missing.js").await.unwrap().status(), 404);
+    assert_eq!(get("/api/v1/nothing").await.unwrap().status(), 404);
+    assert_eq!(get("/%2e%2e/Cargo.toml").await.unwrap().status(), 404);
+
+    let status = get("/status").await.unwrap().text().await.unwrap();
+    assert!(status.contains("Piattaforma") && status.contains("<table"), "{status}");
+    assert!(!status.contains("make run"), "the app is built: {status}");
+    let (code_, body) = post(&h, None, json!({ "query": "{ comuni { id } }" })).await;
+    assert_eq!((code_, &body["data"]["comuni"][0]["id"]), (200, &json!("torino")), "{body}");
+    assert!(get("/graphql").await.unwrap().text().await.unwrap().to_lowercase().contains("graphiql"));
+    assert_eq!(get("/healthz").await.unwrap().text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn without_a_build_the_home_page_says_how_to_get_one() {
+    let h = start(true).await;
+    let home = reqwest::get(format!("{}/", h.base)).await.unwrap().text().await.unwrap();
+    assert!(home.contains("Piattaforma") && home.contains("make run"), "{home}");
+    let status = reqwest::get(format!("{}/status", h.base)).await.unwrap().text().await.unwrap();
+    assert!(status.contains("<table") && !status.contains("make run"), "{status}");
+    assert_eq!(reqwest::get(format!("{}/app.wasm", h.base)).await.unwrap().status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn organisations_list_their_postings_and_see_applicants_explained() {
+    let w = world().await;
+    let postings = "query { myPostings { id kind version data } }";
+    let owner = gql(&w.h, w.tokens[3].1.as_deref(), postings, json!({})).await;
+    let list = owner["data"]["myPostings"].as_array().unwrap_or_else(|| panic!("{owner}"));
+    let ids: Vec<&str> = list.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&w.offer.as_str()) && ids.contains(&w.programme.as_str()), "{owner}");
+    let offer = list.iter().find(|p| p["id"] == w.offer.as_str()).unwrap();
+    assert_eq!(offer["kind"], "OFFER");
+    assert!(offer["data"]["title"].is_string());
+    let other = gql(&w.h, w.tokens[4].1.as_deref(), postings, json!({})).await;
+    let theirs: Vec<&str> =
+        other["data"]["myPostings"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert!(!theirs.contains(&w.offer.as_str()), "another organisation's postings stay out: {other}");
+    let talent = gql(&w.h, w.tokens[1].1.as_deref(), postings, json!({})).await;
+    assert_eq!(code(&talent), Some("FORBIDDEN"));
+
+    let explain = "query($id: ID!) { applicationMatch(id: $id) { score excluded } }";
+    for (who, expected) in [(1, "FORBIDDEN"), (4, "FORBIDDEN"), (0, "UNAUTHENTICATED")] {
+        let body = gql(&w.h, w.tokens[who].1.as_deref(), explain, json!({ "id": w.application })).await;
+        assert_eq!(code(&body), Some(expected), "{}: {body}", w.tokens[who].0);
+    }
+    // This harness runs no matching service: the owner passes the check and hears so.
+    let body = gql(&w.h, w.tokens[3].1.as_deref(), explain, json!({ "id": w.application })).await;
+    assert_eq!(code(&body), Some("UNAVAILABLE"), "{body}");
 }

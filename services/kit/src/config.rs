@@ -69,6 +69,9 @@ pub struct GatewaySection {
     /// Most operations in one batched request.
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// The web app's build (`index.html`, wasm, assets); relative paths are relative to the
+    /// working directory. Without `index.html` in it, `/` shows the status page.
+    pub web_dir: PathBuf,
 }
 
 impl Default for GatewaySection {
@@ -83,6 +86,7 @@ impl Default for GatewaySection {
             max_complexity: 500,
             max_batch: 5,
             max_body_bytes: 64 * 1024,
+            web_dir: PathBuf::from("target/web"),
         }
     }
 }
@@ -289,6 +293,9 @@ impl Settings {
         {
             bail!("gateway limits must be positive (max_body_bytes at least 1024)");
         }
+        if self.gateway.web_dir.as_os_str().is_empty() {
+            bail!("gateway.web_dir must name a folder");
+        }
         if let Some(secret) = &self.gateway.jwt_secret
             && secret.expose_secret().len() < 32
         {
@@ -342,6 +349,7 @@ mod tests {
         assert_eq!(s.bus.kind, BusKind::InProcess);
         assert!(s.database_url().expose_secret().starts_with("sqlite://data/run/crocevia.db"));
         assert_eq!(s.http_addr().to_string(), "127.0.0.1:8080");
+        assert_eq!(s.gateway.web_dir, PathBuf::from("target/web"));
     }
 
     #[test]
@@ -356,6 +364,13 @@ mod tests {
         std::fs::write(&file, "[http]\nprot = 9999\n").unwrap();
         let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
         assert!(err.contains("prot"), "{err}");
+
+        std::fs::write(&file, "[gateway]\nweb_dir = \"dist/web\"\n").unwrap();
+        assert_eq!(Settings::load(Some(&file)).unwrap().gateway.web_dir, PathBuf::from("dist/web"));
+        std::fs::write(&file, "[gateway]\nweb_dir = \"\"\n").unwrap();
+        assert!(format!("{:#}", Settings::load(Some(&file)).unwrap_err()).contains("gateway.web_dir"));
+        std::fs::write(&file, "[gateway]\nweb_folder = \"dist\"\n").unwrap();
+        assert!(format!("{:#}", Settings::load(Some(&file)).unwrap_err()).contains("web_folder"));
 
         std::fs::write(&file, "[bus]\npartitions = 0\n").unwrap();
         assert!(Settings::load(Some(&file)).unwrap_err().to_string().contains("bus.partitions"));

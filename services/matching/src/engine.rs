@@ -53,6 +53,12 @@ pub fn rank(list: &mut Vec<Entry>) {
     list.truncate(TOP_K);
 }
 
+/// Both sides of a talent and an offer combined: the geometric mean of fit and appeal,
+/// rounded so equal data gives byte-equal scores.
+pub fn mutual(fit: f64, appeal: f64) -> f64 {
+    ((fit * appeal).sqrt() * 1e6).round() / 1e6
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
@@ -166,6 +172,24 @@ impl Engine {
 
     pub fn programme(&self, id: Uuid) -> Option<&Programme> {
         self.programmes.get(&id)
+    }
+
+    pub fn talent(&self, id: Uuid) -> Option<&Talent> {
+        self.talents.get(&id)
+    }
+
+    /// An open offer.
+    pub fn offer(&self, id: Uuid) -> Option<&Offer> {
+        self.offers.get(&id)
+    }
+
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
+    /// The analysed text of an offer or programme, as scoring queries it.
+    pub fn query_terms(&self, id: Uuid) -> Option<&QueryTerms> {
+        self.queries.get(&id)
     }
 
     pub fn subjects(&self, side: Side) -> Vec<Uuid> {
@@ -322,7 +346,7 @@ impl Engine {
         let bm25 = stats.bm25(query, profile);
         let fit = scoring::talent_offer(&self.taxonomy, talent, offer, bm25).ok()?;
         let appeal = scoring::offer_appeal(talent, offer, bm25);
-        let mutual = ((fit.score * appeal.score).sqrt() * 1e6).round() / 1e6;
+        let mutual = mutual(fit.score, appeal.score);
         let for_offer =
             Entry { counterpart: talent.id.as_uuid(), score: fit.score, mutual, verdict: None, explanation: fit };
         let for_talent =

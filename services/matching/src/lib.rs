@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod engine;
 pub mod events;
 pub mod explain;
+pub mod pair;
 pub mod retrieve;
 pub mod scoring;
 pub mod service;
@@ -18,4 +19,5 @@ pub mod store;
 pub mod text;
 
 pub use engine::{Engine, Entry, Side};
+pub use pair::{PairError, PairView};
 pub use service::MatchingService;

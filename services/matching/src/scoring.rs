@@ -17,8 +17,16 @@ pub fn text_value(bm25: f32) -> f64 {
 /// Why a pair is not a match at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excluded {
+    /// Which constraint: `language`, `work_permit`, `availability` or `seeking`.
+    pub rule: String,
     pub it: String,
     pub en: String,
+}
+
+impl Excluded {
+    fn new(rule: &str, it: String, en: String) -> Self {
+        Self { rule: rule.to_owned(), it, en }
+    }
 }
 
 fn related(taxonomy: &Taxonomy, a: &SkillId, b: &SkillId) -> bool {
@@ -45,37 +53,51 @@ pub const W_EXPERIENCE: f64 = 0.10;
 pub const W_AVAILABILITY: f64 = 0.05;
 pub const W_SECTOR: f64 = 0.05;
 
-/// Hard constraints of an offer on a talent.
+/// Hard constraints of an offer on a talent: the first one broken, if any.
 pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> {
+    match exclusions(talent, offer).into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(()),
+    }
+}
+
+/// Every hard constraint of an offer that a talent breaks, so a talent asking about one
+/// offer learns all that stands in the way, not only the first thing.
+pub fn exclusions(talent: &Talent, offer: &Offer) -> Vec<Excluded> {
+    let mut out = Vec::new();
     for req in &offer.languages {
         if !talent.languages.iter().any(|l| l.satisfies(req)) {
-            return Err(Excluded {
-                it: format!("serve {} almeno {}", req.language, req.level.as_str()),
-                en: format!("{} at least {} is required", req.language, req.level.as_str()),
-            });
+            out.push(Excluded::new(
+                "language",
+                format!("serve {} almeno {}", req.language, req.level.as_str()),
+                format!("{} at least {} is required", req.language, req.level.as_str()),
+            ));
         }
     }
     if talent.needs_work_permit && !offer.sponsors_work_permit {
-        return Err(Excluded {
-            it: "serve un permesso di lavoro che l'offerta non sponsorizza".into(),
-            en: "needs a work permit the offer does not sponsor".into(),
-        });
+        out.push(Excluded::new(
+            "work_permit",
+            "serve un permesso di lavoro che l'offerta non sponsorizza".into(),
+            "needs a work permit the offer does not sponsor".into(),
+        ));
     }
     if let (Some(available), Some(starts)) = (talent.available_from, offer.starts_on)
         && (available - starts).num_days() > 90
     {
-        return Err(Excluded {
-            it: format!("disponibile dal {available}, oltre 3 mesi dopo l'inizio ({starts})"),
-            en: format!("available from {available}, over 3 months after the start ({starts})"),
-        });
+        out.push(Excluded::new(
+            "availability",
+            format!("disponibile dal {available}, oltre 3 mesi dopo l'inizio ({starts})"),
+            format!("available from {available}, over 3 months after the start ({starts})"),
+        ));
     }
     if !talent.seeking.is_empty() && !talent.seeking.contains(&offer.kind) {
-        return Err(Excluded {
-            it: "non cerca questo tipo di offerta".into(),
-            en: "is not looking for this kind of offer".into(),
-        });
+        out.push(Excluded::new(
+            "seeking",
+            "non cerca questo tipo di offerta".into(),
+            "is not looking for this kind of offer".into(),
+        ));
     }
-    Ok(())
+    out
 }
 
 /// Distance between the talent and the offer's comune, with remote work and relocation.

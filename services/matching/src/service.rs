@@ -4,6 +4,7 @@
 use crate::eligibility::Verdict;
 use crate::engine::{Engine, Entry, Side};
 use crate::explain::Explained;
+use crate::pair::{self, PairError, PairView};
 use crate::store::{self, Batch, Migrator};
 use crate::{events, text};
 use anyhow::Context;
@@ -116,6 +117,16 @@ impl MatchingService {
         let mut stats = text::Stats::new(engine.index());
         let entry = engine.startup_pair(&s, &p, &mut stats);
         Some((entry.verdict.unwrap_or(Verdict::Eligible), entry.explanation))
+    }
+
+    /// The live score of a talent or startup profile against one open offer or programme,
+    /// from the profile's side, whether or not the target is in its list (see [`pair::view`]).
+    /// On the blocking pool: a batch being matched holds the engine for a while.
+    pub async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, PairError> {
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || pair::view(&lock(&engine), &subject, target))
+            .await
+            .map_err(|e| PairError::Other(anyhow::anyhow!("scoring a pair: {e}")))?
     }
 
     /// Applies a batch of deliveries, recomputes, and stores everything in one transaction.

@@ -324,6 +324,39 @@ fn hard_constraints_exclude_with_a_reason() {
 }
 
 #[test]
+fn one_pair_is_scored_live_with_every_exclusion() {
+    let offer = demo::<Offer>("offers.json").remove(1);
+    let mut talent = demo::<Talent>("talents.json").remove(0);
+    talent.seeking = vec![];
+    let engine = engine_with(vec![]);
+    let listed = engine.list(talent.id.as_uuid()).first().cloned().expect("the demo talent has matches");
+    let view = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), listed.counterpart).unwrap();
+    assert_eq!(view.rank, Some(1), "the first of the list is found at its place");
+    assert!(view.exclusions.is_empty());
+
+    // Neither the language nor the work permit: both reasons, and no mutual score.
+    let mut stricter = offer.clone();
+    stricter.id = OfferId::from_uuid(uuid::Uuid::now_v7());
+    stricter.languages = vec![LanguageSkill { language: LanguageCode::new("de").unwrap(), level: Cefr::C2 }];
+    stricter.sponsors_work_permit = false;
+    talent.needs_work_permit = true;
+    let engine = engine_with(vec![Entity::Offer(stricter.clone())]);
+    let view = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), stricter.id.as_uuid()).unwrap();
+    let rules: Vec<&str> = view.exclusions.iter().map(|r| r.rule.as_str()).collect();
+    assert_eq!(rules, ["language", "work_permit"], "{view:?}");
+    assert_eq!(view.exclusions[0].en, "de at least C2 is required");
+    assert_eq!((view.mutual, view.rank), (0.0, None));
+    assert!(view.score > 0.0 && view.verdict.is_none(), "the appeal is still explained: {view:?}");
+
+    // A talent is not matched with programmes, and a closed offer is not open.
+    let programme = demo::<Programme>("programmes.json").remove(0);
+    let wrong = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), programme.id.as_uuid());
+    assert!(matches!(wrong, Err(crocevia_matching::PairError::KindsDoNotPair { .. })), "{wrong:?}");
+    let unknown = crocevia_matching::pair::view(&engine, &Entity::Talent(talent), uuid::Uuid::now_v7());
+    assert!(matches!(unknown, Err(crocevia_matching::PairError::TargetNotOpen)), "{unknown:?}");
+}
+
+#[test]
 fn scores_are_deterministic() {
     let a = engine_with(vec![]);
     let b = engine_with(vec![]);

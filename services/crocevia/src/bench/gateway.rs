@@ -76,6 +76,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
         matching: None,
         accounts,
         keys: keys.clone(),
+        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::default()),
     };
     let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection: false });
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
@@ -85,6 +86,8 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
         search: Some(api),
         matching: None,
         api: Some(Api { schema, keys: keys.clone(), max_batch: 5, max_body_bytes: 64 * 1024 }),
+        // No web app: the bench measures the API.
+        web_dir: dir.path().join("web"),
     };
     let gateway = Gateway::bind("127.0.0.1:0".parse()?, state).await?;
     let base = format!("http://{}", gateway.local_addr()?);

@@ -45,7 +45,7 @@ async fn save(services: &Services, entity: Entity, expected: Option<u64>) -> Res
 }
 
 /// The entity of `kind` whose `user_id` is the viewer, if any.
-async fn own_profile(services: &Services, user: &User, kind: EntityKind) -> Result<Option<Uuid>> {
+pub async fn own_profile(services: &Services, user: &User, kind: EntityKind) -> Result<Option<Uuid>> {
     let refs = store::inbound_refs(services.profiles.db(), user.id.as_uuid(), 20).await.map_err(internal)?;
     Ok(refs.into_iter().find(|(k, _, field)| k == kind.as_str() && field == "user_id").map(|(_, id, _)| id))
 }
@@ -256,7 +256,7 @@ pub fn forbidden_unless(ok: bool, message: &str) -> Result<(), Error> {
 }
 
 /// Ids of entities that point at `to` through `field`, of `kind`.
-async fn pointing(services: &Services, to: Uuid, kind: EntityKind, field: &str) -> Result<Vec<Uuid>> {
+pub(super) async fn pointing(services: &Services, to: Uuid, kind: EntityKind, field: &str) -> Result<Vec<Uuid>> {
     let refs = store::inbound_refs(services.profiles.db(), to, 100_000).await.map_err(internal)?;
     Ok(refs.into_iter().filter(|(k, _, f)| k == kind.as_str() && f == field).map(|(_, id, _)| id).collect())
 }

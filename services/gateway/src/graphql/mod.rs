@@ -3,13 +3,17 @@
 //! internal detail.
 
 mod entities;
+mod mine;
 mod mutation;
 mod query;
+mod reference;
 mod subscription;
+mod titles;
 pub mod types;
 
 use crate::accounts::Accounts;
 use crate::auth::{Claims, JwtKeys};
+use crate::skills::SkillCatalog;
 use async_graphql::{Error, ErrorExtensions, Schema};
 use crocevia_domain::{Entity, EntityKind, Role, User};
 use crocevia_kit::ErrorCode;
@@ -19,8 +23,12 @@ use crocevia_search::SearchApi;
 use std::sync::Arc;
 
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
+
+// Every query, merged from the files that resolve them.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(query::CoreQuery, mine::MineQuery, reference::ReferenceQuery);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
@@ -32,6 +40,8 @@ pub struct Services {
     pub matching: Option<MatchingService>,
     pub accounts: Accounts,
     pub keys: Arc<JwtKeys>,
+    /// The skills taxonomy, for the skills picker (search need not run in this process).
+    pub skills: Arc<SkillCatalog>,
 }
 
 /// Who is asking, from a verified token; `None` for anonymous requests.
@@ -46,7 +56,7 @@ pub struct Limits {
 }
 
 pub fn schema(services: Services, limits: Limits) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .data(services)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
@@ -58,7 +68,7 @@ pub fn schema(services: Services, limits: Limits) -> ApiSchema {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot).finish().sdl()
 }
 
 pub fn error(code: ErrorCode, message: impl Into<String>) -> Error {

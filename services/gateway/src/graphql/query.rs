@@ -8,8 +8,9 @@ use crocevia_kit::ErrorCode;
 use crocevia_matching::Side;
 use crocevia_search::SearchError;
 
+/// The first queries; the others are merged beside them in [`super::QueryRoot`].
 #[derive(Debug, Default)]
-pub struct QueryRoot;
+pub struct CoreQuery;
 
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "EntityKind")]
@@ -22,6 +23,31 @@ pub enum EntityKindGql {
     Programme,
     Offer,
     Application,
+}
+
+impl From<EntityKind> for EntityKindGql {
+    fn from(k: EntityKind) -> Self {
+        match k {
+            EntityKind::User => Self::User,
+            EntityKind::Consent => Self::Consent,
+            EntityKind::Organisation => Self::Organisation,
+            EntityKind::Talent => Self::Talent,
+            EntityKind::Startup => Self::Startup,
+            EntityKind::Programme => Self::Programme,
+            EntityKind::Offer => Self::Offer,
+            EntityKind::Application => Self::Application,
+        }
+    }
+}
+
+/// The entity kind behind a matching side.
+pub fn kind_of(side: Side) -> EntityKind {
+    match side {
+        Side::Talent => EntityKind::Talent,
+        Side::Offer => EntityKind::Offer,
+        Side::Startup => EntityKind::Startup,
+        Side::Programme => EntityKind::Programme,
+    }
 }
 
 impl From<EntityKindGql> for EntityKind {
@@ -47,31 +73,40 @@ pub struct EntityView {
     pub data: async_graphql::Json<serde_json::Value>,
 }
 
+/// An application to an offer or a programme.
+// `targetTitle` and `applicantName` are resolved (read from profiles) only when selected.
 #[derive(async_graphql::SimpleObject, Debug)]
+#[graphql(complex)]
 pub struct ApplicationView {
     pub id: ID,
     pub applicant_id: ID,
     pub target_id: ID,
     pub stage: String,
     pub score: Option<i32>,
+    #[graphql(skip)]
+    pub(crate) applicant: (EntityKind, uuid::Uuid),
+    #[graphql(skip)]
+    pub(crate) target: (EntityKind, uuid::Uuid),
 }
 
 impl From<&crocevia_domain::Application> for ApplicationView {
     fn from(a: &crocevia_domain::Application) -> Self {
         let applicant = match a.applicant {
-            crocevia_domain::Applicant::Talent(t) => t.to_string(),
-            crocevia_domain::Applicant::Startup(s) => s.to_string(),
+            crocevia_domain::Applicant::Talent(t) => (EntityKind::Talent, t.as_uuid()),
+            crocevia_domain::Applicant::Startup(s) => (EntityKind::Startup, s.as_uuid()),
         };
         let target = match a.target {
-            crocevia_domain::ApplicationTarget::Offer(o) => o.to_string(),
-            crocevia_domain::ApplicationTarget::Programme(p) => p.to_string(),
+            crocevia_domain::ApplicationTarget::Offer(o) => (EntityKind::Offer, o.as_uuid()),
+            crocevia_domain::ApplicationTarget::Programme(p) => (EntityKind::Programme, p.as_uuid()),
         };
         Self {
             id: ID(a.id.to_string()),
-            applicant_id: ID(applicant),
-            target_id: ID(target),
+            applicant_id: ID(applicant.1.to_string()),
+            target_id: ID(target.1.to_string()),
             stage: format!("{:?}", a.stage).to_uppercase(),
             score: a.score.map(i32::from),
+            applicant,
+            target,
         }
     }
 }
@@ -104,8 +139,8 @@ fn owns(user: &User, entity: &Entity) -> bool {
     }
 }
 
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl CoreQuery {
     /// The account behind the bearer token.
     async fn me(&self, ctx: &Context<'_>) -> Result<UserGql> {
         let claims = require(ctx.data::<Viewer>()?)?;
@@ -152,12 +187,7 @@ impl QueryRoot {
         let side = matching.side_of(id).ok_or_else(|| {
             error(ErrorCode::NotFound, "no talent, offer, startup or programme open to matching has this id")
         })?;
-        let kind = match side {
-            Side::Talent => EntityKind::Talent,
-            Side::Offer => EntityKind::Offer,
-            Side::Startup => EntityKind::Startup,
-            Side::Programme => EntityKind::Programme,
-        };
+        let kind = kind_of(side);
         if !is_admin(claims) {
             let user = me(services, claims).await?;
             let entity = services.profiles.get(kind, id).await.map_err(profiles_error)?.entity;
@@ -165,7 +195,8 @@ impl QueryRoot {
                 return Err(error(ErrorCode::Forbidden, "these matches belong to someone else"));
             }
         }
-        Ok(matching.matches(id).iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e)).collect())
+        let counterpart = kind_of(side.counterpart());
+        Ok(matching.matches(id).iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e, counterpart)).collect())
     }
 
     /// One entity by id, as JSON, without the fields the viewer may not see (contact

@@ -6,6 +6,8 @@ use crocevia_matching::eligibility::Verdict;
 use crocevia_matching::explain::Explained;
 use crocevia_search::query as q;
 
+use super::query::EntityKindGql;
+
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "Role")]
 pub enum RoleGql {
@@ -304,26 +306,74 @@ impl From<&Verdict> for VerdictGql {
     }
 }
 
+/// One entry of a ranked list.
+// `title` is resolved (read from profiles) only when selected.
 #[derive(SimpleObject, Debug)]
-#[graphql(name = "Match")]
+#[graphql(name = "Match", complex)]
 pub struct MatchGql {
     pub counterpart_id: ID,
+    /// What the counterpart is: an offer or programme in a talent's or startup's list, a
+    /// talent or startup in an offer's or programme's.
+    pub kind: EntityKindGql,
     pub rank: i32,
     pub score: f64,
     pub mutual: f64,
     pub verdict: Option<VerdictGql>,
     pub factors: Vec<FactorGql>,
+    #[graphql(skip)]
+    pub(crate) counterpart: (d::EntityKind, uuid::Uuid),
 }
 
 impl MatchGql {
-    pub fn from_entry(rank: usize, e: &crocevia_matching::Entry) -> Self {
+    /// `rank` counts from 0; `kind` is the counterpart's.
+    pub fn from_entry(rank: usize, e: &crocevia_matching::Entry, kind: d::EntityKind) -> Self {
         Self {
             counterpart_id: ID(e.counterpart.to_string()),
+            kind: kind.into(),
             rank: rank as i32 + 1,
             score: e.score,
             mutual: e.mutual,
             verdict: e.verdict.as_ref().map(Into::into),
             factors: factors(&e.explanation),
+            counterpart: (kind, e.counterpart),
+        }
+    }
+}
+
+/// One subject scored live against one target, from the subject's side.
+#[derive(SimpleObject, Debug)]
+pub struct PairMatch {
+    /// The viewer's side: the offer's appeal to a talent, a startup's fit for a programme.
+    pub score: f64,
+    /// Both sides combined; 0 when a hard constraint excludes the pair.
+    pub mutual: f64,
+    /// 1-based place of the target in the viewer's current list, if it is there.
+    pub rank: Option<i32>,
+    /// Whether a hard constraint of the offer (a language, a work permit, the start date,
+    /// the kind of offer) keeps it out of a talent's list. Never for startups: a programme's
+    /// rules give a `verdict` instead.
+    pub excluded: bool,
+    /// Every constraint broken, in Italian and English.
+    pub exclusion_reasons: Vec<ReasonGql>,
+    /// A startup's eligibility for the programme; null for a talent.
+    pub verdict: Option<VerdictGql>,
+    pub factors: Vec<FactorGql>,
+}
+
+impl From<&crocevia_matching::PairView> for PairMatch {
+    fn from(p: &crocevia_matching::PairView) -> Self {
+        Self {
+            score: p.score,
+            mutual: p.mutual,
+            rank: p.rank.map(|r| i32::try_from(r).unwrap_or(i32::MAX)),
+            excluded: !p.exclusions.is_empty(),
+            exclusion_reasons: p
+                .exclusions
+                .iter()
+                .map(|r| ReasonGql { rule: r.rule.clone(), it: r.it.clone(), en: r.en.clone() })
+                .collect(),
+            verdict: p.verdict.as_ref().map(Into::into),
+            factors: factors(&p.explanation),
         }
     }
 }

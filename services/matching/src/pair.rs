@@ -1,0 +1,104 @@
+//! One subject against one counterpart, scored live from the subject's side: a talent asking
+//! about an offer, a startup about a programme. Unlike the lists, an excluded pair is still
+//! scored, and the answer says every hard constraint that keeps it out, because a talent
+//! looking at one offer wants to know why it is not in their list.
+
+use crate::eligibility::{Reason, Verdict};
+use crate::engine::{Engine, Side, mutual};
+use crate::explain::Explained;
+use crate::scoring;
+use crate::text::{self, Stats};
+use crocevia_domain::Entity;
+use uuid::Uuid;
+
+/// The live score of one pair, from the subject's side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairView {
+    /// Appeal for a talent, fit for a startup: what the subject's list ranks by.
+    pub score: f64,
+    /// Both sides combined; 0 when a hard constraint excludes the pair.
+    pub mutual: f64,
+    /// 1-based place of the counterpart in the subject's current list, if it is there.
+    pub rank: Option<usize>,
+    /// The hard constraints a talent breaks for an offer (always empty for a startup:
+    /// programme rules give a verdict instead and never take a programme out of a list).
+    pub exclusions: Vec<Reason>,
+    /// A startup's eligibility for the programme; `None` for a talent.
+    pub verdict: Option<Verdict>,
+    pub explanation: Explained,
+}
+
+/// Why a pair cannot be scored.
+#[derive(Debug, thiserror::Error)]
+pub enum PairError {
+    #[error("only a talent or a startup profile is scored against one target")]
+    NotASubject,
+    #[error("no offer or programme open to matching has this id")]
+    TargetNotOpen,
+    #[error("a {subject} is matched with {expected}s, not with {target}s")]
+    KindsDoNotPair { subject: &'static str, expected: &'static str, target: &'static str },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Scores `subject` (as the caller read it, so a profile saved a moment ago counts even if
+/// matching has not consumed it yet) against the open offer or programme `target`.
+pub fn view(engine: &Engine, subject: &Entity, target: Uuid) -> Result<PairView, PairError> {
+    let subject_side = match subject {
+        Entity::Talent(_) => Side::Talent,
+        Entity::Startup(_) => Side::Startup,
+        _ => return Err(PairError::NotASubject),
+    };
+    let target_side = match engine.side_of(target) {
+        Some(side @ (Side::Offer | Side::Programme)) => side,
+        Some(other) => {
+            return Err(PairError::KindsDoNotPair {
+                subject: subject_side.as_str(),
+                expected: subject_side.counterpart().as_str(),
+                target: other.as_str(),
+            });
+        }
+        None => return Err(PairError::TargetNotOpen),
+    };
+    if target_side != subject_side.counterpart() {
+        return Err(PairError::KindsDoNotPair {
+            subject: subject_side.as_str(),
+            expected: subject_side.counterpart().as_str(),
+            target: target_side.as_str(),
+        });
+    }
+    let mut stats = Stats::new(engine.index());
+    let bm25 = match engine.query_terms(target) {
+        Some(query) => stats.bm25(query, &text::profile(subject, engine.taxonomy())),
+        None => 0.0,
+    };
+    let rank = engine.list(subject.id()).iter().position(|e| e.counterpart == target).map(|i| i + 1);
+    match subject {
+        Entity::Talent(talent) => {
+            let offer = engine.offer(target).ok_or(PairError::TargetNotOpen)?;
+            let appeal = scoring::offer_appeal(talent, offer, bm25);
+            let exclusions: Vec<Reason> = scoring::exclusions(talent, offer)
+                .into_iter()
+                .map(|e| Reason { rule: e.rule, it: e.it, en: e.en })
+                .collect();
+            let mutual = match scoring::talent_offer(engine.taxonomy(), talent, offer, bm25) {
+                Ok(fit) => mutual(fit.score, appeal.score),
+                Err(_) => 0.0,
+            };
+            Ok(PairView { score: appeal.score, mutual, rank, exclusions, verdict: None, explanation: appeal })
+        }
+        Entity::Startup(startup) => {
+            let programme = engine.programme(target).ok_or(PairError::TargetNotOpen)?;
+            let (verdict, fit) = scoring::startup_programme(startup, programme, bm25);
+            Ok(PairView {
+                score: fit.score,
+                mutual: fit.score,
+                rank,
+                exclusions: vec![],
+                verdict: Some(verdict),
+                explanation: fit,
+            })
+        }
+        _ => Err(PairError::NotASubject),
+    }
+}
