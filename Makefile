@@ -7,7 +7,7 @@ export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
 
 .DEFAULT_GOAL := help
-.PHONY: help run build bench generate test test-rust wasm-check lint fmt broker broker-up broker-down import clean-data
+.PHONY: help run build web bench generate test test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -15,7 +15,10 @@ help: ## List the targets
 build: ## Build the crocevia binary (release)
 	$(CARGO) build --release -p crocevia
 
-run: build ## Start the whole platform in one process (SQLite, in-process bus) with the Torino demo data
+web: ## Build the web app into target/web (release wasm, wasm-bindgen, wasm-opt; installs both once)
+	deploy/scripts/build-web.sh target/web
+
+run: build web ## Start the whole platform in one process (SQLite, in-process bus) with the Torino demo data
 	./target/release/crocevia serve all --host $(HOST) --port $(PORT) --demo-data data/demo
 
 bench: build ## Benchmarks against real alternatives; figures to bench/RESULTS.md (needs PostgreSQL)
@@ -27,10 +30,16 @@ generate: build ## Synthetic data set: make generate TALENTS=100000 (into data/g
 import: build ## Import a data folder: make import DIR=path
 	./target/release/crocevia import $(DIR)
 
-test: broker-up wasm-check test-rust ## Run every test (starts the broker; needs PostgreSQL on 127.0.0.1:5432)
+test: broker-up wasm-check web test-web test-rust ## Run every test (starts the broker; needs PostgreSQL on 127.0.0.1:5432, Chromium)
+
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+test-web: ## Web components in headless Chromium (wasm-bindgen-test)
+	CHROMEDRIVER=$(CHROMEDRIVER) $(CARGO) test -p crocevia-frontend --target wasm32-unknown-unknown
 
 test-rust:
-	$(CARGO) test --workspace --all-features --no-fail-fast
+	CROCEVIA_TEST_WEB_DIR=$(CURDIR)/target/web CROCEVIA_TEST_CHROMEDRIVER=$(CHROMEDRIVER) \
+		$(CARGO) test --workspace --all-features --no-fail-fast
 
 wasm-check: ## Prove the domain crate builds for the browser
 	rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true

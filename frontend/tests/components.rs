@@ -77,7 +77,11 @@ async fn verdict_shows_status_and_reasons() {
     let s = session(Lang::It);
     let verdict = Verdict {
         status: "ELIGIBLE_IF".into(),
-        reasons: vec![Reason { rule: "legal_form_in".into(), it: "se si costituisce".into(), en: "if it incorporates".into() }],
+        reasons: vec![Reason {
+            rule: "legal_form_in".into(),
+            it: "se si costituisce".into(),
+            en: "if it incorporates".into(),
+        }],
     };
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(s);

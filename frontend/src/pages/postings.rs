@@ -2,7 +2,7 @@
 
 use super::RequireRole;
 use super::detail::{ENTITY, EntityView};
-use super::profile::{LanguagesEditor, NIL, check, num, opt, sector_options};
+use super::profile::{LanguagesEditor, NIL, check, focus_first_error, num, opt, sector_options};
 use crate::api::ApiErrors;
 use crate::components::{
     Check, Choice, ComuneSelect, ErrorList, Labelled, MultiChoice, SkillsPicker, TextArea, TextInput, enum_options,
@@ -292,8 +292,11 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
             "sectors": sectors.get_untracked(),
         });
         let owner = json!(session.user.get_untracked().and_then(|u| u.organisation_id).unwrap_or_else(|| NIL.into()));
-        if let Err(e) = check::<Offer>("offer", data.clone(), &[("id", json!(NIL)), ("organisation_id", owner)]) {
+        let required = ["title", "posted_on"];
+        let placeholders = [("id", json!(NIL)), ("organisation_id", owner)];
+        if let Err(e) = check::<Offer>("offer", data.clone(), &placeholders, &required, session.lang.get_untracked()) {
             errors.set(e);
+            focus_first_error();
             return;
         }
         submit_posting("OFFER", id.get_value(), version.get_untracked(), data, errors, busy);
@@ -473,9 +476,13 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
             "languages": languages.get_untracked().split([',', ' ']).map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase).collect::<Vec<_>>(),
         });
         let owner = json!(session.user.get_untracked().and_then(|u| u.organisation_id).unwrap_or_else(|| NIL.into()));
-        if let Err(e) = check::<Programme>("programme", data.clone(), &[("id", json!(NIL)), ("organisation_id", owner)])
-        {
+        let required =
+            ["title", "phases", "application_deadline", "cohort_start", "cohort_end", "capacity", "languages"];
+        let placeholders = [("id", json!(NIL)), ("organisation_id", owner)];
+        let lang = session.lang.get_untracked();
+        if let Err(e) = check::<Programme>("programme", data.clone(), &placeholders, &required, lang) {
             errors.set(e);
+            focus_first_error();
             return;
         }
         submit_posting("PROGRAMME", id.get_value(), version.get_untracked(), data, errors, busy);

@@ -44,19 +44,46 @@ pub fn validation_errors(prefix: &str, errors: ValidationErrors) -> ApiErrors {
     )
 }
 
-/// Checks a form's JSON as the domain type, with a placeholder id and owner.
+/// Checks a form's JSON as the domain type, with a placeholder id and owner: first the
+/// fields that must be filled, then the types (a wrong one is named by its path), then the
+/// domain's own validation, so the user sees the same field names the server would send.
 pub fn check<E: serde::de::DeserializeOwned + Validate>(
     prefix: &str,
     mut data: Value,
     placeholders: &[(&str, Value)],
+    required: &[&str],
+    lang: Lang,
 ) -> Result<(), ApiErrors> {
+    let missing: Vec<ApiError> = required
+        .iter()
+        .filter(|k| match data.get(**k) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(s)) => s.trim().is_empty(),
+            Some(Value::Array(a)) => a.is_empty(),
+            _ => false,
+        })
+        .map(|k| ApiError {
+            code: "BAD_USER_INPUT".into(),
+            message: lang.pick("Campo obbligatorio", "Required").into(),
+            field: Some(format!("{prefix}.{k}")),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(ApiErrors(missing));
+    }
     if let Some(o) = data.as_object_mut() {
         for (k, v) in placeholders {
             o.entry(k.to_string()).or_insert(v.clone());
         }
     }
-    let entity: E = serde_json::from_value(data)
-        .map_err(|e| ApiErrors::one(ApiError { code: "BAD_USER_INPUT".into(), message: e.to_string(), field: None }))?;
+    let entity: E = serde_path_to_error::deserialize(data).map_err(|e| {
+        let message = lang.pick("Valore non valido", "Invalid value");
+        ApiErrors::one(ApiError {
+            code: "BAD_USER_INPUT".into(),
+            message: format!("{message}: {}", e.inner()),
+            field: Some(format!("{prefix}.{}", e.path())),
+        })
+    })?;
     entity.validate().map_err(|e| validation_errors(prefix, e))
 }
 
@@ -184,11 +211,12 @@ fn load_mine(apply: impl Fn(&Value) + 'static) -> RwSignal<bool> {
 fn save<E: serde::de::DeserializeOwned + Validate>(
     data: Value,
     placeholders: Vec<(&'static str, Value)>,
+    required: &[&str],
     errors: RwSignal<ApiErrors>,
     status: RwSignal<Option<T>>,
 ) {
     let session = use_session();
-    if let Err(e) = check::<E>(FORM, data.clone(), &placeholders) {
+    if let Err(e) = check::<E>(FORM, data.clone(), &placeholders, required, session.lang.get_untracked()) {
         errors.set(e);
         status.set(None);
         focus_first_error();
@@ -210,7 +238,7 @@ fn save<E: serde::de::DeserializeOwned + Validate>(
 }
 
 /// Keyboard and screen-reader users land on the first field to fix.
-fn focus_first_error() {
+pub fn focus_first_error() {
     let run = wasm_bindgen::closure::Closure::once_into_js(|| {
         let element = web_sys::window()
             .and_then(|w| w.document())
@@ -314,7 +342,13 @@ fn TalentForm() -> impl IntoView {
             "sectors": sectors.get_untracked(),
             "seeking": seeking.get_untracked(),
         });
-        save::<Talent>(data, vec![("id", json!(NIL))], errors, status);
+        save::<Talent>(
+            data,
+            vec![("id", json!(NIL))],
+            &["display_name", "contact_email", "country_of_origin"],
+            errors,
+            status,
+        );
     };
     view! {
         <section class="profile">
@@ -433,7 +467,7 @@ fn StartupForm() -> impl IntoView {
             "contact_email": email.get_untracked().trim(),
             "website": opt(website.get_untracked()),
         });
-        save::<Startup>(data, vec![("id", json!(NIL))], errors, status);
+        save::<Startup>(data, vec![("id", json!(NIL))], &["name", "contact_email", "team_size"], errors, status);
     };
     view! {
         <section class="profile">
@@ -462,5 +496,52 @@ fn StartupForm() -> impl IntoView {
                 </form>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crocevia_domain::Programme;
+
+    fn programme() -> Value {
+        json!({
+            "title": "Seed", "model": "acceleration", "phases": ["acceleration"], "comune": "torino",
+            "cohort_start": "2027-03-01", "cohort_end": "2027-07-31", "application_deadline": "2027-02-15",
+            "capacity": 8, "languages": ["it"], "eligibility": [],
+        })
+    }
+
+    const REQUIRED: [&str; 3] = ["title", "cohort_start", "capacity"];
+    fn placeholders() -> [(&'static str, Value); 2] {
+        [("id", json!(NIL)), ("organisation_id", json!(NIL))]
+    }
+
+    #[test]
+    fn a_complete_form_passes() {
+        check::<Programme>("programme", programme(), &placeholders(), &REQUIRED, Lang::En).unwrap();
+    }
+
+    #[test]
+    fn empty_required_fields_are_each_named() {
+        let mut p = programme();
+        p["title"] = json!(" ");
+        p["cohort_start"] = json!("");
+        let e = check::<Programme>("programme", p, &placeholders(), &REQUIRED, Lang::It).unwrap_err();
+        assert_eq!(e.for_field("title").as_deref(), Some("Campo obbligatorio"));
+        assert!(e.for_field("cohort_start").is_some());
+        assert!(e.for_field("capacity").is_none());
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_path_and_domain_rules_apply() {
+        let mut p = programme();
+        p["capacity"] = json!("eight");
+        let e = check::<Programme>("programme", p, &placeholders(), &REQUIRED, Lang::En).unwrap_err();
+        assert!(e.for_field("capacity").unwrap().starts_with("Invalid value"), "{e:?}");
+        let mut p = programme();
+        p["cohort_end"] = json!("2027-01-01");
+        let e = check::<Programme>("programme", p, &placeholders(), &REQUIRED, Lang::En).unwrap_err();
+        assert!(e.for_field("cohort_end").is_some(), "{e:?}");
     }
 }

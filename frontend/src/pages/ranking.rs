@@ -11,8 +11,8 @@ use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
 use crate::session::use_session;
-use send_wrapper::SendWrapper;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use serde_json::{Value, json};
 
 const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJECTED", "SUBMITTED"];

@@ -1,0 +1,317 @@
+//! The web app in a real headless Chromium, driven through chromedriver, against the real
+//! platform (`crocevia serve all` with the Torino demo data). Each scenario keeps a
+//! screenshot in `target/e2e-screenshots/`.
+//!
+//! Needs the built web app (`make web`) and Chromium with chromedriver (`make test` and
+//! `.ci/run` provide both).
+
+mod support;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::{Instance, Server, demo_dir, repo_root};
+
+const WAIT: Duration = Duration::from_secs(30);
+const DATA_SCIENTIST_OFFER: &str = "30000000-0000-4000-8000-000000000019";
+const INCUBATOR: &str = "10000000-0000-4000-8000-000000000003";
+
+fn web_dir() -> PathBuf {
+    std::env::var_os("CROCEVIA_TEST_WEB_DIR").map_or_else(|| repo_root().join("target/web"), PathBuf::from)
+}
+
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts chromedriver and opens a fresh headless Chromium session (Italian, desktop size).
+async fn browser() -> (Driver, Client) {
+    let chromedriver = std::env::var("CROCEVIA_TEST_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromium = std::env::var("CROCEVIA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&chromedriver).exists(),
+        "{chromedriver} is missing: install Debian's chromium and chromium-driver (make test does)"
+    );
+    let port = free_port();
+    let child = Command::new(&chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver { child, url: format!("http://127.0.0.1:{port}"), _profile: profile };
+    let deadline = Instant::now() + WAIT;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--lang=it-IT", "--window-size=1280,1000",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ],
+            "prefs": {"intl.accept_languages": "it-IT,it"},
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("browser session");
+    (driver, client)
+}
+
+async fn platform(dir: &std::path::Path) -> (Instance, Server) {
+    assert!(
+        web_dir().join("index.html").exists(),
+        "the web app is not built in {}: run `make web` first",
+        web_dir().display()
+    );
+    let instance = Instance::embedded(dir).with("CROCEVIA__GATEWAY__WEB_DIR", &web_dir().display().to_string());
+    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    (instance, server)
+}
+
+async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
+    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(el) => el,
+        Err(e) => panic!("{css} never appeared ({e}); {}", page_state(c).await),
+    }
+}
+
+/// Where the browser is and what it shows, for a failure message.
+async fn page_state(c: &Client) -> String {
+    let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    let text = c.execute("return document.body.innerText", vec![]).await.unwrap_or_default();
+    let _ = screenshot(c, "failure").await;
+    format!("page {url} shows: {}", text.as_str().unwrap_or_default().chars().take(1500).collect::<String>())
+}
+
+async fn click(c: &Client, css: &str) {
+    find(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_in(c: &Client, css: &str, text: &str) {
+    let el = find(c, css).await;
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Sets a control's value the way a user's edit does (input and change events); date
+/// inputs take keys in the browser's locale format, so they are set this way.
+async fn set_value(c: &Client, css: &str, value: &str) {
+    find(c, css).await;
+    c.execute(
+        "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+         el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+/// Waits until the text of `css` satisfies `ok`, and returns it.
+async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(text) = el.text().await {
+                if ok(&text) {
+                    return text;
+                }
+                last = text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("{css} never had the expected text; last: {last:?}; {}", page_state(c).await);
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = repo_root().join("target/e2e-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_instance, server) = platform(dir.path()).await;
+    let (_driver, c) = browser().await;
+
+    c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
+    // The page speaks the browser's language, Italian here.
+    wait_text(&c, "h1", |t| t == "Registrati").await;
+    type_in(&c, "#auth-displayName", "Priya Raman").await;
+    type_in(&c, "#auth-email", "priya@example.org").await;
+    type_in(&c, "#auth-password", "a long enough password").await;
+    click(&c, "form button[type=submit]").await;
+    find(&c, "#talent-form").await;
+
+    // A wrong field is marked next to itself, before anything is sent.
+    type_in(&c, "#profile-country_of_origin", "India").await;
+    click(&c, "#profile-save").await;
+    let error = wait_text(&c, "#profile-country_of_origin-error", |t| !t.is_empty()).await;
+    assert!(!error.is_empty());
+    let invalid = find(&c, "#profile-country_of_origin").await.attr("aria-invalid").await.unwrap();
+    assert_eq!(invalid.as_deref(), Some("true"));
+
+    type_in(&c, "#profile-country_of_origin", "IN").await;
+    type_in(&c, "#profile-headline", "Data scientist, time series and forecasting").await;
+    set_value(&c, "#profile-residence", "torino").await;
+    type_in(&c, "#profile-experience_years", "3").await;
+    // Skills from the bilingual taxonomy: one by mouse, two by keyboard.
+    type_in(&c, "#profile-skills", "python").await;
+    click(&c, "#profile-skills-options li[data-skill=python]").await;
+    for word in ["data science", "time series", "sql"] {
+        type_in(&c, "#profile-skills", word).await;
+        find(&c, "#profile-skills-options li[role=option]").await;
+        find(&c, "#profile-skills").await.send_keys("\u{E007}").await.unwrap();
+    }
+    let chips = c.find_all(Locator::Css(".skills-picker .chip")).await.unwrap();
+    assert_eq!(chips.len(), 4, "four skills picked");
+    // Italian B1 is the default first row; add English C1.
+    click(&c, "#profile-add-language").await;
+    set_value(&c, "#profile-language-1", "en").await;
+    set_value(&c, "#profile-level-1", "C1").await;
+    click(&c, "#profile-seeking-job").await;
+    click(&c, "#profile-sectors-ict").await;
+    click(&c, "#profile-save").await;
+    wait_text(&c, "#profile-status", |t| t.contains("Profilo salvato")).await;
+
+    // Search in Italian; an offer written in English is found.
+    click(&c, "a.brand").await;
+    type_in(&c, "#search-text", "scienziato dei dati").await;
+    click(&c, "#search-submit").await;
+    let hit = format!(".hit[data-id='{DATA_SCIENTIST_OFFER}'] h3 a");
+    let title = wait_text(&c, &hit, |t| t.contains("Data Scientist")).await;
+    assert!(title.contains("Demand Forecasting"), "{title}");
+    find(&c, ".snippet b").await;
+    click(&c, &hit).await;
+
+    // Its detail shows "your match" with the explanation.
+    wait_text(&c, "#your-match-title", |t| t == "Il tuo match").await;
+    let score = wait_text(&c, "#match-score", |t| t.ends_with('%')).await;
+    let percent: u32 = score.trim_end_matches('%').parse().unwrap();
+    assert!(percent > 0, "{score}");
+    assert_eq!(find(&c, ".pair").await.attr("data-excluded").await.unwrap().as_deref(), Some("false"));
+    let factors = c.find_all(Locator::Css(".pair .factor")).await.unwrap();
+    assert!(factors.len() >= 3, "an explanation with its factors");
+    let reason = factors[0].text().await.unwrap();
+    assert!(!reason.is_empty());
+
+    // My matches, live: the offer is in my list, and the subscription is up.
+    c.goto(&format!("{}/#/matches", server.base)).await.unwrap();
+    find(&c, "#live-status[data-connected=true]").await;
+    find(&c, &format!(".match[data-id='{DATA_SCIENTIST_OFFER}']")).await;
+    screenshot(&c, "talent-matches").await;
+
+    // The language switch changes the page and is remembered across a reload.
+    click(&c, "#lang-switch").await;
+    wait_text(&c, "h1", |t| t == "My matches").await;
+    c.refresh().await.unwrap();
+    wait_text(&c, "h1", |t| t == "My matches").await;
+    c.close().await.unwrap();
+}
+
+async fn graphql(server: &Server, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", server.base))
+        .json(&json!({"query": query, "variables": variables}));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = Instance::embedded(dir.path()).with("CROCEVIA_NEW_PASSWORD", "administrator password");
+    let (status, out) =
+        setup.run(&["add-user", "--role", "admin", "--email", "root@example.org", "--display-name", "Root"]);
+    assert!(status.success(), "{out}");
+    let (_instance, server) = platform(dir.path()).await;
+    let login = graphql(
+        &server,
+        None,
+        "mutation { login(email: \"root@example.org\", password: \"administrator password\") { token } }",
+        json!({}),
+    )
+    .await;
+    let admin = login["data"]["login"]["token"].as_str().unwrap().to_owned();
+    let member = graphql(
+        &server,
+        Some(&admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
+        json!({"o": INCUBATOR}),
+    )
+    .await;
+    assert!(member["errors"].is_null(), "{member}");
+
+    let (_driver, c) = browser().await;
+    // A phone-width screen.
+    c.set_window_size(390, 900).await.unwrap();
+    c.goto(&format!("{}/#/login", server.base)).await.unwrap();
+    type_in(&c, "#auth-email", "giulia@i3p.example.org").await;
+    type_in(&c, "#auth-password", "incubator password").await;
+    click(&c, "form button[type=submit]").await;
+    click(&c, "#new-programme").await;
+    find(&c, "#programme-form").await;
+
+    // Missing title and dates: errors sit next to their fields.
+    click(&c, "#programme-save").await;
+    wait_text(&c, "#programme-title-error", |t| !t.is_empty()).await;
+
+    type_in(&c, "#programme-title", "Digital Seed Track 2027").await;
+    type_in(
+        &c,
+        "#programme-description",
+        "Accelerazione per startup digitali in fase seed: mentoring, cloud e investitori.",
+    )
+    .await;
+    set_value(&c, "#programme-model", "acceleration").await;
+    click(&c, "#programme-sectors-ict").await;
+    set_value(&c, "#programme-application_deadline", "2027-02-15").await;
+    set_value(&c, "#programme-cohort_start", "2027-03-01").await;
+    set_value(&c, "#programme-cohort_end", "2027-07-31").await;
+    type_in(&c, "#programme-capacity", "8").await;
+    click(&c, "#programme-rule_stages-pre_seed").await;
+    click(&c, "#programme-rule_stages-seed").await;
+    click(&c, "#programme-rule_sectors-ict").await;
+    click(&c, "#programme-rule_seat").await;
+    click(&c, "#programme-save").await;
+
+    // The ranking page fills in once matching has ranked the new programme.
+    let first = "#candidates li.match:first-child";
+    find(&c, first).await;
+    let status = find(&c, &format!("{first} .verdict")).await.attr("data-status").await.unwrap();
+    assert_eq!(status.as_deref(), Some("ELIGIBLE"), "an eligible startup ranks first");
+    let ranks = c.find_all(Locator::Css("#candidates li.match")).await.unwrap();
+    assert!(ranks.len() >= 2, "several startups ranked");
+    screenshot(&c, "incubator-ranking").await;
+    c.close().await.unwrap();
+}
