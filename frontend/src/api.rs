@@ -61,7 +61,7 @@ impl ApiErrors {
 /// form field `field` (`languages`, `text`, `email`).
 pub fn field_matches(path: &str, field: &str) -> bool {
     let path = match path.split_once('.') {
-        Some((arg, rest)) if matches!(arg, "profile" | "offer" | "programme" | "input") => rest,
+        Some(("profile" | "offer" | "programme" | "input", rest)) => rest,
         _ => path,
     };
     let head = path.split(['.', '[']).next().unwrap_or(path);

@@ -10,6 +10,8 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{MessageEvent, WebSocket};
 
 type Callback = Rc<dyn Fn(Value)>;
+type MessageHandlers = RefCell<Vec<Closure<dyn FnMut(MessageEvent)>>>;
+type EventHandlers = RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>;
 
 struct Inner {
     url: String,
@@ -21,8 +23,8 @@ struct Inner {
     stopped: Cell<bool>,
     retries: Cell<u32>,
     // Kept alive as long as the socket may call them.
-    handlers: RefCell<Vec<Closure<dyn FnMut(MessageEvent)>>>,
-    others: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    handlers: MessageHandlers,
+    others: EventHandlers,
 }
 
 /// A running subscription; dropping it closes the connection.

@@ -91,10 +91,11 @@ impl Session {
     ) -> Result<T, ApiErrors> {
         let token = self.token();
         let result = api::fetch(query, variables, token.as_deref(), field).await;
-        if let Err(e) = &result {
-            if e.has_code("UNAUTHENTICATED") && token.is_some() {
-                self.log_out();
-            }
+        if let Err(e) = &result
+            && e.has_code("UNAUTHENTICATED")
+            && token.is_some()
+        {
+            self.log_out();
         }
         result
     }
