@@ -32,6 +32,8 @@ frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrappin
 mv "$wasm.opt" "$wasm"
 size_kb=$(( $(stat -c %s "$wasm") / 1024 ))
 cp frontend/index.html frontend/style.css "$staging/"
+# The gateway serves these copies to browsers that accept gzip.
+gzip -9 -k -f "$wasm" "$staging/pkg/crocevia_frontend.js" "$staging/style.css"
 # Swap in whole, so a running gateway never serves half a build.
 rm -rf "$OUT.old"
 [ -d "$OUT" ] && mv "$OUT" "$OUT.old"

@@ -1,7 +1,7 @@
 //! The web app: the files the front-end build writes to the web folder, served as they are.
 //! `index.html` is revalidated on every load so a new build reaches browsers at once; the
 //! other files (wasm, JS, CSS) are served with their type so browsers compile wasm while it
-//! streams in.
+//! streams in, gzip-compressed when the build left a `.gz` copy and the browser accepts it.
 
 use crate::GatewayState;
 use axum::extract::{Request, State};
@@ -22,7 +22,9 @@ pub async fn serve(State(state): State<GatewayState>, request: Request) -> Respo
         return StatusCode::NOT_FOUND.into_response();
     }
     let path = request.uri().path().to_owned();
-    let mut files = ServeDir::new(&state.web_dir).append_index_html_on_directories(true);
+    // The build writes a gzip copy beside the wasm and JS (a third of the size); browsers
+    // that accept gzip get it, others the plain file.
+    let mut files = ServeDir::new(&state.web_dir).append_index_html_on_directories(true).precompressed_gzip();
     match files.try_call(request).await {
         Ok(response) => no_cache_for_html(response.map(axum::body::Body::new)),
         Err(e) => {

@@ -1152,6 +1152,7 @@ async fn the_web_app_is_served_beside_the_api() {
     )
     .unwrap();
     std::fs::write(web.join("crocevia_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(web.join("crocevia_bg.wasm.gz"), b"pretend gzip").unwrap();
     std::fs::write(web.join("assets/app.css"), "body { margin: 0 }").unwrap();
     let h = serve(b, true, 64 * 1024, None, None).await;
     let get = |path: &str| reqwest::get(format!("{}{path}", h.base));
@@ -1165,6 +1166,15 @@ async fn the_web_app_is_served_beside_the_api() {
     let wasm = get("/crocevia_bg.wasm").await.unwrap();
     assert_eq!((wasm.status().as_u16(), wasm.headers()["content-type"].to_str().unwrap()), (200, "application/wasm"));
     assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
+    let zipped = reqwest::Client::new()
+        .get(format!("{}/crocevia_bg.wasm", h.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert_eq!(zipped.headers()["content-type"], "application/wasm");
+    assert_eq!(zipped.bytes().await.unwrap().as_ref(), b"pretend gzip");
     let css = get("/assets/app.css").await.unwrap();
     assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
 
