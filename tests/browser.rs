@@ -306,6 +306,7 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     click(&c, "#programme-save").await;
 
     // The ranking page fills in once matching has ranked the new programme.
+    wait_text(&c, "#ranking-title", |t| t == "Digital Seed Track 2027").await;
     let first = "#candidates li.match:first-child";
     find(&c, first).await;
     let status = find(&c, &format!("{first} .verdict")).await.attr("data-status").await.unwrap();

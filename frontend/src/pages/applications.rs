@@ -106,7 +106,13 @@ fn Applications() -> impl IntoView {
                                 let stage = a.stage.clone();
                                 let open = !matches!(stage.as_str(), "WITHDRAWN" | "REJECTED" | "ACCEPTED");
                                 let id = a.id.clone();
-                                let target_link = view! { <a href=Route::Offer(a.target_id.clone()).href()>{a.target_title.clone()}</a> };
+                                // Startups apply to programmes, talents to offers.
+                                let target_route = if session.user.get_untracked().is_some_and(|u| u.is_startup()) {
+                                    Route::Programme(a.target_id.clone())
+                                } else {
+                                    Route::Offer(a.target_id.clone())
+                                };
+                                let target_link = view! { <a href=target_route.href()>{a.target_title.clone()}</a> };
                                 view! {
                                     <tr data-id=a.id.clone() data-stage=stage.clone()>
                                         {move || if is_org() {

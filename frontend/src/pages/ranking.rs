@@ -42,6 +42,17 @@ fn RankingView(id: String) -> impl IntoView {
             }
         });
     };
+    // The posting's title heads the page.
+    let title = RwSignal::new(String::new());
+    leptos::task::spawn_local(async move {
+        let query = "query { myPostings { id data } }";
+        if let Ok(list) = session.call::<Vec<Value>>(query, Value::Null, "myPostings").await {
+            let mine = list.into_iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id.get_value().as_str()));
+            if let Some(t) = mine.and_then(|p| p.pointer("/data/title").and_then(Value::as_str).map(str::to_owned)) {
+                title.set(t);
+            }
+        }
+    });
     refresh_candidates();
     refresh_applications();
     follow_applications(session, refresh_applications);
@@ -66,6 +77,7 @@ fn RankingView(id: String) -> impl IntoView {
     view! {
         <section class="ranking">
             <h1>{move || session.t(T::Ranking)}</h1>
+            <p class="subtitle" id="ranking-title">{move || title.get()}</p>
             <div class="two-columns">
                 <section aria-labelledby="candidates-title">
                     <h2 id="candidates-title">{move || session.t(T::Candidates)}</h2>
