@@ -5,6 +5,8 @@
 //! Needs the built web app (`make web`) and Chromium with chromedriver (`make test` and
 //! `.ci/run` provide both).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
 mod support;
 
 use fantoccini::{Client, ClientBuilder, Locator};
