@@ -25,6 +25,18 @@ impl ProfilesError {
         }
     }
 
+    /// Whether SQLite refused the write because another connection holds or just took the
+    /// write lock; such a transaction rolled back whole and may simply be run again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            Self::Other(e) => {
+                let text = format!("{e:#}");
+                text.contains("database is locked") || text.contains("database table is locked")
+            }
+            _ => false,
+        }
+    }
+
     /// The field an API should show this error next to, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::Utc;
 use crocevia_domain::{Entity, EntityKind, FieldError, Reference, SkillConcept, Validate, ValidationErrors};
 use crocevia_proto::envelope::{self, Change};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
@@ -38,12 +38,24 @@ pub struct Profiles {
     topic: String,
     relay_wake: Arc<Notify>,
     notices: broadcast::Sender<ChangeNotice>,
+    /// SQLite has one writer at a time; queueing this service's writes here (instead of in
+    /// SQLite, which refuses rather than waits when a reading transaction wants to write)
+    /// keeps them from failing each other. PostgreSQL needs no gate.
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Profiles {
     /// `topic` is where the relay publishes this service's events (`profiles.v1`).
     pub fn new(db: DatabaseConnection, topic: impl Into<String>) -> Self {
-        Self { db, topic: topic.into(), relay_wake: Arc::new(Notify::new()), notices: broadcast::channel(1024).0 }
+        let write_gate =
+            (db.get_database_backend() == sea_orm::DbBackend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        Self {
+            db,
+            topic: topic.into(),
+            relay_wake: Arc::new(Notify::new()),
+            notices: broadcast::channel(1024).0,
+            write_gate,
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -71,6 +83,31 @@ impl Profiles {
     /// Creates or updates `entity`. With `expected_version`, refuses to overwrite a newer
     /// version (optimistic concurrency); an unchanged entity is a no-op.
     pub async fn upsert(
+        &self,
+        entity: Entity,
+        expected_version: Option<u64>,
+        correlation_id: &str,
+    ) -> Result<WriteOutcome, ProfilesError> {
+        let _gate = match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
+        // Other writers of the same SQLite file (the relay, matching) can still take the lock
+        // between this transaction's read and its write; SQLite then refuses at once
+        // ("database is locked") and rolls the whole transaction back, so it runs again.
+        let mut attempt = 0u32;
+        loop {
+            match self.upsert_once(entity.clone(), expected_version, correlation_id).await {
+                Err(e) if attempt < 10 && e.is_busy() => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis((5u64 << attempt).min(250))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn upsert_once(
         &self,
         entity: Entity,
         expected_version: Option<u64>,

@@ -289,11 +289,36 @@ async fn relay_publishes_in_order_and_marks(db: Db) {
     assert_eq!(versions, [1, 2, 3, 4, 5]);
 }
 
+/// Many writers at once, as the embedded platform has (requests, import, relay): none fails.
+async fn concurrent_writers_all_succeed(db: Db) {
+    let talents: Vec<Talent> = demo("talents.json");
+    let profiles = std::sync::Arc::new(db.profiles);
+    let mut tasks = Vec::new();
+    for round in 0..4 {
+        for template in &talents {
+            let mut t = template.clone();
+            t.id = TalentId::from_uuid(new_id());
+            t.headline = format!("round {round}");
+            let p = profiles.clone();
+            tasks.push(tokio::spawn(async move { p.upsert(Entity::Talent(t), None, "t").await }));
+        }
+    }
+    let total = tasks.len();
+    let mut failed = Vec::new();
+    for task in tasks {
+        if let Err(e) = task.await.unwrap() {
+            failed.push(format!("{e:#}"));
+        }
+    }
+    assert!(failed.is_empty(), "{} of {total} writes failed: {:?}", failed.len(), failed.first());
+    assert_eq!(profiles.count(EntityKind::Talent).await.unwrap(), total as u64);
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite_backend {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $name() {
                     super::$name(super::sqlite().await).await;
                 }
@@ -316,5 +341,6 @@ on_both!(
     conflicts_are_refused,
     import_is_complete_and_idempotent,
     import_reports_bad_entities_by_file_index_and_field,
-    relay_publishes_in_order_and_marks
+    relay_publishes_in_order_and_marks,
+    concurrent_writers_all_succeed
 );

@@ -82,7 +82,7 @@ impl MineQuery {
             );
         }
         // v7 ids grow with time.
-        ids.sort_unstable_by(|a, b| b.1.cmp(&a.1));
+        ids.sort_unstable_by_key(|(_, id)| std::cmp::Reverse(*id));
         let mut out = Vec::with_capacity(ids.len());
         for (kind, id) in ids {
             let (data, version) = view(services, Some(&user), kind, id).await?;

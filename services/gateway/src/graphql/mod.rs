@@ -85,7 +85,7 @@ pub fn field_error(field: &str, message: impl Into<String>) -> Error {
 
 /// Logs the detail and tells the client only that something failed.
 pub fn internal(e: impl std::fmt::Display) -> Error {
-    tracing::error!(error = %e, "graphql resolver failed");
+    tracing::error!(error = %format!("{e:#}"), "graphql resolver failed");
     error(ErrorCode::Internal, "internal error")
 }
 
