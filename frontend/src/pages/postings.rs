@@ -2,7 +2,7 @@
 
 use super::RequireRole;
 use super::detail::{ENTITY, EntityView};
-use super::profile::{LanguagesEditor, NIL, check, focus_first_error, num, opt, sector_options};
+use super::profile::{LanguagesEditor, NIL, check, focus_first_error, list, num, opt, sector_options, text};
 use crate::api::ApiErrors;
 use crate::components::{
     Check, Choice, ComuneSelect, ErrorList, Labelled, MultiChoice, SkillsPicker, TextArea, TextInput, enum_options,
@@ -115,21 +115,6 @@ fn load_posting(kind: &'static str, id: Option<String>, apply: impl Fn(&Value, i
         });
     }
     loaded
-}
-
-fn text(data: &Value, key: &str) -> String {
-    match data.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn list(data: &Value, key: &str) -> Vec<String> {
-    data.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
 }
 
 /// Posts or updates, then opens the ranking of the saved posting.

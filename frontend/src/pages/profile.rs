@@ -89,7 +89,8 @@ pub fn check<E: serde::de::DeserializeOwned + Validate>(
 
 pub const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
-fn text(data: &Value, key: &str) -> String {
+/// A field of an entity's JSON as form text (numbers included; absent is empty).
+pub(super) fn text(data: &Value, key: &str) -> String {
     match data.get(key) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -101,7 +102,8 @@ fn flag(data: &Value, key: &str) -> bool {
     data.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn list(data: &Value, key: &str) -> Vec<String> {
+/// A list of strings of an entity's JSON.
+pub(super) fn list(data: &Value, key: &str) -> Vec<String> {
     data.get(key)
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
