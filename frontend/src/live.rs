@@ -158,3 +158,12 @@ fn retry(inner: &Rc<Inner>) {
         );
     }
 }
+
+/// Subscribes for as long as the calling component is mounted.
+pub fn follow(token: &str, query: &str, on_next: impl Fn(Value) + 'static, on_status: impl Fn(bool) + 'static) {
+    let live = subscribe(token, query, on_next, on_status);
+    // Leptos keeps `Send` values; the socket lives on this (only) browser thread.
+    use leptos::prelude::{SetValue, StoredValue, on_cleanup};
+    let kept = StoredValue::new(Some(send_wrapper::SendWrapper::new(live)));
+    on_cleanup(move || kept.set_value(None));
+}

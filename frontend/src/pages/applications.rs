@@ -10,7 +10,6 @@ use crate::live;
 use crate::route::Route;
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -37,7 +36,7 @@ pub async fn load(session: Session) -> Result<Vec<Application>, ApiErrors> {
 pub fn follow_applications(session: Session, refresh: impl Fn() + Clone + 'static) {
     let token = session.token().unwrap_or_default();
     let again = refresh.clone();
-    let sub = live::subscribe(
+    live::follow(
         &token,
         "subscription { myApplicationsChanged { id stage } }",
         move |_| refresh(),
@@ -47,8 +46,6 @@ pub fn follow_applications(session: Session, refresh: impl Fn() + Clone + 'stati
             }
         },
     );
-    let sub = StoredValue::new(Some(SendWrapper::new(sub)));
-    on_cleanup(move || sub.set_value(None));
 }
 
 #[component]

@@ -10,7 +10,6 @@ use crate::live;
 use crate::route::Route;
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -113,7 +112,7 @@ fn MyMatches() -> impl IntoView {
 
     // The subscription lives as long as the page.
     let token = session.token().unwrap_or_default();
-    let sub = live::subscribe(
+    live::follow(
         &token,
         "subscription { myMatchesChanged { subject } }",
         move |_| refresh(),
@@ -125,8 +124,6 @@ fn MyMatches() -> impl IntoView {
             }
         },
     );
-    let sub = StoredValue::new(Some(SendWrapper::new(sub)));
-    on_cleanup(move || sub.set_value(None));
 
     view! {
         <section class="matches">

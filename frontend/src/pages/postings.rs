@@ -2,7 +2,9 @@
 
 use super::RequireRole;
 use super::detail::{ENTITY, EntityView};
-use super::profile::{LanguagesEditor, NIL, check, focus_first_error, list, num, opt, sector_options, text};
+use super::profile::{
+    LanguagesEditor, NIL, check, focus_first_error, language_json, language_rows, list, num, opt, sector_options, text,
+};
 use crate::api::ApiErrors;
 use crate::components::{
     Check, Choice, ComuneSelect, ErrorList, Labelled, MultiChoice, SkillsPicker, TextArea, TextInput, enum_options,
@@ -194,11 +196,6 @@ const OFFER_FIELDS: &[&str] = &[
     "sectors",
 ];
 
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
-}
-
 #[component]
 pub fn OfferForm(id: Option<String>) -> impl IntoView {
     view! {
@@ -223,7 +220,7 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
     let languages = RwSignal::new(Vec::<(String, String)>::new());
     let sectors = RwSignal::new(Vec::<String>::new());
     let sponsors = RwSignal::new(false);
-    let posted = RwSignal::new(today());
+    let posted = RwSignal::new(crate::format::today().format("%Y-%m-%d").to_string());
     let version = RwSignal::new(None::<i64>);
     let errors = RwSignal::new(ApiErrors::default());
     let busy = RwSignal::new(false);
@@ -235,12 +232,7 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
         text_language.set(text(d, "text_language"));
         required.set(list(d, "required_skills"));
         nice.set(list(d, "nice_to_have_skills"));
-        languages.set(
-            d.get("languages")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().map(|l| (text(l, "language"), text(l, "level"))).collect())
-                .unwrap_or_default(),
-        );
+        languages.set(language_rows(d));
         comune.set(text(d, "comune"));
         remote.set(text(d, "remote"));
         contract.set(text(d, "contract"));
@@ -263,7 +255,7 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
             "text_language": text_language.get_untracked(),
             "required_skills": required.get_untracked(),
             "nice_to_have_skills": nice.get_untracked(),
-            "languages": languages.get_untracked().into_iter().map(|(l, level)| json!({"language": l, "level": level})).collect::<Vec<_>>(),
+            "languages": language_json(languages.get_untracked()),
             "comune": comune.get_untracked(),
             "remote": remote.get_untracked(),
             "contract": contract.get_untracked(),

@@ -184,14 +184,14 @@ pub fn LanguagesEditor(
     }
 }
 
-fn language_rows(data: &Value) -> Vec<(String, String)> {
+pub(super) fn language_rows(data: &Value) -> Vec<(String, String)> {
     data.get("languages")
         .and_then(Value::as_array)
         .map(|a| a.iter().map(|l| (text(l, "language"), text(l, "level"))).collect())
         .unwrap_or_default()
 }
 
-fn language_json(rows: Vec<(String, String)>) -> Value {
+pub(super) fn language_json(rows: Vec<(String, String)>) -> Value {
     Value::Array(rows.into_iter().map(|(l, level)| json!({"language": l, "level": level})).collect())
 }
 

@@ -12,7 +12,6 @@ use crate::i18n::{self, T};
 use crate::live;
 use crate::session::use_session;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use serde_json::{Value, json};
 
 const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJECTED", "SUBMITTED"];
@@ -58,7 +57,7 @@ fn RankingView(id: String) -> impl IntoView {
     follow_applications(session, refresh_applications);
     // A posting just saved is ranked a moment later, and lists change as profiles do.
     let token = session.token().unwrap_or_default();
-    let sub = live::subscribe(
+    live::follow(
         &token,
         "subscription { myMatchesChanged { subject } }",
         move |data| {
@@ -72,8 +71,6 @@ fn RankingView(id: String) -> impl IntoView {
             }
         },
     );
-    let sub = StoredValue::new(Some(SendWrapper::new(sub)));
-    on_cleanup(move || sub.set_value(None));
     view! {
         <section class="ranking">
             <h1>{move || session.t(T::Ranking)}</h1>

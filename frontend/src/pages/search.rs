@@ -205,11 +205,6 @@ pub fn deadline_filters(bucket: &str, today: chrono::NaiveDate) -> Vec<String> {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    let d = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or_default()
-}
-
 #[component]
 pub fn SearchPage(query: SearchQuery) -> impl IntoView {
     let session = use_session();
@@ -281,7 +276,7 @@ pub fn SearchPage(query: SearchQuery) -> impl IntoView {
                                 <h2>{let n = name.clone(); move || i18n::facet_name(session.lang.get(), &n)}</h2>
                                 <ul>
                                     {f.values.into_iter().filter(|v| v.count > 0).take(12).map(|v| {
-                                        let filters = if name == "deadline" { deadline_filters(&v.value, today()) } else { vec![format!("{}:{}", name, v.value)] };
+                                        let filters = if name == "deadline" { deadline_filters(&v.value, format::today()) } else { vec![format!("{}:{}", name, v.value)] };
                                         let (facet, value) = (name.clone(), v.value.clone());
                                         view! {
                                             <li><a href=with_filters(filters)>
