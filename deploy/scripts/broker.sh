@@ -17,9 +17,11 @@ case "${1:-}" in
     [ -x "$TANSU" ] || { echo "tansu not found at $TANSU: run deploy/scripts/install-tansu.sh" >&2; exit 1; }
     mkdir -p "$DIR"
     # tansu reads a .env from its working directory and keeps its SQLite file there.
-    (cd "$DIR" && nohup "$TANSU" broker --listener-url "tcp://127.0.0.1:$PORT" \
+    # The braces keep the pid file in $DIR: `cd && cmd & echo` would cd only in the
+    # background job and write the pid file wherever the caller stands.
+    (cd "$DIR" && { nohup "$TANSU" broker --listener-url "tcp://127.0.0.1:$PORT" \
         --advertised-listener-url "tcp://127.0.0.1:$PORT" --storage-engine sqlite://tansu.db \
-        >broker.log 2>&1 & echo $! >broker.pid)
+        >broker.log 2>&1 & echo $! >broker.pid; })
     for _ in $(seq 1 100); do
       if listening; then echo "broker listening on 127.0.0.1:$PORT (data in $DIR)"; exit 0; fi
       sleep 0.1
