@@ -2,7 +2,7 @@
 //! `29 Nov 2026` and `1,234.5` in English. Pure Rust, so the same rules hold in every browser.
 
 use crate::i18n::Lang;
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 const MONTHS_IT: [&str; 12] = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -20,6 +20,45 @@ pub fn date(lang: Lang, d: NaiveDate) -> String {
     };
     let month = months.get(d.month0() as usize).copied().unwrap_or("");
     format!("{} {} {}", d.day(), month, d.year())
+}
+
+/// A month key (`YYYY-MM`) as its short name and its year, for a chart's axis; `None` for
+/// anything else.
+pub fn month_parts(lang: Lang, key: &str) -> Option<(&'static str, i32)> {
+    let (year, month) = key.split_once('-')?;
+    let year: i32 = year.parse().ok()?;
+    let month: usize = month.parse().ok()?;
+    let months = match lang {
+        Lang::It => &MONTHS_IT,
+        Lang::En => &MONTHS_EN,
+    };
+    months.get(month.checked_sub(1)?).map(|m| (*m, year))
+}
+
+/// A month key (`YYYY-MM`) in words: `ott 2026`, `Oct 2026`; anything else as it came.
+pub fn month(lang: Lang, key: &str) -> String {
+    match month_parts(lang, key) {
+        Some((m, y)) => format!("{m} {y}"),
+        None => key.to_owned(),
+    }
+}
+
+/// A moment as the reader's clock shows it: `29 nov 2026, 14:05`.
+pub fn date_time(lang: Lang, t: NaiveDateTime) -> String {
+    format!("{}, {:02}:{:02}", date(lang, t.date()), t.hour(), t.minute())
+}
+
+/// An RFC 3339 timestamp from the API in the browser's time zone, formatted; anything else is
+/// shown as it came.
+pub fn timestamp(lang: Lang, rfc3339: &str) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(rfc3339) else {
+        return rfc3339.to_owned();
+    };
+    let utc = t.naive_utc();
+    // The offset in force at that moment, as the browser knows it (minutes behind UTC).
+    let behind = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64)).get_timezone_offset();
+    let local = utc - chrono::Duration::minutes(behind as i64);
+    date_time(lang, local)
 }
 
 /// Formats an ISO date (`YYYY-MM-DD`) from the API; anything else is shown as it came.
@@ -89,6 +128,19 @@ mod tests {
         assert_eq!(number(Lang::En, 999.0, 0), "999");
         assert_eq!(number(Lang::It, -0.04, 1), "0,0");
         assert_eq!(number(Lang::En, -12.0, 0), "-12");
+    }
+
+    #[test]
+    fn months_and_moments_follow_the_locale() {
+        assert_eq!(month(Lang::It, "2026-10"), "ott 2026");
+        assert_eq!(month(Lang::En, "2026-10"), "Oct 2026");
+        assert_eq!(month_parts(Lang::It, "2027-01"), Some(("gen", 2027)));
+        assert_eq!(month(Lang::En, "2026-13"), "2026-13");
+        assert_eq!(month(Lang::En, "other"), "other");
+        assert_eq!(month_parts(Lang::En, "2026-00"), None);
+        let t = d(2026, 11, 29).and_hms_opt(9, 5, 0).unwrap();
+        assert_eq!(date_time(Lang::It, t), "29 nov 2026, 09:05");
+        assert_eq!(date_time(Lang::En, t), "29 Nov 2026, 09:05");
     }
 
     #[test]

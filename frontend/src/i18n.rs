@@ -244,6 +244,36 @@ texts! {
     StageRejected => "Respinta", "Rejected";
     StageWithdrawn => "Ritirata", "Withdrawn";
     StageErased => "Cancellata", "Erased";
+    Insights => "Osservatorio", "Insights";
+    InsightsIntro => "Dati aperti e anonimi su talenti, offerte, startup e programmi di accelerazione nell'area metropolitana di Torino, calcolati dalla piattaforma.", "Open, anonymous figures on talents, offers, startups and accelerator programmes in the Torino metropolitan area, computed by the platform.";
+    AtAGlance => "In sintesi", "At a glance";
+    TalentsTotal => "Talenti iscritti", "Registered talents";
+    InternationalShare => "Talenti dall'estero", "International talents";
+    OffersTotal => "Offerte pubblicate", "Offers posted";
+    StartupsTotal => "Startup iscritte", "Registered startups";
+    MedianHoursToMatch => "Ore mediane al primo buon match", "Median hours to a first good match";
+    AcceptanceRate => "Candidature accettate nei programmi", "Programme acceptance rate";
+    BelowK => "Non pubblicato: gruppo troppo piccolo", "Not published: group too small";
+    BySector => "Per settore", "By sector";
+    ByComune => "Per comune", "By comune";
+    OverTime => "Nel tempo", "Over time";
+    MoreData => "Altri dati", "More data";
+    Total => "Totale", "Total";
+    DownloadAs => "Scarica in", "Download as";
+    ShowTable => "Mostra come tabella", "Show as a table";
+    Month => "Mese", "Month";
+    Count => "Numero", "Count";
+    Share => "Quota", "Share";
+    Accepted => "accettate", "accepted";
+    Median => "mediana", "median";
+    NotPublished => "meno di {k}", "fewer than {k}";
+    LicenceAndMethod => "Licenza e metodo", "Licence and method";
+    Licence => "Licenza", "Licence";
+    KNote => "Ogni cifra conta almeno {k} persone; i gruppi più piccoli sono uniti in «Altro».", "Every figure counts at least {k} people; smaller groups are merged into “Other”.";
+    RefreshedAt => "Dati aggiornati il", "Figures refreshed on";
+    Dictionary => "Dizionario dei dati (JSON)", "Data dictionary (JSON)";
+    Catalogue => "Catalogo dei dataset (JSON)", "Dataset catalogue (JSON)";
+    NoData => "Nessun dato pubblicabile per ora.", "Nothing publishable yet.";
     Footer => "Crocevia · Torino Metropoli 2025 · AcceleraTO e Talenti a Torino", "Crocevia · Torino Metropoli 2025 · AcceleraTO and Talenti a Torino";
 }
 

@@ -7,6 +7,7 @@ pub mod components;
 pub mod format;
 pub mod i18n;
 pub mod live;
+pub mod open_data;
 pub mod pages;
 pub mod route;
 pub mod session;

@@ -32,6 +32,8 @@ pub enum Route {
     NewProgramme,
     EditProgramme(String),
     Ranking(String),
+    /// The open-data observatory, public.
+    Insights,
     NotFound,
 }
 
@@ -57,6 +59,7 @@ impl Route {
             ["postings", "offer", id] => Route::EditOffer(decode(id)),
             ["postings", "programme", id] => Route::EditProgramme(decode(id)),
             ["postings", "ranking", id] => Route::Ranking(decode(id)),
+            ["insights"] => Route::Insights,
             _ => Route::NotFound,
         }
     }
@@ -82,6 +85,7 @@ impl Route {
             Route::EditOffer(id) => format!("#/postings/offer/{}", encode(id)),
             Route::EditProgramme(id) => format!("#/postings/programme/{}", encode(id)),
             Route::Ranking(id) => format!("#/postings/ranking/{}", encode(id)),
+            Route::Insights => "#/insights".into(),
         }
     }
 }
@@ -194,6 +198,7 @@ mod tests {
             Route::EditOffer("a".into()),
             Route::EditProgramme("b".into()),
             Route::Ranking("c".into()),
+            Route::Insights,
         ];
         for r in routes {
             assert_eq!(Route::parse(&r.href()), r, "{}", r.href());

@@ -1,10 +1,12 @@
 //! Pieces the pages share.
 
+mod chart;
 mod explanation;
 mod fields;
 mod nav;
 mod skills;
 
+pub use chart::{BarChart, BarRow, Bilingual, TrendChart, TrendPoint, axis, bar_width};
 pub use explanation::{Explanation, Factor, Reason, Verdict, VerdictBadge};
 pub use fields::{
     Check, Choice, ComuneSelect, ErrorList, FieldError, Labelled, MultiChoice, Options, TextArea, TextInput,

@@ -57,6 +57,7 @@ pub fn Nav() -> impl IntoView {
             <nav aria-label=move || session.t(T::MainNav)>
                 <ul>
                     {link(Route::Search(SearchQuery::default()), T::Search)}
+                    {link(Route::Insights, T::Insights)}
                     {account_links}
                     <li>
                         <button

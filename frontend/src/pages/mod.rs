@@ -4,11 +4,14 @@ mod applications;
 mod auth;
 mod detail;
 mod home;
+mod insights;
 mod matches;
 mod postings;
 mod profile;
 mod ranking;
 mod search;
+
+pub use insights::InsightsReport;
 
 use crate::i18n::T;
 use crate::route::Route;
@@ -32,6 +35,7 @@ pub fn render(route: Route) -> AnyView {
         Route::NewProgramme => view! { <postings::ProgrammeForm id=None /> }.into_any(),
         Route::EditProgramme(id) => view! { <postings::ProgrammeForm id=Some(id) /> }.into_any(),
         Route::Ranking(id) => view! { <ranking::Ranking id=id /> }.into_any(),
+        Route::Insights => insights::InsightsPage().into_any(),
         Route::NotFound => view! { <Message text=T::NotFound /> }.into_any(),
     }
 }
