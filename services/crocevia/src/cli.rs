@@ -98,6 +98,10 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load and validate the configuration (defaults, --config file, environment) and exit,
+    /// touching nothing: unknown keys and bad values fail with their name. Deployment
+    /// checks run it on every shipped config.
+    CheckConfig,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,4 +122,7 @@ pub enum Role {
     Matching,
     /// The public HTTP door.
     Gateway,
+    /// Open data: consumes profiles.v1 and matches.v1 into anonymous aggregates (the gateway
+    /// publishes them).
+    Insights,
 }

@@ -5,6 +5,7 @@ pub mod cli;
 mod generate;
 mod indexing;
 mod platform;
+mod remote;
 
 use cli::{Cli, Command};
 use crocevia_kit::config::Settings;
@@ -35,9 +36,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Rematch => platform::rematch(&settings).await,
         Command::Reindex => platform::reindex(&settings).await,
+        Command::CheckConfig => {
+            check_config(&settings);
+            Ok(())
+        }
         Command::Migrate => {
             platform::open_database(&settings).await?;
             Ok(())
         }
     }
+}
+
+/// `crocevia check-config`: loading already validated everything; say so.
+#[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
+fn check_config(settings: &Settings) {
+    println!("configuration is valid: bus {:?}, listening on {}", settings.bus.kind, settings.http_addr());
 }

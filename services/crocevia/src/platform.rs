@@ -9,12 +9,14 @@ use crocevia_gateway::accounts::Accounts;
 use crocevia_gateway::auth::JwtKeys;
 use crocevia_gateway::skills::SkillCatalog;
 use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
+use crocevia_insights::{InsightsService, InsightsSettings};
+use crocevia_kit::bus::batch::BatchSettings as ConsumerBatch;
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
 use crocevia_kit::config::{BusKind, Settings};
-use crocevia_matching::MatchingService;
 use crocevia_matching::service::MatchingSettings;
+use crocevia_matching::{MatchingApi, MatchingService};
 use crocevia_profiles::Profiles;
 use crocevia_profiles::import::import_dir;
 use crocevia_profiles::migration::Migrator;
@@ -133,7 +135,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let taxonomy = indexing::taxonomy(concepts.clone());
     let search_root = settings.data_dir.join("search");
     let search = if runs_search { Some(SearchService::open(&search_root, taxonomy.clone())?) } else { None };
-    let search_api: Option<Arc<dyn SearchApi>> = search.clone().map(|s| Arc::new(s) as Arc<dyn SearchApi>);
+    let search_api = crate::remote::search_api(&settings, role, search.clone())?;
     let runs_matching = matches!(role, Role::All | Role::Matching);
     let matching = if runs_matching {
         let dir = settings.data_dir.join("matching").join("index");
@@ -141,9 +143,15 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     } else {
         None
     };
+    let matching_api = crate::remote::matching_api(&settings, role, matching.clone())?;
+    let insights = if matches!(role, Role::All | Role::Gateway | Role::Insights) {
+        Some(InsightsService::open(profiles.db().clone()).await?)
+    } else {
+        None
+    };
     let api = if matches!(role, Role::All | Role::Gateway) {
         let skills = Arc::new(SkillCatalog::new(concepts.clone()));
-        Some(api(&settings, &profiles, search_api.clone(), matching.clone(), skills).await?)
+        Some(api(&settings, &profiles, search_api.clone(), matching_api.clone(), skills, insights.clone()).await?)
     } else {
         None
     };
@@ -151,8 +159,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         ready,
         profiles: profiles.clone(),
         search: search_api,
-        matching: matching.clone(),
+        matching: matching_api,
         api,
+        insights: insights.clone(),
         web_dir: settings.gateway.web_dir.clone(),
     };
     let gateway = Gateway::bind(settings.http_addr(), state).await?;
@@ -166,7 +175,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         }
     })];
 
-    let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search | Role::Matching);
+    let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search | Role::Matching | Role::Insights);
     let bus = if needs_bus { Some(open_bus(&settings).await?) } else { None };
     if matches!(role, Role::All | Role::Profiles) {
         profiles.upsert_skills(&concepts).await.context("loading the taxonomy")?;
@@ -207,6 +216,18 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         };
         tasks.push(matching.start(bus.clone(), settings, shutdown.clone()).await?);
     }
+    if let (Some(insights), Some(bus), true) = (&insights, &bus, matches!(role, Role::All | Role::Insights)) {
+        let settings = InsightsSettings {
+            profiles_topic: settings.topic(PROFILES_TOPIC),
+            matches_topic: settings.topic(MATCHES_TOPIC),
+            group: settings.insights.group.clone(),
+            batch: ConsumerBatch {
+                batch_max: settings.insights.batch_max,
+                max_delay: Duration::from_millis(settings.insights.max_delay_ms),
+            },
+        };
+        tasks.push(insights.start(bus.clone(), settings, shutdown.clone()).await?);
+    }
     let _ = ready_tx.send(true);
     println!("crocevia is ready: open http://{addr}/ in a browser");
     for task in tasks {
@@ -221,8 +242,9 @@ async fn api(
     settings: &Settings,
     profiles: &Profiles,
     search: Option<Arc<dyn SearchApi>>,
-    matching: Option<MatchingService>,
+    matching: Option<Arc<dyn MatchingApi>>,
     skills: Arc<SkillCatalog>,
+    insights: Option<InsightsService>,
 ) -> anyhow::Result<Api> {
     let g = &settings.gateway;
     let secret = match &g.jwt_secret {
@@ -231,8 +253,15 @@ async fn api(
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
     let accounts = Accounts::open(profiles.db().clone()).await?;
-    let services =
-        graphql::Services { profiles: profiles.clone(), search, matching, accounts, keys: keys.clone(), skills };
+    let services = graphql::Services {
+        profiles: profiles.clone(),
+        search,
+        matching,
+        accounts,
+        keys: keys.clone(),
+        skills,
+        insights,
+    };
     let schema = graphql::schema(
         services,
         graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection },

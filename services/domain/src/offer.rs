@@ -26,6 +26,16 @@ impl OfferKind {
             Self::Fellowship => "fellowship",
         }
     }
+
+    /// `[italian, english]` name, for published data and the web app.
+    pub fn labels(self) -> [&'static str; 2] {
+        match self {
+            Self::Job => ["Lavoro", "Job"],
+            Self::Internship => ["Tirocinio", "Internship"],
+            Self::PhdPosition => ["Dottorato", "PhD position"],
+            Self::Fellowship => ["Borsa di ricerca", "Fellowship"],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -21,6 +21,20 @@ pub enum ProgrammeModel {
     Bootcamp,
 }
 
+impl ProgrammeModel {
+    /// `[italian, english]` name, for published data and the web app.
+    pub fn labels(self) -> [&'static str; 2] {
+        match self {
+            Self::Incubation => ["Incubazione", "Incubation"],
+            Self::Acceleration => ["Accelerazione", "Acceleration"],
+            Self::VentureBuilding => ["Venture building", "Venture building"],
+            Self::CorporateAcceleration => ["Accelerazione corporate", "Corporate acceleration"],
+            Self::OpenInnovationChallenge => ["Sfida di open innovation", "Open innovation challenge"],
+            Self::Bootcamp => ["Bootcamp", "Bootcamp"],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProgrammePhase {

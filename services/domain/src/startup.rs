@@ -27,6 +27,17 @@ impl StartupStage {
             Self::Growth => "growth",
         }
     }
+
+    /// `[italian, english]` name, for published data and the web app.
+    pub fn labels(self) -> [&'static str; 2] {
+        match self {
+            Self::Idea => ["Idea", "Idea"],
+            Self::PreSeed => ["Pre-seed", "Pre-seed"],
+            Self::Seed => ["Seed", "Seed"],
+            Self::SeriesA => ["Serie A", "Series A"],
+            Self::Growth => ["Crescita", "Growth"],
+        }
+    }
 }
 
 /// Legal form; `InnovativeStartup` is an S.r.l. registered as "startup innovativa"

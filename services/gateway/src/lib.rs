@@ -16,6 +16,8 @@ use tokio::net::TcpListener;
 pub mod accounts;
 pub mod auth;
 pub mod graphql;
+mod open_data;
+pub mod remote;
 mod rest;
 pub mod saved;
 pub mod skills;
@@ -37,9 +39,11 @@ pub struct GatewayState {
     /// Absent when this process does not run search (e.g. `serve profiles`).
     pub search: Option<Arc<dyn SearchApi>>,
     /// Absent when this process does not run matching.
-    pub matching: Option<crocevia_matching::MatchingService>,
+    pub matching: Option<Arc<dyn crocevia_matching::MatchingApi>>,
     /// The GraphQL API; absent in processes that do not serve it.
     pub api: Option<Api>,
+    /// The open-data downloads; absent in processes that do not serve them.
+    pub insights: Option<crocevia_insights::InsightsService>,
     /// The web app's build (`index.html`, wasm, assets); served at `/` when it holds
     /// `index.html` at start-up.
     pub web_dir: PathBuf,
@@ -82,9 +86,14 @@ impl Gateway {
             .route("/api/v1/search", axum::routing::post(rest::search))
             .route("/api/v1/matches/{id}", get(rest::matches))
             .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
+            .route("/open-data/v1", get(open_data::catalogue))
+            .route("/open-data/v1/", get(open_data::catalogue))
+            .route("/open-data/v1/dictionary.json", get(open_data::dictionary))
+            .route("/open-data/v1/{file}", get(open_data::download))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(graphql_ws))
-            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));
+            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }))
+            .merge(remote::routes());
         // The app's files are the fallback, so every API route above wins over a file.
         let router = if app {
             router.route("/", get(web::serve)).fallback(web::serve)

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::MatchingService;
+use crocevia_matching::{MatchingApi, MatchingError};
 use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
 
@@ -21,7 +21,7 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
-    fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
         Self { code, field: field.map(str::to_owned), message: message.into() }
     }
 }
@@ -33,7 +33,24 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
+impl From<MatchingError> for ApiError {
+    fn from(e: MatchingError) -> Self {
+        match e {
+            MatchingError::BadRequest { field, message } => Self::new(ErrorCode::BadUserInput, Some(&field), message),
+            MatchingError::NotFound(message) => Self::new(ErrorCode::NotFound, None, message),
+            MatchingError::Unavailable(reason) => {
+                tracing::warn!(%reason, "matching unavailable");
+                Self::new(ErrorCode::Unavailable, None, "matching is unavailable; try again")
+            }
+            MatchingError::Other(e) => {
+                tracing::error!(error = format!("{e:#}"), "matching failed");
+                Self::new(ErrorCode::Internal, None, "matching failed; try again")
+            }
+        }
+    }
+}
+
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// `POST /api/v1/search`.
 pub(crate) async fn search(
@@ -51,6 +68,10 @@ pub(crate) async fn search(
         Err(SearchError::BadRequest { field, message }) => {
             Err(ApiError::new(ErrorCode::BadUserInput, Some(&field), message))
         }
+        Err(SearchError::Unavailable(reason)) => {
+            tracing::warn!(%reason, "search unavailable");
+            Err(ApiError::new(ErrorCode::Unavailable, None, "search is unavailable; try again"))
+        }
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "search failed");
             Err(ApiError::new(e.code(), None, "the search failed; try again"))
@@ -58,15 +79,15 @@ pub(crate) async fn search(
     }
 }
 
-fn uuid(field: &str, s: &str) -> Result<uuid::Uuid, ApiError> {
+pub(crate) fn uuid(field: &str, s: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(s)
         .map_err(|_| ApiError::new(ErrorCode::BadUserInput, Some(field), format!("{s:?} is not an id")))
 }
 
-fn matching(state: &GatewayState) -> Result<&MatchingService, ApiError> {
+pub(crate) fn matching(state: &GatewayState) -> Result<&dyn MatchingApi, ApiError> {
     state
         .matching
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not run the matching service"))
 }
 
@@ -75,14 +96,14 @@ fn matching(state: &GatewayState) -> Result<&MatchingService, ApiError> {
 pub(crate) async fn matches(State(state): State<GatewayState>, Path(id): Path<String>) -> ApiResult<serde_json::Value> {
     let id = uuid("id", &id)?;
     let matching = matching(&state)?;
-    let side = matching.side_of(id).ok_or_else(|| {
+    let side = matching.side_of(id).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::NotFound,
             Some("id"),
             format!("{id} is not a talent, offer, startup or programme open to matching"),
         )
     })?;
-    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": matching.matches(id) })))
+    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": matching.matches(id).await? })))
 }
 
 /// `GET /api/v1/eligibility/{startup}/{programme}`: the verdict with its reasons, and the fit.
@@ -91,8 +112,11 @@ pub(crate) async fn eligibility(
     Path((startup, programme)): Path<(String, String)>,
 ) -> ApiResult<serde_json::Value> {
     let (startup, programme) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
-    let (verdict, fit) = matching(&state)?
+    let found = matching(&state)?
         .eligibility(startup, programme)
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, None, "no such startup or open programme"))?;
-    Ok(Json(serde_json::json!({ "startup": startup, "programme": programme, "eligibility": verdict, "fit": fit })))
+    Ok(Json(serde_json::json!({
+        "startup": startup, "programme": programme, "eligibility": found.verdict, "fit": found.fit
+    })))
 }

@@ -49,7 +49,9 @@ async fn serve(
     search: Option<Arc<dyn crocevia_search::SearchApi>>,
     matching: Option<crocevia_matching::MatchingService>,
 ) -> Harness {
+    let matching = matching.map(|m| Arc::new(m) as Arc<dyn crocevia_matching::MatchingApi>);
     let accounts = Accounts::open(b.db.clone()).await.unwrap();
+    let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
     let concepts: Vec<crocevia_domain::SkillConcept> =
         serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     let services = graphql::Services {
@@ -59,13 +61,15 @@ async fn serve(
         accounts,
         keys: b.keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
+        insights: Some(insights.clone()),
     };
     let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection });
     let api = Api { schema, keys: b.keys, max_batch: 5, max_body_bytes };
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
     // A test that wants the web app writes it here before serving.
     let web_dir = b.dir.path().join("web");
-    let state = GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api), web_dir };
+    let state =
+        GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api), web_dir, insights: Some(insights) };
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
     let base = format!("http://{}", gateway.local_addr().unwrap());
     let (stop, shutdown) = tokio::sync::watch::channel(false);

@@ -22,6 +22,7 @@ pub struct Settings {
     pub profiles: ProfilesSettings,
     pub search: SearchSection,
     pub matching: MatchingSection,
+    pub insights: InsightsSection,
     pub gateway: GatewaySection,
     /// The bilingual skills taxonomy (reference data every service loads).
     pub taxonomy_file: PathBuf,
@@ -53,6 +54,23 @@ pub struct MatchingSection {
     pub max_delay_ms: u64,
 }
 
+/// The open-data consumer (`serve insights`, or `serve all`).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InsightsSection {
+    pub group: String,
+    pub batch_max: usize,
+    /// Longest wait between the first event of a batch and its store, in milliseconds: the
+    /// bound on how stale the open data can be.
+    pub max_delay_ms: u64,
+}
+
+impl Default for InsightsSection {
+    fn default() -> Self {
+        Self { group: "insights".into(), batch_max: 2000, max_delay_ms: 500 }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct GatewaySection {
@@ -72,6 +90,15 @@ pub struct GatewaySection {
     /// The web app's build (`index.html`, wasm, assets); relative paths are relative to the
     /// working directory. Without `index.html` in it, `/` shows the status page.
     pub web_dir: PathBuf,
+    /// Distributed mode: the base URL of a search process (`http://search:8080`), which a
+    /// gateway that does not run search itself (`serve gateway`) calls. Ignored by a process
+    /// that runs search.
+    pub search_url: Option<String>,
+    /// The same for matching (`http://matching:8080`).
+    pub matching_url: Option<String>,
+    /// Longest wait for one call to a remote search or matching process, in milliseconds;
+    /// past it the request fails with UNAVAILABLE.
+    pub remote_timeout_ms: u64,
 }
 
 impl Default for GatewaySection {
@@ -87,6 +114,9 @@ impl Default for GatewaySection {
             max_batch: 5,
             max_body_bytes: 64 * 1024,
             web_dir: PathBuf::from("target/web"),
+            search_url: None,
+            matching_url: None,
+            remote_timeout_ms: 5_000,
         }
     }
 }
@@ -194,6 +224,7 @@ impl Default for Settings {
             profiles: ProfilesSettings::default(),
             search: SearchSection::default(),
             matching: MatchingSection::default(),
+            insights: InsightsSection::default(),
             gateway: GatewaySection::default(),
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
@@ -280,6 +311,9 @@ impl Settings {
         if !(1..=60_000).contains(&self.search.max_delay_ms) {
             bail!("search.max_delay_ms must be between 1 and 60000");
         }
+        if !(1..=100_000).contains(&self.insights.batch_max) || !(1..=60_000).contains(&self.insights.max_delay_ms) {
+            bail!("insights.batch_max must be 1..=100000 and insights.max_delay_ms 1..=60000");
+        }
         if !(1..=100_000).contains(&self.matching.batch_max) || !(1..=60_000).contains(&self.matching.max_delay_ms) {
             bail!("matching.batch_max must be 1..=100000 and matching.max_delay_ms 1..=60000");
         }
@@ -295,6 +329,14 @@ impl Settings {
         }
         if self.gateway.web_dir.as_os_str().is_empty() {
             bail!("gateway.web_dir must name a folder");
+        }
+        for (key, url) in [("gateway.search_url", &self.gateway.search_url), ("gateway.matching_url", &self.gateway.matching_url)] {
+            if let Some(url) = url {
+                validate_service_url(key, url)?;
+            }
+        }
+        if !(1..=600_000).contains(&self.gateway.remote_timeout_ms) {
+            bail!("gateway.remote_timeout_ms must be between 1 and 600000");
         }
         if let Some(secret) = &self.gateway.jwt_secret
             && secret.expose_secret().len() < 32
@@ -336,6 +378,18 @@ impl Settings {
     }
 }
 
+/// A service's base URL: `http(s)://host[:port][/prefix]`, nothing after the path.
+fn validate_service_url(key: &str, url: &str) -> anyhow::Result<()> {
+    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+        bail!("{key} must start with http:// or https://, not {url:?}");
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') || rest.contains(['?', '#', ' ']) {
+        bail!("{key} must be a base URL such as http://host:8080, not {url:?}");
+    }
+    Ok(())
+}
+
 pub const FAILPOINTS: [&str; 2] = ["relay_abort_before_publish", "relay_abort_after_publish"];
 
 #[cfg(test)]
@@ -374,6 +428,27 @@ mod tests {
 
         std::fs::write(&file, "[bus]\npartitions = 0\n").unwrap();
         assert!(Settings::load(Some(&file)).unwrap_err().to_string().contains("bus.partitions"));
+    }
+
+    #[test]
+    fn service_urls_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(
+            &file,
+            "[gateway]\nsearch_url = \"http://search:8080\"\nmatching_url = \"https://m.example.org/crocevia\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&file)).unwrap();
+        assert_eq!(s.gateway.search_url.as_deref(), Some("http://search:8080"));
+        assert_eq!(s.gateway.remote_timeout_ms, 5_000);
+        for bad in ["search:8080", "http://", "http://:8080", "http://h/?q=1", "ftp://h"] {
+            std::fs::write(&file, format!("[gateway]\nsearch_url = \"{bad}\"\n")).unwrap();
+            let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
+            assert!(err.contains("gateway.search_url"), "{bad}: {err}");
+        }
+        std::fs::write(&file, "[gateway]\nremote_timeout_ms = 0\n").unwrap();
+        assert!(format!("{:#}", Settings::load(Some(&file)).unwrap_err()).contains("remote_timeout_ms"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! ([`eligibility`]), fit ranks. Lists live in the service's own tables ([`store`]) and every
 //! entry, exit or move is published to `matches.v1` through an outbox ([`events`]).
 
+pub mod api;
 pub mod eligibility;
 pub mod engine;
 pub mod events;
@@ -18,6 +19,7 @@ pub mod service;
 pub mod store;
 pub mod text;
 
+pub use api::{Eligibility, MatchingApi, MatchingError};
 pub use engine::{Engine, Entry, Side};
 pub use pair::{PairError, PairView};
 pub use service::MatchingService;

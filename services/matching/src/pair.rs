@@ -11,8 +11,9 @@ use crate::text::{self, Stats};
 use crocevia_domain::Entity;
 use uuid::Uuid;
 
-/// The live score of one pair, from the subject's side.
-#[derive(Debug, Clone, PartialEq)]
+/// The live score of one pair, from the subject's side (serialisable: the gateway may ask a
+/// matching process for it over HTTP).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PairView {
     /// Appeal for a talent, fit for a startup: what the subject's list ranks by.
     pub score: f64,

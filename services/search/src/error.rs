@@ -6,6 +6,9 @@ use crocevia_kit::ErrorCode;
 pub enum SearchError {
     #[error("{field}: {message}")]
     BadRequest { field: String, message: String },
+    /// A remote search process could not be reached or answered in time: worth retrying.
+    #[error("search is unavailable: {0}")]
+    Unavailable(String),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -14,6 +17,7 @@ impl SearchError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::BadRequest { .. } => ErrorCode::BadUserInput,
+            Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Other(_) => ErrorCode::Internal,
         }
     }

@@ -77,6 +77,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
         accounts,
         keys: keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::default()),
+        insights: None,
     };
     let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection: false });
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
@@ -86,6 +87,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
         search: Some(api),
         matching: None,
         api: Some(Api { schema, keys: keys.clone(), max_batch: 5, max_body_bytes: 64 * 1024 }),
+        insights: None,
         // No web app: the bench measures the API.
         web_dir: dir.path().join("web"),
     };

@@ -4,11 +4,11 @@
 use super::entities::{application_for, own_profile, pointing, uuid, view};
 use super::query::{EntityKindGql, EntityView};
 use super::types::PairMatch;
-use super::{Services, Viewer, error, field_error, internal, me, profiles_error, require};
+use super::{Services, Viewer, error, internal, me, profiles_error, require};
 use async_graphql::{Context, ID, Object, Result};
 use crocevia_domain::{Applicant, ApplicationTarget, Entity, EntityKind, Role};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::PairError;
+use crocevia_matching::MatchingError;
 
 #[derive(Debug, Default)]
 pub struct MineQuery;
@@ -60,11 +60,10 @@ impl MineQuery {
         let entity = services.profiles.get(kind, profile).await.map_err(profiles_error)?.entity;
         match matching.pair(entity, target).await {
             Ok(pair) => Ok(PairMatch::from(&pair)),
-            Err(PairError::TargetNotOpen) => {
+            Err(MatchingError::NotFound(_)) => {
                 Err(error(ErrorCode::NotFound, "no offer or programme open to matching has this id"))
             }
-            Err(e @ PairError::KindsDoNotPair { .. }) => Err(field_error("target", e.to_string())),
-            Err(e @ (PairError::NotASubject | PairError::Other(_))) => Err(internal(e)),
+            Err(e) => Err(super::matching_error(e)),
         }
     }
 
@@ -121,7 +120,8 @@ impl MineQuery {
         let entity: Entity = services.profiles.get(kind, applicant).await.map_err(profiles_error)?.entity;
         match matching.pair(entity, target).await {
             Ok(pair) => Ok(PairMatch::from(&pair)),
-            Err(PairError::TargetNotOpen) => Err(error(ErrorCode::NotFound, "the offer or programme is closed")),
+            Err(MatchingError::NotFound(_)) => Err(error(ErrorCode::NotFound, "the offer or programme is closed")),
+            Err(e @ MatchingError::Unavailable(_)) => Err(super::matching_error(e)),
             Err(e) => Err(internal(e)),
         }
     }

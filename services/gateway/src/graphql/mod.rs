@@ -5,8 +5,10 @@
 mod entities;
 mod mine;
 mod mutation;
+mod open_data;
 mod query;
 mod reference;
+mod service_errors;
 mod subscription;
 mod titles;
 pub mod types;
@@ -17,18 +19,19 @@ use crate::skills::SkillCatalog;
 use async_graphql::{Error, ErrorExtensions, Schema};
 use crocevia_domain::{Entity, EntityKind, Role, User};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::MatchingService;
+use crocevia_matching::MatchingApi;
 use crocevia_profiles::{Profiles, ProfilesError};
 use crocevia_search::SearchApi;
 use std::sync::Arc;
 
 pub use mutation::MutationRoot;
+pub use service_errors::{matching_error, search_error};
 pub use subscription::SubscriptionRoot;
 
 // Every query, merged from the files that resolve them.
 #[derive(async_graphql::MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::CoreQuery, mine::MineQuery, reference::ReferenceQuery);
+pub struct QueryRoot(query::CoreQuery, mine::MineQuery, reference::ReferenceQuery, open_data::OpenDataQuery);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
@@ -37,11 +40,14 @@ pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 pub struct Services {
     pub profiles: Profiles,
     pub search: Option<Arc<dyn SearchApi>>,
-    pub matching: Option<MatchingService>,
+    /// In-process or a client of a matching process (see [`crate::remote`]).
+    pub matching: Option<Arc<dyn MatchingApi>>,
     pub accounts: Accounts,
     pub keys: Arc<JwtKeys>,
     /// The skills taxonomy, for the skills picker (search need not run in this process).
     pub skills: Arc<SkillCatalog>,
+    /// The open data (reads the insights tables; their consumer may run elsewhere).
+    pub insights: Option<crocevia_insights::InsightsService>,
 }
 
 /// Who is asking, from a verified token; `None` for anonymous requests.

@@ -1,12 +1,11 @@
 //! Queries.
 
 use super::types::{EligibilityGql, KindGql, MatchGql, SearchInput, SearchResultsGql, UserGql};
-use super::{Services, Viewer, error, field_error, internal, is_admin, me, profiles_error, require};
+use super::{Services, Viewer, error, field_error, is_admin, me, profiles_error, require};
 use async_graphql::{Context, ID, Object, Result};
 use crocevia_domain::{Entity, EntityKind, Role, User};
 use crocevia_kit::ErrorCode;
 use crocevia_matching::Side;
-use crocevia_search::SearchError;
 
 /// The first queries; the others are merged beside them in [`super::QueryRoot`].
 #[derive(Debug, Default)]
@@ -167,11 +166,7 @@ impl CoreQuery {
             .search
             .as_ref()
             .ok_or_else(|| error(ErrorCode::Unavailable, "search is not running in this process"))?;
-        match search.search(request).await {
-            Ok(results) => Ok(results.into()),
-            Err(SearchError::BadRequest { field, message }) => Err(field_error(&format!("input.{field}"), message)),
-            Err(e) => Err(internal(e)),
-        }
+        Ok(search.search(request).await.map_err(super::search_error)?.into())
     }
 
     /// The ranked matches of my talent or startup profile, or of my organisation's offer or
@@ -184,7 +179,7 @@ impl CoreQuery {
             .matching
             .as_ref()
             .ok_or_else(|| error(ErrorCode::Unavailable, "matching is not running in this process"))?;
-        let side = matching.side_of(id).ok_or_else(|| {
+        let side = matching.side_of(id).await.map_err(super::matching_error)?.ok_or_else(|| {
             error(ErrorCode::NotFound, "no talent, offer, startup or programme open to matching has this id")
         })?;
         let kind = kind_of(side);
@@ -196,7 +191,8 @@ impl CoreQuery {
             }
         }
         let counterpart = kind_of(side.counterpart());
-        Ok(matching.matches(id).iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e, counterpart)).collect())
+        let list = matching.matches(id).await.map_err(super::matching_error)?;
+        Ok(list.iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e, counterpart)).collect())
     }
 
     /// One entity by id, as JSON, without the fields the viewer may not see (contact
@@ -262,9 +258,8 @@ impl CoreQuery {
             .matching
             .as_ref()
             .ok_or_else(|| error(ErrorCode::Unavailable, "matching is not running in this process"))?;
-        let (verdict, fit) = matching
-            .eligibility(startup_id, programme_id)
-            .ok_or_else(|| error(ErrorCode::NotFound, "no such startup or open programme"))?;
-        Ok(EligibilityGql::new(&verdict, &fit))
+        let found = matching.eligibility(startup_id, programme_id).await.map_err(super::matching_error)?;
+        let found = found.ok_or_else(|| error(ErrorCode::NotFound, "no such startup or open programme"))?;
+        Ok(EligibilityGql::new(&found.verdict, &found.fit))
     }
 }

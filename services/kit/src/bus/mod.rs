@@ -8,6 +8,7 @@
 //! order per key, at-least-once delivery (a consumer acknowledges only after its effect is
 //! durable), partitions shared among the members of a consumer group, dead-lettering.
 
+pub mod batch;
 pub mod kafka;
 pub mod memory;
 

@@ -1,0 +1,52 @@
+//! Which search and matching a process's gateway calls: the service in this process when it
+//! runs one, else (a `serve gateway` process in the distributed mode) an HTTP client of the
+//! process at `gateway.search_url` / `gateway.matching_url`.
+
+use crate::cli::Role;
+use crocevia_gateway::remote::{RemoteMatching, RemoteSearch, RemoteSettings};
+use crocevia_kit::config::Settings;
+use crocevia_matching::{MatchingApi, MatchingService};
+use crocevia_search::{SearchApi, SearchService};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn remote(settings: &Settings, role: Role, url: Option<&String>, service: &str) -> Option<RemoteSettings> {
+    // Only the gateway calls out; a search or profiles process has no use for the other one.
+    if role != Role::Gateway {
+        return None;
+    }
+    let Some(url) = url else {
+        tracing::warn!(service, "no {service} URL configured (gateway.{service}_url): {service} queries answer UNAVAILABLE");
+        return None;
+    };
+    tracing::info!(service, url = %url, timeout_ms = settings.gateway.remote_timeout_ms, "calling a remote service");
+    Some(RemoteSettings { base_url: url.clone(), timeout: Duration::from_millis(settings.gateway.remote_timeout_ms) })
+}
+
+pub fn search_api(
+    settings: &Settings,
+    role: Role,
+    local: Option<SearchService>,
+) -> anyhow::Result<Option<Arc<dyn SearchApi>>> {
+    if let Some(local) = local {
+        return Ok(Some(Arc::new(local)));
+    }
+    match remote(settings, role, settings.gateway.search_url.as_ref(), "search") {
+        Some(remote) => Ok(Some(Arc::new(RemoteSearch::new(&remote)?))),
+        None => Ok(None),
+    }
+}
+
+pub fn matching_api(
+    settings: &Settings,
+    role: Role,
+    local: Option<MatchingService>,
+) -> anyhow::Result<Option<Arc<dyn MatchingApi>>> {
+    if let Some(local) = local {
+        return Ok(Some(Arc::new(local)));
+    }
+    match remote(settings, role, settings.gateway.matching_url.as_ref(), "matching") {
+        Some(remote) => Ok(Some(Arc::new(RemoteMatching::new(&remote)?))),
+        None => Ok(None),
+    }
+}

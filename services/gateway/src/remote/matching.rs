@@ -1,0 +1,65 @@
+//! [`MatchingApi`] over HTTP: a matching process's `/internal/v1/matching/*` endpoints.
+
+use super::{Client, Failure, RemoteSettings, wire};
+use async_trait::async_trait;
+use crocevia_domain::Entity;
+use crocevia_matching::{Eligibility, Entry, MatchingApi, MatchingError, PairView, Side};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// A client of a matching process.
+///
+/// Live list changes do not cross the network yet: [`MatchingApi::list_changes`] hands out a
+/// receiver that stays open and never fires, so `myMatchesChanged` subscribes without error
+/// but stays silent in the distributed mode (clients still see new matches when they query).
+#[derive(Debug, Clone)]
+pub struct RemoteMatching {
+    client: Client,
+    // Kept so that receivers stay open (a dropped sender would end every subscription at once).
+    silent: broadcast::Sender<(Uuid, Side)>,
+}
+
+impl RemoteMatching {
+    pub fn new(settings: &RemoteSettings) -> anyhow::Result<Self> {
+        Ok(Self { client: Client::new(settings)?, silent: broadcast::channel(1).0 })
+    }
+}
+
+impl From<Failure> for MatchingError {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::BadRequest { field, message } => Self::BadRequest { field, message },
+            Failure::NotFound(message) => Self::NotFound(message),
+            Failure::Unavailable(reason) => Self::Unavailable(reason),
+            Failure::Other(e) => Self::Other(e),
+        }
+    }
+}
+
+#[async_trait]
+impl MatchingApi for RemoteMatching {
+    async fn matches(&self, subject: Uuid) -> Result<Vec<Entry>, MatchingError> {
+        Ok(self.client.get(&format!("{}/{subject}", wire::MATCHES)).await?)
+    }
+
+    async fn side_of(&self, id: Uuid) -> Result<Option<Side>, MatchingError> {
+        let answer: wire::SideAnswer = self.client.get(&format!("{}/{id}", wire::SIDE)).await?;
+        Ok(answer.side)
+    }
+
+    async fn eligibility(&self, startup: Uuid, programme: Uuid) -> Result<Option<Eligibility>, MatchingError> {
+        Ok(self.client.get(&format!("{}/{startup}/{programme}", wire::ELIGIBILITY)).await?)
+    }
+
+    async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError> {
+        Ok(self.client.post(wire::PAIR, &wire::PairRequest { subject, target }).await?)
+    }
+
+    fn list_changes(&self) -> broadcast::Receiver<(Uuid, Side)> {
+        self.silent.subscribe()
+    }
+
+    fn is_remote(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,128 @@
+//! The gateway's network clients of the search and matching processes (distributed mode),
+//! and the internal endpoints a matching process serves them. Each client implements the
+//! same trait as the in-process service ([`SearchApi`](crocevia_search::SearchApi),
+//! [`MatchingApi`](crocevia_matching::MatchingApi)), so resolvers never know which one
+//! they call.
+//!
+//! Plain JSON over HTTP: the public `/api/v1/search` for search, `/internal/v1/matching/*`
+//! for matching. Every call has a timeout; a service that cannot be reached, times out or
+//! answers 5xx-unavailable is `UNAVAILABLE` (worth a retry), and an error answer keeps the
+//! code and field the other process gave.
+
+mod endpoints;
+mod matching;
+mod search;
+pub(crate) mod wire;
+
+pub use endpoints::routes;
+pub use matching::RemoteMatching;
+pub use search::RemoteSearch;
+
+use anyhow::Context;
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// Where a remote service is and how long a call may take.
+#[derive(Debug, Clone)]
+pub struct RemoteSettings {
+    /// The service's base URL, e.g. `http://search:8080`.
+    pub base_url: String,
+    /// Whole-call limit, connection included.
+    pub timeout: Duration,
+}
+
+/// One HTTP client per remote service: connections are pooled and reused.
+#[derive(Debug, Clone)]
+pub(crate) struct Client {
+    http: reqwest::Client,
+    base: Url,
+}
+
+/// A failed call, before it becomes the service's own error type.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    BadRequest { field: String, message: String },
+    NotFound(String),
+    Unavailable(String),
+    Other(anyhow::Error),
+}
+
+impl Client {
+    pub(crate) fn new(settings: &RemoteSettings) -> anyhow::Result<Self> {
+        let mut base = Url::parse(&settings.base_url).with_context(|| format!("{:?} is not a URL", settings.base_url))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            anyhow::bail!("{:?} must be an http:// or https:// URL with a host", settings.base_url);
+        }
+        // Joined paths are relative: keep a path prefix (behind a proxy) instead of replacing it.
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout.min(Duration::from_secs(2)))
+            .build()
+            .context("building the HTTP client")?;
+        Ok(Self { http, base })
+    }
+
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Result<Url, Failure> {
+        self.base.join(path.trim_start_matches('/')).map_err(|e| Failure::Other(anyhow::anyhow!("{path}: {e}")))
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        let url = self.url(path)?;
+        answer(self.http.get(url.clone()).send().await, &url).await
+    }
+
+    pub(crate) async fn post<B: serde::Serialize + Sync, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, Failure> {
+        let url = self.url(path)?;
+        answer(self.http.post(url.clone()).json(body).send().await, &url).await
+    }
+}
+
+/// Reads a response: the value on success, else the error the other process reported.
+async fn answer<T: DeserializeOwned>(sent: reqwest::Result<reqwest::Response>, url: &Url) -> Result<T, Failure> {
+    let response = sent.map_err(|e| transport(&e, url))?;
+    let status = response.status();
+    if status.is_success() {
+        return response.json::<T>().await.map_err(|e| {
+            if e.is_timeout() {
+                transport(&e, url)
+            } else {
+                Failure::Other(anyhow::anyhow!("{url} answered {status} with a body that does not decode: {e}"))
+            }
+        });
+    }
+    let body: wire::ErrorBody = response.json().await.unwrap_or_default();
+    Err(match status {
+        StatusCode::BAD_REQUEST => {
+            Failure::BadRequest { field: body.field.unwrap_or_else(|| "input".into()), message: body.message }
+        }
+        StatusCode::NOT_FOUND => Failure::NotFound(body.message),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => {
+            Failure::Unavailable(format!("{url} answered {status}: {}", body.message))
+        }
+        _ => Failure::Other(anyhow::anyhow!("{url} answered {status} ({}): {}", body.code, body.message)),
+    })
+}
+
+/// A call that got no answer: unreachable or too slow is a retryable outage.
+fn transport(e: &reqwest::Error, url: &Url) -> Failure {
+    if e.is_timeout() || e.is_connect() || e.is_request() {
+        Failure::Unavailable(format!("{url}: {e}"))
+    } else {
+        Failure::Other(anyhow::anyhow!("{url}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests;

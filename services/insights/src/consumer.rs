@@ -1,0 +1,127 @@
+//! Keeps the facts from the events: `profiles.v1` (entities at their versions, erasures) and
+//! `matches.v1` (an offer's first good match). Idempotent: an event at or below the stored
+//! version changes nothing, a first match is stored once, so redelivery after a crash is
+//! harmless; offsets are stored only after the batch's transaction commits.
+
+use crate::compute::GOOD_MATCH;
+use crate::facts::Fact;
+use crate::store::{self, Batch, FactRow};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use crocevia_kit::bus::Delivery;
+use crocevia_kit::bus::batch::BatchHandler;
+use crocevia_proto::envelope::{self, Change};
+use prost::Message;
+use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What one batch did, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    pub facts: usize,
+    pub erased: usize,
+    pub stale: usize,
+    pub first_matches: usize,
+    pub poison: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub db: DatabaseConnection,
+    pub profiles_topic: String,
+    pub matches_topic: String,
+    /// Told after each stored batch, so readers in this process refresh at once.
+    pub stored: tokio::sync::watch::Sender<i64>,
+}
+
+fn timestamp(ts: Option<&prost_types::Timestamp>) -> DateTime<Utc> {
+    ts.and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32)).unwrap_or_else(Utc::now)
+}
+
+impl Consumer {
+    /// Applies `batch` in one transaction; returns the poison messages and what was done.
+    pub async fn apply(&self, batch: &[Delivery]) -> anyhow::Result<(HashMap<usize, String>, Applied)> {
+        let mut poison = HashMap::new();
+        let mut applied = Applied::default();
+        let mut changes = Vec::new();
+        let mut matched: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
+        for (i, d) in batch.iter().enumerate() {
+            if d.topic == self.matches_topic {
+                match crocevia_proto::v1::MatchChanged::decode(d.payload.as_slice()) {
+                    Ok(event)
+                        if event.subject_kind == "offer" && event.new_rank > 0 && event.new_score >= GOOD_MATCH =>
+                    {
+                        match Uuid::parse_str(&event.subject_id) {
+                            Ok(offer) => matched.push((offer, timestamp(event.occurred_at.as_ref()))),
+                            Err(e) => {
+                                poison.insert(i, format!("subject_id: {e}"));
+                            }
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        poison.insert(i, format!("not a MatchChanged event: {e}"));
+                    }
+                }
+            } else {
+                match envelope::decode(&d.payload) {
+                    Ok(decoded) => changes.push(decoded),
+                    Err(e) => {
+                        poison.insert(i, e.to_string());
+                    }
+                }
+            }
+        }
+        applied.poison = poison.len();
+        let ids: Vec<Uuid> = changes.iter().map(|(meta, _)| meta.entity_id).collect();
+        // Read before the transaction: this consumer is the only writer of its tables, and a
+        // SQLite transaction that reads first cannot wait for the write lock.
+        let mut known = store::known(&self.db, &ids).await?;
+        let mut rows: HashMap<Uuid, FactRow> = HashMap::new();
+        for (meta, change) in changes {
+            let stored = known.get(&meta.entity_id).copied();
+            if stored.is_some_and(|(version, _)| meta.entity_version <= version) {
+                applied.stale += 1;
+                continue;
+            }
+            let fact = match &change {
+                Change::Upserted(entity) => match Fact::of(entity) {
+                    Some(fact) => Some(serde_json::to_value(&fact)?),
+                    None => continue,
+                },
+                Change::Erased { .. } if stored.is_none() => continue,
+                Change::Erased { .. } => None,
+            };
+            if fact.is_some() {
+                applied.facts += 1
+            } else {
+                applied.erased += 1
+            }
+            let first_seen = stored.map_or(meta.occurred_at, |(_, seen)| seen.min(meta.occurred_at));
+            known.insert(meta.entity_id, (meta.entity_version, first_seen));
+            rows.insert(meta.entity_id, FactRow { id: meta.entity_id, version: meta.entity_version, first_seen, fact });
+        }
+        let mut first: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+        for (offer, at) in matched {
+            first.entry(offer).or_insert(at);
+        }
+        applied.first_matches = first.len();
+        let batch = Batch { facts: rows.into_values().collect(), first_matches: first.into_iter().collect() };
+        if !batch.is_empty() {
+            store::save(&self.db, batch).await?;
+            let (generation, _) = store::generation(&self.db).await?;
+            let _ = self.stored.send(generation);
+        }
+        Ok((poison, applied))
+    }
+}
+
+#[async_trait]
+impl BatchHandler for Consumer {
+    async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+        let (poison, applied) = self.apply(batch).await?;
+        tracing::debug!(?applied, "insights batch stored");
+        Ok(poison)
+    }
+}

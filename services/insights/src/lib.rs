@@ -1,0 +1,23 @@
+//! Crocevia's open data for the city (Torino Metropoli 2025, project B12): anonymous
+//! aggregates of the talent and startup market.
+//!
+//! - [`consumer`] keeps an anonymous fact per entity from `profiles.v1` and each offer's first
+//!   good match from `matches.v1`, idempotently;
+//! - [`compute`] turns the facts into the datasets of [`catalogue`], every table through the
+//!   k-anonymity rule of [`anonymise`];
+//! - [`export`] renders them as CSV and JSON with a bilingual data dictionary (CC BY 4.0);
+//! - [`InsightsService`] ties them together for the gateway.
+
+pub mod anonymise;
+pub mod catalogue;
+pub mod compute;
+pub mod consumer;
+pub mod error;
+pub mod export;
+pub mod facts;
+pub mod labels;
+pub mod service;
+pub mod store;
+
+pub use error::InsightsError;
+pub use service::{InsightsService, InsightsSettings};

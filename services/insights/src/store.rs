@@ -1,0 +1,220 @@
+//! The insights service's own tables: the anonymous fact of each counted entity at its
+//! latest version, the first good match of each offer, and a generation counter that tells
+//! readers in any process when the aggregates are stale.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, IntoIden, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm_migration::prelude::*;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub mod facts {
+    use sea_orm::entity::prelude::*;
+
+    /// `fact` is empty once the entity is erased; the version stays so a late, older event
+    /// cannot bring it back.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "insights_facts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub version: i64,
+        /// When the platform first saw the entity (its first event), for time-to-match.
+        pub first_seen: DateTimeUtc,
+        #[sea_orm(column_type = "JsonBinary", nullable)]
+        pub fact: Option<Json>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod first_match {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "insights_first_match")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub offer_id: Uuid,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod state {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "insights_state")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub generation: i64,
+        pub refreshed_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateTables)]
+    }
+
+    /// Each service migrates its own schema, even in a shared database.
+    fn migration_table_name() -> DynIden {
+        Alias::new("insights_migrations").into_iden()
+    }
+}
+
+struct CreateTables;
+
+impl MigrationName for CreateTables {
+    fn name(&self) -> &str {
+        "m20261130_000001_insights_tables"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateTables {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("insights_facts"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).uuid().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("version")).big_integer().not_null())
+                .col(ColumnDef::new(Alias::new("first_seen")).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Alias::new("fact")).json_binary().null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("insights_first_match"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("offer_id")).uuid().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("at")).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("insights_state"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).integer().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("generation")).big_integer().not_null())
+                .col(ColumnDef::new(Alias::new("refreshed_at")).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await?;
+        state::Entity::insert(state::ActiveModel { id: Set(1), generation: Set(0), refreshed_at: Set(Utc::now()) })
+            .on_conflict(OnConflict::column(state::Column::Id).do_nothing().to_owned())
+            .exec_without_returning(m.get_connection())
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["insights_facts", "insights_first_match", "insights_state"] {
+            m.drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// One fact to store: `fact` is `None` for an erased entity.
+#[derive(Debug, Clone)]
+pub struct FactRow {
+    pub id: Uuid,
+    pub version: u64,
+    pub first_seen: DateTime<Utc>,
+    pub fact: Option<serde_json::Value>,
+}
+
+/// What one batch of events writes, in one transaction.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub facts: Vec<FactRow>,
+    pub first_matches: Vec<(Uuid, DateTime<Utc>)>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty() && self.first_matches.is_empty()
+    }
+}
+
+/// The stored version and first sighting of each of `ids` that has a row.
+pub async fn known(db: &DatabaseConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, (u64, DateTime<Utc>)>, DbErr> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = facts::Entity::find().filter(facts::Column::Id.is_in(chunk.to_vec())).all(db).await?;
+        out.extend(rows.into_iter().map(|r| (r.id, (r.version as u64, r.first_seen))));
+    }
+    Ok(out)
+}
+
+/// Writes a batch and moves the generation on. The transaction starts with a write, so on
+/// SQLite it waits for the write lock instead of failing an upgrade from a read.
+pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    state::Entity::update_many()
+        .col_expr(state::Column::Generation, Expr::col(state::Column::Generation).add(1))
+        .col_expr(state::Column::RefreshedAt, Expr::value(Utc::now()))
+        .filter(state::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    for row in batch.facts {
+        facts::Entity::insert(facts::ActiveModel {
+            id: Set(row.id),
+            version: Set(row.version as i64),
+            first_seen: Set(row.first_seen),
+            fact: Set(row.fact),
+        })
+        .on_conflict(
+            OnConflict::column(facts::Column::Id)
+                .update_columns([facts::Column::Version, facts::Column::FirstSeen, facts::Column::Fact])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    // Match events of one offer arrive in order (keyed by subject), so the first stored is
+    // the earliest; a redelivered one changes nothing.
+    for (offer_id, at) in batch.first_matches {
+        first_match::Entity::insert(first_match::ActiveModel { offer_id: Set(offer_id), at: Set(at) })
+            .on_conflict(OnConflict::column(first_match::Column::OfferId).do_nothing().to_owned())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await
+}
+
+pub async fn generation(db: &DatabaseConnection) -> Result<(i64, DateTime<Utc>), DbErr> {
+    let row = state::Entity::find_by_id(1).one(db).await?;
+    Ok(row.map_or((0, Utc::now()), |r| (r.generation, r.refreshed_at)))
+}
+
+pub async fn all_facts(db: &DatabaseConnection) -> Result<Vec<facts::Model>, DbErr> {
+    facts::Entity::find().filter(facts::Column::Fact.is_not_null()).all(db).await
+}
+
+pub async fn all_first_matches(db: &DatabaseConnection) -> Result<Vec<first_match::Model>, DbErr> {
+    first_match::Entity::find().all(db).await
+}

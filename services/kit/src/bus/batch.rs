@@ -1,0 +1,118 @@
+//! The batching consumer loop: fill a batch until it is full, old enough or the stream is
+//! idle; apply it durably; then dead-letter its poison messages and store the last offset of
+//! each partition. A failing batch is retried whole with backoff (nothing was acknowledged),
+//! so a crash at any point redelivers, and handlers skip what they already applied.
+
+use super::{BusError, Delivery, Subscription};
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+#[derive(Debug, Clone, Copy)]
+pub struct BatchSettings {
+    pub batch_max: usize,
+    pub max_delay: Duration,
+}
+
+impl Default for BatchSettings {
+    fn default() -> Self {
+        Self { batch_max: 1000, max_delay: Duration::from_millis(200) }
+    }
+}
+
+#[async_trait]
+pub trait BatchHandler: Send {
+    /// Applies `batch` durably and returns its poison messages (index into `batch`, error).
+    /// An `Err` means a dependency failed: the batch is retried.
+    async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>>;
+}
+
+/// Runs until `shutdown`, then leaves the group.
+pub async fn run(
+    name: &'static str,
+    mut sub: Box<dyn Subscription>,
+    settings: BatchSettings,
+    mut shutdown: watch::Receiver<bool>,
+    mut handler: impl BatchHandler,
+) {
+    let mut batch: Vec<Delivery> = Vec::new();
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let mut first: Option<Instant> = None;
+        while batch.len() < settings.batch_max && !*shutdown.borrow() {
+            let wait = first.map_or(Duration::from_millis(250), |at| settings.max_delay.saturating_sub(at.elapsed()));
+            if first.is_some() && wait.is_zero() {
+                break;
+            }
+            tokio::select! {
+                polled = sub.poll(wait) => match polled {
+                    Ok(Some(delivery)) => {
+                        first.get_or_insert_with(Instant::now);
+                        batch.push(delivery);
+                    }
+                    Ok(None) => if first.is_some() { break },
+                    Err(e) => {
+                        tracing::warn!(consumer = name, error = %e, "poll failed");
+                        tokio::time::sleep(backoff).await;
+                    }
+                },
+                _ = shutdown.changed() => {}
+            }
+        }
+        if batch.is_empty() {
+            if *shutdown.borrow() {
+                break;
+            }
+            continue;
+        }
+        let poison = match handler.handle(&batch).await {
+            Ok(poison) => poison,
+            Err(e) => {
+                tracing::error!(
+                    consumer = name,
+                    error = format!("{e:#}"),
+                    events = batch.len(),
+                    retry_in_ms = backoff.as_millis() as u64,
+                    "applying a batch failed"
+                );
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+                if *shutdown.borrow() {
+                    break;
+                }
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(100);
+        crate::metrics::DEAD_LETTERED.inc_by(poison.len() as u64);
+        if let Err(e) = acknowledge(sub.as_mut(), &batch, &poison).await {
+            tracing::warn!(consumer = name, error = %e, "acknowledging an applied batch failed; it will be redelivered");
+        }
+        batch.clear();
+    }
+    if let Err(e) = sub.close().await {
+        tracing::warn!(consumer = name, error = %e, "closing the subscription");
+    }
+}
+
+/// In delivery order (offset order per partition): dead-letter each poison message, then
+/// store the last offset of every partition.
+pub async fn acknowledge(
+    sub: &mut dyn Subscription,
+    batch: &[Delivery],
+    poison: &HashMap<usize, String>,
+) -> Result<(), BusError> {
+    let mut last: HashMap<(&str, i32), usize> = HashMap::new();
+    for (i, d) in batch.iter().enumerate() {
+        last.insert((d.topic.as_str(), d.partition), i);
+    }
+    for (i, d) in batch.iter().enumerate() {
+        if let Some(error) = poison.get(&i) {
+            sub.dead_letter(d, error).await?;
+        } else if last.get(&(d.topic.as_str(), d.partition)) == Some(&i) {
+            sub.ack(d).await?;
+        }
+    }
+    Ok(())
+}
