@@ -9,6 +9,7 @@ use crate::store::{self, Batch, Migrator};
 use crate::{events, text};
 use anyhow::Context;
 use crocevia_domain::Entity;
+use crocevia_kit::bus::batch::{BatchHandler, BatchSettings};
 use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, Subscription};
 use crocevia_proto::envelope::{self, Change};
 use crocevia_search::index::SearchIndex;
@@ -18,7 +19,7 @@ use sea_orm_migration::MigratorTrait;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -246,67 +247,31 @@ impl MatchingService {
     async fn run(
         self,
         bus: SharedBus,
-        mut sub: Box<dyn Subscription>,
+        sub: Box<dyn Subscription>,
         settings: MatchingSettings,
-        mut shutdown: watch::Receiver<bool>,
+        shutdown: watch::Receiver<bool>,
     ) {
-        let mut batch: Vec<Delivery> = Vec::new();
-        let mut backoff = Duration::from_millis(100);
-        while !*shutdown.borrow() {
-            let mut first: Option<Instant> = None;
-            while batch.len() < settings.batch_max && !*shutdown.borrow() {
-                let wait =
-                    first.map_or(Duration::from_millis(250), |at| settings.max_delay.saturating_sub(at.elapsed()));
-                if first.is_some() && wait.is_zero() {
-                    break;
-                }
-                tokio::select! {
-                    polled = sub.poll(wait) => match polled {
-                        Ok(Some(d)) => { first.get_or_insert_with(Instant::now); batch.push(d); }
-                        Ok(None) => if first.is_some() { break },
-                        Err(e) => { tracing::warn!(error = %e, "matching consumer poll failed"); tokio::time::sleep(backoff).await; }
-                    },
-                    _ = shutdown.changed() => {}
-                }
-            }
-            if batch.is_empty() {
-                continue;
-            }
-            let poison = match self.process(&batch).await {
-                Ok(poison) => poison,
-                Err(e) => {
-                    tracing::error!(
-                        error = format!("{e:#}"),
-                        events = batch.len(),
-                        "matching a batch failed; retrying"
-                    );
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                    continue;
-                }
-            };
-            backoff = Duration::from_millis(100);
-            if let Err(e) = self.publish_outbox(&bus, &settings.matches_topic).await {
-                tracing::warn!(error = format!("{e:#}"), "publishing match events failed; they stay in the outbox");
-            }
-            let mut last: HashMap<(String, i32), usize> = HashMap::new();
-            for (i, d) in batch.iter().enumerate() {
-                last.insert((d.topic.clone(), d.partition), i);
-            }
-            for (i, d) in batch.iter().enumerate() {
-                let result = match poison.get(&i) {
-                    Some(error) => sub.dead_letter(d, error).await,
-                    None if last.get(&(d.topic.clone(), d.partition)) == Some(&i) => sub.ack(d).await,
-                    None => Ok(()),
-                };
-                if let Err(e) = result {
-                    tracing::warn!(error = %e, "acknowledging a matched batch failed; it will be redelivered and skipped by version");
-                }
-            }
-            batch.clear();
+        let batch = BatchSettings { batch_max: settings.batch_max, max_delay: settings.max_delay };
+        let handler = Matcher { service: self, bus, matches_topic: settings.matches_topic };
+        crocevia_kit::bus::batch::run("matching", sub, batch, shutdown, handler).await;
+    }
+}
+
+/// Matches each batch, then publishes the match events it stored (a failed publish leaves
+/// them in the outbox for the next batch or restart).
+struct Matcher {
+    service: MatchingService,
+    bus: SharedBus,
+    matches_topic: String,
+}
+
+#[async_trait::async_trait]
+impl BatchHandler for Matcher {
+    async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+        let poison = self.service.process(batch).await?;
+        if let Err(e) = self.service.publish_outbox(&self.bus, &self.matches_topic).await {
+            tracing::warn!(error = format!("{e:#}"), "publishing match events failed; they stay in the outbox");
         }
-        if let Err(e) = sub.close().await {
-            tracing::warn!(error = %e, "closing the matching subscription");
-        }
+        Ok(poison)
     }
 }

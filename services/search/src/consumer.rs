@@ -5,24 +5,14 @@
 
 use crate::index::{Applied, SearchIndex};
 use crate::service::Recent;
+use crocevia_kit::bus::batch::{self, BatchHandler};
 use crocevia_kit::bus::{Delivery, Subscription};
 use crocevia_proto::envelope;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-#[derive(Debug, Clone, Copy)]
-pub struct BatchSettings {
-    pub batch_max: usize,
-    pub max_delay: Duration,
-}
-
-impl Default for BatchSettings {
-    fn default() -> Self {
-        Self { batch_max: 2000, max_delay: Duration::from_millis(200) }
-    }
-}
+pub use crocevia_kit::bus::batch::BatchSettings;
 
 /// What one batch did, for logs and tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -69,104 +59,34 @@ fn apply_batch(
     Ok((report, poison))
 }
 
-/// Runs until `shutdown`; a failing batch is retried whole (nothing was acknowledged).
-pub async fn run(
+/// Applies each batch to the live index (on the blocking pool: indexing is CPU work).
+struct Indexer {
     handle: IndexHandle,
     recent: Recent,
-    mut sub: Box<dyn Subscription>,
-    settings: BatchSettings,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let mut batch: Vec<Delivery> = Vec::new();
-    let mut backoff = Duration::from_millis(100);
-    loop {
-        let mut first: Option<Instant> = None;
-        // Fill a batch until it is full, old enough, or the stream is idle.
-        while batch.len() < settings.batch_max && !*shutdown.borrow() {
-            let wait = match first {
-                Some(at) => settings.max_delay.saturating_sub(at.elapsed()),
-                None => Duration::from_millis(250),
-            };
-            if first.is_some() && wait.is_zero() {
-                break;
-            }
-            tokio::select! {
-                polled = sub.poll(wait) => match polled {
-                    Ok(Some(delivery)) => {
-                        first.get_or_insert_with(Instant::now);
-                        batch.push(delivery);
-                    }
-                    Ok(None) => if first.is_some() { break },
-                    Err(e) => {
-                        tracing::warn!(error = %e, "search consumer poll failed");
-                        tokio::time::sleep(backoff).await;
-                    }
-                },
-                _ = shutdown.changed() => {}
-            }
-        }
-        if batch.is_empty() {
-            if *shutdown.borrow() {
-                break;
-            }
-            continue;
-        }
-        let index = current(&handle);
-        let work = batch.clone();
-        let recent_ = recent.clone();
-        let outcome = tokio::task::spawn_blocking(move || apply_batch(&index, &recent_, &work)).await;
-        let (report, poison) = match outcome {
-            Ok(Ok(done)) => done,
-            Ok(Err(e)) => {
-                tracing::error!(
-                    error = format!("{e:#}"),
-                    events = batch.len(),
-                    retry_in_ms = backoff.as_millis() as u64,
-                    "indexing a batch failed"
-                );
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(10));
-                if *shutdown.borrow() {
-                    break;
-                }
-                continue;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "indexing task panicked");
-                continue;
-            }
-        };
-        backoff = Duration::from_millis(100);
-        if let Err(e) = acknowledge(sub.as_mut(), &batch, &poison).await {
-            tracing::warn!(error = %e, "acknowledging a committed batch failed; it will be redelivered and skipped by version");
-        }
+}
+
+#[async_trait::async_trait]
+impl BatchHandler for Indexer {
+    async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+        let index = current(&self.handle);
+        let (recent, work) = (self.recent.clone(), batch.to_vec());
+        let (report, poison) = tokio::task::spawn_blocking(move || apply_batch(&index, &recent, &work))
+            .await
+            .map_err(|e| anyhow::anyhow!("indexing task failed: {e}"))??;
         crocevia_kit::metrics::SEARCH_APPLIED.inc_by((report.indexed + report.removed) as u64);
-        crocevia_kit::metrics::DEAD_LETTERED.inc_by(report.poison as u64);
         tracing::debug!(?report, "search batch committed");
-        batch.clear();
-    }
-    if let Err(e) = sub.close().await {
-        tracing::warn!(error = %e, "closing the search subscription");
+        Ok(poison)
     }
 }
 
-/// In delivery order (offset order per partition): dead-letter each poison message, then
-/// store the last offset of every partition.
-async fn acknowledge(
-    sub: &mut dyn Subscription,
-    batch: &[Delivery],
-    poison: &HashMap<usize, String>,
-) -> Result<(), crocevia_kit::bus::BusError> {
-    let mut last: HashMap<(&str, i32), usize> = HashMap::new();
-    for (i, d) in batch.iter().enumerate() {
-        last.insert((d.topic.as_str(), d.partition), i);
-    }
-    for (i, d) in batch.iter().enumerate() {
-        if let Some(error) = poison.get(&i) {
-            sub.dead_letter(d, error).await?;
-        } else if last.get(&(d.topic.as_str(), d.partition)) == Some(&i) {
-            sub.ack(d).await?;
-        }
-    }
-    Ok(())
+/// Runs until `shutdown`; see [`crocevia_kit::bus::batch`] for the batching, retries and
+/// offset handling.
+pub async fn run(
+    handle: IndexHandle,
+    recent: Recent,
+    sub: Box<dyn Subscription>,
+    settings: BatchSettings,
+    shutdown: watch::Receiver<bool>,
+) {
+    batch::run("search", sub, settings, shutdown, Indexer { handle, recent }).await;
 }
