@@ -37,6 +37,15 @@ fn event(change: &Change, version: u64, at: chrono::DateTime<Utc>, offset: i64) 
     }
 }
 
+fn settings() -> InsightsSettings {
+    InsightsSettings {
+        profiles_topic: "profiles.v1".into(),
+        matches_topic: "matches.v1".into(),
+        group: "insights".into(),
+        batch: BatchSettings::default(),
+    }
+}
+
 fn total(d: &Dataset) -> Option<usize> {
     d.total
 }
@@ -58,12 +67,7 @@ async fn facts_follow_versions_and_erasures_and_redelivery_changes_nothing() {
     for (url, db) in databases().await {
         let backend = url.split(':').next().unwrap().to_owned();
         let service = InsightsService::open(db).await.unwrap();
-        let consumer = service.consumer(&InsightsSettings {
-            profiles_topic: "profiles.v1".into(),
-            matches_topic: "matches.v1".into(),
-            group: "insights".into(),
-            batch: BatchSettings::default(),
-        });
+        let consumer = service.consumer(&settings());
         let talents = demo("talents.json", "talent");
         let now = Utc::now();
         let batch: Vec<Delivery> =
@@ -103,12 +107,7 @@ async fn facts_follow_versions_and_erasures_and_redelivery_changes_nothing() {
 async fn first_good_matches_give_the_median_time_to_match() {
     let (_, db) = databases().await.remove(0);
     let service = InsightsService::open(db).await.unwrap();
-    let consumer = service.consumer(&InsightsSettings {
-        profiles_topic: "profiles.v1".into(),
-        matches_topic: "matches.v1".into(),
-        group: "insights".into(),
-        batch: BatchSettings::default(),
-    });
+    let consumer = service.consumer(&settings());
     let offers: Vec<Entity> = demo("offers.json", "offer").into_iter().take(7).collect();
     let posted = Utc::now() - Span::hours(100);
     let batch: Vec<Delivery> =
@@ -165,10 +164,8 @@ async fn a_poison_event_is_dead_lettered_and_the_consumer_goes_on() {
     let service = InsightsService::open(db).await.unwrap();
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let settings = InsightsSettings {
-        profiles_topic: "profiles.v1".into(),
-        matches_topic: "matches.v1".into(),
-        group: "insights".into(),
         batch: BatchSettings { batch_max: 100, max_delay: Duration::from_millis(50) },
+        ..settings()
     };
     let task = service.start(bus.clone(), settings, shutdown).await.unwrap();
     bus.publish("profiles.v1", vec![OutMessage::new("poison", b"not an envelope".to_vec())]).await.unwrap();
