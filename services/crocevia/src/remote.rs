@@ -16,7 +16,10 @@ fn remote(settings: &Settings, role: Role, url: Option<&String>, service: &str) 
         return None;
     }
     let Some(url) = url else {
-        tracing::warn!(service, "no {service} URL configured (gateway.{service}_url): {service} queries answer UNAVAILABLE");
+        tracing::warn!(
+            service,
+            "no {service} URL configured (gateway.{service}_url): {service} queries answer UNAVAILABLE"
+        );
         return None;
     };
     tracing::info!(service, url = %url, timeout_ms = settings.gateway.remote_timeout_ms, "calling a remote service");

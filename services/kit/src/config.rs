@@ -330,7 +330,9 @@ impl Settings {
         if self.gateway.web_dir.as_os_str().is_empty() {
             bail!("gateway.web_dir must name a folder");
         }
-        for (key, url) in [("gateway.search_url", &self.gateway.search_url), ("gateway.matching_url", &self.gateway.matching_url)] {
+        for (key, url) in
+            [("gateway.search_url", &self.gateway.search_url), ("gateway.matching_url", &self.gateway.matching_url)]
+        {
             if let Some(url) = url {
                 validate_service_url(key, url)?;
             }

@@ -50,7 +50,8 @@ pub(crate) enum Failure {
 
 impl Client {
     pub(crate) fn new(settings: &RemoteSettings) -> anyhow::Result<Self> {
-        let mut base = Url::parse(&settings.base_url).with_context(|| format!("{:?} is not a URL", settings.base_url))?;
+        let mut base =
+            Url::parse(&settings.base_url).with_context(|| format!("{:?} is not a URL", settings.base_url))?;
         if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
             anyhow::bail!("{:?} must be an http:// or https:// URL with a host", settings.base_url);
         }

@@ -39,7 +39,10 @@ async fn search_answers_and_errors_keep_their_meaning() {
             .route(
                 "/bad/api/v1/search",
                 post(|| async {
-                    json(StatusCode::BAD_REQUEST, r#"{"code":"BAD_USER_INPUT","field":"filters[0]","message":"no such facet"}"#)
+                    json(
+                        StatusCode::BAD_REQUEST,
+                        r#"{"code":"BAD_USER_INPUT","field":"filters[0]","message":"no such facet"}"#,
+                    )
                 }),
             )
             .route("/busy/api/v1/search", post(|| async { json(StatusCode::SERVICE_UNAVAILABLE, "{}") }))
@@ -59,7 +62,9 @@ async fn search_answers_and_errors_keep_their_meaning() {
     };
     assert_eq!(call("ok").await.unwrap().total, 0);
     match call("bad").await {
-        Err(SearchError::BadRequest { field, message }) => assert_eq!((field.as_str(), message.as_str()), ("filters[0]", "no such facet")),
+        Err(SearchError::BadRequest { field, message }) => {
+            assert_eq!((field.as_str(), message.as_str()), ("filters[0]", "no such facet"))
+        }
         other => panic!("{other:?}"),
     }
     assert!(matches!(call("busy").await, Err(SearchError::Unavailable(_))));
@@ -79,7 +84,12 @@ async fn matching_answers_and_errors_keep_their_meaning() {
             .route("/internal/v1/matching/eligibility/{s}/{p}", get(|| async { json(StatusCode::OK, "null") }))
             .route(
                 "/internal/v1/matching/pair",
-                post(|| async { json(StatusCode::NOT_FOUND, r#"{"code":"NOT_FOUND","message":"no offer or programme open to matching has this id"}"#) }),
+                post(|| async {
+                    json(
+                        StatusCode::NOT_FOUND,
+                        r#"{"code":"NOT_FOUND","message":"no offer or programme open to matching has this id"}"#,
+                    )
+                }),
             ),
     )
     .await;
