@@ -7,7 +7,7 @@ export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
 
 .DEFAULT_GOAL := help
-.PHONY: help run build web bench generate test test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data
+.PHONY: help run build web bench generate test test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data up down stack-status
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -63,3 +63,12 @@ broker-down: ## Stop the broker
 
 clean-data: ## Forget the embedded platform's data (database, bus log)
 	rm -rf data/run
+
+up: build broker ## Start the distributed stack as processes: broker, PostgreSQL db, profiles, search, matching, gateway (:8080)
+	deploy/scripts/stack.sh up
+
+down: ## Stop the distributed stack (data kept; deploy/scripts/stack.sh down --purge forgets it)
+	deploy/scripts/stack.sh down
+
+stack-status: ## What of the distributed stack runs, and whether it is ready
+	deploy/scripts/stack.sh status
