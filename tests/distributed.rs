@@ -1,0 +1,271 @@
+//! The distributed mode end to end: `crocevia serve profiles`, `search`, `matching` and
+//! `gateway` as four processes, each started from its file in `deploy/config/`, on the real
+//! Kafka-protocol broker and a fresh PostgreSQL database, with topics and consumer groups of
+//! their own. Entities created through GraphQL on the gateway become searchable and matched,
+//! answered by the search and matching processes over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod support;
+
+use crocevia_kit::testing;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::{Instance, Server, repo_root};
+
+/// One process of the stack: its deploy/config file, then what makes this run its own.
+fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
+    Instance::embedded(&dir.join(role))
+        .with("CROCEVIA__DATABASE__URL", database)
+        .with("CROCEVIA__BUS__KAFKA__BROKERS", brokers)
+        .with("CROCEVIA__BUS__TOPIC_SUFFIX", &format!("-{suffix}"))
+        .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
+        .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
+}
+
+fn config(role: &str) -> String {
+    repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
+}
+
+fn demo(file: &str) -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap()
+}
+
+async fn gql(gateway: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", gateway.base))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+fn code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+async fn login(gateway: &Server, email: &str, password: &str) -> String {
+    let body = gql(
+        gateway,
+        None,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+        json!({ "e": email, "p": password }),
+    )
+    .await;
+    body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+async fn register(gateway: &Server, email: &str, role: &str) -> String {
+    let body = gql(
+        gateway,
+        None,
+        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
+        json!({ "i": { "email": email, "password": "correct horse battery", "displayName": "D", "role": role } }),
+    )
+    .await;
+    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+/// Saves through `mutation` and returns the new entity's id.
+async fn create(gateway: &Server, token: &str, mutation: &str, field: &str, value: &Value) -> String {
+    let body = gql(gateway, Some(token), mutation, json!({ "v": value })).await;
+    body["data"][field]["id"].as_str().unwrap_or_else(|| panic!("{field}: {body}")).to_owned()
+}
+
+/// Asks until `done` accepts the answer (the processes catch up through the broker).
+async fn eventually(what: &str, mut ask: impl AsyncFnMut() -> Value, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let answer = ask().await;
+        if done(&answer) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "{what}: still {answer}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_processes() {
+    let brokers = testing::require_kafka().await;
+    let database = testing::fresh_postgres_database("crocevia_distributed").await;
+    let suffix = testing::unique_suffix();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |role: &str| process(role, dir.path(), &database, &brokers, &suffix);
+
+    // Only the organisations exist at first; everything else comes through GraphQL.
+    let seed = dir.path().join("seed");
+    std::fs::create_dir_all(&seed).unwrap();
+    std::fs::write(seed.join("organisations.json"), serde_json::to_string(&demo("organisations.json")).unwrap())
+        .unwrap();
+    let (status, out) = at("gateway").with("CROCEVIA_NEW_PASSWORD", "administrator password").run(&[
+        "--config",
+        &config("gateway"),
+        "add-user",
+        "--role",
+        "admin",
+        "--email",
+        "root@example.org",
+        "--display-name",
+        "Root",
+    ]);
+    assert!(status.success(), "{out}");
+
+    // Profiles first: it migrates the database and creates the topics the others consume.
+    let profiles = at("profiles").serve(&[
+        "profiles",
+        "--config",
+        &config("profiles"),
+        "--demo-data",
+        &seed.display().to_string(),
+    ]);
+    profiles.wait_ready(Duration::from_secs(120)).await;
+    let search = at("search").serve(&["search", "--config", &config("search")]);
+    let matching = at("matching").serve(&["matching", "--config", &config("matching")]);
+    search.wait_ready(Duration::from_secs(120)).await;
+    matching.wait_ready(Duration::from_secs(120)).await;
+    let gateway = at("gateway")
+        .with("CROCEVIA__GATEWAY__SEARCH_URL", &search.base)
+        .with("CROCEVIA__GATEWAY__MATCHING_URL", &matching.base)
+        .serve(&["gateway", "--config", &config("gateway")]);
+    gateway.wait_ready(Duration::from_secs(120)).await;
+
+    // An organisation member posts an offer and a programme; a talent and a startup sign up.
+    let admin = login(&gateway, "root@example.org", "administrator password").await;
+    let offer = demo("offers.json").swap_remove(0);
+    let programme = demo("programmes.json").swap_remove(0);
+    let mut members = Vec::new();
+    for (i, org) in [&offer["organisation_id"], &programme["organisation_id"]].into_iter().enumerate() {
+        let email = format!("member{i}@example.org");
+        let body = gql(
+            &gateway,
+            Some(&admin),
+            "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }",
+            json!({ "o": org, "e": email }),
+        )
+        .await;
+        assert!(body["errors"].is_null(), "{body}");
+        members.push(login(&gateway, &email, "member password").await);
+    }
+    let offer_id =
+        create(&gateway, &members[0], "mutation($v: JSON!) { postOffer(offer: $v) { id } }", "postOffer", &offer).await;
+    let programme_id = create(
+        &gateway,
+        &members[1],
+        "mutation($v: JSON!) { postProgramme(programme: $v) { id } }",
+        "postProgramme",
+        &programme,
+    )
+    .await;
+    let talent = register(&gateway, "talent@example.org", "TALENT").await;
+    let save = "mutation($v: JSON!) { saveProfile(profile: $v) { id } }";
+    let talent_id = create(&gateway, &talent, save, "saveProfile", &demo("talents.json")[0]).await;
+    let startup = register(&gateway, "startup@example.org", "STARTUP").await;
+    let startup_id = create(&gateway, &startup, save, "saveProfile", &demo("startups.json")[0]).await;
+
+    // Searchable: the search process indexed the offer (an Italian query finds the English offer).
+    let found = eventually(
+        "the offer in search",
+        async || {
+            gql(
+                &gateway,
+                None,
+                "{ search(input: {kinds: [OFFER], text: \"sviluppatore rust\"}) { total hits { id title } } }",
+                json!({}),
+            )
+            .await
+        },
+        |body| body["data"]["search"]["hits"][0]["id"] == offer_id.as_str(),
+    )
+    .await;
+    assert_eq!(found["data"]["search"]["total"], 1, "{found}");
+
+    // Matched: the matching process ranked the talent for the offer, with an explanation.
+    let matches = "query($s: ID!) { matches(subject: $s) { counterpartId rank score factors { key } } }";
+    let ranked = eventually(
+        "the talent in the offer's matches",
+        async || gql(&gateway, Some(&members[0]), matches, json!({ "s": offer_id })).await,
+        |body| body["data"]["matches"][0]["counterpartId"] == talent_id.as_str(),
+    )
+    .await;
+    assert!(!ranked["data"]["matches"][0]["factors"].as_array().unwrap().is_empty(), "{ranked}");
+    let (status, text) = gateway.get(&format!("/api/v1/matches/{offer_id}")).await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains(&talent_id), "{text}");
+
+    // The live pair score and the eligibility verdict come from the matching process too.
+    let pair = eventually(
+        "the talent's score for the offer",
+        async || {
+            gql(
+                &gateway,
+                Some(&talent),
+                "query($t: ID!) { myMatchWith(target: $t) { score rank excluded } }",
+                json!({ "t": offer_id }),
+            )
+            .await
+        },
+        |body| body["data"]["myMatchWith"]["rank"] == 1,
+    )
+    .await;
+    assert!(pair["data"]["myMatchWith"]["score"].as_f64().unwrap() > 0.0, "{pair}");
+    let verdict = eventually(
+        "the startup's eligibility",
+        async || {
+            gql(
+                &gateway,
+                Some(&startup),
+                "query($s: ID!, $p: ID!) { eligibility(startup: $s, programme: $p) { verdict { status } fit } }",
+                json!({ "s": startup_id, "p": programme_id }),
+            )
+            .await
+        },
+        |body| body["data"]["eligibility"]["verdict"]["status"].is_string(),
+    )
+    .await;
+    assert!(verdict["data"]["eligibility"]["fit"].is_number(), "{verdict}");
+
+    // Typed errors cross the network: a talent id is no target for a talent (BAD_USER_INPUT on
+    // `target`), and an unknown id is NOT_FOUND.
+    let wrong =
+        gql(&gateway, Some(&talent), "query($t: ID!) { myMatchWith(target: $t) { score } }", json!({ "t": talent_id }))
+            .await;
+    assert_eq!(
+        (code(&wrong), wrong["errors"][0]["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("target")),
+        "{wrong}"
+    );
+    let unknown = gql(
+        &gateway,
+        Some(&talent),
+        "query($t: ID!) { myMatchWith(target: $t) { score } }",
+        json!({ "t": uuid::Uuid::now_v7() }),
+    )
+    .await;
+    assert_eq!(code(&unknown), Some("NOT_FOUND"), "{unknown}");
+    // The gateway only holds clients: it does not serve matching's internal endpoints itself.
+    assert_eq!(gateway.get(&format!("/internal/v1/matching/side/{offer_id}")).await.0, 503);
+    let (status, side) = matching.get(&format!("/internal/v1/matching/side/{offer_id}")).await;
+    assert_eq!((status, side.as_str()), (200, r#"{"side":"offer"}"#));
+
+    // A search process that is gone is UNAVAILABLE (retry), not an internal error.
+    assert!(search.stop().success());
+    let down = gql(&gateway, None, "{ search(input: {text: \"rust\"}) { total } }", json!({})).await;
+    assert_eq!(code(&down), Some("UNAVAILABLE"), "{down}");
+    assert!(gateway.stop().success());
+    assert!(matching.stop().success());
+    assert!(profiles.stop().success());
+}
+
+/// deploy/: the compose file, the Kubernetes manifests and the local configs hang together,
+/// and every crocevia configuration in them is valid (deploy/scripts/check-deploy.sh).
+#[test]
+fn deploy_manifests_are_consistent() {
+    let out = std::process::Command::new(repo_root().join("deploy/scripts/check-deploy.sh"))
+        .env("CROCEVIA_BIN", support::binary())
+        .output()
+        .expect("run check-deploy.sh");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
