@@ -14,7 +14,7 @@ import glob, os, re, subprocess, sys, tempfile
 import yaml
 
 BIN = sys.argv[1]
-ROLES = ["profiles", "search", "matching", "gateway"]
+ROLES = ["profiles", "search", "matching", "insights", "gateway"]
 failures = []
 
 def fail(msg):

@@ -12,6 +12,7 @@ Starts Crocevia's distributed mode on this machine, each service its own process
   crocevia serve profiles     127.0.0.1:8081  deploy/config/profiles.toml
   crocevia serve search       127.0.0.1:8082  deploy/config/search.toml
   crocevia serve matching     127.0.0.1:8083  deploy/config/matching.toml
+  crocevia serve insights     127.0.0.1:8084  deploy/config/insights.toml (open data)
   crocevia serve gateway      127.0.0.1:8080  deploy/config/gateway.toml  (the public door)
 and waits until each answers /readyz. Pid files and logs: data/stack/<service>.{pid,log}.
 
@@ -33,7 +34,7 @@ STACK="$ROOT/data/stack"
 BIN="${CROCEVIA_BIN:-$ROOT/target/release/crocevia}"
 PG="${CROCEVIA_STACK_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 DB="${CROCEVIA_STACK_DB:-crocevia_stack}"
-SERVICES=(profiles search matching gateway)
+SERVICES=(profiles search matching insights gateway)
 
 port_of() { sed -n 's/^port = \([0-9]*\)$/\1/p' "deploy/config/$1.toml"; }
 pid_of() { [ -f "$STACK/$1.pid" ] && cat "$STACK/$1.pid" || true; }
