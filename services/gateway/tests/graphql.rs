@@ -68,8 +68,15 @@ async fn serve(
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
     // A test that wants the web app writes it here before serving.
     let web_dir = b.dir.path().join("web");
-    let state =
-        GatewayState { ready, profiles: b.profiles, search, matching, api: Some(api), web_dir, insights: Some(insights) };
+    let state = GatewayState {
+        ready,
+        profiles: b.profiles,
+        search,
+        matching,
+        api: Some(api),
+        web_dir,
+        insights: Some(insights),
+    };
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
     let base = format!("http://{}", gateway.local_addr().unwrap());
     let (stop, shutdown) = tokio::sync::watch::channel(false);

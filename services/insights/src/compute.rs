@@ -176,8 +176,11 @@ fn value(spec: &Spec, members: &[Member], indices: &[usize]) -> Option<f64> {
         Population::MatchedOffers => {
             measures.sort_by(f64::total_cmp);
             let mid = measures.len() / 2;
-            let median =
-                if measures.len().is_multiple_of(2) { (measures[mid - 1] + measures[mid]) / 2.0 } else { measures[mid] };
+            let median = if measures.len().is_multiple_of(2) {
+                (measures[mid - 1] + measures[mid]) / 2.0
+            } else {
+                measures[mid]
+            };
             Some((median * 10.0).round() / 10.0)
         }
         Population::Applications => {
