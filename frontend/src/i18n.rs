@@ -251,8 +251,8 @@ texts! {
     InternationalShare => "Talenti dall'estero", "International talents";
     OffersTotal => "Offerte pubblicate", "Offers posted";
     StartupsTotal => "Startup iscritte", "Registered startups";
-    MedianHoursToMatch => "Ore mediane al primo buon match", "Median hours to a first good match";
-    AcceptanceRate => "Candidature accettate nei programmi", "Programme acceptance rate";
+    MedianTimeToMatch => "Tempo mediano al primo buon match", "Median time to a first good match";
+    AcceptanceRate => "Accettazione nei programmi", "Programme acceptance rate";
     BelowK => "Non pubblicato: gruppo troppo piccolo", "Not published: group too small";
     BySector => "Per settore", "By sector";
     ByComune => "Per comune", "By comune";

@@ -80,9 +80,14 @@ fn value_note(id: &str, value: f64, lang: Lang) -> Option<String> {
     }
 }
 
-/// Hours with one decimal below ten.
+/// A duration given in hours: minutes below an hour, one decimal below ten hours.
 pub fn hours(lang: Lang, h: f64) -> String {
-    format!("{} h", format::number(lang, h, if h < 10.0 { 1 } else { 0 }))
+    if h < 1.0 {
+        let minutes = (h * 60.0).round();
+        if minutes < 1.0 { "< 1 min".to_owned() } else { format!("{} min", format::number(lang, minutes, 0)) }
+    } else {
+        format!("{} h", format::number(lang, h, if h < 10.0 { 1 } else { 0 }))
+    }
 }
 
 impl Dataset {
@@ -186,6 +191,14 @@ mod tests {
         let bars = dataset("offers_time_to_first_match", vec![row("ict", 8, Some(4.3))]).bars();
         assert_eq!(bars[0].note, Some(Bilingual::new("mediana 4,3 h", "median 4.3 h")));
         assert_eq!(dataset("offers_by_kind", vec![row("job", 8, Some(1.0))]).bars()[0].note, None);
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(hours(Lang::It, 0.001), "< 1 min");
+        assert_eq!(hours(Lang::En, 0.25), "15 min");
+        assert_eq!(hours(Lang::It, 2.5), "2,5 h");
+        assert_eq!(hours(Lang::En, 1234.0), "1,234 h");
     }
 
     #[test]

@@ -69,8 +69,8 @@ pub fn BarChart(
                     <span class="bar-value">
                         <span class="bar-count">{move || format::number(session.lang.get(), count as f64, 0)}</span>
                         {share.map(|s| view! { <span class="bar-share">{move || format::percent(session.lang.get(), s)}</span> })}
-                        {note.map(|n| view! { <span class="bar-note">{move || n.get(session.lang.get()).to_owned()}</span> })}
                     </span>
+                    {note.map(|n| view! { <span class="bar-note">{move || n.get(session.lang.get()).to_owned()}</span> })}
                 </li>
             }
         })

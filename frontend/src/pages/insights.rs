@@ -79,7 +79,7 @@ fn headline(data: &OpenData, id: &str) -> Option<Figure> {
 fn headline_label(d: &Dataset) -> Option<Bilingual> {
     let known = match d.id.as_str() {
         "talents_by_origin" => Some(T::InternationalShare),
-        "offers_time_to_first_match" => Some(T::MedianHoursToMatch),
+        "offers_time_to_first_match" => Some(T::MedianTimeToMatch),
         id if id.starts_with("applications_") => Some(T::AcceptanceRate),
         _ => None,
     };
@@ -99,7 +99,7 @@ pub fn InsightsReport(data: OpenData) -> impl IntoView {
         ("international", T::InternationalShare, headline(&data, "talents_by_origin")),
         ("offers", T::OffersTotal, total(&data, &["offers_by_kind", "offers_by_sector"])),
         ("startups", T::StartupsTotal, total(&data, &["startups_by_stage", "startups_by_sector"])),
-        ("time-to-match", T::MedianHoursToMatch, headline(&data, "offers_time_to_first_match")),
+        ("time-to-match", T::MedianTimeToMatch, headline(&data, "offers_time_to_first_match")),
         ("acceptance", T::AcceptanceRate, headline(&data, "applications_by_model")),
     ];
     let (licence, licence_url) = (data.licence.clone(), data.licence_url.clone());
