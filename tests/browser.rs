@@ -318,3 +318,79 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     screenshot(&c, "incubator-ranking").await;
     c.close().await.unwrap();
 }
+
+/// The `data-count` of every element `css` matches.
+async fn counts(c: &Client, css: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    for el in c.find_all(Locator::Css(css)).await.unwrap() {
+        let count = el.attr("data-count").await.unwrap().unwrap_or_default();
+        out.push(count.parse().unwrap_or_else(|_| panic!("{css} has data-count {count:?}")));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitor_opens_the_observatory_and_reads_its_charts_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_instance, server) = platform(dir.path()).await;
+    // The aggregates take in the demo data's events after start-up.
+    let query = "query { openData { sectors: dataset(id: \"offers_by_sector\") { rows { count } } \
+                 months: dataset(id: \"offers_by_month\") { rows { count } } } }";
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let answer = graphql(&server, None, query, json!({})).await;
+        let filled =
+            |name: &str| answer["data"]["openData"][name]["rows"].as_array().is_some_and(|rows| !rows.is_empty());
+        if filled("sectors") && filled("months") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the open data never filled in: {answer}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let (_driver, c) = browser().await;
+
+    // From the header, without logging in.
+    c.goto(&format!("{}/#/", server.base)).await.unwrap();
+    click(&c, "nav a[href='#/insights']").await;
+    wait_text(&c, "h1", |t| t == "Osservatorio").await;
+
+    // Offers by sector: several bars, every one with a count.
+    let sector_bars = "[data-dataset=offers_by_sector] .bar-row";
+    find(&c, sector_bars).await;
+    let sectors = counts(&c, sector_bars).await;
+    assert!(sectors.len() >= 2 && sectors.iter().all(|n| *n > 0), "{sectors:?}");
+    let first_label = find(&c, &format!("{sector_bars} .bar-label")).await.text().await.unwrap();
+    assert!(!first_label.is_empty());
+    // The month trend: columns with counts.
+    let months = counts(&c, "#offers-trend .trend-point[data-count]").await;
+    assert!(!months.is_empty() && months.iter().all(|n| *n > 0), "{months:?}");
+    let offers = find(&c, "#tile-offers .tile-value").await.text().await.unwrap();
+    assert_ne!(offers, "—", "the demo data has enough offers to publish");
+    // Every dataset's downloads are served, without logging in.
+    let csv = find(&c, "[data-dataset=offers_by_sector] a.download").await.attr("href").await.unwrap().unwrap();
+    let (status, body) = server.get(&csv).await;
+    assert_eq!(status, 200, "{csv}");
+    assert!(body.lines().count() > 1, "{csv}: {body}");
+    let (status, _) = server.get("/open-data/v1/dictionary.json").await;
+    assert_eq!(status, 200);
+
+    // The whole page in one picture.
+    let height = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
+    c.set_window_size(1280, (height.as_u64().unwrap_or(1000) + 200).clamp(1000, 8000) as u32).await.unwrap();
+    screenshot(&c, "insights").await;
+
+    // The language switch changes headings, labels and month names.
+    click(&c, "#lang-switch").await;
+    wait_text(&c, "h1", |t| t == "Insights").await;
+    wait_text(&c, "#insights-sectors-title", |t| t == "By sector").await;
+    let month = find(&c, "#offers-trend .trend-month").await.text().await.unwrap();
+    assert!(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].contains(&month.as_str()),
+        "{month}"
+    );
+    // At phone width the charts stack in one column.
+    c.set_window_size(390, 900).await.unwrap();
+    c.execute("document.getElementById('insights-sectors').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "insights-phone").await;
+    c.close().await.unwrap();
+}
