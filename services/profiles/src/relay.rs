@@ -9,6 +9,7 @@ use crate::store;
 use anyhow::Context;
 use chrono::Utc;
 use crocevia_kit::bus::{OutMessage, SharedBus};
+use crocevia_proto::envelope::{self, Change};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,9 +77,24 @@ impl Relay {
         }
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
         store::mark_published(&self.db, seqs, Utc::now()).await.context("marking the outbox")?;
+        self.purge_erased(&rows).await?;
         crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(rows.len() as u64);
         tracing::debug!(events = rows.len(), "outbox batch published");
         Ok(rows.len())
+    }
+
+    /// GDPR Art. 17: once an erasure is on the bus, the outbox no longer keeps the erased
+    /// entity's earlier events (their payloads hold its data); the erasure row stays.
+    async fn purge_erased(&self, rows: &[store::OutboxRow]) -> anyhow::Result<()> {
+        for row in rows {
+            if let Ok((_, Change::Erased { .. })) = envelope::decode(&row.payload) {
+                let purged = store::purge_published_before(&self.db, row.entity_id, row.seq)
+                    .await
+                    .context("purging an erased entity's outbox rows")?;
+                tracing::debug!(entity_id = %row.entity_id, purged, "erased entity's events purged from the outbox");
+            }
+        }
+        Ok(())
     }
 
     fn hit(&self, point: Failpoint) {

@@ -12,6 +12,7 @@ use anyhow::Context;
 use crocevia_proto::envelope::{Change, EventMeta};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
@@ -40,6 +41,9 @@ pub struct SearchIndex {
     pub(crate) taxonomy: Arc<Taxonomy>,
     /// Versions applied since the last commit, which the reader does not see yet.
     pending: Mutex<HashMap<Uuid, u64>>,
+    /// An erasure was applied since the last commit: the commit merges, so the erased
+    /// entity's text leaves the files (tantivy keeps deleted documents until a merge).
+    erased_pending: AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -73,7 +77,15 @@ impl SearchIndex {
         analysis::register(index.tokenizers());
         let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES).context("index writer")?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().context("index reader")?;
-        Ok(Self { index, reader, writer: Mutex::new(writer), fields, taxonomy, pending: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            taxonomy,
+            pending: Mutex::new(HashMap::new()),
+            erased_pending: AtomicBool::new(false),
+        })
     }
 
     /// A searcher over the last commit.
@@ -121,14 +133,27 @@ impl SearchIndex {
         writer.add_document(doc)?;
         drop(writer);
         lock(&self.pending).insert(meta.entity_id, meta.entity_version);
+        if erased {
+            self.erased_pending.store(true, Ordering::Release);
+        }
         Ok(if erased { Applied::Removed } else { Applied::Indexed })
     }
 
-    /// Makes everything applied so far durable and visible to searches.
+    /// Makes everything applied so far durable and visible to searches. A commit that holds
+    /// an erasure then merges the segments with deletions (GDPR Art. 17: the erased text must
+    /// leave the index files, not only the results); erasures are rare, upserts do not merge.
     pub fn commit(&self) -> anyhow::Result<()> {
         lock(&self.writer).commit().context("index commit")?;
         self.reader.reload().context("index reload")?;
         lock(&self.pending).clear();
+        if self.erased_pending.swap(false, Ordering::AcqRel)
+            && let Err(e) = self.merge_all()
+        {
+            // The erasure itself is committed (no longer found); the next commit merges again
+            // (e.g. when a background merge held one of the segments).
+            self.erased_pending.store(true, Ordering::Release);
+            tracing::warn!(error = %e, "merge after an erasure failed; retried at the next commit");
+        }
         Ok(())
     }
 
@@ -148,7 +173,10 @@ impl SearchIndex {
     /// the files, which the erasure guarantee relies on.
     pub fn merge_all(&self) -> anyhow::Result<()> {
         let ids = self.index.searchable_segment_ids()?;
-        if ids.len() > 1 {
+        // One segment is merged too when it holds deleted documents: the merge rewrites it
+        // without them.
+        let deletes = || self.reader.searcher().segment_readers().iter().any(|s| s.has_deletes());
+        if ids.len() > 1 || (ids.len() == 1 && deletes()) {
             let mut writer = lock(&self.writer);
             let merge = writer.merge(&ids);
             drop(writer);

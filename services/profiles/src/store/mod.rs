@@ -348,6 +348,19 @@ pub async fn mark_published(conn: &impl ConnectionTrait, seqs: Vec<i64>, now: Da
     Ok(result.rows_affected)
 }
 
+pub type OutboxRow = outbox::Model;
+
+/// Deletes the published outbox rows of `entity_id` older than `seq` (after its erasure).
+pub async fn purge_published_before(conn: &impl ConnectionTrait, entity_id: Uuid, seq: i64) -> Result<u64, DbErr> {
+    let result = outbox::Entity::delete_many()
+        .filter(outbox::Column::EntityId.eq(entity_id))
+        .filter(outbox::Column::Seq.lt(seq))
+        .filter(outbox::Column::PublishedAt.is_not_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 pub async fn unpublished_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null()).count(conn).await
 }

@@ -1,0 +1,515 @@
+//! GDPR Art. 17 in the distributed mode: profiles, search, matching, insights and the gateway
+//! as five processes on the real broker and a fresh PostgreSQL database. A talent with
+//! unmistakable words in her profile is indexed and matched, exports her data, erases it, and
+//! within 10 s nothing of her is left: no database row, no search hit, no match entry, and (after
+//! the merge the erasure triggers) none of her words in the index files of search or matching.
+//! On the topic, the last event of each of her entities is the erasure.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod support;
+
+use crocevia_kit::bus::EventBus;
+use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
+use crocevia_kit::testing;
+use crocevia_proto::envelope::{self, Change};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::{Instance, Server, repo_root};
+use uuid::Uuid;
+
+/// Her words: none of them occurs anywhere in the demo data or the taxonomy.
+const NAME: &str = "Zephyrine Quokkalind";
+const HEADLINE_WORD: &str = "Xylocopaorchestrator";
+const BIO_WORD: &str = "Quillwortzanzibarite";
+const MOTIVATION_WORD: &str = "Brontolinovasca";
+const EMAIL: &str = "zephyrine.quokkalind@example.org";
+
+fn needles() -> Vec<String> {
+    ["Quokkalind", "Zephyrine", HEADLINE_WORD, BIO_WORD, MOTIVATION_WORD].iter().map(|s| s.to_string()).collect()
+}
+
+fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
+    Instance::embedded(&dir.join(role))
+        .with("CROCEVIA__DATABASE__URL", database)
+        .with("CROCEVIA__BUS__KAFKA__BROKERS", brokers)
+        .with("CROCEVIA__BUS__TOPIC_SUFFIX", &format!("-{suffix}"))
+        .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
+        .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
+        .with("CROCEVIA__INSIGHTS__GROUP", &format!("insights-{suffix}"))
+}
+
+fn config(role: &str) -> String {
+    repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
+}
+
+fn demo(file: &str) -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap()
+}
+
+async fn gql(gateway: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", gateway.base))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+async fn token(gateway: &Server, query: &str, variables: Value, field: &str) -> String {
+    let body = gql(gateway, None, query, variables).await;
+    body["data"][field]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+async fn eventually(what: &str, mut ask: impl AsyncFnMut() -> Value, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let answer = ask().await;
+        if done(&answer) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "{what}: still {answer}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Every row of every table of the database that mentions one of `needles` (in its text or
+/// in a bytea column such as an outbox payload), as `table: row`.
+async fn rows_mentioning(db: &DatabaseConnection, needles: &[String]) -> Vec<String> {
+    let tables = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        ))
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    for table in tables {
+        let table: String = table.try_get("", "table_name").unwrap();
+        let binary = db
+            .query_all(Statement::from_string(
+                db.get_database_backend(),
+                format!(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' \
+                     AND table_name = '{table}' AND data_type = 'bytea'"
+                ),
+            ))
+            .await
+            .unwrap();
+        for needle in needles {
+            let mut conditions = vec![format!("t::text ILIKE '%{needle}%'")];
+            for column in &binary {
+                let column: String = column.try_get("", "column_name").unwrap();
+                conditions.push(format!("position(convert_to('{needle}', 'UTF8') in t.\"{column}\") > 0"));
+            }
+            let rows = db
+                .query_all(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT left(t::text, 300) AS row FROM \"{table}\" t WHERE {}", conditions.join(" OR ")),
+                ))
+                .await
+                .unwrap();
+            for row in rows {
+                found.push(format!("{table} ({needle}): {}", row.try_get::<String>("", "row").unwrap()));
+            }
+        }
+    }
+    found
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db.query_one(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// What is still there of her in the database, by the issue's list; empty once erased.
+async fn database_leftovers(db: &DatabaseConnection, ids: &[Uuid]) -> Vec<String> {
+    let mut left = rows_mentioning(db, &needles()).await;
+    let list = ids.iter().map(|id| format!("'{id}'")).collect::<Vec<_>>().join(",");
+    for (what, sql) in [
+        ("users", format!("SELECT count(*) FROM users WHERE id IN ({list})")),
+        ("talents", format!("SELECT count(*) FROM talents WHERE id IN ({list})")),
+        ("applications", format!("SELECT count(*) FROM applications WHERE id IN ({list})")),
+        ("consents", format!("SELECT count(*) FROM consents WHERE id IN ({list})")),
+        ("credentials", format!("SELECT count(*) FROM gateway_credentials WHERE user_id IN ({list})")),
+        (
+            "matching_entities data",
+            format!("SELECT count(*) FROM matching_entities WHERE id IN ({list}) AND data IS NOT NULL"),
+        ),
+        (
+            "matching_lists",
+            format!("SELECT count(*) FROM matching_lists WHERE subject_id IN ({list}) OR counterpart_id IN ({list})"),
+        ),
+        (
+            "insights_facts fact",
+            format!("SELECT count(*) FROM insights_facts WHERE id IN ({list}) AND fact IS NOT NULL"),
+        ),
+    ] {
+        let n = count(db, &sql).await;
+        if n > 0 {
+            left.push(format!("{what}: {n} rows"));
+        }
+    }
+    left
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        // A folder can vanish while the processes run (an old index removed): skip it.
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() { stack.push(path) } else { out.push(path) }
+        }
+    }
+    out
+}
+
+/// Files under `dir` whose raw bytes hold one of the needles (as written or lowercased, the
+/// way the analysers index them).
+fn files_holding(dir: &Path, needles: &[String]) -> Vec<String> {
+    let mut hits = Vec::new();
+    for path in files_under(dir) {
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        for needle in needles {
+            for form in [needle.clone(), needle.to_lowercase()] {
+                if bytes.windows(form.len()).any(|w| w == form.as_bytes()) {
+                    hits.push(format!("{} holds {form}", path.display()));
+                }
+            }
+        }
+    }
+    hits
+}
+
+/// The tantivy indexes under `dir` (folders with a meta.json).
+fn indexes_under(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "meta.json"))
+        .filter_map(|p| p.parent().map(Path::to_owned))
+        .collect()
+}
+
+/// Reads an index the way tantivy does, deleted documents included: every term of every
+/// indexed field, and every stored document of every segment. Returns what mentions a needle
+/// (or that the index could not be read at that moment: a live index changes under the scan).
+fn index_holds(dir: &Path, needles: &[String]) -> Vec<String> {
+    scan_index(dir, needles).unwrap_or_else(|e| vec![format!("{}: unreadable now ({e})", dir.display())])
+}
+
+fn scan_index(dir: &Path, needles: &[String]) -> anyhow::Result<Vec<String>> {
+    use tantivy::Document;
+    let lowered: Vec<String> = needles.iter().map(|n| n.to_lowercase()).collect();
+    let index = tantivy::Index::open_in_dir(dir)?;
+    let schema = index.schema();
+    let reader: tantivy::IndexReader =
+        index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into()?;
+    let searcher = reader.searcher();
+    let mut hits = Vec::new();
+    for segment in searcher.segment_readers() {
+        for (field, entry) in schema.fields() {
+            if !entry.is_indexed() {
+                continue;
+            }
+            let inverted = segment.inverted_index(field)?;
+            let mut terms = inverted.terms().stream()?;
+            while terms.advance() {
+                let term = String::from_utf8_lossy(terms.key()).to_lowercase();
+                if let Some(n) = lowered.iter().find(|n| term.contains(n.as_str())) {
+                    hits.push(format!("{}: term {n} in {}", dir.display(), entry.name()));
+                }
+            }
+        }
+        let store = segment.get_store_reader(0)?;
+        for doc in store.iter::<tantivy::TantivyDocument>(None) {
+            let text = doc?.to_json(&schema).to_lowercase();
+            if let Some(n) = lowered.iter().find(|n| text.contains(n.as_str())) {
+                let docs = segment.max_doc();
+                hits.push(format!("{}: stored document with {n} (segment of {docs} documents)", dir.display()));
+            }
+        }
+    }
+    Ok(hits)
+}
+
+/// The events of `topic` from the start (a fresh group), in order per entity.
+async fn topic_events(brokers: &str, topic: &str) -> HashMap<Uuid, Vec<(u64, Change)>> {
+    let bus = KafkaBus::connect(KafkaSettings {
+        brokers: brokers.to_owned(),
+        replication_factor: 1,
+        dead_letter_topic: format!("{topic}-dlq-unused"),
+        extra: vec![],
+    })
+    .unwrap();
+    let mut sub =
+        bus.subscribe(&[topic.to_owned()], &format!("erasure-check-{}", Uuid::now_v7().simple())).await.unwrap();
+    let mut events: HashMap<Uuid, Vec<(u64, Change)>> = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = 0;
+    // Until no message came for 3 s after the first one (the group's assignment takes a moment).
+    while Instant::now() < deadline {
+        match sub.poll(Duration::from_secs(if seen == 0 { 15 } else { 3 })).await.unwrap() {
+            Some(delivery) => {
+                seen += 1;
+                let (meta, change) = envelope::decode(&delivery.payload).unwrap();
+                events.entry(meta.entity_id).or_default().push((meta.entity_version, change));
+            }
+            None => break,
+        }
+    }
+    sub.close().await.unwrap();
+    assert!(seen > 0, "nothing on {topic}");
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within_10_s() {
+    let brokers = testing::require_kafka().await;
+    let database = testing::fresh_postgres_database("crocevia_erasure").await;
+    let suffix = testing::unique_suffix();
+    let dir = tempfile::tempdir().unwrap();
+    let at = |role: &str| process(role, dir.path(), &database, &brokers, &suffix);
+
+    let seed = dir.path().join("seed");
+    std::fs::create_dir_all(&seed).unwrap();
+    std::fs::write(seed.join("organisations.json"), serde_json::to_string(&demo("organisations.json")).unwrap())
+        .unwrap();
+    let (status, out) = at("gateway").with("CROCEVIA_NEW_PASSWORD", "administrator password").run(&[
+        "--config",
+        &config("gateway"),
+        "add-user",
+        "--role",
+        "admin",
+        "--email",
+        "root@example.org",
+        "--display-name",
+        "Root",
+    ]);
+    assert!(status.success(), "{out}");
+    let profiles = at("profiles").serve(&[
+        "profiles",
+        "--config",
+        &config("profiles"),
+        "--demo-data",
+        &seed.display().to_string(),
+    ]);
+    profiles.wait_ready(Duration::from_secs(120)).await;
+    let search = at("search").serve(&["search", "--config", &config("search")]);
+    let matching = at("matching").serve(&["matching", "--config", &config("matching")]);
+    let insights = at("insights").serve(&["insights", "--config", &config("insights")]);
+    search.wait_ready(Duration::from_secs(120)).await;
+    matching.wait_ready(Duration::from_secs(120)).await;
+    insights.wait_ready(Duration::from_secs(120)).await;
+    let gateway = at("gateway")
+        .with("CROCEVIA__GATEWAY__SEARCH_URL", &search.base)
+        .with("CROCEVIA__GATEWAY__MATCHING_URL", &matching.base)
+        .serve(&["gateway", "--config", &config("gateway")]);
+    gateway.wait_ready(Duration::from_secs(120)).await;
+
+    // An organisation member posts an offer; she signs up, saves her profile and applies.
+    let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+    let admin =
+        token(&gateway, login, json!({ "e": "root@example.org", "p": "administrator password" }), "login").await;
+    let offer = demo("offers.json").swap_remove(0);
+    let body = gql(
+        &gateway,
+        Some(&admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"m@example.org\", password: \"member password\", displayName: \"M\") { id } }",
+        json!({ "o": offer["organisation_id"] }),
+    )
+    .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let member = token(&gateway, login, json!({ "e": "m@example.org", "p": "member password" }), "login").await;
+    let posted =
+        gql(&gateway, Some(&member), "mutation($v: JSON!) { postOffer(offer: $v) { id } }", json!({ "v": offer }))
+            .await;
+    let offer_id = posted["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{posted}")).to_owned();
+
+    let talent = token(
+        &gateway,
+        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
+        json!({ "i": { "email": EMAIL, "password": "correct horse battery", "displayName": NAME, "role": "TALENT" } }),
+        "register",
+    )
+    .await;
+    let mut profile = demo("talents.json").swap_remove(0);
+    profile["id"] = json!(Uuid::now_v7());
+    profile["display_name"] = json!(NAME);
+    profile["contact_email"] = json!(EMAIL);
+    profile["headline"] = json!(format!("{HEADLINE_WORD} - Rust backend engineer"));
+    profile["bio"] = json!(format!("{BIO_WORD} {}", profile["bio"].as_str().unwrap()));
+    // Another talent saves at the same moment, so both land in one index batch and her
+    // document shares a segment with a live one: tantivy drops a segment whose documents are
+    // all deleted, but keeps a deleted document of a shared segment in the files until a merge.
+    let other = token(
+        &gateway,
+        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
+        json!({ "i": { "email": "other@example.org", "password": "correct horse battery", "displayName": "O", "role": "TALENT" } }),
+        "register",
+    )
+    .await;
+    let mut other_profile = demo("talents.json").swap_remove(1);
+    other_profile["id"] = json!(Uuid::now_v7());
+    let save = "mutation($v: JSON!) { saveProfile(profile: $v) { id } }";
+    let (saved, other_saved) = tokio::join!(
+        gql(&gateway, Some(&talent), save, json!({ "v": profile })),
+        gql(&gateway, Some(&other), save, json!({ "v": other_profile })),
+    );
+    assert!(other_saved["errors"].is_null(), "{other_saved}");
+    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    let applied = gql(
+        &gateway,
+        Some(&talent),
+        "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }",
+        json!({ "t": offer_id, "m": format!("{MOTIVATION_WORD}: I would love this role") }),
+    )
+    .await;
+    let application_id = applied["data"]["apply"]["id"].as_str().unwrap_or_else(|| panic!("{applied}")).to_owned();
+
+    // Her consent (no GraphQL mutation writes consents yet): through the profiles library,
+    // into the same database; the profiles process relays it like any write.
+    let export = gql(&gateway, Some(&talent), "mutation { exportMyData }", json!({})).await;
+    let user_id: Uuid =
+        export["data"]["exportMyData"]["user"]["id"].as_str().unwrap_or_else(|| panic!("{export}")).parse().unwrap();
+    let db = Database::connect(&database).await.unwrap();
+    let consent_id = Uuid::now_v7();
+    let consent = crocevia_domain::Entity::Consent(crocevia_domain::Consent {
+        id: crocevia_domain::ConsentId::from_uuid(consent_id),
+        user_id: crocevia_domain::UserId::from_uuid(user_id),
+        purpose: crocevia_domain::ConsentPurpose::Matching,
+        granted: true,
+        at: chrono::Utc::now(),
+    });
+    let topic = format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC);
+    crocevia_profiles::Profiles::new(db.clone(), topic.clone()).upsert(consent, None, "test").await.unwrap();
+
+    // Searchable and matched.
+    let find_her = async || {
+        gql(
+            &gateway,
+            Some(&member),
+            "query($q: String!) { search(input: {kinds: [TALENT], text: $q}) { total hits { id } } }",
+            json!({ "q": BIO_WORD.to_lowercase() }),
+        )
+        .await
+    };
+    eventually("her profile in search", find_her, |b| b["data"]["search"]["hits"][0]["id"] == talent_id.as_str()).await;
+    let ranking = async || {
+        gql(
+            &gateway,
+            Some(&member),
+            "query($s: ID!) { matches(subject: $s) { counterpartId } }",
+            json!({ "s": offer_id }),
+        )
+        .await
+    };
+    let ranked = |b: &Value| {
+        b["data"]["matches"].as_array().is_some_and(|l| l.iter().any(|e| e["counterpartId"] == talent_id.as_str()))
+    };
+    eventually("her in the offer's ranking", ranking, ranked).await;
+
+    // The export holds all of her data.
+    let export = gql(&gateway, Some(&talent), "mutation { exportMyData }", json!({})).await;
+    let data = &export["data"]["exportMyData"];
+    assert_eq!(data["user"]["email"], EMAIL, "{export}");
+    assert_eq!(data["user"]["id"], user_id.to_string(), "{export}");
+    let profiles_out = data["profiles"].as_array().unwrap();
+    assert_eq!(profiles_out.len(), 1, "{export}");
+    assert_eq!(profiles_out[0]["data"]["id"], talent_id.as_str(), "{export}");
+    assert_eq!(profiles_out[0]["data"]["display_name"], NAME);
+    assert!(profiles_out[0]["data"]["bio"].as_str().unwrap().contains(BIO_WORD));
+    let applications = data["applications"].as_array().unwrap();
+    assert_eq!(applications.len(), 1, "{export}");
+    assert_eq!(applications[0]["id"], application_id.as_str(), "{export}");
+    assert!(applications[0].to_string().contains(MOTIVATION_WORD), "{export}");
+    let consents = data["consents"].as_array().unwrap();
+    assert_eq!(consents.len(), 1, "{export}");
+    assert_eq!(consents[0]["data"]["id"], consent_id.to_string(), "{export}");
+    assert!(data["saved_searches"].is_array(), "{export}");
+
+    // Her words are in the indexes before the erasure (so the scan below can see them).
+    let search_dir = dir.path().join("search");
+    let matching_dir = dir.path().join("matching");
+    let before: Vec<String> = indexes_under(&search_dir)
+        .iter()
+        .chain(&indexes_under(&matching_dir))
+        .flat_map(|d| index_holds(d, &needles()))
+        .collect();
+    // ... in a segment she shares, so that only a merge can take them out of the files.
+    let shared = |h: &String| h.contains("stored document") && !h.contains("segment of 1 documents");
+    let in_search = |h: &&String| h.contains(&search_dir.display().to_string());
+    assert!(before.iter().filter(in_search).any(shared), "search: {before:#?}");
+    assert!(before.iter().filter(|h| !in_search(h)).any(shared), "matching: {before:#?}");
+    let raw_before = files_holding(dir.path(), &needles());
+    eprintln!("before the erasure, raw bytes of her words in {} files", raw_before.len());
+
+    // Erase, and measure until everything is clean.
+    let ids: Vec<Uuid> = [user_id.to_string(), talent_id.clone(), application_id.clone(), consent_id.to_string()]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let started = Instant::now();
+    let erased = gql(&gateway, Some(&talent), "mutation { eraseMyData(confirm: true) }", json!({})).await;
+    assert_eq!(erased["data"]["eraseMyData"], 4, "application, profile, consent and account: {erased}");
+    let mut last = Vec::new();
+    while started.elapsed() < Duration::from_secs(10) {
+        last = database_leftovers(&db, &ids).await;
+        let hits = find_her().await;
+        if hits["data"]["search"]["total"] != 0 {
+            last.push(format!("search: {hits}"));
+        }
+        let matches = ranking().await;
+        if ranked(&matches) || !matches["errors"].is_null() {
+            last.push(format!("ranking: {matches}"));
+        }
+        let files: Vec<String> = indexes_under(&search_dir)
+            .iter()
+            .chain(&indexes_under(&matching_dir))
+            .flat_map(|d| index_holds(d, &needles()))
+            .chain(files_holding(&search_dir, &needles()))
+            .chain(files_holding(&matching_dir, &needles()))
+            .collect();
+        last.extend(files);
+        if last.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let elapsed = started.elapsed();
+    assert!(last.is_empty(), "still there after {elapsed:?}: {last:#?}");
+    eprintln!("erasure clean everywhere after {elapsed:?}");
+    assert!(elapsed <= Duration::from_secs(10));
+    assert_eq!(
+        gql(&gateway, Some(&talent), "{ me { id } }", json!({})).await["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+
+    // The index files once the processes are stopped (nothing in memory, nothing pending):
+    // no file of any process's data folder holds her words.
+    assert!(gateway.stop().success());
+    assert!(search.stop().success());
+    assert!(matching.stop().success());
+    assert!(insights.stop().success());
+    assert!(profiles.stop().success());
+    let after: Vec<String> = indexes_under(dir.path()).iter().flat_map(|d| index_holds(d, &needles())).collect();
+    assert!(after.is_empty(), "{after:#?}");
+    let raw = files_holding(dir.path(), &needles());
+    assert!(raw.is_empty(), "{raw:#?}");
+
+    // The topic: the last event of each of her entities is its erasure.
+    let events = topic_events(&brokers, &topic).await;
+    for id in &ids {
+        let mine = events.get(id).unwrap_or_else(|| panic!("no event for {id}"));
+        let (version, last) = mine.last().unwrap();
+        assert!(matches!(last, Change::Erased { .. }), "{id}: last event v{version} is {last:?}");
+        let earlier = mine.len() - 1;
+        eprintln!("{id}: erasure at v{version}; {earlier} earlier events still on the topic (no compaction)");
+    }
+}
