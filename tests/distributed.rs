@@ -8,39 +8,9 @@
 
 mod support;
 
-use crocevia_kit::testing;
 use serde_json::{Value, json};
-use std::path::Path;
-use std::time::{Duration, Instant};
-use support::{Instance, Server, repo_root};
-
-/// One process of the stack: its deploy/config file, then what makes this run its own.
-fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
-    Instance::embedded(&dir.join(role))
-        .with("CROCEVIA__DATABASE__URL", database)
-        .with("CROCEVIA__BUS__KAFKA__BROKERS", brokers)
-        .with("CROCEVIA__BUS__TOPIC_SUFFIX", &format!("-{suffix}"))
-        .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
-        .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
-}
-
-fn config(role: &str) -> String {
-    repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
-}
-
-fn demo(file: &str) -> Vec<Value> {
-    serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap()
-}
-
-async fn gql(gateway: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}/graphql", gateway.base))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap().json().await.unwrap()
-}
+use support::stack::{Stack, demo, eventually, gql};
+use support::{Server, repo_root};
 
 fn code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
@@ -74,63 +44,10 @@ async fn create(gateway: &Server, token: &str, mutation: &str, field: &str, valu
     body["data"][field]["id"].as_str().unwrap_or_else(|| panic!("{field}: {body}")).to_owned()
 }
 
-/// Asks until `done` accepts the answer (the processes catch up through the broker).
-async fn eventually(what: &str, mut ask: impl AsyncFnMut() -> Value, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let answer = ask().await;
-        if done(&answer) {
-            return answer;
-        }
-        assert!(Instant::now() < deadline, "{what}: still {answer}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_processes() {
-    let brokers = testing::require_kafka().await;
-    let database = testing::fresh_postgres_database("crocevia_distributed").await;
-    let suffix = testing::unique_suffix();
-    let dir = tempfile::tempdir().unwrap();
-    let at = |role: &str| process(role, dir.path(), &database, &brokers, &suffix);
-
-    // Only the organisations exist at first; everything else comes through GraphQL.
-    let seed = dir.path().join("seed");
-    std::fs::create_dir_all(&seed).unwrap();
-    std::fs::write(seed.join("organisations.json"), serde_json::to_string(&demo("organisations.json")).unwrap())
-        .unwrap();
-    let (status, out) = at("gateway").with("CROCEVIA_NEW_PASSWORD", "administrator password").run(&[
-        "--config",
-        &config("gateway"),
-        "add-user",
-        "--role",
-        "admin",
-        "--email",
-        "root@example.org",
-        "--display-name",
-        "Root",
-    ]);
-    assert!(status.success(), "{out}");
-
-    // Profiles first: it migrates the database and creates the topics the others consume.
-    let profiles = at("profiles").serve(&[
-        "profiles",
-        "--config",
-        &config("profiles"),
-        "--demo-data",
-        &seed.display().to_string(),
-    ]);
-    profiles.wait_ready(Duration::from_secs(120)).await;
-    let search = at("search").serve(&["search", "--config", &config("search")]);
-    let matching = at("matching").serve(&["matching", "--config", &config("matching")]);
-    search.wait_ready(Duration::from_secs(120)).await;
-    matching.wait_ready(Duration::from_secs(120)).await;
-    let gateway = at("gateway")
-        .with("CROCEVIA__GATEWAY__SEARCH_URL", &search.base)
-        .with("CROCEVIA__GATEWAY__MATCHING_URL", &matching.base)
-        .serve(&["gateway", "--config", &config("gateway")]);
-    gateway.wait_ready(Duration::from_secs(120)).await;
+    let Stack { dir: _dir, profiles, search, matching, gateway, .. } =
+        Stack::start("crocevia_distributed", false).await;
 
     // An organisation member posts an offer and a programme; a talent and a startup sign up.
     let admin = login(&gateway, "root@example.org", "administrator password").await;

@@ -11,14 +11,14 @@ mod support;
 
 use crocevia_kit::bus::EventBus;
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
-use crocevia_kit::testing;
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::{Instance, Server, repo_root};
+use support::Server;
+use support::stack::{Stack, demo, eventually, gql};
 use uuid::Uuid;
 
 /// Her words: none of them occurs anywhere in the demo data or the taxonomy.
@@ -32,49 +32,9 @@ fn needles() -> Vec<String> {
     ["Quokkalind", "Zephyrine", HEADLINE_WORD, BIO_WORD, MOTIVATION_WORD].iter().map(|s| s.to_string()).collect()
 }
 
-fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
-    Instance::embedded(&dir.join(role))
-        .with("CROCEVIA__DATABASE__URL", database)
-        .with("CROCEVIA__BUS__KAFKA__BROKERS", brokers)
-        .with("CROCEVIA__BUS__TOPIC_SUFFIX", &format!("-{suffix}"))
-        .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
-        .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
-        .with("CROCEVIA__INSIGHTS__GROUP", &format!("insights-{suffix}"))
-}
-
-fn config(role: &str) -> String {
-    repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
-}
-
-fn demo(file: &str) -> Vec<Value> {
-    serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap()
-}
-
-async fn gql(gateway: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}/graphql", gateway.base))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap().json().await.unwrap()
-}
-
 async fn token(gateway: &Server, query: &str, variables: Value, field: &str) -> String {
     let body = gql(gateway, None, query, variables).await;
     body["data"][field]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
-}
-
-async fn eventually(what: &str, mut ask: impl AsyncFnMut() -> Value, done: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let answer = ask().await;
-        if done(&answer) {
-            return answer;
-        }
-        assert!(Instant::now() < deadline, "{what}: still {answer}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Every row of every table of the database that mentions one of `needles` (in its text or
@@ -271,47 +231,9 @@ async fn topic_events(brokers: &str, topic: &str) -> HashMap<Uuid, Vec<(u64, Cha
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within_10_s() {
-    let brokers = testing::require_kafka().await;
-    let database = testing::fresh_postgres_database("crocevia_erasure").await;
-    let suffix = testing::unique_suffix();
-    let dir = tempfile::tempdir().unwrap();
-    let at = |role: &str| process(role, dir.path(), &database, &brokers, &suffix);
-
-    let seed = dir.path().join("seed");
-    std::fs::create_dir_all(&seed).unwrap();
-    std::fs::write(seed.join("organisations.json"), serde_json::to_string(&demo("organisations.json")).unwrap())
-        .unwrap();
-    let (status, out) = at("gateway").with("CROCEVIA_NEW_PASSWORD", "administrator password").run(&[
-        "--config",
-        &config("gateway"),
-        "add-user",
-        "--role",
-        "admin",
-        "--email",
-        "root@example.org",
-        "--display-name",
-        "Root",
-    ]);
-    assert!(status.success(), "{out}");
-    let profiles = at("profiles").serve(&[
-        "profiles",
-        "--config",
-        &config("profiles"),
-        "--demo-data",
-        &seed.display().to_string(),
-    ]);
-    profiles.wait_ready(Duration::from_secs(120)).await;
-    let search = at("search").serve(&["search", "--config", &config("search")]);
-    let matching = at("matching").serve(&["matching", "--config", &config("matching")]);
-    let insights = at("insights").serve(&["insights", "--config", &config("insights")]);
-    search.wait_ready(Duration::from_secs(120)).await;
-    matching.wait_ready(Duration::from_secs(120)).await;
-    insights.wait_ready(Duration::from_secs(120)).await;
-    let gateway = at("gateway")
-        .with("CROCEVIA__GATEWAY__SEARCH_URL", &search.base)
-        .with("CROCEVIA__GATEWAY__MATCHING_URL", &matching.base)
-        .serve(&["gateway", "--config", &config("gateway")]);
-    gateway.wait_ready(Duration::from_secs(120)).await;
+    let Stack { dir, database, brokers, suffix, profiles, search, matching, insights, gateway } =
+        Stack::start("crocevia_erasure", true).await;
+    let insights = insights.expect("started with insights");
 
     // An organisation member posts an offer; she signs up, saves her profile and applies.
     let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod stack;
+
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_crocevia")
 }
