@@ -282,12 +282,8 @@ pub fn sector(lang: Lang, s: Sector) -> &'static str {
 }
 
 pub fn offer_kind(lang: Lang, k: OfferKind) -> &'static str {
-    match k {
-        OfferKind::Job => lang.pick("Lavoro", "Job"),
-        OfferKind::Internship => lang.pick("Tirocinio", "Internship"),
-        OfferKind::PhdPosition => lang.pick("Dottorato", "PhD position"),
-        OfferKind::Fellowship => lang.pick("Borsa di ricerca", "Fellowship"),
-    }
+    let [it, en] = k.labels();
+    lang.pick(it, en)
 }
 
 pub fn remote(lang: Lang, r: RemotePolicy) -> &'static str {
@@ -311,14 +307,8 @@ pub fn contract(lang: Lang, c: ContractType) -> &'static str {
 }
 
 pub fn model(lang: Lang, m: ProgrammeModel) -> &'static str {
-    match m {
-        ProgrammeModel::Incubation => lang.pick("Incubazione", "Incubation"),
-        ProgrammeModel::Acceleration => lang.pick("Accelerazione", "Acceleration"),
-        ProgrammeModel::VentureBuilding => lang.pick("Venture building", "Venture building"),
-        ProgrammeModel::CorporateAcceleration => lang.pick("Accelerazione corporate", "Corporate acceleration"),
-        ProgrammeModel::OpenInnovationChallenge => lang.pick("Sfida di open innovation", "Open innovation challenge"),
-        ProgrammeModel::Bootcamp => lang.pick("Bootcamp", "Bootcamp"),
-    }
+    let [it, en] = m.labels();
+    lang.pick(it, en)
 }
 
 pub fn phase(lang: Lang, p: ProgrammePhase) -> &'static str {
@@ -331,13 +321,8 @@ pub fn phase(lang: Lang, p: ProgrammePhase) -> &'static str {
 }
 
 pub fn startup_stage(lang: Lang, s: StartupStage) -> &'static str {
-    match s {
-        StartupStage::Idea => lang.pick("Idea", "Idea"),
-        StartupStage::PreSeed => lang.pick("Pre-seed", "Pre-seed"),
-        StartupStage::Seed => lang.pick("Seed", "Seed"),
-        StartupStage::SeriesA => lang.pick("Serie A", "Series A"),
-        StartupStage::Growth => lang.pick("Crescita", "Growth"),
-    }
+    let [it, en] = s.labels();
+    lang.pick(it, en)
 }
 
 pub fn legal_form(lang: Lang, f: LegalForm) -> &'static str {

@@ -94,8 +94,7 @@ impl InsightsService {
         Ok(snapshot)
     }
 
-    /// One dataset, its rows narrowed by `keys` and, for months, by `from..=to` (YYYY-MM).
-    /// The filters select rows that are already anonymised: no filter reaches the members.
+    /// One dataset of the current snapshot, narrowed (see [`select`]).
     pub async fn dataset(
         &self,
         id: &str,
@@ -103,27 +102,41 @@ impl InsightsService {
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<(Arc<Snapshot>, Dataset), InsightsError> {
-        let spec = catalogue::find(id).ok_or_else(|| InsightsError::UnknownDataset(id.to_owned()))?;
-        let from = from.map(|m| month("from", m)).transpose()?;
-        let to = to.map(|m| month("to", m)).transpose()?;
-        if (from.is_some() || to.is_some()) && spec.dimension != crate::labels::Dimension::Month {
-            return Err(InsightsError::BadFilter {
-                field: if from.is_some() { "from" } else { "to" },
-                message: format!("{id} has no months; only offers_by_month can be narrowed by month"),
-            });
-        }
-        if keys.is_some_and(|k| k.len() > 200) {
-            return Err(InsightsError::BadFilter { field: "keys", message: "at most 200 keys".into() });
-        }
         let snapshot = self.snapshot().await?;
-        let mut dataset = snapshot.dataset(id).cloned().ok_or_else(|| InsightsError::UnknownDataset(id.to_owned()))?;
-        dataset.rows.retain(|row| {
-            keys.is_none_or(|keys| keys.contains(&row.key))
-                && from.as_deref().is_none_or(|f| row.key.as_str() >= f && row.key != crate::anonymise::OTHER)
-                && to.as_deref().is_none_or(|t| row.key.as_str() <= t && row.key != crate::anonymise::OTHER)
-        });
+        let dataset = select(&snapshot, id, keys, from, to)?;
         Ok((snapshot, dataset))
     }
+}
+
+/// One dataset of `snapshot`, its rows narrowed by `keys` and, for months, by `from..=to`
+/// (YYYY-MM). The filters select rows that are already anonymised: no filter reaches the
+/// members.
+pub fn select(
+    snapshot: &Snapshot,
+    id: &str,
+    keys: Option<&[String]>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Dataset, InsightsError> {
+    let spec = catalogue::find(id).ok_or_else(|| InsightsError::UnknownDataset(id.to_owned()))?;
+    let from = from.map(|m| month("from", m)).transpose()?;
+    let to = to.map(|m| month("to", m)).transpose()?;
+    if (from.is_some() || to.is_some()) && spec.dimension != crate::labels::Dimension::Month {
+        return Err(InsightsError::BadFilter {
+            field: if from.is_some() { "from" } else { "to" },
+            message: format!("{id} has no months; only offers_by_month can be narrowed by month"),
+        });
+    }
+    if keys.is_some_and(|k| k.len() > 200) {
+        return Err(InsightsError::BadFilter { field: "keys", message: "at most 200 keys".into() });
+    }
+    let mut dataset = snapshot.dataset(id).cloned().ok_or_else(|| InsightsError::UnknownDataset(id.to_owned()))?;
+    dataset.rows.retain(|row| {
+        keys.is_none_or(|keys| keys.contains(&row.key))
+            && from.as_deref().is_none_or(|f| row.key.as_str() >= f && row.key != crate::anonymise::OTHER)
+            && to.as_deref().is_none_or(|t| row.key.as_str() <= t && row.key != crate::anonymise::OTHER)
+    });
+    Ok(dataset)
 }
 
 fn month(field: &'static str, value: &str) -> Result<String, InsightsError> {

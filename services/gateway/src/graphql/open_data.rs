@@ -3,9 +3,9 @@
 
 use super::{Services, error, field_error, internal};
 use async_graphql::{Context, Object, Result, SimpleObject};
+use crocevia_insights::InsightsError;
 use crocevia_insights::catalogue::{LICENCE, LICENCE_URL};
 use crocevia_insights::compute::{Dataset, Snapshot};
-use crocevia_insights::{InsightsError, InsightsService};
 use crocevia_kit::ErrorCode;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ impl OpenDataQuery {
         let insights = ctx.data::<Services>()?.insights.clone();
         let insights = insights.ok_or_else(|| error(ErrorCode::Unavailable, "open data is not served here"))?;
         let snapshot = insights.snapshot().await.map_err(insights_error)?;
-        Ok(OpenData { insights, snapshot })
+        Ok(OpenData { snapshot })
     }
 }
 
@@ -32,8 +32,8 @@ pub fn insights_error(e: InsightsError) -> async_graphql::Error {
     }
 }
 
+/// One snapshot answers the whole query, so its datasets agree with each other.
 pub struct OpenData {
-    insights: InsightsService,
     snapshot: Arc<Snapshot>,
 }
 
@@ -71,11 +71,9 @@ impl OpenData {
         from: Option<String>,
         to: Option<String>,
     ) -> Result<OpenDataset> {
-        let (_, dataset) = self
-            .insights
-            .dataset(&id, keys.as_deref(), from.as_deref(), to.as_deref())
-            .await
-            .map_err(insights_error)?;
+        let dataset =
+            crocevia_insights::service::select(&self.snapshot, &id, keys.as_deref(), from.as_deref(), to.as_deref())
+                .map_err(insights_error)?;
         Ok(OpenDataset::from(&dataset))
     }
 }
