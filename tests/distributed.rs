@@ -8,7 +8,11 @@
 
 mod support;
 
+use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
+use crocevia_kit::bus::{EventBus, HEADER_ERROR, HEADER_GROUP, OutMessage};
+use crocevia_proto::{DEAD_LETTER_TOPIC, PROFILES_TOPIC};
 use serde_json::{Value, json};
+use std::time::Duration;
 use support::stack::{Stack, demo, eventually, gql};
 use support::{Server, repo_root};
 
@@ -46,7 +50,7 @@ async fn create(gateway: &Server, token: &str, mutation: &str, field: &str, valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_processes() {
-    let Stack { dir: _dir, profiles, search, matching, gateway, .. } =
+    let Stack { dir: _dir, profiles, search, matching, gateway, brokers, suffix, .. } =
         Stack::start("crocevia_distributed", false).await;
 
     // An organisation member posts an offer and a programme; a talent and a startup sign up.
@@ -166,6 +170,49 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     assert_eq!(gateway.get(&format!("/internal/v1/matching/side/{offer_id}")).await.0, 503);
     let (status, side) = matching.get(&format!("/internal/v1/matching/side/{offer_id}")).await;
     assert_eq!((status, side.as_str()), (200, r#"{"side":"offer"}"#));
+
+    // A poison event goes to the dead-letter topic with its error, once from each consumer
+    // group, and the consumers go on: the talent's next edit, behind it on her partition, is
+    // searched and matched.
+    let bus = KafkaBus::connect(KafkaSettings {
+        brokers: brokers.clone(),
+        replication_factor: 1,
+        dead_letter_topic: format!("{DEAD_LETTER_TOPIC}-{suffix}"),
+        extra: vec![],
+    })
+    .unwrap();
+    let poison = b"not an envelope".to_vec();
+    bus.publish(&format!("{PROFILES_TOPIC}-{suffix}"), vec![OutMessage::new(talent_id.clone(), poison.clone())])
+        .await
+        .unwrap();
+    let mut edit = demo("talents.json").swap_remove(0);
+    edit["id"] = json!(talent_id);
+    edit["headline"] = json!("Quasarbotanica engineer");
+    let edited = gql(&gateway, Some(&talent), save, json!({ "v": edit })).await;
+    assert!(edited["errors"].is_null(), "{edited}");
+    eventually(
+        "the edit behind the poison event in search",
+        // Talents are found by organisations only.
+        async || {
+            let query = "{ search(input: {kinds: [TALENT], text: \"quasarbotanica\"}) { hits { id } } }";
+            gql(&gateway, Some(&members[0]), query, json!({})).await
+        },
+        |body| body["data"]["search"]["hits"][0]["id"] == talent_id.as_str(),
+    )
+    .await;
+    let mut sub = bus.subscribe(&[bus.dead_letter_topic().to_owned()], "distributed-dlq-check").await.unwrap();
+    let mut dead = Vec::new();
+    while dead.len() < 2 {
+        let delivery = sub.poll(Duration::from_secs(30)).await.unwrap().expect("the poison event dead-lettered");
+        dead.push(delivery);
+    }
+    let mut groups: Vec<&str> = dead.iter().map(|d| d.header(HEADER_GROUP).unwrap()).collect();
+    groups.sort_unstable();
+    assert_eq!(groups, [format!("matching-{suffix}"), format!("search-{suffix}")]);
+    for d in &dead {
+        assert_eq!((d.payload.as_slice(), d.key.as_str()), (poison.as_slice(), talent_id.as_str()));
+        assert!(!d.header(HEADER_ERROR).unwrap_or_default().is_empty(), "{d:?}");
+    }
 
     // A search process that is gone is UNAVAILABLE (retry), not an internal error.
     assert!(search.stop().success());

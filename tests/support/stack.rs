@@ -15,13 +15,18 @@ pub const ADMIN_PASSWORD: &str = "administrator password";
 
 /// One process of the stack: its deploy/config file, then what makes this run its own.
 pub fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
+    // CROCEVIA_TEST_LOG=info (a tracing filter) shows what the processes log.
+    let filter = std::env::var("CROCEVIA_TEST_LOG").unwrap_or_else(|_| "warn".into());
     Instance::embedded(&dir.join(role))
+        .with("CROCEVIA__TELEMETRY__FILTER", &filter)
         .with("CROCEVIA__DATABASE__URL", database)
         .with("CROCEVIA__BUS__KAFKA__BROKERS", brokers)
         .with("CROCEVIA__BUS__TOPIC_SUFFIX", &format!("-{suffix}"))
         .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
         .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
         .with("CROCEVIA__INSIGHTS__GROUP", &format!("insights-{suffix}"))
+        // Static membership: a process restarted after a crash takes its partitions back.
+        .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", role)
 }
 
 pub fn config(role: &str) -> String {
@@ -71,7 +76,12 @@ impl Stack {
     /// Starts the processes in their order (profiles migrates the database and creates the
     /// topics the others consume; the gateway comes last, pointed at search and matching).
     pub async fn start(database_prefix: &str, with_insights: bool) -> Stack {
-        let brokers = testing::require_kafka().await;
+        Self::start_on(&testing::require_kafka().await, database_prefix, with_insights).await
+    }
+
+    /// [`Stack::start`] on the broker at `brokers` (a test's own, which it may kill).
+    pub async fn start_on(brokers: &str, database_prefix: &str, with_insights: bool) -> Stack {
+        let brokers = brokers.to_owned();
         let database = testing::fresh_postgres_database(database_prefix).await;
         let suffix = testing::unique_suffix();
         let dir = tempfile::tempdir().unwrap();

@@ -40,6 +40,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
     Ok(db)
 }
 
+const GROUP_INSTANCE_ID: &str = "group.instance.id";
+
 pub async fn open_bus(settings: &Settings) -> anyhow::Result<SharedBus> {
     let dead_letter = settings.topic(DEAD_LETTER_TOPIC);
     let bus: SharedBus = match settings.bus.kind {
@@ -50,7 +52,14 @@ pub async fn open_bus(settings: &Settings) -> anyhow::Result<SharedBus> {
             brokers: settings.bus.kafka.brokers.clone(),
             replication_factor: settings.bus.kafka.replication_factor,
             dead_letter_topic: dead_letter.clone(),
-            extra: settings.bus.kafka.extra.clone().into_iter().collect(),
+            extra: settings
+                .bus
+                .kafka
+                .extra
+                .clone()
+                .into_iter()
+                .chain(settings.bus.kafka.instance_id.clone().map(|id| (GROUP_INSTANCE_ID.to_owned(), id)))
+                .collect(),
         })?),
     };
     let topics: Vec<TopicSpec> = [PROFILES_TOPIC, MATCHES_TOPIC, DEAD_LETTER_TOPIC]

@@ -1,9 +1,10 @@
 //! Which search and matching a process's gateway calls: the service in this process when it
 //! runs one, else (a `serve gateway` process in the distributed mode) an HTTP client of the
-//! process at `gateway.search_url` / `gateway.matching_url`.
+//! process at `gateway.search_url` / `gateway.matching_url` (for search, several URLs separated
+//! by commas: the members of the search group, asked together).
 
 use crate::cli::Role;
-use crocevia_gateway::remote::{RemoteMatching, RemoteSearch, RemoteSettings};
+use crocevia_gateway::remote::{RemoteMatching, RemoteSearch, RemoteSettings, ShardedSearch};
 use crocevia_kit::config::Settings;
 use crocevia_matching::{MatchingApi, MatchingService};
 use crocevia_search::{SearchApi, SearchService};
@@ -34,10 +35,19 @@ pub fn search_api(
     if let Some(local) = local {
         return Ok(Some(Arc::new(local)));
     }
-    match remote(settings, role, settings.gateway.search_url.as_ref(), "search") {
-        Some(remote) => Ok(Some(Arc::new(RemoteSearch::new(&remote)?))),
-        None => Ok(None),
+    let Some(remote) = remote(settings, role, settings.gateway.search_url.as_ref(), "search") else {
+        return Ok(None);
+    };
+    // Several URLs: the members of the search group, each holding part of the index.
+    let members: Vec<RemoteSettings> = remote
+        .base_url
+        .split(',')
+        .map(|url| RemoteSettings { base_url: url.trim().to_owned(), timeout: remote.timeout })
+        .collect();
+    if members.len() > 1 {
+        return Ok(Some(Arc::new(ShardedSearch::new(&members)?)));
     }
+    Ok(Some(Arc::new(RemoteSearch::new(&remote)?)))
 }
 
 pub fn matching_api(

@@ -91,8 +91,10 @@ pub struct GatewaySection {
     /// working directory. Without `index.html` in it, `/` shows the status page.
     pub web_dir: PathBuf,
     /// Distributed mode: the base URL of a search process (`http://search:8080`), which a
-    /// gateway that does not run search itself (`serve gateway`) calls. Ignored by a process
-    /// that runs search.
+    /// gateway that does not run search itself (`serve gateway`) calls; with several members
+    /// in the search group, each member's URL separated by commas (each member indexes its
+    /// share of the partitions, and the gateway asks them all and merges). Ignored by a
+    /// process that runs search.
     pub search_url: Option<String>,
     /// The same for matching (`http://matching:8080`).
     pub matching_url: Option<String>,
@@ -169,6 +171,11 @@ pub struct KafkaSection {
     pub replication_factor: i32,
     /// Extra librdkafka properties, e.g. `security.protocol`.
     pub extra: std::collections::BTreeMap<String, String>,
+    /// This process's stable name in its consumer groups (Kafka static membership,
+    /// `group.instance.id`), e.g. the pod name `search-0`. A member restarted under the same
+    /// name takes its partitions back at once, without a rebalance; it must be unique within
+    /// each group. Unset: dynamic membership.
+    pub instance_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,7 +261,7 @@ impl Default for BusSettings {
 
 impl Default for KafkaSection {
     fn default() -> Self {
-        Self { brokers: "127.0.0.1:9092".into(), replication_factor: 1, extra: Default::default() }
+        Self { brokers: "127.0.0.1:9092".into(), replication_factor: 1, extra: Default::default(), instance_id: None }
     }
 }
 
@@ -333,8 +340,8 @@ impl Settings {
         for (key, url) in
             [("gateway.search_url", &self.gateway.search_url), ("gateway.matching_url", &self.gateway.matching_url)]
         {
-            if let Some(url) = url {
-                validate_service_url(key, url)?;
+            for url in url.iter().flat_map(|urls| urls.split(',')) {
+                validate_service_url(key, url.trim())?;
             }
         }
         if !(1..=600_000).contains(&self.gateway.remote_timeout_ms) {
@@ -444,7 +451,9 @@ mod tests {
         let s = Settings::load(Some(&file)).unwrap();
         assert_eq!(s.gateway.search_url.as_deref(), Some("http://search:8080"));
         assert_eq!(s.gateway.remote_timeout_ms, 5_000);
-        for bad in ["search:8080", "http://", "http://:8080", "http://h/?q=1", "ftp://h"] {
+        std::fs::write(&file, "[gateway]\nsearch_url = \"http://search-0:8080, http://search-1:8080\"\n").unwrap();
+        Settings::load(Some(&file)).unwrap();
+        for bad in ["search:8080", "http://", "http://:8080", "http://h/?q=1", "ftp://h", "http://a:1,"] {
             std::fs::write(&file, format!("[gateway]\nsearch_url = \"{bad}\"\n")).unwrap();
             let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
             assert!(err.contains("gateway.search_url"), "{bad}: {err}");

@@ -8,7 +8,8 @@
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{
-    Delivery, EventBus, HEADER_ERROR, HEADER_SOURCE_OFFSET, OutMessage, SharedBus, Subscription, TopicSpec,
+    Delivery, EventBus, HEADER_ERROR, HEADER_SOURCE_OFFSET, OutMessage, OwnPositions, SharedBus, Subscription,
+    TopicSpec,
 };
 use crocevia_kit::testing;
 use std::collections::{BTreeMap, BTreeSet};
@@ -230,6 +231,65 @@ async fn empty_keys_are_refused(h: impl Harness, topic: String, _group: String) 
     assert!(bus.publish(&topic, vec![message("", "x")]).await.is_err());
 }
 
+/// A consumer's own positions: each partition resumes at offset 3 whatever the group
+/// committed; a partition its state holds but was not given is reported as revoked.
+struct Fixed {
+    topic: String,
+    held: std::sync::Mutex<Vec<i32>>,
+}
+
+impl OwnPositions for Fixed {
+    fn resume_at(&self, _topic: &str, _partition: i32) -> i64 {
+        3
+    }
+
+    fn held(&self) -> Vec<(String, i32)> {
+        self.held.lock().unwrap().iter().map(|p| (self.topic.clone(), *p)).collect()
+    }
+}
+
+async fn own_positions_decide_where_partitions_resume(h: impl Harness, topic: String, group: String) {
+    let bus = h.open();
+    setup(&bus, &topic, 2).await;
+    bus.publish(&topic, (0..40).map(|i| message(&format!("key-{}", i % 8), &i.to_string())).collect()).await.unwrap();
+    // The group has consumed everything...
+    let mut plain = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
+    assert_eq!(collect(&mut plain, 40, Duration::from_secs(30), true).await.len(), 40);
+    plain.close().await.unwrap();
+    // ...but a member resuming from its own positions starts each partition at offset 3.
+    let positions = Arc::new(Fixed { topic: topic.clone(), held: std::sync::Mutex::new(vec![0, 7]) });
+    let mut own = bus.subscribe_owning(std::slice::from_ref(&topic), &group, positions.clone()).await.unwrap();
+    let got = collect(&mut own, 34, Duration::from_secs(30), true).await;
+    let mut first: BTreeMap<i32, i64> = BTreeMap::new();
+    for d in &got {
+        first.entry(d.partition).or_insert(d.offset);
+    }
+    assert_eq!(got.len(), 34, "40 messages less 3 in each of the 2 partitions");
+    assert_eq!(first, BTreeMap::from([(0, 3), (1, 3)]));
+    assert_eq!(own.take_revoked(), vec![(topic.clone(), 7)], "held, not given");
+    positions.held.lock().unwrap().retain(|p| *p != 7);
+    assert!(own.take_revoked().is_empty(), "dropped, so no longer reported");
+    own.close().await.unwrap();
+}
+
+async fn a_topic_tail_reads_back(h: impl Harness, topic: String, _group: String) {
+    let bus = h.open();
+    setup(&bus, &topic, 3).await;
+    let tagged = |i: usize| {
+        let mut m = message(&format!("key-{i}"), "x");
+        m.headers.push(("id".into(), i.to_string()));
+        m
+    };
+    assert!(bus.recent_header_values(&topic, 5, "id").await.unwrap().is_empty(), "an empty topic");
+    bus.publish(&topic, (0..30).map(tagged).collect()).await.unwrap();
+    let all = bus.recent_header_values(&topic, 30, "id").await.unwrap();
+    assert_eq!(all.len(), 30);
+    let tail = bus.recent_header_values(&topic, 2, "id").await.unwrap();
+    assert_eq!(tail.len(), 6, "the last two of each of the three partitions: {tail:?}");
+    assert!(tail.contains("29"), "the last message is in the tail");
+    assert!(bus.recent_header_values("no-such-topic-anywhere", 2, "id").await.is_err());
+}
+
 macro_rules! conformance {
     ($($name:ident),*) => {
         mod in_process_bus {
@@ -260,7 +320,9 @@ conformance!(
     at_least_once_across_restart,
     members_share_partitions,
     dead_lettering,
-    empty_keys_are_refused
+    empty_keys_are_refused,
+    own_positions_decide_where_partitions_resume,
+    a_topic_tail_reads_back
 );
 
 #[tokio::test]

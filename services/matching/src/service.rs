@@ -10,14 +10,15 @@ use crate::{events, text};
 use anyhow::Context;
 use crocevia_domain::Entity;
 use crocevia_kit::bus::batch::{BatchHandler, BatchSettings};
-use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, Subscription};
+use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, Subscription, outbox};
 use crocevia_proto::envelope::{self, Change};
 use crocevia_search::index::SearchIndex;
 use crocevia_search::taxonomy::Taxonomy;
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -38,6 +39,11 @@ pub struct MatchingService {
     db: DatabaseConnection,
     /// Subjects whose list changed, announced in-process after the lists are stored.
     changed: tokio::sync::broadcast::Sender<(Uuid, Side)>,
+    /// Whether every match event this process published is marked: false at start and after a
+    /// failed publish, when the next publish reads the topic back first.
+    outbox_clean: Arc<AtomicBool>,
+    /// Effects computed and applied in memory whose storing failed; stored before the next batch.
+    unsaved: Arc<tokio::sync::Mutex<Option<Batch>>>,
 }
 
 fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
@@ -94,7 +100,13 @@ impl MatchingService {
             Ok(engine)
         })
         .await??;
-        Ok(Self { engine: Arc::new(Mutex::new(engine)), db, changed: tokio::sync::broadcast::channel(4096).0 })
+        Ok(Self {
+            engine: Arc::new(Mutex::new(engine)),
+            db,
+            changed: tokio::sync::broadcast::channel(4096).0,
+            outbox_clean: Arc::new(AtomicBool::new(false)),
+            unsaved: Arc::new(tokio::sync::Mutex::new(None)),
+        })
     }
 
     /// Subjects whose list changes from now on.
@@ -133,6 +145,17 @@ impl MatchingService {
     /// Applies a batch of deliveries, recomputes, and stores everything in one transaction.
     /// Returns the poison deliveries (index into `batch`) with their errors.
     pub async fn process(&self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+        // The engine applies a batch in memory before it is stored. If storing failed, the
+        // redelivered batch is stale for the engine and would compute nothing: store the
+        // effects computed the first time instead.
+        let mut unsaved = self.unsaved.lock().await;
+        if let Some(previous) = unsaved.take() {
+            if let Err(e) = store::save(&self.db, previous.clone()).await {
+                *unsaved = Some(previous);
+                return Err(anyhow::Error::new(e).context("saving the match lists of an earlier batch"));
+            }
+            tracing::info!("match lists of an earlier batch stored on retry");
+        }
         let engine = self.engine.clone();
         let deliveries = batch.to_vec();
         let (saved, poison) =
@@ -178,7 +201,10 @@ impl MatchingService {
             .await??;
         let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
         crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
-        store::save(&self.db, saved).await.context("saving match lists")?;
+        if let Err(e) = store::save(&self.db, saved.clone()).await {
+            *unsaved = Some(saved);
+            return Err(anyhow::Error::new(e).context("saving match lists"));
+        }
         for subject in subjects {
             let _ = self.changed.send(subject);
         }
@@ -214,18 +240,42 @@ impl MatchingService {
         Ok(changed_lists)
     }
 
-    /// Publishes stored match events in order and marks them.
+    /// Publishes stored match events in order and marks them, each once: after a failure or
+    /// a restart it first reads back the topic's tail (see [`crocevia_kit::bus::outbox`]).
     pub async fn publish_outbox(&self, bus: &SharedBus, topic: &str) -> anyhow::Result<usize> {
+        const BATCH: u64 = 1000;
         let mut total = 0;
         loop {
-            let rows = store::unpublished(&self.db, 1000).await?;
+            let rows = store::unpublished(&self.db, BATCH).await?;
             if rows.is_empty() {
                 return Ok(total);
             }
+            let ids: Vec<(&str, String)> = rows
+                .iter()
+                .map(|r| (topic, events::decode(&r.payload).map(|e| e.event_id).unwrap_or_default()))
+                .collect();
+            let on_bus = if self.outbox_clean.load(Ordering::Acquire) {
+                HashSet::new()
+            } else {
+                outbox::already_published(bus.as_ref(), BATCH as usize, &ids).await?
+            };
+            self.outbox_clean.store(false, Ordering::Release);
             let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
-            total += rows.len();
-            bus.publish(topic, rows.into_iter().map(|r| OutMessage::new(r.key, r.payload)).collect()).await?;
+            let messages: Vec<OutMessage> = rows
+                .into_iter()
+                .zip(ids)
+                .enumerate()
+                .filter(|(i, _)| !on_bus.contains(i))
+                .map(|(_, (row, (_, id)))| {
+                    let mut message = OutMessage::new(row.key, row.payload);
+                    message.headers.push((outbox::HEADER_EVENT_ID.to_owned(), id));
+                    message
+                })
+                .collect();
+            total += messages.len();
+            bus.publish(topic, messages).await?;
             store::mark_published(&self.db, seqs).await?;
+            self.outbox_clean.store(true, Ordering::Release);
         }
     }
 

@@ -147,7 +147,7 @@ impl MigrationTrait for CreateTables {
 }
 
 /// What one batch writes, in one transaction.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Batch {
     pub entities: Vec<(Uuid, String, u64, Option<serde_json::Value>)>,
     pub lists: Vec<(Uuid, Side, Vec<Entry>)>,

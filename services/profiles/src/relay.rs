@@ -1,16 +1,18 @@
 //! The outbox relay: publishes committed outbox rows to the bus in write order, in batches,
 //! then marks them published.
 //!
-//! A crash after the publish and before the mark republishes the batch on restart: delivery
-//! is at-least-once and consumers skip versions they already applied. One relay runs per
-//! database; two would interleave batches and break the per-entity order.
+//! A crash after the publish and before the mark does not publish the batch twice: the next
+//! attempt reads back the topics' tails and marks what is already there
+//! ([`crocevia_kit::bus::outbox`]). One relay runs per database; two would interleave
+//! batches and break the per-entity order.
 
 use crate::store;
 use anyhow::Context;
 use chrono::Utc;
-use crocevia_kit::bus::{OutMessage, SharedBus};
+use crocevia_kit::bus::{OutMessage, SharedBus, outbox};
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::DatabaseConnection;
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -42,23 +44,40 @@ pub struct Relay {
     pub failpoint: Option<Failpoint>,
 }
 
-pub const HEADER_EVENT_ID: &str = "crocevia-event-id";
+pub use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
 pub const HEADER_ENTITY_KIND: &str = "crocevia-entity-kind";
 pub const HEADER_ENTITY_VERSION: &str = "crocevia-entity-version";
 
 impl Relay {
-    /// Publishes one batch; returns how many rows it published.
+    /// Publishes one batch; returns how many rows it published. Reads back the topics' tails
+    /// first (see [`crocevia_kit::bus::outbox`]), so a batch that an earlier process
+    /// published without marking is not sent twice.
     pub async fn publish_batch(&self) -> anyhow::Result<usize> {
+        self.publish_next(true).await
+    }
+
+    /// `reconcile`: whether an earlier publish may have been interrupted (first batch of a
+    /// process, or after a failure).
+    async fn publish_next(&self, reconcile: bool) -> anyhow::Result<usize> {
         let rows = store::unpublished(&self.db, self.batch_size).await.context("reading the outbox")?;
         if rows.is_empty() {
             return Ok(0);
         }
+        let on_bus = if reconcile {
+            let ids: Vec<(&str, String)> = rows.iter().map(|r| (r.topic.as_str(), r.event_id.to_string())).collect();
+            let window = usize::try_from(self.batch_size).unwrap_or(usize::MAX);
+            outbox::already_published(self.bus.as_ref(), window, &ids).await.context("reading back the topics")?
+        } else {
+            HashSet::new()
+        };
+        let to_send: Vec<&store::OutboxRow> =
+            rows.iter().enumerate().filter(|(i, _)| !on_bus.contains(i)).map(|(_, r)| r).collect();
         // Rows go to their own topic each; consecutive rows of one topic form one publish.
         let mut start = 0;
-        while start < rows.len() {
-            let topic = rows[start].topic.clone();
-            let end = rows[start..].iter().position(|r| r.topic != topic).map_or(rows.len(), |n| start + n);
-            let messages = rows[start..end]
+        while start < to_send.len() {
+            let topic = to_send[start].topic.clone();
+            let end = to_send[start..].iter().position(|r| r.topic != topic).map_or(to_send.len(), |n| start + n);
+            let messages = to_send[start..end]
                 .iter()
                 .map(|row| OutMessage {
                     key: row.entity_id.to_string(),
@@ -78,8 +97,8 @@ impl Relay {
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
         store::mark_published(&self.db, seqs, Utc::now()).await.context("marking the outbox")?;
         self.purge_erased(&rows).await?;
-        crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(rows.len() as u64);
-        tracing::debug!(events = rows.len(), "outbox batch published");
+        crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(to_send.len() as u64);
+        tracing::debug!(events = to_send.len(), found_on_bus = on_bus.len(), "outbox batch published");
         Ok(rows.len())
     }
 
@@ -108,11 +127,14 @@ impl Relay {
     /// (broker down, database busy) are logged and retried with a growing pause.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut backoff = Duration::from_millis(100);
+        let mut reconcile = true;
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            match self.publish_batch().await {
+            let published = self.publish_next(reconcile).await;
+            reconcile = published.is_err();
+            match published {
                 Ok(n) if n as u64 == self.batch_size => continue,
                 Ok(_) => backoff = Duration::from_millis(100),
                 Err(e) => {
@@ -136,7 +158,8 @@ impl Relay {
             }
         }
         // Drain what was committed before the shutdown, so a clean stop leaves nothing behind.
-        while let Ok(n) = self.publish_batch().await {
+        while let Ok(n) = self.publish_next(reconcile).await {
+            reconcile = false;
             if n == 0 {
                 break;
             }
@@ -147,7 +170,7 @@ impl Relay {
     pub async fn drain(&self) -> anyhow::Result<usize> {
         let mut total = 0;
         loop {
-            let n = self.publish_batch().await?;
+            let n = self.publish_next(total == 0).await?;
             if n == 0 {
                 return Ok(total);
             }

@@ -1,12 +1,16 @@
 //! The consumer of `profiles.v1`: applies events to the index in batches and commits once per
-//! batch (every `max_delay` or `batch_max` events, never once per event). Offsets are stored
-//! only after the commit that holds the events; a poison event goes to the dead-letter topic
-//! after that commit, so a crash never skips an earlier event of its partition.
+//! batch (every `max_delay` or `batch_max` events, never once per event). The next offset of
+//! each partition is written in the same commit as the documents, and a member resumes each
+//! partition it is given from there (its own index), not from the group's offsets: members
+//! of the search group each index their share of the partitions, and one that takes over a
+//! partition replays it into its index instead of skipping what the previous owner indexed.
+//! Offsets are also stored in the group after the commit (for lag monitoring); a poison event
+//! goes to the dead-letter topic after that commit.
 
 use crate::index::{Applied, SearchIndex};
 use crate::service::Recent;
 use crocevia_kit::bus::batch::{self, BatchHandler};
-use crocevia_kit::bus::{Delivery, Subscription};
+use crocevia_kit::bus::{Delivery, OwnPositions, Subscription};
 use crocevia_proto::envelope;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -39,6 +43,7 @@ fn apply_batch(
     let mut report = BatchReport::default();
     let mut poison = HashMap::new();
     for (i, delivery) in batch.iter().enumerate() {
+        index.advance(&delivery.topic, delivery.partition, delivery.offset + 1);
         let (meta, change) = match envelope::decode(&delivery.payload) {
             Ok(decoded) => decoded,
             Err(e) => {
@@ -47,7 +52,7 @@ fn apply_batch(
                 continue;
             }
         };
-        match index.apply(&meta, &change)? {
+        match index.apply_from(&meta, &change, Some(delivery.partition))? {
             Applied::Indexed => report.indexed += 1,
             Applied::Removed => report.removed += 1,
             Applied::Stale => report.stale += 1,
@@ -76,6 +81,33 @@ impl BatchHandler for Indexer {
         crocevia_kit::metrics::SEARCH_APPLIED.inc_by((report.indexed + report.removed) as u64);
         tracing::debug!(?report, "search batch committed");
         Ok(poison)
+    }
+
+    async fn revoked(&mut self, partitions: &[(String, i32)]) -> anyhow::Result<()> {
+        let (index, partitions) = (current(&self.handle), partitions.to_vec());
+        tokio::task::spawn_blocking(move || {
+            for (topic, partition) in &partitions {
+                index.forget_partition(topic, *partition)?;
+                tracing::info!(topic, partition, "documents of a partition another member took over dropped");
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("dropping partitions failed: {e}"))?
+    }
+}
+
+/// Where this member resumes a partition it is given: where its index ends.
+#[derive(Debug)]
+pub struct IndexPositions(pub IndexHandle);
+
+impl OwnPositions for IndexPositions {
+    fn resume_at(&self, topic: &str, partition: i32) -> i64 {
+        current(&self.0).position(topic, partition).unwrap_or(0)
+    }
+
+    fn held(&self) -> Vec<(String, i32)> {
+        current(&self.0).held_partitions()
     }
 }
 

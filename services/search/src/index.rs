@@ -10,7 +10,7 @@ use crate::schema::{self, Fields};
 use crate::taxonomy::Taxonomy;
 use anyhow::Context;
 use crocevia_proto::envelope::{Change, EventMeta};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -44,6 +44,20 @@ pub struct SearchIndex {
     /// An erasure was applied since the last commit: the commit merges, so the erased
     /// entity's text leaves the files (tantivy keeps deleted documents until a merge).
     erased_pending: AtomicBool,
+    /// The next offset of each bus partition (`topic/partition`) after the events this index
+    /// holds, written in the payload of the same commit as the documents: the consumer
+    /// resumes from here (see [`crocevia_kit::bus::OwnPositions`]).
+    positions: Mutex<BTreeMap<String, i64>>,
+}
+
+/// The commit payload.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    positions: BTreeMap<String, i64>,
+}
+
+fn position_key(topic: &str, partition: i32) -> String {
+    format!("{topic}/{partition}")
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -63,8 +77,18 @@ impl SearchIndex {
         let (schema, fields) = schema::build();
         let directory =
             tantivy::directory::MmapDirectory::open(dir).with_context(|| format!("opening index {}", dir.display()))?;
-        let index = Index::open_or_create(directory, schema)
-            .context("opening the index (schema changed? run crocevia reindex)")?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            // An index is derived data: one written with another schema (an older release)
+            // starts over empty, and its owner rebuilds it (from the database or the topic).
+            Err(tantivy::TantivyError::SchemaError(reason)) => {
+                tracing::warn!(index = %dir.display(), reason, "index schema changed: starting the index over");
+                std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+                std::fs::create_dir_all(dir)?;
+                Index::create_in_dir(dir, schema).context("creating the index")?
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("opening the index {}", dir.display()))),
+        };
         Self::from_index(index, fields, taxonomy)
     }
 
@@ -77,6 +101,10 @@ impl SearchIndex {
         analysis::register(index.tokenizers());
         let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES).context("index writer")?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().context("index reader")?;
+        let payload: Payload = match index.load_metas().context("index metadata")?.payload {
+            Some(text) => serde_json::from_str(&text).context("index commit payload")?,
+            None => Payload::default(),
+        };
         Ok(Self {
             index,
             reader,
@@ -85,7 +113,49 @@ impl SearchIndex {
             taxonomy,
             pending: Mutex::new(HashMap::new()),
             erased_pending: AtomicBool::new(false),
+            positions: Mutex::new(payload.positions),
         })
+    }
+
+    /// The next offset to read of a bus partition, as of the last commit (or the pending one).
+    pub fn position(&self, topic: &str, partition: i32) -> Option<i64> {
+        lock(&self.positions).get(&position_key(topic, partition)).copied()
+    }
+
+    /// Records that the events of `partition` before `next` are applied; durable with the
+    /// next commit.
+    pub fn advance(&self, topic: &str, partition: i32, next: i64) {
+        let mut positions = lock(&self.positions);
+        let entry = positions.entry(position_key(topic, partition)).or_insert(next);
+        *entry = (*entry).max(next);
+    }
+
+    /// The bus partitions this index holds events of.
+    pub fn held_partitions(&self) -> Vec<(String, i32)> {
+        lock(&self.positions)
+            .keys()
+            .filter_map(|key| key.rsplit_once('/'))
+            .filter_map(|(topic, partition)| Some((topic.to_owned(), partition.parse().ok()?)))
+            .collect()
+    }
+
+    pub fn positions(&self) -> BTreeMap<String, i64> {
+        lock(&self.positions).clone()
+    }
+
+    /// Takes over the positions of the index this one replaces (a rebuild that replayed the
+    /// same events).
+    pub fn set_positions(&self, positions: BTreeMap<String, i64>) {
+        *lock(&self.positions) = positions;
+    }
+
+    /// Drops every document of a bus partition and its position, and commits: another member
+    /// of the search group took the partition over.
+    pub fn forget_partition(&self, topic: &str, partition: i32) -> anyhow::Result<()> {
+        let value = u64::try_from(partition).context("a negative partition")?;
+        lock(&self.writer).delete_term(Term::from_field_u64(self.fields.partition, value));
+        lock(&self.positions).remove(&position_key(topic, partition));
+        self.commit()
     }
 
     /// A searcher over the last commit.
@@ -116,6 +186,11 @@ impl SearchIndex {
 
     /// Applies one change unless the index already has this version or a newer one.
     pub fn apply(&self, meta: &EventMeta, change: &Change) -> anyhow::Result<Applied> {
+        self.apply_from(meta, change, None)
+    }
+
+    /// [`SearchIndex::apply`] for an event read from bus partition `partition`.
+    pub fn apply_from(&self, meta: &EventMeta, change: &Change, partition: Option<i32>) -> anyhow::Result<Applied> {
         let searchable = match change {
             Change::Upserted(entity) => document::build(entity, meta.entity_version, &self.fields, &self.taxonomy),
             Change::Erased { .. } => None,
@@ -129,7 +204,11 @@ impl SearchIndex {
         }
         let writer = lock(&self.writer);
         writer.delete_term(Term::from_field_text(self.fields.id, &meta.entity_id.to_string()));
-        let doc = searchable.unwrap_or_else(|| document::tombstone(meta.entity_id, meta.entity_version, &self.fields));
+        let mut doc =
+            searchable.unwrap_or_else(|| document::tombstone(meta.entity_id, meta.entity_version, &self.fields));
+        if let Some(partition) = partition.and_then(|p| u64::try_from(p).ok()) {
+            doc.add_u64(self.fields.partition, partition);
+        }
         writer.add_document(doc)?;
         drop(writer);
         lock(&self.pending).insert(meta.entity_id, meta.entity_version);
@@ -143,7 +222,12 @@ impl SearchIndex {
     /// an erasure then merges the segments with deletions (GDPR Art. 17: the erased text must
     /// leave the index files, not only the results); erasures are rare, upserts do not merge.
     pub fn commit(&self) -> anyhow::Result<()> {
-        lock(&self.writer).commit().context("index commit")?;
+        let payload = serde_json::to_string(&Payload { positions: self.positions() })?;
+        let mut writer = lock(&self.writer);
+        let mut prepared = writer.prepare_commit().context("index commit")?;
+        prepared.set_payload(&payload);
+        prepared.commit().context("index commit")?;
+        drop(writer);
         self.reader.reload().context("index reload")?;
         lock(&self.pending).clear();
         if self.erased_pending.swap(false, Ordering::AcqRel)

@@ -16,6 +16,7 @@ pub mod roles;
 pub mod schema;
 pub mod searcher;
 pub mod service;
+pub mod shards;
 pub mod taxonomy;
 
 pub use error::SearchError;

@@ -83,6 +83,9 @@ pub struct Hit {
     pub score: f32,
     pub distance_km: Option<f64>,
     pub deadline: Option<NaiveDate>,
+    /// When it was posted (offers, programmes): the order of `sort: newest`.
+    #[serde(default)]
+    pub posted: Option<NaiveDate>,
     pub skills: Vec<String>,
 }
 

@@ -28,6 +28,9 @@ pub struct Fields {
     pub deadline: Field,
     pub posted: Field,
     pub available: Field,
+    /// The bus partition the document came from (absent when built from the database), so a
+    /// member of the search group can drop a partition another member took over.
+    pub partition: Field,
 }
 
 fn text(tokenizer: &str) -> TextOptions {
@@ -62,6 +65,7 @@ pub fn build() -> (Schema, Fields) {
         deadline: b.add_i64_field("deadline", date()),
         posted: b.add_i64_field("posted", date()),
         available: b.add_i64_field("available", date()),
+        partition: b.add_u64_field("partition", NumericOptions::default().set_indexed()),
     };
     (b.build(), fields)
 }

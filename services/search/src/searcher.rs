@@ -274,6 +274,7 @@ fn hit(
             .filter(|d| d.is_finite())
             .map(|d| (d * 10.0).round() / 10.0),
         deadline: doc.get_first(f.deadline).and_then(|v| v.as_i64()).and_then(date_of),
+        posted: doc.get_first(f.posted).and_then(|v| v.as_i64()).and_then(date_of),
         skills: doc.get_all(f.skills).filter_map(|v| v.as_str().map(str::to_owned)).collect(),
     }))
 }

@@ -188,8 +188,9 @@ impl SearchService {
         settings: SearchSettings,
         shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+        let positions = Arc::new(consumer::IndexPositions(self.handle.clone()));
         let sub = bus
-            .subscribe(std::slice::from_ref(&settings.topic), &settings.group)
+            .subscribe_owning(std::slice::from_ref(&settings.topic), &settings.group, positions)
             .await
             .context("subscribing to the profiles topic")?;
         let consumer = tokio::spawn(consumer::run(
@@ -246,6 +247,8 @@ impl SearchService {
         for (meta, change) in &changes {
             index.apply(meta, change)?;
         }
+        // The replay brought it to where the live index is: the consumer resumes from there.
+        index.set_positions(live.positions());
         index.commit()?;
         *live = Arc::new(index);
         Ok(changes.len())

@@ -16,7 +16,7 @@ pub(crate) mod wire;
 
 pub use endpoints::routes;
 pub use matching::RemoteMatching;
-pub use search::RemoteSearch;
+pub use search::{RemoteSearch, ShardedSearch};
 
 use anyhow::Context;
 use reqwest::{StatusCode, Url};

@@ -26,6 +26,12 @@ pub trait BatchHandler: Send {
     /// Applies `batch` durably and returns its poison messages (index into `batch`, error).
     /// An `Err` means a dependency failed: the batch is retried.
     async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>>;
+
+    /// Partitions another member took over (subscriptions with own positions only): drop
+    /// this member's state of them. Called between batches, never during one.
+    async fn revoked(&mut self, _partitions: &[(String, i32)]) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs until `shutdown`, then leaves the group.
@@ -64,6 +70,7 @@ pub async fn run(
             if *shutdown.borrow() {
                 break;
             }
+            drop_revoked(name, sub.as_mut(), &mut handler).await;
             continue;
         }
         let poison = match handler.handle(&batch).await {
@@ -90,9 +97,23 @@ pub async fn run(
             tracing::warn!(consumer = name, error = %e, "acknowledging an applied batch failed; it will be redelivered");
         }
         batch.clear();
+        drop_revoked(name, sub.as_mut(), &mut handler).await;
     }
     if let Err(e) = sub.close().await {
         tracing::warn!(consumer = name, error = %e, "closing the subscription");
+    }
+}
+
+/// After a batch (whose deliveries of a revoked partition were applied with the rest), so
+/// nothing of a revoked partition is applied after its state was dropped.
+async fn drop_revoked(name: &str, sub: &mut dyn Subscription, handler: &mut impl BatchHandler) {
+    let revoked = sub.take_revoked();
+    if revoked.is_empty() {
+        return;
+    }
+    tracing::info!(consumer = name, ?revoked, "partitions moved to another member");
+    if let Err(e) = handler.revoked(&revoked).await {
+        tracing::error!(consumer = name, error = format!("{e:#}"), "dropping the state of revoked partitions failed");
     }
 }
 

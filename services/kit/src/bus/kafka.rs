@@ -4,19 +4,21 @@
 //! when the service acknowledges a message after its effect is durable, and committed from the
 //! store periodically and on close, so a crash redelivers (at-least-once) and never skips.
 
-use super::{BusError, Delivery, EventBus, OutMessage, Subscription, TopicSpec, dead_letter_message};
+use super::{BusError, Delivery, EventBus, OutMessage, OwnPositions, Subscription, TopicSpec, dead_letter_message};
 use anyhow::anyhow;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
+use rdkafka::client::{ClientContext, DefaultClientContext};
 use rdkafka::config::ClientConfig;
-use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, RebalanceProtocol, StreamConsumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::types::{RDKafkaErrorCode, RDKafkaRespErr};
 use rdkafka::{Offset, TopicPartitionList};
-use std::time::Duration;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// How to reach the brokers; `extra` passes librdkafka properties through (e.g. TLS, SASL).
 #[derive(Debug, Clone)]
@@ -58,10 +60,121 @@ impl KafkaBus {
     }
 }
 
+impl KafkaBus {
+    fn join(
+        &self,
+        topics: &[String],
+        group: &str,
+        own: Option<Arc<dyn OwnPositions>>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        let mut config = consumer_config(&self.settings);
+        config
+            .set("group.id", group)
+            .set("enable.auto.commit", "true")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.commit.interval.ms", "1000")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000");
+        if own.is_some() {
+            // Eager rebalancing: every assignment is whole, so each one is positioned here.
+            config.set("partition.assignment.strategy", "range");
+        }
+        let context = GroupContext { own, assigned: Mutex::new(None) };
+        let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&names)?;
+        let producer = self.producer.clone();
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            producer,
+            topics: topics.to_vec(),
+            group: group.to_owned(),
+            dead_letter_topic: self.settings.dead_letter_topic.clone(),
+        }))
+    }
+}
+
+/// The consumer's rebalance callback. For a consumer with its own positions it starts each
+/// partition it is given at the consumer's position (instead of the group's committed offset)
+/// and remembers the assignment, against which the consumer's state is checked.
+struct GroupContext {
+    own: Option<Arc<dyn OwnPositions>>,
+    /// The partitions of the last assignment; `None` while a rebalance is under way.
+    assigned: Mutex<Option<Vec<(String, i32)>>>,
+}
+
+impl ClientContext for GroupContext {}
+
+impl ConsumerContext for GroupContext {
+    fn rebalance(&self, consumer: &BaseConsumer<Self>, err: RDKafkaRespErr, tpl: &mut TopicPartitionList) {
+        let Some(own) = &self.own else {
+            return default_rebalance(consumer, err, tpl);
+        };
+        let partitions: Vec<(String, i32)> =
+            tpl.elements().iter().map(|e| (e.topic().to_owned(), e.partition())).collect();
+        let result = match err {
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => {
+                // Eager rebalancing: `partitions` is the whole assignment until the next revoke.
+                *self.assigned.lock().unwrap_or_else(|p| p.into_inner()) = Some(partitions.clone());
+                for (topic, partition) in &partitions {
+                    let at = own.resume_at(topic, *partition);
+                    if let Err(e) = tpl.set_partition_offset(topic, *partition, Offset::Offset(at)) {
+                        tracing::error!(topic, partition, error = %e, "cannot position a partition");
+                    }
+                }
+                tracing::info!(?partitions, "partitions assigned; each resumes where this member's state ends");
+                consumer.assign(tpl)
+            }
+            // What was revoked is dropped once the next assignment shows it went elsewhere.
+            RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
+                *self.assigned.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                consumer.unassign()
+            }
+            other => {
+                tracing::error!(error = ?other, "rebalance failed");
+                *self.assigned.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                consumer.unassign()
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "applying a rebalance failed");
+        }
+    }
+}
+
+/// librdkafka's own handling: assign what the group gives, at the committed offsets.
+fn default_rebalance(consumer: &BaseConsumer<GroupContext>, err: RDKafkaRespErr, tpl: &TopicPartitionList) {
+    let result = match err {
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => match consumer.rebalance_protocol() {
+            RebalanceProtocol::Cooperative => consumer.incremental_assign(tpl),
+            _ => consumer.assign(tpl),
+        },
+        _ => match consumer.rebalance_protocol() {
+            RebalanceProtocol::Cooperative => consumer.incremental_unassign(tpl),
+            _ => consumer.unassign(),
+        },
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "applying a rebalance failed");
+    }
+}
+
+/// Properties of consumers only: the producer and the admin client would warn about them.
+const CONSUMER_ONLY: [&str; 1] = ["group.instance.id"];
+
 fn client_config(settings: &KafkaSettings) -> ClientConfig {
     let mut config = ClientConfig::new();
     config.set("bootstrap.servers", &settings.brokers);
-    for (k, v) in &settings.extra {
+    for (k, v) in settings.extra.iter().filter(|(k, _)| !CONSUMER_ONLY.contains(&k.as_str())) {
+        config.set(k, v);
+    }
+    config
+}
+
+fn consumer_config(settings: &KafkaSettings) -> ClientConfig {
+    let mut config = client_config(settings);
+    for (k, v) in settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
         config.set(k, v);
     }
     config
@@ -115,33 +228,103 @@ impl EventBus for KafkaBus {
     }
 
     async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
-        let consumer: StreamConsumer = client_config(&self.settings)
-            .set("group.id", group)
-            .set("enable.auto.commit", "true")
-            .set("enable.auto.offset.store", "false")
-            .set("auto.commit.interval.ms", "1000")
-            .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000")
-            .create()?;
-        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&names)?;
-        let producer = self.producer.clone();
-        Ok(Box::new(KafkaSubscription {
-            consumer,
-            producer,
-            group: group.to_owned(),
-            dead_letter_topic: self.settings.dead_letter_topic.clone(),
-        }))
+        self.join(topics, group, None)
+    }
+
+    async fn subscribe_owning(
+        &self,
+        topics: &[String],
+        group: &str,
+        positions: Arc<dyn OwnPositions>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        self.join(topics, group, Some(positions))
     }
 
     fn dead_letter_topic(&self) -> &str {
         &self.settings.dead_letter_topic
     }
+
+    async fn recent_header_values(
+        &self,
+        topic: &str,
+        per_partition: usize,
+        name: &str,
+    ) -> Result<HashSet<String>, BusError> {
+        // A consumer that assigns partitions itself: it joins no group and commits nothing.
+        let mut config = client_config(&self.settings);
+        config
+            .set("group.id", "crocevia-tail-reader")
+            .set("enable.auto.commit", "false")
+            .set("enable.partition.eof", "true");
+        let (topic, name) = (topic.to_owned(), name.to_owned());
+        tokio::task::spawn_blocking(move || read_tail(&config, &topic, per_partition, &name))
+            .await
+            .map_err(|e| anyhow!("reading a topic's tail: {e}"))?
+    }
+}
+
+/// Reads the last `per_partition` messages of every partition (blocking: librdkafka calls).
+fn read_tail(
+    config: &ClientConfig,
+    topic: &str,
+    per_partition: usize,
+    name: &str,
+) -> Result<HashSet<String>, BusError> {
+    let consumer: BaseConsumer = config.create()?;
+    let timeout = Duration::from_secs(10);
+    let metadata = consumer.fetch_metadata(Some(topic), timeout)?;
+    let partitions: Vec<i32> = metadata
+        .topics()
+        .iter()
+        .filter(|t| t.name() == topic && t.error().is_none())
+        .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+        .collect();
+    if partitions.is_empty() {
+        return Err(BusError::UnknownTopic(topic.to_owned()));
+    }
+    let mut list = TopicPartitionList::new();
+    let mut ends: HashMap<i32, i64> = HashMap::new();
+    for partition in partitions {
+        let (low, high) = consumer.fetch_watermarks(topic, partition, timeout)?;
+        let start = low.max(high.saturating_sub(i64::try_from(per_partition).unwrap_or(i64::MAX)));
+        if start < high {
+            list.add_partition_offset(topic, partition, Offset::Offset(start))?;
+            ends.insert(partition, high);
+        }
+    }
+    let mut values = HashSet::new();
+    if ends.is_empty() {
+        return Ok(values);
+    }
+    consumer.assign(&list)?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !ends.is_empty() {
+        if Instant::now() > deadline {
+            return Err(anyhow!("reading the tail of {topic} timed out").into());
+        }
+        match consumer.poll(Duration::from_millis(500)) {
+            None => {}
+            Some(Err(KafkaError::PartitionEOF(partition))) => {
+                ends.remove(&partition);
+            }
+            Some(Err(e)) => return Err(e.into()),
+            Some(Ok(message)) => {
+                let headers = message.headers().into_iter().flat_map(|hs| hs.iter());
+                for header in headers.filter(|h| h.key == name) {
+                    values.insert(String::from_utf8_lossy(header.value.unwrap_or_default()).into_owned());
+                }
+                if ends.get(&message.partition()).is_some_and(|end| message.offset() + 1 >= *end) {
+                    ends.remove(&message.partition());
+                }
+            }
+        }
+    }
+    Ok(values)
 }
 
 struct KafkaSubscription {
-    consumer: StreamConsumer,
+    consumer: StreamConsumer<GroupContext>,
+    topics: Vec<String>,
     producer: FutureProducer,
     group: String,
     dead_letter_topic: String,
@@ -199,6 +382,16 @@ impl Subscription for KafkaSubscription {
         self.producer.send(record, Duration::from_secs(30)).await.map_err(|(e, _)| BusError::Kafka(e))?;
         tracing::warn!(topic = %delivery.topic, partition = delivery.partition, offset = delivery.offset, key = %delivery.key, error, "message dead-lettered");
         self.ack(delivery).await
+    }
+
+    fn take_revoked(&mut self) -> Vec<(String, i32)> {
+        let context = self.consumer.context();
+        let Some(own) = &context.own else { return Vec::new() };
+        // Asked after each batch: a batch fetched before a rebalance may have added state of a
+        // partition that went elsewhere meanwhile.
+        let assigned = context.assigned.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(assigned) = assigned.as_ref() else { return Vec::new() };
+        own.held().into_iter().filter(|tp| self.topics.contains(&tp.0) && !assigned.contains(tp)).collect()
     }
 
     fn assignment(&self) -> Vec<(String, i32)> {

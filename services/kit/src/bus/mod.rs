@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod kafka;
 pub mod memory;
+pub mod outbox;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -93,8 +94,45 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// a new group starts from the earliest message.
     async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError>;
 
+    /// Like [`EventBus::subscribe`], for a consumer that keeps its positions with its effects
+    /// (see [`OwnPositions`]): each partition this member is given resumes where the member's
+    /// own state ends, and partitions taken away are reported by
+    /// [`Subscription::take_revoked`].
+    async fn subscribe_owning(
+        &self,
+        topics: &[String],
+        group: &str,
+        positions: Arc<dyn OwnPositions>,
+    ) -> Result<Box<dyn Subscription>, BusError>;
+
     /// Where [`Subscription::dead_letter`] sends messages.
     fn dead_letter_topic(&self) -> &str;
+
+    /// The values of header `name` on the last `per_partition` messages of each partition of
+    /// `topic`: how an outbox relay learns what an interrupted publish reached (see
+    /// [`outbox`]).
+    async fn recent_header_values(
+        &self,
+        topic: &str,
+        per_partition: usize,
+        name: &str,
+    ) -> Result<std::collections::HashSet<String>, BusError>;
+}
+
+/// A consumer whose state is partitioned like its input (the search index of one member of
+/// the search group) stores the next offset of each partition in the same commit as its
+/// effects. Resuming from the group's committed offsets would be wrong for it: when a
+/// partition moves between members, the group's offset says where the *previous* owner got
+/// to, and the new owner's state lacks everything before that.
+pub trait OwnPositions: Send + Sync {
+    /// The next offset to read of a partition this member was just given; 0 when its state
+    /// holds nothing of it.
+    fn resume_at(&self, topic: &str, partition: i32) -> i64;
+
+    /// The partitions this member's state holds something of: after each rebalance, those it
+    /// was not given are reported as revoked (a member that was killed comes back with state
+    /// of partitions that moved on meanwhile).
+    fn held(&self) -> Vec<(String, i32)>;
 }
 
 #[async_trait]
@@ -112,6 +150,13 @@ pub trait Subscription: Send {
 
     /// The partitions this member holds now, as `(topic, partition)`.
     fn assignment(&self) -> Vec<(String, i32)>;
+
+    /// Partitions this member's state holds but was not given in the last rebalance (only
+    /// for subscriptions made with [`EventBus::subscribe_owning`]; none while a rebalance is
+    /// under way). The consumer drops its state of them: another member now keeps it.
+    fn take_revoked(&mut self) -> Vec<(String, i32)> {
+        Vec::new()
+    }
 
     /// Commits what was acknowledged and leaves the group.
     async fn close(self: Box<Self>) -> Result<(), BusError>;

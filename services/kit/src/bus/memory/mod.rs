@@ -4,7 +4,7 @@
 
 mod log;
 
-use super::{BusError, Delivery, EventBus, OutMessage, Subscription, TopicSpec, dead_letter_message};
+use super::{BusError, Delivery, EventBus, OutMessage, OwnPositions, Subscription, TopicSpec, dead_letter_message};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
@@ -195,6 +195,48 @@ impl InProcessBus {
     }
 }
 
+impl InProcessBus {
+    fn join(
+        &self,
+        topics: &[String],
+        group: &str,
+        own: Option<Arc<dyn OwnPositions>>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        check_name("group", group)?;
+
+        let mut state = self.shared.lock();
+        for topic in topics {
+            if !state.topics.contains_key(topic) {
+                return Err(BusError::UnknownTopic(topic.clone()));
+            }
+        }
+        let member = state.next_member;
+        state.next_member += 1;
+        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
+            committed: BTreeMap::new(),
+            members: Vec::new(),
+            generation: 0,
+        });
+        g.members.push(member);
+        g.generation += 1;
+        drop(state);
+        self.shared.bump();
+        Ok(Box::new(InProcessSubscription {
+            shared: self.shared.clone(),
+            changed: self.shared.changed.subscribe(),
+            group: group.to_owned(),
+            topics: topics.to_vec(),
+            member,
+            generation: None,
+            assignment: Vec::new(),
+            positions: HashMap::new(),
+            cursor: 0,
+            left: false,
+            own,
+        }))
+    }
+}
+
 #[async_trait]
 impl EventBus for InProcessBus {
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
@@ -242,40 +284,38 @@ impl EventBus for InProcessBus {
     }
 
     async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
-        check_name("group", group)?;
-        let mut state = self.shared.lock();
-        for topic in topics {
-            if !state.topics.contains_key(topic) {
-                return Err(BusError::UnknownTopic(topic.clone()));
-            }
-        }
-        let member = state.next_member;
-        state.next_member += 1;
-        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
-            committed: BTreeMap::new(),
-            members: Vec::new(),
-            generation: 0,
-        });
-        g.members.push(member);
-        g.generation += 1;
-        drop(state);
-        self.shared.bump();
-        Ok(Box::new(InProcessSubscription {
-            shared: self.shared.clone(),
-            changed: self.shared.changed.subscribe(),
-            group: group.to_owned(),
-            topics: topics.to_vec(),
-            member,
-            generation: None,
-            assignment: Vec::new(),
-            positions: HashMap::new(),
-            cursor: 0,
-            left: false,
-        }))
+        self.join(topics, group, None)
+    }
+
+    async fn subscribe_owning(
+        &self,
+        topics: &[String],
+        group: &str,
+        positions: Arc<dyn OwnPositions>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        self.join(topics, group, Some(positions))
     }
 
     fn dead_letter_topic(&self) -> &str {
         &self.shared.dead_letter_topic
+    }
+
+    async fn recent_header_values(
+        &self,
+        topic: &str,
+        per_partition: usize,
+        name: &str,
+    ) -> Result<std::collections::HashSet<String>, BusError> {
+        let state = self.shared.lock();
+        let partitions = state.topics.get(topic).ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
+        let mut values = std::collections::HashSet::new();
+        for log in partitions {
+            let from = log.records.len().saturating_sub(per_partition);
+            for record in &log.records[from..] {
+                values.extend(record.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()));
+            }
+        }
+        Ok(values)
     }
 }
 
@@ -292,6 +332,8 @@ struct InProcessSubscription {
     /// Where the round-robin over partitions resumes, so no partition starves.
     cursor: usize,
     left: bool,
+    /// Set for a consumer that resumes from its own positions.
+    own: Option<Arc<dyn OwnPositions>>,
 }
 
 impl InProcessSubscription {
@@ -311,9 +353,20 @@ impl InProcessSubscription {
             all.extend((0..count).map(|p| (topic.clone(), p as i32)));
         }
         all.sort();
-        self.assignment = all.into_iter().enumerate().filter(|(i, _)| i % members == index).map(|(_, tp)| tp).collect();
-        self.positions =
-            self.assignment.iter().map(|tp| (tp.clone(), group.committed.get(tp).copied().unwrap_or(0))).collect();
+        let assignment: Vec<(String, i32)> =
+            all.into_iter().enumerate().filter(|(i, _)| i % members == index).map(|(_, tp)| tp).collect();
+        self.assignment = assignment;
+        self.positions = self
+            .assignment
+            .iter()
+            .map(|tp| {
+                let position = match &self.own {
+                    Some(own) => own.resume_at(&tp.0, tp.1),
+                    None => group.committed.get(tp).copied().unwrap_or(0),
+                };
+                (tp.clone(), position)
+            })
+            .collect();
         self.cursor = 0;
     }
 
@@ -395,6 +448,11 @@ impl Subscription for InProcessSubscription {
 
     fn assignment(&self) -> Vec<(String, i32)> {
         self.assignment.clone()
+    }
+
+    fn take_revoked(&mut self) -> Vec<(String, i32)> {
+        let Some(own) = &self.own else { return Vec::new() };
+        own.held().into_iter().filter(|tp| self.topics.contains(&tp.0) && !self.assignment.contains(tp)).collect()
     }
 
     async fn close(mut self: Box<Self>) -> Result<(), BusError> {
