@@ -7,7 +7,7 @@ export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
 
 .DEFAULT_GOAL := help
-.PHONY: help run build web bench generate test test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data up down stack-status
+.PHONY: help run build web bench faults generate test test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data up down stack-status
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ run: build web ## Start the whole platform in one process (SQLite, in-process bu
 
 bench: build ## Benchmarks against real alternatives; figures to bench/RESULTS.md (needs PostgreSQL)
 	./target/release/crocevia bench --talents $(or $(TALENTS),100000)
+
+faults: build broker-up ## The fault test at full size: kill -9 of each process and the broker during 10^5 changes (release build)
+	CROCEVIA_TEST_BIN=$(CURDIR)/target/release/crocevia CROCEVIA_FAULT_CHANGES=$(or $(CHANGES),100000) \
+		$(CARGO) test -p crocevia --test faults -- --nocapture
 
 generate: build ## Synthetic data set: make generate TALENTS=100000 (into data/generated)
 	./target/release/crocevia generate --talents $(or $(TALENTS),100000) --out data/generated

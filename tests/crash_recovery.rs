@@ -28,10 +28,14 @@ struct IdempotentConsumer {
 }
 
 impl IdempotentConsumer {
-    async fn drain(&mut self, bus: &SharedBus, topic: &str, group: &str) {
+    /// Reads until at least `expected` messages came and then nothing for 5 s (so a message
+    /// sent twice would show), or two minutes passed.
+    async fn drain(&mut self, bus: &SharedBus, topic: &str, group: &str, expected: usize) {
         let mut sub = bus.subscribe(&[topic.to_owned()], group).await.unwrap();
         let mut idle_since = Instant::now();
-        while idle_since.elapsed() < Duration::from_secs(5) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while (self.deliveries < expected || idle_since.elapsed() < Duration::from_secs(5)) && Instant::now() < deadline
+        {
             let Some(d) = sub.poll(Duration::from_millis(500)).await.unwrap() else { continue };
             idle_since = Instant::now();
             self.deliveries += 1;
@@ -97,7 +101,7 @@ async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> Sh
 
     let bus = open_bus();
     let mut consumer = IdempotentConsumer::default();
-    consumer.drain(&bus, topic, "crash-test-consumer").await;
+    consumer.drain(&bus, topic, "crash-test-consumer", written.len()).await;
     // The batch published before the crash was found on the bus at restart and marked, not
     // published again: exactly one message per committed change.
     assert_eq!(consumer.deliveries, written.len(), "one delivery per change, none twice");

@@ -88,11 +88,12 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
         Stack::start_on(&broker.address(), "crocevia_rebalance", false).await;
     // The second member joins and leaves the group dynamically (no instance id): a stop sends
     // the broker a LeaveGroup and its partitions move at once.
-    let member = |name: &str| {
-        let mut instance = process(name, dir.path(), &database, &brokers, &suffix);
-        instance.env.retain(|(key, _)| key != "CROCEVIA__BUS__KAFKA__INSTANCE_ID");
-        instance.serve(&["search", "--config", &config("search")])
-    };
+    let member =
+        |name: &str| {
+            process(name, dir.path(), &database, &brokers, &suffix)
+                .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", "")
+                .serve(&["search", "--config", &config("search")])
+        };
     let (dir_a, dir_b) = (dir.path().join("search"), dir.path().join("search-b"));
     let db = Database::connect(&database).await.unwrap();
     let writer = Profiles::new(db.clone(), format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC));

@@ -87,9 +87,9 @@ for name in ["kafka", "postgres"] + ROLES:
     if name not in workloads or name not in by_kind.get("Service", {}):
         fail(f"k8s: no workload and Service named {name}")
 for role in ROLES:
-    d = by_kind.get("Deployment", {}).get(role)
+    d = by_kind.get("Deployment", {}).get(role) or by_kind.get("StatefulSet", {}).get(role)
     if not d:
-        fail(f"k8s: no Deployment {role}")
+        fail(f"k8s: no Deployment or StatefulSet {role}")
         continue
     c = d["spec"]["template"]["spec"]["containers"][0]
     if c.get("readinessProbe", {}).get("httpGet", {}).get("path") != "/readyz":
@@ -115,6 +115,8 @@ for role in ROLES:
     for e in c.get("env", []):
         if "value" in e:
             env[e["name"]] = str(e["value"])
+        elif "fieldRef" in e["valueFrom"]:
+            env[e["name"]] = f"{role}-0"
         else:
             ref = e["valueFrom"]["secretKeyRef"]
             value = secrets.get(ref["name"], {}).get("stringData", {}).get(ref["key"])
@@ -122,9 +124,19 @@ for role in ROLES:
                 fail(f"k8s: {role}'s {e['name']} names a missing Secret key {ref['name']}/{ref['key']}")
                 continue
             env[e["name"]] = value
-    for url in re.findall(r'_url = "http://([a-z0-9-]+):', text):
-        if url not in by_kind.get("Service", {}):
-            fail(f"k8s: {role}'s config calls {url}, which is no Service")
+    for line in re.findall(r'_url = "([^"]+)"', text):
+        for host in re.findall(r"http://([a-z0-9.-]+):", line):
+            # pod.service (a StatefulSet pod behind a headless Service) or service.
+            parts = host.split(".")
+            service = parts[1] if len(parts) > 1 else parts[0]
+            sset = by_kind.get("StatefulSet", {}).get(service)
+            if service not in by_kind.get("Service", {}):
+                fail(f"k8s: {role}'s config calls {host}, which is no Service")
+            elif len(parts) > 1:
+                pod = parts[0]
+                replicas = sset["spec"].get("replicas", 1) if sset else 0
+                if not sset or pod not in {f"{service}-{i}" for i in range(replicas)}:
+                    fail(f"k8s: {role}'s config calls {host}, which is no pod of StatefulSet {service}")
     check_config(f"k8s {role}", text, env)
 
 if failures:

@@ -9,8 +9,11 @@ use std::time::{Duration, Instant};
 
 pub mod stack;
 
+/// The crocevia binary the tests drive: Cargo's build of it, or `CROCEVIA_TEST_BIN` (e.g.
+/// the release build, for the fault test at full size: `make faults`).
 pub fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_crocevia")
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| std::env::var("CROCEVIA_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_crocevia").into()))
 }
 
 pub fn repo_root() -> PathBuf {

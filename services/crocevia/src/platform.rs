@@ -58,7 +58,15 @@ pub async fn open_bus(settings: &Settings) -> anyhow::Result<SharedBus> {
                 .extra
                 .clone()
                 .into_iter()
-                .chain(settings.bus.kafka.instance_id.clone().map(|id| (GROUP_INSTANCE_ID.to_owned(), id)))
+                .chain(
+                    settings
+                        .bus
+                        .kafka
+                        .instance_id
+                        .clone()
+                        .filter(|id| !id.is_empty())
+                        .map(|id| (GROUP_INSTANCE_ID.to_owned(), id)),
+                )
                 .collect(),
         })?),
     };

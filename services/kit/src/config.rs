@@ -174,7 +174,7 @@ pub struct KafkaSection {
     /// This process's stable name in its consumer groups (Kafka static membership,
     /// `group.instance.id`), e.g. the pod name `search-0`. A member restarted under the same
     /// name takes its partitions back at once, without a rebalance; it must be unique within
-    /// each group. Unset: dynamic membership.
+    /// each group. Unset or empty: dynamic membership.
     pub instance_id: Option<String>,
 }
 

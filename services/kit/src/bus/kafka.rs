@@ -74,8 +74,14 @@ impl KafkaBus {
             .set("enable.auto.offset.store", "false")
             .set("auto.commit.interval.ms", "1000")
             .set("auto.offset.reset", "earliest")
+            // A crashed member is out of its group after this (a longer session rides out a
+            // slow broker; set session.timeout.ms in bus.kafka.extra).
             .set("session.timeout.ms", "10000")
             .set("heartbeat.interval.ms", "1000");
+        // Consumer properties given in bus.kafka.extra win over these defaults.
+        for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
+            config.set(k, v);
+        }
         if own.is_some() {
             // Eager rebalancing: every assignment is whole, so each one is positioned here.
             config.set("partition.assignment.strategy", "range");
@@ -161,7 +167,8 @@ fn default_rebalance(consumer: &BaseConsumer<GroupContext>, err: RDKafkaRespErr,
 }
 
 /// Properties of consumers only: the producer and the admin client would warn about them.
-const CONSUMER_ONLY: [&str; 1] = ["group.instance.id"];
+const CONSUMER_ONLY: [&str; 4] =
+    ["group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms"];
 
 fn client_config(settings: &KafkaSettings) -> ClientConfig {
     let mut config = ClientConfig::new();

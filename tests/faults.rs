@@ -1,0 +1,254 @@
+//! Faults in the distributed mode: `serve profiles`, `search` and `matching` as processes on
+//! a broker of this test's own (so it can be killed) and a fresh PostgreSQL database. While
+//! 10^5 entity changes stream into the database through the profiles write path, the test
+//! kills with SIGKILL, one after the other, the search process, the matching process, the
+//! profiles process (its outbox relay) and the broker, and restarts each.
+//!
+//! Afterwards everything agrees exactly with the database, nothing lost and nothing doubled:
+//! - the topic holds every version of every entity once (event ids unique);
+//! - the search index and matching's index hold each live entity once, at its version;
+//! - matching's replica holds every entity at its version; its lists name live entities once;
+//! - the match events (the notifications) on their topic are the match outbox, each once, and
+//!   replaying them gives exactly the stored lists.
+//!
+//! `CROCEVIA_FAULT_CHANGES` sets the number of changes (100000 by default).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod support;
+
+#[path = "support/faults.rs"]
+mod faults;
+
+use crocevia_domain::{Entity, EntityKind, SkillConcept};
+use crocevia_profiles::Profiles;
+use crocevia_synth::{Dataset, SynthConfig};
+use faults::{Broker, Fault, Progress, checks};
+use sea_orm::Database;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use support::stack::{config, process};
+use support::{Server, repo_root};
+
+/// One version more of `entity`: a changed text, as a user editing a profile or an offer.
+fn edited(entity: &Entity, revision: usize) -> Entity {
+    let mut entity = entity.clone();
+    let mark = format!(" [rev {revision}]");
+    match &mut entity {
+        Entity::Talent(t) => t.bio = format!("{}{mark}", t.bio.split(" [rev ").next().unwrap_or_default()),
+        Entity::Offer(o) => {
+            o.description = format!("{}{mark}", o.description.split(" [rev ").next().unwrap_or_default())
+        }
+        Entity::Startup(s) => {
+            s.description = format!("{}{mark}", s.description.split(" [rev ").next().unwrap_or_default())
+        }
+        _ => {}
+    }
+    entity
+}
+
+/// The changes, in order per entity: every entity of the data set is created, then talents,
+/// offers and startups are edited round-robin, and near the end some talents are deleted.
+fn workload(dataset: Dataset, total: usize) -> Vec<Vec<Change>> {
+    let mut creates: Vec<Entity> = Vec::new();
+    creates.extend(dataset.organisations.into_iter().map(Entity::Organisation));
+    creates.extend(dataset.talents.into_iter().map(Entity::Talent));
+    creates.extend(dataset.startups.into_iter().map(Entity::Startup));
+    creates.extend(dataset.programmes.into_iter().map(Entity::Programme));
+    creates.extend(dataset.offers.into_iter().map(Entity::Offer));
+    let editable: Vec<usize> = creates
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Entity::Talent(_) | Entity::Offer(_) | Entity::Startup(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let talents: Vec<usize> =
+        creates.iter().enumerate().filter(|(_, e)| matches!(e, Entity::Talent(_))).map(|(i, _)| i).collect();
+    let deletions: Vec<usize> = talents.iter().step_by(50).copied().collect();
+    let edits = total.checked_sub(creates.len() + deletions.len()).expect("more changes than entities");
+    // Organisations first (others refer to them), then one lane per entity so each entity's
+    // changes keep their order while lanes run concurrently.
+    let mut lanes: Vec<Vec<Change>> = creates.iter().map(|e| vec![Change::Save(Box::new(e.clone()))]).collect();
+    for n in 0..edits {
+        let i = editable[n % editable.len()];
+        lanes[i].push(Change::Save(Box::new(edited(&creates[i], n / editable.len() + 1))));
+    }
+    for i in deletions {
+        lanes[i].push(Change::Delete(creates[i].kind(), creates[i].id()));
+    }
+    lanes
+}
+
+#[derive(Debug, Clone)]
+enum Change {
+    Save(Box<Entity>),
+    Delete(EntityKind, uuid::Uuid),
+}
+
+/// Writes the lanes with `writers` concurrent writers; counts every committed change.
+async fn write(profiles: Profiles, lanes: Vec<Vec<Change>>, writers: usize, progress: Arc<Progress>) {
+    let (organisations, rest): (Vec<_>, Vec<_>) = lanes
+        .into_iter()
+        .partition(|lane| matches!(lane.first(), Some(Change::Save(e)) if matches!(**e, Entity::Organisation(_))));
+    for phase in [organisations, rest] {
+        let mut shares: Vec<Vec<Vec<Change>>> = (0..writers).map(|_| Vec::new()).collect();
+        for (i, lane) in phase.into_iter().enumerate() {
+            shares[i % writers].push(lane);
+        }
+        let mut tasks = Vec::new();
+        for share in shares {
+            let (profiles, progress) = (profiles.clone(), progress.clone());
+            tasks.push(tokio::spawn(async move {
+                // Round-robin over the writer's lanes: creations first, then edit after edit.
+                let mut cursors: Vec<std::vec::IntoIter<Change>> = share.into_iter().map(Vec::into_iter).collect();
+                while !cursors.is_empty() {
+                    let mut i = 0;
+                    while i < cursors.len() {
+                        match cursors[i].next() {
+                            Some(change) => {
+                                apply(&profiles, change).await;
+                                progress.written.fetch_add(1, Ordering::Relaxed);
+                                i += 1;
+                            }
+                            None => drop(cursors.swap_remove(i)),
+                        }
+                    }
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+    }
+}
+
+/// The consumers' session timeout (10 s) and a margin: a crashed member is out of its group.
+const SESSION_TIMEOUT: Duration = Duration::from_secs(12);
+
+async fn apply(profiles: &Profiles, change: Change) {
+    for attempt in 0.. {
+        let result = match &change {
+            Change::Save(entity) => {
+                profiles.upsert((**entity).clone(), None, "faults").await.map(|o| assert!(o.changed))
+            }
+            Change::Delete(kind, id) => profiles.delete(*kind, *id, "faults", "faults").await.map(|_| ()),
+        };
+        match result {
+            Ok(()) => return,
+            Err(e) if attempt < 20 => {
+                eprintln!("write failed, retrying: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{change:?}: {e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "blocked by the test broker: tansu 0.6 stops answering its group coordinator under this load and after \
+            a member's kill -9, so consumers stall (see issue 7's note); run it with `make faults`"]
+async fn kill_9_of_each_process_and_of_the_broker_during_a_stream_of_changes_loses_and_doubles_nothing() {
+    let total: usize = std::env::var("CROCEVIA_FAULT_CHANGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut broker = Broker::start(&dir.path().join("broker"));
+    let brokers = broker.address();
+    let database = crocevia_kit::testing::fresh_postgres_database("crocevia_faults").await;
+    let suffix = crocevia_kit::testing::unique_suffix();
+    let at = |role: &str| {
+        // Dynamic membership, and a restart only after the session timeout: tansu 0.6 stalls
+        // when a member rejoins under a crashed member's static name or while the crashed
+        // member still counts in the group (Kafka needs neither precaution).
+        process(role, dir.path(), &database, &brokers, &suffix).with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", "")
+    };
+    let start = |role: &str| at(role).serve(&[role, "--config", &config(role)]);
+
+    let mut profiles = start("profiles");
+    profiles.wait_ready(Duration::from_secs(120)).await;
+    let mut search = start("search");
+    let mut matching = start("matching");
+    search.wait_ready(Duration::from_secs(120)).await;
+    matching.wait_ready(Duration::from_secs(120)).await;
+
+    // The data set: a few thousand talents with their offers, startups and programmes, then
+    // edits up to `total` changes.
+    let skills: Vec<SkillConcept> =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo/skills.json")).unwrap()).unwrap();
+    let dataset = Dataset::generate(&SynthConfig { talents: 2_000, seed: 7 }, &skills, &mut |_, _| {});
+    let lanes = workload(dataset, total);
+    assert_eq!(lanes.iter().map(Vec::len).sum::<usize>(), total);
+
+    let db = Database::connect(&database).await.unwrap();
+    let writer = Profiles::new(db.clone(), format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC));
+    let progress = Arc::new(Progress::default());
+    let started = Instant::now();
+    let stream = tokio::spawn(write(writer, lanes, 8, progress.clone()));
+
+    // The faults, one after the other while the changes stream in.
+    let roles = ["search", "matching", "profiles"];
+    let only = std::env::var("CROCEVIA_FAULTS").unwrap_or_else(|_| "search,matching,profiles,broker".into());
+    for (fault, at_share) in
+        [(Fault::Process(0), 0.15), (Fault::Process(1), 0.35), (Fault::Process(2), 0.55), (Fault::Broker, 0.75)]
+    {
+        let name = if let Fault::Process(i) = fault { roles[i] } else { "broker" };
+        if !only.split(',').any(|f| f == name) {
+            continue;
+        }
+        progress.wait_until((total as f64 * at_share) as usize).await;
+        let written = progress.written.load(Ordering::Relaxed);
+        match fault {
+            Fault::Process(i) => {
+                let server: &mut Server = [&mut search, &mut matching, &mut profiles][i];
+                server.child.kill().unwrap();
+                server.child.wait().unwrap();
+                eprintln!("{:>6.1} s: kill -9 {} at {written} changes", started.elapsed().as_secs_f64(), roles[i]);
+                tokio::time::sleep(SESSION_TIMEOUT).await;
+                *server = start(roles[i]);
+                server.wait_ready(Duration::from_secs(120)).await;
+            }
+            Fault::Broker => {
+                broker.kill9();
+                eprintln!("{:>6.1} s: kill -9 the broker at {written} changes", started.elapsed().as_secs_f64());
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                broker.restart();
+                // tansu 0.6 does not bring its consumer groups back after its own crash: the
+                // members must join again (a Kafka cluster keeps them). So the consumers are
+                // restarted too, while the changes keep streaming.
+                if std::env::var("CROCEVIA_FAULT_REJOIN").as_deref() != Ok("0") {
+                    for server in [&mut search, &mut matching] {
+                        server.child.kill().unwrap();
+                        server.child.wait().unwrap();
+                    }
+                    tokio::time::sleep(SESSION_TIMEOUT).await;
+                    for (i, server) in [&mut search, &mut matching].into_iter().enumerate() {
+                        *server = start(roles[i]);
+                        server.wait_ready(Duration::from_secs(120)).await;
+                    }
+                    eprintln!("{:>6.1} s: search and matching joined again", started.elapsed().as_secs_f64());
+                }
+            }
+        }
+    }
+    stream.await.unwrap();
+    eprintln!("{:>6.1} s: {total} changes written", started.elapsed().as_secs_f64());
+
+    // Everything the database holds reaches the index, the match store and the topics.
+    let expected = checks::Expected::read(&db).await;
+    assert_eq!(expected.changes(), total as u64, "every change is a version in the database");
+    checks::converge(
+        &db,
+        &expected,
+        &dir.path().join("search"),
+        &dir.path().join("matching"),
+        Duration::from_secs(
+            std::env::var("CROCEVIA_FAULT_CONVERGE_S").ok().and_then(|v| v.parse().ok()).unwrap_or(900),
+        ),
+    )
+    .await;
+    eprintln!("{:>6.1} s: search and matching caught up", started.elapsed().as_secs_f64());
+    for server in [search, matching, profiles] {
+        assert!(server.stop().success());
+    }
+    checks::profiles_topic(&brokers, &format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC), &expected).await;
+    checks::matching_agrees(&db, &brokers, &format!("{}-{suffix}", crocevia_proto::MATCHES_TOPIC), &expected).await;
+}
