@@ -78,8 +78,10 @@ async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> Sh
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(store::unpublished_count(&db).await.unwrap(), 0);
-    // Search and matching, fed by the same bus, serve the recovered data.
-    let deadline = Instant::now() + Duration::from_secs(60);
+    // Search and matching, fed by the same bus, serve the recovered data. On Kafka the restarted
+    // consumers first wait for the crashed process's members to leave their groups (the
+    // session timeout), and the broker here (tansu) can take a few rebalances more.
+    let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let found: serde_json::Value = reqwest::Client::new()
             .post(format!("{}/api/v1/search", server.base))
