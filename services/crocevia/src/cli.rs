@@ -63,7 +63,9 @@ pub enum Command {
     },
     /// Run the benchmarks and write the figures, with the machine and the date, to
     /// bench/RESULTS.md. Needs PostgreSQL (the baseline) at CROCEVIA_BENCH_POSTGRES or
-    /// postgres://postgres@127.0.0.1:5432.
+    /// postgres://postgres@127.0.0.1:5432. The distributed pipeline section also needs the
+    /// Kafka-protocol broker at bus.kafka.brokers (CROCEVIA__BUS__KAFKA__BROKERS,
+    /// 127.0.0.1:9092 by default); without one it says so and is skipped.
     Bench {
         /// Talents in the generated data set.
         #[arg(long, default_value_t = 100_000)]
@@ -77,6 +79,18 @@ pub enum Command {
         queries: usize,
         #[arg(long, default_value = "bench/RESULTS.md")]
         out: PathBuf,
+        /// Run one section only and replace just that section in the output file, e.g.
+        /// `--only pipeline` to iterate on the distributed pipeline.
+        #[arg(long, value_enum, value_name = "SECTION")]
+        only: Option<BenchSection>,
+        /// Pipeline throughput: entity changes committed to the outbox per round (4/5 new
+        /// entities, 1/5 second versions), relayed and indexed on each bus.
+        #[arg(long, default_value_t = 50_000)]
+        changes: usize,
+        /// Pipeline backlog: events published to a fresh topic, then drained by a fresh search
+        /// consumer group (make it small to iterate quickly).
+        #[arg(long, default_value_t = 1_000_000)]
+        backlog: usize,
     },
     /// Recompute every match list (talents, offers, startups, programmes) from the matching
     /// service's tables, with a progress bar, and publish the resulting match events. Stop
@@ -102,6 +116,14 @@ pub enum Command {
     /// touching nothing: unknown keys and bad values fail with their name. Deployment
     /// checks run it on every shipped config.
     CheckConfig,
+}
+
+/// A section of `crocevia bench`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchSection {
+    /// Distributed mode: outbox → Kafka → index throughput against the in-process bus, the
+    /// drain of a backlog, and freshness across separate processes.
+    Pipeline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,11 +4,14 @@
 
 mod gateway;
 mod matching;
+mod pipeline;
 mod postgres;
 mod report;
 mod search;
 
+use crate::cli::BenchSection;
 use crate::{generate, indexing};
+use anyhow::Context;
 use crocevia_domain::Entity;
 use crocevia_kit::config::Settings;
 use std::io::IsTerminal;
@@ -22,6 +25,9 @@ pub struct Options {
     pub rate: u32,
     pub queries: usize,
     pub out: PathBuf,
+    pub only: Option<BenchSection>,
+    pub changes: usize,
+    pub backlog: usize,
 }
 
 /// Latency samples with their order statistics.
@@ -75,20 +81,54 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
     entities.extend(dataset.startups.into_iter().map(Entity::Startup));
     entities.extend(dataset.programmes.into_iter().map(Entity::Programme));
     entities.extend(dataset.offers.into_iter().map(Entity::Offer));
-    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
-    let (figures, service) = search::run(&entities, taxonomy.clone(), &options).await?;
+    let concepts = indexing::read_taxonomy(&settings.taxonomy_file)?;
+    let taxonomy = indexing::taxonomy(concepts.clone());
+    let shared = Arc::new(entities);
+    if options.only == Some(BenchSection::Pipeline) {
+        let outcome = pipeline::run(settings, shared, &concepts, taxonomy, &options, None).await;
+        let section = pipeline::report::render(&options, &outcome);
+        let existing = match std::fs::read_to_string(&options.out) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", options.out.display())),
+        };
+        write(&options.out, &report::merge_section(&existing, &section))?;
+        println!("{section}");
+        println!("section written to {}", options.out.display());
+        return outcome_result(&outcome);
+    }
+    let (figures, service) = search::run(&shared, taxonomy.clone(), &options).await?;
     println!("gateway: GraphQL against the plain JSON handler...");
     let gateway = gateway::run(service).await?;
-    println!("matching: loading {} entities and ranking offers...", entities.len());
-    let shared = Arc::new(entities);
-    let for_matching = shared.clone();
-    let matched = tokio::task::spawn_blocking(move || matching::run(&for_matching, taxonomy)).await??;
-    let text = report::render(&options, shared.len(), &figures, &matched, &gateway);
-    if let Some(parent) = options.out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(&options.out, &text)?;
+    println!("matching: loading {} entities and ranking offers...", shared.len());
+    let (for_matching, matching_taxonomy) = (shared.clone(), taxonomy.clone());
+    let matched = tokio::task::spawn_blocking(move || matching::run(&for_matching, matching_taxonomy)).await??;
+    let embedded = Some(figures.freshness.clone());
+    let outcome = pipeline::run(settings, shared.clone(), &concepts, taxonomy, &options, embedded).await;
+    let mut text = report::render(&options, shared.len(), &figures, &matched, &gateway);
+    text.push_str(&pipeline::report::render(&options, &outcome));
+    write(&options.out, &text)?;
     println!("{text}");
     println!("written to {}", options.out.display());
-    Ok(())
+    outcome_result(&outcome)
+}
+
+fn write(out: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(out, text).with_context(|| format!("writing {}", out.display()))
+}
+
+/// A skipped pipeline section is not an error (no broker here); a failed one is, once the
+/// figures of the other sections are written.
+fn outcome_result(outcome: &pipeline::Outcome) -> anyhow::Result<()> {
+    match outcome {
+        pipeline::Outcome::Failed(error) => Err(anyhow::anyhow!("the distributed pipeline bench failed: {error}")),
+        pipeline::Outcome::Measured(figures) => match figures.failures().as_slice() {
+            [] => Ok(()),
+            failures => Err(anyhow::anyhow!("parts of the distributed pipeline bench failed: {}", failures.join("; "))),
+        },
+        pipeline::Outcome::Skipped(_) => Ok(()),
+    }
 }

@@ -12,7 +12,7 @@ pub struct Baseline {
     name: String,
 }
 
-fn server() -> String {
+pub(super) fn server() -> String {
     std::env::var("CROCEVIA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 

@@ -3,7 +3,7 @@
 use super::search::Figures;
 use super::{Options, ms};
 
-fn machine() -> String {
+pub(super) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -26,7 +26,7 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {mem} RAM")
 }
 
-fn verdict(ok: bool) -> &'static str {
+pub(super) fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT met" }
 }
 
@@ -116,4 +116,40 @@ pub fn render(
         v = verdict(ratio >= 0.5),
     );
     format!("{search}{matching}{gateway}")
+}
+
+/// `existing` with the section that starts with `section`'s heading replaced by `section`
+/// (appended when absent), so one section can be measured again without the others.
+pub fn merge_section(existing: &str, section: &str) -> String {
+    let section = section.trim_start_matches('\n');
+    let heading = section.lines().next().unwrap_or_default();
+    if existing.trim().is_empty() {
+        return format!("# Benchmarks\n\n{section}");
+    }
+    let Some(start) = existing.find(&format!("\n{heading}\n")).map(|i| i + 1) else {
+        return format!("{}\n\n{section}", existing.trim_end());
+    };
+    let end = existing[start + heading.len()..].find("\n## ").map_or(existing.len(), |i| start + heading.len() + i + 1);
+    let rest = &existing[end..];
+    let separator = if rest.is_empty() { "" } else { "\n" };
+    format!("{}{}{separator}{rest}", &existing[..start], section.trim_end_matches('\n').to_owned() + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_section;
+
+    const SECTION: &str = "\n## Pipeline\n\nnew figures\n";
+
+    #[test]
+    fn a_section_is_appended_then_replaced_in_place() {
+        let file = "# Benchmarks\n\n## Search\n\nold search\n";
+        let once = merge_section(file, SECTION);
+        assert_eq!(once, "# Benchmarks\n\n## Search\n\nold search\n\n## Pipeline\n\nnew figures\n");
+        let again = merge_section(&once, "\n## Pipeline\n\nnewer\n### sub\n");
+        assert_eq!(again, "# Benchmarks\n\n## Search\n\nold search\n\n## Pipeline\n\nnewer\n### sub\n");
+        let middle = "# B\n\n## Pipeline\n\nold\n\n## Gateway\n\ng\n";
+        assert_eq!(merge_section(middle, SECTION), "# B\n\n## Pipeline\n\nnew figures\n\n## Gateway\n\ng\n");
+        assert_eq!(merge_section("", SECTION), "# Benchmarks\n\n## Pipeline\n\nnew figures\n");
+    }
 }

@@ -182,7 +182,11 @@ fn request(kind: DocKind, text: &str) -> SearchRequest {
 }
 
 /// Time from publishing a change to seeing it in search results, 200 times.
-async fn freshness(service: &SearchService, root: &std::path::Path, entities: &[Entity]) -> anyhow::Result<Samples> {
+pub(super) async fn freshness(
+    service: &SearchService,
+    root: &std::path::Path,
+    entities: &[Entity],
+) -> anyhow::Result<Samples> {
     let bus_dir = tempfile::tempdir()?;
     let bus: SharedBus = Arc::new(InProcessBus::open(bus_dir.path(), true, "dlq.v1")?);
     bus.create_topics(&[TopicSpec::new("profiles.v1", 6), TopicSpec::new("dlq.v1", 1)]).await?;

@@ -1,0 +1,108 @@
+//! A service of the distributed mode as its own process: this same binary run as
+//! `crocevia serve ROLE --config deploy/config/ROLE.toml`, with environment overrides that
+//! make the run its own (database, topic suffix, consumer group, data folder).
+
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const START_LIMIT: Duration = Duration::from_secs(120);
+
+#[derive(Debug)]
+pub struct ServiceProcess {
+    role: &'static str,
+    child: Child,
+    log: PathBuf,
+    pub base: String,
+}
+
+impl ServiceProcess {
+    /// Starts `serve role` on a free port and returns once it listens; its log goes to a file
+    /// in `dir` (quoted in errors), so it does not mix with the bench's progress.
+    pub async fn start(role: &'static str, dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
+        let exe = std::env::current_exe().context("locating the crocevia binary")?;
+        let config = PathBuf::from("deploy/config").join(format!("{role}.toml"));
+        if !config.is_file() {
+            bail!("{} not found: run the bench from the repository root", config.display());
+        }
+        let log = dir.join(format!("{role}.log"));
+        let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
+        let mut child = Command::new(exe)
+            .args(["serve", role, "--config"])
+            .arg(&config)
+            .args(["--port", "0"])
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log_file))
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting crocevia serve {role}"))?;
+        let stdout = child.stdout.take().context("the child's stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let listening = tokio::time::timeout(START_LIMIT, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    return Ok::<_, std::io::Error>(Some(format!("http://{}", rest.trim_end_matches('/'))));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        let base = match listening {
+            Ok(Ok(Some(base))) => base,
+            Ok(Ok(None)) => bail!("crocevia serve {role} exited before listening:\n{}", tail(&log)),
+            Ok(Err(e)) => bail!("reading crocevia serve {role}'s output: {e}"),
+            Err(_) => bail!("crocevia serve {role} did not listen within {START_LIMIT:?}:\n{}", tail(&log)),
+        };
+        // Keep reading, so the child never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        tracing::info!(role, %base, "service process started");
+        Ok(Self { role, child, log, base })
+    }
+
+    /// Waits until `/readyz` answers 200 (its consumers and relay are running).
+    pub async fn wait_ready(&mut self, client: &reqwest::Client) -> anyhow::Result<()> {
+        let deadline = Instant::now() + START_LIMIT;
+        loop {
+            let ready = client.get(format!("{}/readyz", self.base)).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!("crocevia serve {} exited ({status}):\n{}", self.role, tail(&self.log));
+            }
+            if Instant::now() > deadline {
+                bail!("crocevia serve {} was not ready within {START_LIMIT:?}:\n{}", self.role, tail(&self.log));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// SIGTERM (the process leaves its group and flushes), then SIGKILL if it lingers.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(pid) = self.child.id() {
+            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+        }
+        match tokio::time::timeout(Duration::from_secs(15), self.child.wait()).await {
+            Ok(status) => {
+                status?;
+            }
+            Err(_) => {
+                tracing::warn!(role = self.role, "service process ignored SIGTERM; killing it");
+                self.child.kill().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The end of a child's log, for an error message.
+fn tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
