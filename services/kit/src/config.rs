@@ -38,7 +38,9 @@ pub struct Settings {
 pub struct SearchSection {
     /// Consumer group of the search service; members of one group share the partitions.
     pub group: String,
-    /// Most events applied before a commit.
+    /// Most events applied before a commit. Batches close after `max_delay_ms` anyway, so
+    /// this only bounds a member that is catching up, where each commit (a segment written
+    /// and synced, merges after) costs: 10,000 indexed about half again as fast as 2,000.
     pub batch_max: usize,
     /// Longest wait between the first event of a batch and its commit, in milliseconds:
     /// the bound on how stale search can be.
@@ -131,7 +133,7 @@ impl Default for MatchingSection {
 
 impl Default for SearchSection {
     fn default() -> Self {
-        Self { group: "search".into(), batch_max: 2000, max_delay_ms: 200 }
+        Self { group: "search".into(), batch_max: 10_000, max_delay_ms: 200 }
     }
 }
 

@@ -2,9 +2,9 @@
 //! English, plus once unstemmed for typo-tolerant matching. Accents fold and case lowers, so
 //! "Università" finds "universita" and "sviluppatrice" meets "sviluppatore" by stem.
 
+use crate::stemming::{CachedStemmer, Language};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
 };
 
 pub const ITALIAN: &str = "crocevia_it";
@@ -19,7 +19,7 @@ fn stemmed(language: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(Stemmer::new(language))
+        .filter(CachedStemmer(language))
         .filter(AsciiFoldingFilter)
         .build()
 }

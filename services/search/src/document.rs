@@ -43,6 +43,8 @@ struct Content {
     deadline: Option<NaiveDate>,
     posted: Option<NaiveDate>,
     available: Option<NaiveDate>,
+    /// The unstemmed tokens of title and body, analysed once for skill detection and roles.
+    tokens: Vec<String>,
 }
 
 fn language_facets(languages: &[LanguageSkill]) -> Vec<String> {
@@ -54,8 +56,9 @@ fn with<T: Serialize>(out: &mut Vec<String>, facet: &str, values: &[T]) {
 }
 
 fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
-    let detect = |title: &str, body: &str| taxonomy.detect(&analysis::tokens(RAW, &format!("{title} {body}")), 3);
-    Some(match entity {
+    // Kinds without declared skills get them detected in their text.
+    let detect = matches!(entity, Entity::Programme(_) | Entity::Startup(_) | Entity::Organisation(_));
+    let mut c = match entity {
         Entity::Offer(o) => {
             let mut facets = vec![
                 format!("/offer_kind/{}", key(&o.kind)),
@@ -76,6 +79,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 deadline: o.deadline,
                 posted: Some(o.posted_on),
                 available: o.starts_on,
+                tokens: Vec::new(),
             }
         }
         Entity::Programme(p) => {
@@ -85,7 +89,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
             facets.extend(p.languages.iter().map(|l| format!("/language/{l}")));
             Content {
                 kind: DocKind::Programme,
-                skills: detect(&p.title, &p.description),
+                skills: Vec::new(),
                 title: p.title.clone(),
                 body: p.description.clone(),
                 language: None,
@@ -94,6 +98,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 deadline: Some(p.application_deadline),
                 posted: None,
                 available: Some(p.cohort_start),
+                tokens: Vec::new(),
             }
         }
         Entity::Talent(t) => {
@@ -119,6 +124,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 deadline: None,
                 posted: None,
                 available: t.available_from,
+                tokens: Vec::new(),
             }
         }
         Entity::Startup(s) => {
@@ -126,7 +132,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
             with(&mut facets, "sector", &s.sectors);
             Content {
                 kind: DocKind::Startup,
-                skills: detect(&s.name, &s.description),
+                skills: Vec::new(),
                 title: s.name.clone(),
                 body: s.description.clone(),
                 language: None,
@@ -135,6 +141,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 deadline: None,
                 posted: s.founded_on,
                 available: None,
+                tokens: Vec::new(),
             }
         }
         Entity::Organisation(o) => {
@@ -142,7 +149,7 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
             with(&mut facets, "sector", &o.sectors);
             Content {
                 kind: DocKind::Organisation,
-                skills: detect(&o.name, &o.description),
+                skills: Vec::new(),
                 title: o.name.clone(),
                 body: o.description.clone(),
                 language: None,
@@ -151,10 +158,16 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 deadline: None,
                 posted: None,
                 available: None,
+                tokens: Vec::new(),
             }
         }
         Entity::User(_) | Entity::Consent(_) | Entity::Application(_) => return None,
-    })
+    };
+    c.tokens = analysis::tokens(RAW, &format!("{} {}", c.title, c.body));
+    if detect {
+        c.skills = taxonomy.detect(&c.tokens, 3);
+    }
+    Some(c)
 }
 
 /// The document of `entity` at `version`, or `None` for kinds that are not searchable.
@@ -180,7 +193,7 @@ pub fn build(entity: &Entity, version: u64, fields: &Fields, taxonomy: &Taxonomy
     for skill in &c.skills {
         doc.add_text(fields.skills, skill.as_str());
     }
-    for role in roles::roles_in(&analysis::tokens(RAW, &format!("{} {}", c.title, c.body))) {
+    for role in roles::roles_in(&c.tokens) {
         doc.add_text(fields.roles, role);
     }
     for facet in &c.facets {

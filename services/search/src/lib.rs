@@ -17,6 +17,7 @@ pub mod schema;
 pub mod searcher;
 pub mod service;
 pub mod shards;
+pub mod stemming;
 pub mod taxonomy;
 
 pub use error::SearchError;
