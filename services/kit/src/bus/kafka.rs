@@ -60,47 +60,6 @@ impl KafkaBus {
     }
 }
 
-impl KafkaBus {
-    fn join(
-        &self,
-        topics: &[String],
-        group: &str,
-        own: Option<Arc<dyn OwnPositions>>,
-    ) -> Result<Box<dyn Subscription>, BusError> {
-        let mut config = consumer_config(&self.settings);
-        config
-            .set("group.id", group)
-            .set("enable.auto.commit", "true")
-            .set("enable.auto.offset.store", "false")
-            .set("auto.commit.interval.ms", "1000")
-            .set("auto.offset.reset", "earliest")
-            // A crashed member is out of its group after this (a longer session rides out a
-            // slow broker; set session.timeout.ms in bus.kafka.extra).
-            .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000");
-        // Consumer properties given in bus.kafka.extra win over these defaults.
-        for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
-            config.set(k, v);
-        }
-        if own.is_some() {
-            // Eager rebalancing: every assignment is whole, so each one is positioned here.
-            config.set("partition.assignment.strategy", "range");
-        }
-        let context = GroupContext { own, assigned: Mutex::new(None) };
-        let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
-        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&names)?;
-        let producer = self.producer.clone();
-        Ok(Box::new(KafkaSubscription {
-            consumer,
-            producer,
-            topics: topics.to_vec(),
-            group: group.to_owned(),
-            dead_letter_topic: self.settings.dead_letter_topic.clone(),
-        }))
-    }
-}
-
 /// The consumer's rebalance callback. For a consumer with its own positions it starts each
 /// partition it is given at the consumer's position (instead of the group's committed offset)
 /// and remembers the assignment, against which the consumer's state is checked.
@@ -234,17 +193,43 @@ impl EventBus for KafkaBus {
         Ok(())
     }
 
-    async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
-        self.join(topics, group, None)
-    }
-
-    async fn subscribe_owning(
+    fn join(
         &self,
         topics: &[String],
         group: &str,
-        positions: Arc<dyn OwnPositions>,
+        own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
-        self.join(topics, group, Some(positions))
+        let mut config = consumer_config(&self.settings);
+        config
+            .set("group.id", group)
+            .set("enable.auto.commit", "true")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.commit.interval.ms", "1000")
+            .set("auto.offset.reset", "earliest")
+            // A crashed member is out of its group after this (a longer session rides out a
+            // slow broker; set session.timeout.ms in bus.kafka.extra).
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000");
+        // Consumer properties given in bus.kafka.extra win over these defaults.
+        for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
+            config.set(k, v);
+        }
+        if own.is_some() {
+            // Eager rebalancing: every assignment is whole, so each one is positioned here.
+            config.set("partition.assignment.strategy", "range");
+        }
+        let context = GroupContext { own, assigned: Mutex::new(None) };
+        let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&names)?;
+        let producer = self.producer.clone();
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            producer,
+            topics: topics.to_vec(),
+            group: group.to_owned(),
+            dead_letter_topic: self.settings.dead_letter_topic.clone(),
+        }))
     }
 
     fn dead_letter_topic(&self) -> &str {

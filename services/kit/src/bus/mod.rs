@@ -90,9 +90,20 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// Publishes a batch; returns once every message is durably stored by the bus.
     async fn publish(&self, topic: &str, batch: Vec<OutMessage>) -> Result<(), BusError>;
 
+    /// Joins consumer group `group` on `topics`; with `own`, positions come from the member
+    /// (see [`EventBus::subscribe_owning`]). What the two calls below share.
+    fn join(
+        &self,
+        topics: &[String],
+        group: &str,
+        own: Option<Arc<dyn OwnPositions>>,
+    ) -> Result<Box<dyn Subscription>, BusError>;
+
     /// Joins consumer group `group` on `topics`. Members of one group share the partitions;
     /// a new group starts from the earliest message.
-    async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError>;
+    async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
+        self.join(topics, group, None)
+    }
 
     /// Like [`EventBus::subscribe`], for a consumer that keeps its positions with its effects
     /// (see [`OwnPositions`]): each partition this member is given resumes where the member's
@@ -103,7 +114,9 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
         topics: &[String],
         group: &str,
         positions: Arc<dyn OwnPositions>,
-    ) -> Result<Box<dyn Subscription>, BusError>;
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        self.join(topics, group, Some(positions))
+    }
 
     /// Where [`Subscription::dead_letter`] sends messages.
     fn dead_letter_topic(&self) -> &str;

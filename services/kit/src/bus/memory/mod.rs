@@ -195,48 +195,6 @@ impl InProcessBus {
     }
 }
 
-impl InProcessBus {
-    fn join(
-        &self,
-        topics: &[String],
-        group: &str,
-        own: Option<Arc<dyn OwnPositions>>,
-    ) -> Result<Box<dyn Subscription>, BusError> {
-        check_name("group", group)?;
-
-        let mut state = self.shared.lock();
-        for topic in topics {
-            if !state.topics.contains_key(topic) {
-                return Err(BusError::UnknownTopic(topic.clone()));
-            }
-        }
-        let member = state.next_member;
-        state.next_member += 1;
-        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
-            committed: BTreeMap::new(),
-            members: Vec::new(),
-            generation: 0,
-        });
-        g.members.push(member);
-        g.generation += 1;
-        drop(state);
-        self.shared.bump();
-        Ok(Box::new(InProcessSubscription {
-            shared: self.shared.clone(),
-            changed: self.shared.changed.subscribe(),
-            group: group.to_owned(),
-            topics: topics.to_vec(),
-            member,
-            generation: None,
-            assignment: Vec::new(),
-            positions: HashMap::new(),
-            cursor: 0,
-            left: false,
-            own,
-        }))
-    }
-}
-
 #[async_trait]
 impl EventBus for InProcessBus {
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
@@ -283,17 +241,44 @@ impl EventBus for InProcessBus {
             .map_err(|e| anyhow!("publish task failed: {e}"))?
     }
 
-    async fn subscribe(&self, topics: &[String], group: &str) -> Result<Box<dyn Subscription>, BusError> {
-        self.join(topics, group, None)
-    }
-
-    async fn subscribe_owning(
+    fn join(
         &self,
         topics: &[String],
         group: &str,
-        positions: Arc<dyn OwnPositions>,
+        own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
-        self.join(topics, group, Some(positions))
+        check_name("group", group)?;
+
+        let mut state = self.shared.lock();
+        for topic in topics {
+            if !state.topics.contains_key(topic) {
+                return Err(BusError::UnknownTopic(topic.clone()));
+            }
+        }
+        let member = state.next_member;
+        state.next_member += 1;
+        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
+            committed: BTreeMap::new(),
+            members: Vec::new(),
+            generation: 0,
+        });
+        g.members.push(member);
+        g.generation += 1;
+        drop(state);
+        self.shared.bump();
+        Ok(Box::new(InProcessSubscription {
+            shared: self.shared.clone(),
+            changed: self.shared.changed.subscribe(),
+            group: group.to_owned(),
+            topics: topics.to_vec(),
+            member,
+            generation: None,
+            assignment: Vec::new(),
+            positions: HashMap::new(),
+            cursor: 0,
+            left: false,
+            own,
+        }))
     }
 
     fn dead_letter_topic(&self) -> &str {
