@@ -12,7 +12,6 @@ use chrono::Utc;
 use crocevia_kit::bus::{OutMessage, SharedBus, outbox};
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::DatabaseConnection;
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -48,6 +47,7 @@ pub use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
 pub const HEADER_ENTITY_KIND: &str = "crocevia-entity-kind";
 pub const HEADER_ENTITY_VERSION: &str = "crocevia-entity-version";
 
+// What the relay does with one batch of outbox rows: read, send, settle (mark and purge).
 impl Relay {
     /// Publishes one batch; returns how many rows it published. Reads back the topics' tails
     /// first (see [`crocevia_kit::bus::outbox`]), so a batch that an earlier process
@@ -59,25 +59,45 @@ impl Relay {
     /// `reconcile`: whether an earlier publish may have been interrupted (first batch of a
     /// process, or after a failure).
     async fn publish_next(&self, reconcile: bool) -> anyhow::Result<usize> {
-        let rows = store::unpublished(&self.db, self.batch_size).await.context("reading the outbox")?;
+        let rows = self.read(reconcile, &[]).await?;
         if rows.is_empty() {
             return Ok(0);
         }
-        let on_bus = if reconcile {
-            let ids: Vec<(&str, String)> = rows.iter().map(|r| (r.topic.as_str(), r.event_id.to_string())).collect();
-            let window = usize::try_from(self.batch_size).unwrap_or(usize::MAX);
-            outbox::already_published(self.bus.as_ref(), window, &ids).await.context("reading back the topics")?
-        } else {
-            HashSet::new()
-        };
-        let to_send: Vec<&store::OutboxRow> =
-            rows.iter().enumerate().filter(|(i, _)| !on_bus.contains(i)).map(|(_, r)| r).collect();
+        self.send(&rows).await?;
+        self.settle(&rows).await?;
+        Ok(rows.len())
+    }
+
+    /// The next unpublished rows in write order, leaving out `in_flight` (a batch being sent).
+    /// With `reconcile`, two batches' worth (an interrupted pipeline leaves up to two batches
+    /// unmarked: one sent, one being sent), without those already on the bus: they are marked
+    /// here instead of being sent again.
+    async fn read(&self, reconcile: bool, in_flight: &[i64]) -> anyhow::Result<Vec<store::OutboxRow>> {
+        let limit = if reconcile { self.batch_size * 2 } else { self.batch_size };
+        let rows = store::unpublished_except(&self.db, limit, in_flight).await.context("reading the outbox")?;
+        if !reconcile || rows.is_empty() {
+            return Ok(rows);
+        }
+        let ids: Vec<(&str, String)> = rows.iter().map(|r| (r.topic.as_str(), r.event_id.to_string())).collect();
+        let window = usize::try_from(limit).unwrap_or(usize::MAX);
+        let on_bus =
+            outbox::already_published(self.bus.as_ref(), window, &ids).await.context("reading back the topics")?;
+        let (found, to_send): (Vec<_>, Vec<_>) = rows.into_iter().enumerate().partition(|(i, _)| on_bus.contains(i));
+        let found: Vec<store::OutboxRow> = found.into_iter().map(|(_, r)| r).collect();
+        if !found.is_empty() {
+            self.settle(&found).await?;
+        }
+        Ok(to_send.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Publishes `rows` in order; returns once the bus holds every one of them.
+    async fn send(&self, rows: &[store::OutboxRow]) -> anyhow::Result<()> {
         // Rows go to their own topic each; consecutive rows of one topic form one publish.
         let mut start = 0;
-        while start < to_send.len() {
-            let topic = to_send[start].topic.clone();
-            let end = to_send[start..].iter().position(|r| r.topic != topic).map_or(to_send.len(), |n| start + n);
-            let messages = to_send[start..end]
+        while start < rows.len() {
+            let topic = rows[start].topic.clone();
+            let end = rows[start..].iter().position(|r| r.topic != topic).map_or(rows.len(), |n| start + n);
+            let messages = rows[start..end]
                 .iter()
                 .map(|row| OutMessage {
                     key: row.entity_id.to_string(),
@@ -94,12 +114,17 @@ impl Relay {
             self.hit(Failpoint::AbortAfterPublish);
             start = end;
         }
+        crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(rows.len() as u64);
+        tracing::debug!(events = rows.len(), "outbox batch published");
+        Ok(())
+    }
+
+    /// Marks rows that are on the bus as published (and purges what an erasure among them
+    /// makes obsolete).
+    async fn settle(&self, rows: &[store::OutboxRow]) -> anyhow::Result<()> {
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
         store::mark_published(&self.db, seqs, Utc::now()).await.context("marking the outbox")?;
-        self.purge_erased(&rows).await?;
-        crocevia_kit::metrics::OUTBOX_PUBLISHED.inc_by(to_send.len() as u64);
-        tracing::debug!(events = to_send.len(), found_on_bus = on_bus.len(), "outbox batch published");
-        Ok(rows.len())
+        self.purge_erased(rows).await
     }
 
     /// GDPR Art. 17: once an erasure is on the bus, the outbox no longer keeps the erased
@@ -125,19 +150,26 @@ impl Relay {
 
     /// Publishes until `shutdown` turns true, waking on writes or on the interval. Errors
     /// (broker down, database busy) are logged and retried with a growing pause.
+    ///
+    /// While a full batch is on its way to the bus, the previous one is marked and the next
+    /// one read: the database work and the broker's round trips overlap instead of adding up.
+    /// One publish is in flight at a time, so the bus receives the rows in write order.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut backoff = Duration::from_millis(100);
         let mut reconcile = true;
+        // Read and not yet sent; sent and not yet marked.
+        let (mut next, mut sent): (Vec<store::OutboxRow>, Vec<store::OutboxRow>) = (Vec::new(), Vec::new());
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let published = self.publish_next(reconcile).await;
-            reconcile = published.is_err();
-            match published {
-                Ok(n) if n as u64 == self.batch_size => continue,
-                Ok(_) => backoff = Duration::from_millis(100),
+            let step = self.step(&mut reconcile, &mut next, &mut sent).await;
+            match step {
+                Ok(true) => continue,
+                Ok(false) => backoff = Duration::from_millis(100),
                 Err(e) => {
+                    // Start over from the outbox: what reached the bus is found by reconciling.
+                    (reconcile, next, sent) = (true, Vec::new(), Vec::new());
                     tracing::warn!(
                         error = format!("{e:#}"),
                         retry_in_ms = backoff.as_millis() as u64,
@@ -158,12 +190,53 @@ impl Relay {
             }
         }
         // Drain what was committed before the shutdown, so a clean stop leaves nothing behind.
+        if !sent.is_empty() && self.settle(&sent).await.is_err() {
+            reconcile = true;
+        }
         while let Ok(n) = self.publish_next(reconcile).await {
             reconcile = false;
             if n == 0 {
                 break;
             }
         }
+    }
+
+    /// One turn of the pipeline: sends `next` (reading it first if empty) while settling
+    /// `sent` and reading the batch after. Returns whether more rows are waiting.
+    async fn step(
+        &self,
+        reconcile: &mut bool,
+        next: &mut Vec<store::OutboxRow>,
+        sent: &mut Vec<store::OutboxRow>,
+    ) -> anyhow::Result<bool> {
+        if next.is_empty() {
+            if !sent.is_empty() {
+                self.settle(sent).await?;
+                sent.clear();
+            }
+            *next = self.read(*reconcile, &[]).await?;
+            *reconcile = false;
+            if next.is_empty() {
+                return Ok(false);
+            }
+        }
+        let in_flight: Vec<i64> = next.iter().map(|r| r.seq).collect();
+        let ahead = async {
+            if !sent.is_empty() {
+                self.settle(sent).await?;
+            }
+            self.read(false, &in_flight).await
+        };
+        let (published, ahead) = tokio::join!(self.send(next), ahead);
+        published?;
+        *sent = std::mem::take(next);
+        *next = ahead?;
+        if next.is_empty() {
+            // Nothing more to overlap with: mark now rather than at the next wake-up.
+            self.settle(sent).await?;
+            sent.clear();
+        }
+        Ok(!next.is_empty())
     }
 
     /// Publishes everything pending now (used by `import` and tests).

@@ -331,12 +331,20 @@ pub async fn insert_outbox(conn: &impl ConnectionTrait, row: NewOutboxRow, now: 
 
 /// The oldest unpublished outbox rows, in write order.
 pub async fn unpublished(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
-    outbox::Entity::find()
-        .filter(outbox::Column::PublishedAt.is_null())
-        .order_by_asc(outbox::Column::Seq)
-        .limit(limit)
-        .all(conn)
-        .await
+    unpublished_except(conn, limit, &[]).await
+}
+
+/// [`unpublished`] without the rows `except` (a batch the relay is sending).
+pub async fn unpublished_except(
+    conn: &impl ConnectionTrait,
+    limit: u64,
+    except: &[i64],
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let mut query = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+    if !except.is_empty() {
+        query = query.filter(outbox::Column::Seq.is_not_in(except.iter().copied()));
+    }
+    query.order_by_asc(outbox::Column::Seq).limit(limit).all(conn).await
 }
 
 pub async fn mark_published(conn: &impl ConnectionTrait, seqs: Vec<i64>, now: DateTime<Utc>) -> Result<u64, DbErr> {
