@@ -8,7 +8,6 @@
 mod support;
 
 use crocevia_kit::bus::SharedBus;
-use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::testing;
 use crocevia_profiles::store;
@@ -139,16 +138,6 @@ async fn distributed_stack_loses_and_doubles_nothing() {
         .with("CROCEVIA__BUS__TOPIC_SUFFIX", &suffix);
     let topic = format!("profiles.v1{suffix}");
     let dlq = format!("dlq.v1{suffix}");
-    let open_bus = move || -> SharedBus {
-        Arc::new(
-            KafkaBus::connect(KafkaSettings {
-                brokers: brokers.clone(),
-                replication_factor: 1,
-                dead_letter_topic: dlq.clone(),
-                extra: vec![],
-            })
-            .unwrap(),
-        )
-    };
+    let open_bus = move || -> SharedBus { Arc::new(support::kafka::bus(&brokers, &dlq)) };
     run(instance, url, open_bus, &topic).await;
 }

@@ -8,7 +8,6 @@
 
 mod support;
 
-use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::{EventBus, HEADER_ERROR, HEADER_GROUP, OutMessage};
 use crocevia_proto::{DEAD_LETTER_TOPIC, PROFILES_TOPIC};
 use serde_json::{Value, json};
@@ -174,13 +173,7 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     // A poison event goes to the dead-letter topic with its error, once from each consumer
     // group, and the consumers go on: the talent's next edit, behind it on her partition, is
     // searched and matched.
-    let bus = KafkaBus::connect(KafkaSettings {
-        brokers: brokers.clone(),
-        replication_factor: 1,
-        dead_letter_topic: format!("{DEAD_LETTER_TOPIC}-{suffix}"),
-        extra: vec![],
-    })
-    .unwrap();
+    let bus = support::kafka::bus(&brokers, &format!("{DEAD_LETTER_TOPIC}-{suffix}"));
     let poison = b"not an envelope".to_vec();
     bus.publish(&format!("{PROFILES_TOPIC}-{suffix}"), vec![OutMessage::new(talent_id.clone(), poison.clone())])
         .await

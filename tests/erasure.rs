@@ -9,8 +9,6 @@
 
 mod support;
 
-use crocevia_kit::bus::EventBus;
-use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -201,31 +199,13 @@ fn scan_index(dir: &Path, needles: &[String]) -> anyhow::Result<Vec<String>> {
 
 /// The events of `topic` from the start (a fresh group), in order per entity.
 async fn topic_events(brokers: &str, topic: &str) -> HashMap<Uuid, Vec<(u64, Change)>> {
-    let bus = KafkaBus::connect(KafkaSettings {
-        brokers: brokers.to_owned(),
-        replication_factor: 1,
-        dead_letter_topic: format!("{topic}-dlq-unused"),
-        extra: vec![],
-    })
-    .unwrap();
-    let mut sub =
-        bus.subscribe(&[topic.to_owned()], &format!("erasure-check-{}", Uuid::now_v7().simple())).await.unwrap();
     let mut events: HashMap<Uuid, Vec<(u64, Change)>> = HashMap::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut seen = 0;
-    // Until no message came for 3 s after the first one (the group's assignment takes a moment).
-    while Instant::now() < deadline {
-        match sub.poll(Duration::from_secs(if seen == 0 { 15 } else { 3 })).await.unwrap() {
-            Some(delivery) => {
-                seen += 1;
-                let (meta, change) = envelope::decode(&delivery.payload).unwrap();
-                events.entry(meta.entity_id).or_default().push((meta.entity_version, change));
-            }
-            None => break,
-        }
+    let messages = support::kafka::read_topic(brokers, topic).await;
+    assert!(!messages.is_empty(), "nothing on {topic}");
+    for delivery in messages {
+        let (meta, change) = envelope::decode(&delivery.payload).unwrap();
+        events.entry(meta.entity_id).or_default().push((meta.entity_version, change));
     }
-    sub.close().await.unwrap();
-    assert!(seen > 0, "nothing on {topic}");
     events
 }
 

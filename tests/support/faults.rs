@@ -4,9 +4,9 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub enum Fault {
     /// One of the service processes, by position in the test's list.
@@ -28,18 +28,18 @@ impl Progress {
     }
 }
 
-/// The Kafka-protocol broker (tansu, SQLite storage) in its own folder on a free port.
+/// The Kafka-protocol broker of `deploy/scripts/broker.sh` (tansu, SQLite storage) in its own
+/// folder on a free port, so a test can kill it.
 pub struct Broker {
     dir: PathBuf,
     port: u16,
-    child: Option<Child>,
 }
 
 impl Broker {
     pub fn start(dir: &Path) -> Self {
         std::fs::create_dir_all(dir).unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut broker = Self { dir: dir.to_owned(), port, child: None };
+        let broker = Self { dir: dir.to_owned(), port };
         broker.restart();
         broker
     }
@@ -48,33 +48,26 @@ impl Broker {
         format!("127.0.0.1:{}", self.port)
     }
 
+    fn script(&self, action: &str) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/scripts/broker.sh");
+        let status = Command::new("bash")
+            .arg(&script)
+            .arg(action)
+            .env("CROCEVIA_BROKER_PORT", self.port.to_string())
+            .env("CROCEVIA_BROKER_DIR", &self.dir)
+            .status()
+            .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
+        assert!(status.success(), "broker.sh {action} failed (deploy/scripts/install-tansu.sh installs the broker)");
+    }
+
+    /// kill -9, and waits until the process is gone.
     pub fn kill9(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-        }
+        self.script("stop");
     }
 
     /// Starts the broker on its folder and port (again, after a kill) and waits until it listens.
-    pub fn restart(&mut self) {
-        let tansu = std::env::var("TANSU_BIN")
-            .unwrap_or_else(|_| format!("{}/.cache/tansu-0.6.0/bin/tansu", std::env::var("HOME").unwrap_or_default()));
-        let url = format!("tcp://{}", self.address());
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("broker.log")).unwrap();
-        let child = Command::new(&tansu)
-            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
-            .args(["--storage-engine", "sqlite://tansu.db"])
-            .current_dir(&self.dir)
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("{tansu}: {e} (deploy/scripts/install-tansu.sh installs it)"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(self.address()).is_err() {
-            assert!(Instant::now() < deadline, "the broker did not listen on {}", self.address());
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    pub fn restart(&self) {
+        self.script("start");
     }
 }
 
@@ -89,9 +82,8 @@ impl Drop for Broker {
 }
 
 pub mod checks {
-    use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
+    use crocevia_kit::bus::Delivery;
     use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
-    use crocevia_kit::bus::{Delivery, EventBus};
     use crocevia_proto::envelope;
     use prost::Message;
     use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -281,26 +273,6 @@ pub mod checks {
         }
     }
 
-    /// Every message of `topic`, read from the start by a fresh group.
-    async fn read_topic(brokers: &str, topic: &str) -> Vec<Delivery> {
-        let bus = KafkaBus::connect(KafkaSettings {
-            brokers: brokers.to_owned(),
-            replication_factor: 1,
-            dead_letter_topic: format!("{topic}-unused"),
-            extra: vec![],
-        })
-        .unwrap();
-        let mut sub =
-            bus.subscribe(&[topic.to_owned()], &format!("faults-check-{}", Uuid::now_v7().simple())).await.unwrap();
-        let mut out = Vec::new();
-        // Until nothing came for 3 s after the first message (the assignment takes a moment).
-        while let Some(delivery) = sub.poll(Duration::from_secs(if out.is_empty() { 20 } else { 3 })).await.unwrap() {
-            out.push(delivery);
-        }
-        sub.close().await.unwrap();
-        out
-    }
-
     fn event_id(d: &Delivery) -> String {
         d.header(HEADER_EVENT_ID)
             .unwrap_or_else(|| panic!("message without event id at {}:{}", d.partition, d.offset))
@@ -309,7 +281,7 @@ pub mod checks {
 
     /// The topic holds each version of each entity exactly once: 1..=version.
     pub async fn profiles_topic(brokers: &str, topic: &str, expected: &Expected) {
-        let messages = read_topic(brokers, topic).await;
+        let messages = crate::support::kafka::read_topic(brokers, topic).await;
         let ids: HashSet<String> = messages.iter().map(event_id).collect();
         assert_eq!(ids.len(), messages.len(), "{} messages doubled on {topic}", messages.len() - ids.len());
         let mut versions: HashMap<Uuid, Vec<u64>> = HashMap::new();
@@ -340,7 +312,7 @@ pub mod checks {
             let payload: Vec<u8> = row.try_get("", "payload").unwrap();
             assert!(outbox.insert(crocevia_proto::v1::MatchChanged::decode(payload.as_slice()).unwrap().event_id));
         }
-        let messages = read_topic(brokers, topic).await;
+        let messages = crate::support::kafka::read_topic(brokers, topic).await;
         let mut replayed: HashMap<(Uuid, Uuid), u32> = HashMap::new();
         let mut seen = HashSet::new();
         for d in &messages {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod kafka;
 pub mod stack;
 
 /// The crocevia binary the tests drive: Cargo's build of it, or `CROCEVIA_TEST_BIN` (e.g.
