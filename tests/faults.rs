@@ -51,12 +51,7 @@ fn edited(entity: &Entity, revision: usize) -> Entity {
 /// The changes, in order per entity: every entity of the data set is created, then talents,
 /// offers and startups are edited round-robin, and near the end some talents are deleted.
 fn workload(dataset: Dataset, total: usize) -> Vec<Vec<Change>> {
-    let mut creates: Vec<Entity> = Vec::new();
-    creates.extend(dataset.organisations.into_iter().map(Entity::Organisation));
-    creates.extend(dataset.talents.into_iter().map(Entity::Talent));
-    creates.extend(dataset.startups.into_iter().map(Entity::Startup));
-    creates.extend(dataset.programmes.into_iter().map(Entity::Programme));
-    creates.extend(dataset.offers.into_iter().map(Entity::Offer));
+    let creates = dataset.into_entities();
     let editable: Vec<usize> = creates
         .iter()
         .enumerate()

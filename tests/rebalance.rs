@@ -103,12 +103,7 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
         serde_json::from_str(&std::fs::read_to_string(support::repo_root().join("data/demo/skills.json")).unwrap())
             .unwrap();
     let dataset = Dataset::generate(&SynthConfig { talents: 300, seed: 11 }, &skills, &mut |_, _| {});
-    let mut entities: Vec<Entity> = Vec::new();
-    entities.extend(dataset.organisations.into_iter().map(Entity::Organisation));
-    entities.extend(dataset.talents.into_iter().map(Entity::Talent));
-    entities.extend(dataset.startups.into_iter().map(Entity::Startup));
-    entities.extend(dataset.programmes.into_iter().map(Entity::Programme));
-    entities.extend(dataset.offers.into_iter().map(Entity::Offer));
+    let entities = dataset.into_entities();
     let (first_half, second_half) = entities.split_at(entities.len() / 2);
     for entity in first_half {
         writer.upsert(entity.clone(), None, "rebalance").await.unwrap();

@@ -24,7 +24,7 @@ use crate::places::Comuni;
 use crate::profiles::Skills;
 use crate::rng::Rng;
 use anyhow::Context;
-use crocevia_domain::{LanguageCode, Offer, Organisation, Programme, SkillConcept, Startup, Talent};
+use crocevia_domain::{Entity, LanguageCode, Offer, Organisation, Programme, SkillConcept, Startup, Talent};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -174,6 +174,17 @@ impl Dataset {
         write_json(&dir.join("programmes.json"), &self.programmes)?;
         write_json(&dir.join("offers.json"), &self.offers)?;
         Ok(())
+    }
+
+    /// Every entity, in import order (organisations first: the others refer to them).
+    pub fn into_entities(self) -> Vec<Entity> {
+        let mut all = Vec::with_capacity(self.entity_count());
+        all.extend(self.organisations.into_iter().map(Entity::Organisation));
+        all.extend(self.talents.into_iter().map(Entity::Talent));
+        all.extend(self.startups.into_iter().map(Entity::Startup));
+        all.extend(self.programmes.into_iter().map(Entity::Programme));
+        all.extend(self.offers.into_iter().map(Entity::Offer));
+        all
     }
 
     pub fn entity_count(&self) -> usize {

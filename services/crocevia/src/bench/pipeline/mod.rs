@@ -206,13 +206,7 @@ pub(crate) mod tests {
         let skills: Vec<crocevia_domain::SkillConcept> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let d = Dataset::generate(&SynthConfig { talents, seed: 7 }, &skills, &mut |_, _| {});
-        let mut all: Vec<Entity> = Vec::new();
-        all.extend(d.organisations.into_iter().map(Entity::Organisation));
-        all.extend(d.talents.into_iter().map(Entity::Talent));
-        all.extend(d.startups.into_iter().map(Entity::Startup));
-        all.extend(d.programmes.into_iter().map(Entity::Programme));
-        all.extend(d.offers.into_iter().map(Entity::Offer));
-        all
+        d.into_entities()
     }
 
     #[test]
