@@ -80,8 +80,6 @@ async fn total(gateway: &Server) -> Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "flaky on the test broker: tansu 0.6 does not always revoke the first member's partitions when a second \
-            joins, so both index them (issue 7's note); passes when the group rebalances properly"]
 async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing() {
     // A broker of its own: group membership must not wait on other tests' traffic.
     let broker_dir = tempfile::tempdir().unwrap();

@@ -25,10 +25,9 @@ pub fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &s
         .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
         .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
         .with("CROCEVIA__INSIGHTS__GROUP", &format!("insights-{suffix}"))
-        // Dynamic membership (the deploy configs name each process for static membership):
-        // tansu, the broker here, does not always revoke a static member's partitions when
-        // another member joins, and two members would then index the same partitions.
-        .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", "")
+        // Static membership, as the deploy configs have it: a process restarted after a crash
+        // takes its partitions back without a rebalance.
+        .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", role)
 }
 
 pub fn config(role: &str) -> String {

@@ -57,7 +57,9 @@ pub async fn run(
                         first.get_or_insert_with(Instant::now);
                         batch.push(delivery);
                     }
-                    Ok(None) => if first.is_some() { break },
+                    // An idle poll ends the round even with nothing batched, so partitions
+                    // taken away while idle are dropped now, not when the next message comes.
+                    Ok(None) => break,
                     Err(e) => {
                         tracing::warn!(consumer = name, error = %e, "poll failed");
                         tokio::time::sleep(backoff).await;
@@ -136,4 +138,70 @@ pub async fn acknowledge(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A subscription that never delivers anything and reports one partition as taken away.
+    struct Idle {
+        revoked: Vec<(String, i32)>,
+    }
+
+    #[async_trait]
+    impl Subscription for Idle {
+        async fn poll(&mut self, timeout: Duration) -> Result<Option<Delivery>, BusError> {
+            tokio::time::sleep(timeout).await;
+            Ok(None)
+        }
+        async fn ack(&mut self, _: &Delivery) -> Result<(), BusError> {
+            Ok(())
+        }
+        async fn dead_letter(&mut self, _: &Delivery, _: &str) -> Result<(), BusError> {
+            Ok(())
+        }
+        fn assignment(&self) -> Vec<(String, i32)> {
+            Vec::new()
+        }
+        fn take_revoked(&mut self) -> Vec<(String, i32)> {
+            std::mem::take(&mut self.revoked)
+        }
+        async fn close(self: Box<Self>) -> Result<(), BusError> {
+            Ok(())
+        }
+    }
+
+    struct Recorder(Arc<Mutex<Vec<(String, i32)>>>);
+
+    #[async_trait]
+    impl BatchHandler for Recorder {
+        async fn handle(&mut self, _: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
+            Ok(HashMap::new())
+        }
+        async fn revoked(&mut self, partitions: &[(String, i32)]) -> anyhow::Result<()> {
+            self.0.lock().unwrap().extend_from_slice(partitions);
+            Ok(())
+        }
+    }
+
+    /// A member whose partitions move while no message arrives must drop their state then:
+    /// it may never see another message (the bug was a member holding another's documents).
+    #[tokio::test]
+    async fn partitions_taken_away_while_idle_are_dropped_without_waiting_for_a_message() {
+        let dropped = Arc::new(Mutex::new(Vec::new()));
+        let sub = Box::new(Idle { revoked: vec![("profiles.v1".to_owned(), 2)] });
+        let (stop, shutdown) = watch::channel(false);
+        let consumer = tokio::spawn(run("test", sub, BatchSettings::default(), shutdown, Recorder(dropped.clone())));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while dropped.lock().unwrap().is_empty() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        stop.send(true).unwrap();
+        consumer.await.unwrap();
+        assert_eq!(*dropped.lock().unwrap(), vec![("profiles.v1".to_owned(), 2)]);
+    }
 }

@@ -93,6 +93,7 @@ impl ConsumerContext for GroupContext {
             }
             // What was revoked is dropped once the next assignment shows it went elsewhere.
             RDKafkaRespErr::RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS => {
+                tracing::info!(?partitions, "partitions revoked: the group is rebalancing");
                 *self.assigned.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 consumer.unassign()
             }
