@@ -26,7 +26,7 @@ bench: build ## Benchmarks against real alternatives; figures to bench/RESULTS.m
 
 faults: build broker-up ## The fault test at full size: kill -9 of each process and the broker during 10^5 changes (release build)
 	CROCEVIA_TEST_BIN=$(CURDIR)/target/release/crocevia CROCEVIA_FAULT_CHANGES=$(or $(CHANGES),100000) \
-		$(CARGO) test -p crocevia --test faults -- --nocapture
+		$(CARGO) test -p crocevia --test faults -- --ignored --nocapture
 
 generate: build ## Synthetic data set: make generate TALENTS=100000 (into data/generated)
 	./target/release/crocevia generate --talents $(or $(TALENTS),100000) --out data/generated

@@ -44,8 +44,6 @@ pub struct Relay {
 }
 
 pub use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
-pub const HEADER_ENTITY_KIND: &str = "crocevia-entity-kind";
-pub const HEADER_ENTITY_VERSION: &str = "crocevia-entity-version";
 
 // What the relay does with one batch of outbox rows: read, send, settle (mark and purge).
 impl Relay {
@@ -102,11 +100,9 @@ impl Relay {
                 .map(|row| OutMessage {
                     key: row.entity_id.to_string(),
                     payload: row.payload.clone(),
-                    headers: vec![
-                        (HEADER_EVENT_ID.to_owned(), row.event_id.to_string()),
-                        (HEADER_ENTITY_KIND.to_owned(), row.entity_kind.clone()),
-                        (HEADER_ENTITY_VERSION.to_owned(), row.entity_version.to_string()),
-                    ],
+                    // Only what reconciling needs: the kind and version are in the payload,
+                    // and each header is one more row to store for a broker like tansu.
+                    headers: vec![(HEADER_EVENT_ID.to_owned(), row.event_id.to_string())],
                 })
                 .collect();
             self.hit(Failpoint::AbortBeforePublish);

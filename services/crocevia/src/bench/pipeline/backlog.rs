@@ -9,6 +9,7 @@ use super::{Bus, median};
 use anyhow::{Context, ensure};
 use chrono::Utc;
 use crocevia_domain::Entity;
+use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
 use crocevia_kit::bus::{OutMessage, TopicSpec};
 use crocevia_kit::config::Settings;
 use crocevia_proto::envelope::{self, Change};
@@ -131,18 +132,18 @@ fn event(entities: &[Entity], i: usize) -> (Entity, u64) {
     (if version == 1 { entity.clone() } else { revise(entity, version) }, version)
 }
 
-/// Encoded as the relay sends them (envelope payload, entity id key), without the relay's
-/// informational headers: the consumer reads none, and a broker storing headers in a table it
-/// scans for every record it serves (tansu 0.6.0's SQLite storage) would otherwise carry three
-/// million more rows for every user of it afterwards.
+/// Encoded as the relay sends them: envelope payload, entity id key, event id header.
 fn encode(entities: &[Entity], range: Range<usize>) -> Vec<OutMessage> {
     let now = Utc::now();
     range
         .map(|i| {
             let (entity, version) = event(entities, i);
             let id = entity.id();
-            let payload = envelope::encode(&envelope::build(&Change::Upserted(entity), version, "bench-backlog", now));
-            OutMessage::new(id.to_string(), payload)
+            let envelope = envelope::build(&Change::Upserted(entity), version, "bench-backlog", now);
+            let event_id = envelope.event_id.clone();
+            let mut message = OutMessage::new(id.to_string(), envelope::encode(&envelope));
+            message.headers.push((HEADER_EVENT_ID.to_owned(), event_id));
+            message
         })
         .collect()
 }

@@ -192,8 +192,7 @@ fn backlog_text(b: &backlog::Figures, batch_max: usize, delay: u128) -> String {
     };
     format!(
         "{events} profile events (real encoded envelopes: {entities} generated entities of every kind, then their \
-         later versions, keyed by entity id as the relay keys them, without its informational headers, which the \
-         consumer does not read) are published to a fresh topic of {partitions} partitions first ({publish:.1} s, \
+         later versions, keyed by entity id and with the event id header, as the relay sends them) are published to a fresh topic of {partitions} partitions first ({publish:.1} s, \
          {publish_rate:.0} events/s). Then a fresh search consumer group drains them into a fresh index (batches of \
          up to {batch_max} events or {delay} ms), timed from its start (group join included) until the index holds \
          the last version of every entity.\n\n\
