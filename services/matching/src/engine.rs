@@ -293,26 +293,41 @@ impl Engine {
         &mut self,
         subject: Uuid,
         side: Side,
-        mut list: Vec<Entry>,
+        list: Vec<Entry>,
         before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
     ) {
-        rank(&mut list);
+        let old = self.unlink(subject);
+        before.entry(subject).or_insert((side, old));
+        self.link(subject, list);
+    }
+
+    /// Takes `subject`'s list out of the lists and out of its counterparts' holders.
+    fn unlink(&mut self, subject: Uuid) -> Vec<Entry> {
         let old = self.lists.remove(&subject).unwrap_or_default();
         for e in &old {
             if let Some(h) = self.holders.get_mut(&e.counterpart) {
                 h.remove(&subject);
             }
         }
+        old
+    }
+
+    /// Ranks `list` and puts it in as `subject`'s list, linked from its counterparts.
+    fn link(&mut self, subject: Uuid, mut list: Vec<Entry>) {
+        rank(&mut list);
         for e in &list {
             self.holders.entry(e.counterpart).or_default().insert(subject);
         }
-        before.entry(subject).or_insert((side, old));
         if !list.is_empty() {
             self.lists.insert(subject, list);
         }
     }
 
     /// Puts `entry` into `subject`'s list (or takes the counterpart out when `None`).
+    ///
+    /// Changes the list in place: one recompute updates hundreds of counterparts' lists, and
+    /// copying each list (entries carry their explanations) was most of a batch's work. The
+    /// list is copied once per recompute, for `before`.
     fn update_entry(
         &mut self,
         subject: Uuid,
@@ -321,17 +336,17 @@ impl Engine {
         entry: Option<Entry>,
         before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
     ) {
-        let mut list = self.lists.get(&subject).cloned().unwrap_or_default();
-        let had = list.iter().any(|e| e.counterpart == counterpart);
-        list.retain(|e| e.counterpart != counterpart);
-        let Some(entry) = entry else {
-            if had {
-                self.set_list(subject, side, list, before);
-            }
+        let had = self.lists.get(&subject).is_some_and(|l| l.iter().any(|e| e.counterpart == counterpart));
+        if entry.is_none() && !had {
             return;
-        };
-        list.push(entry);
-        self.set_list(subject, side, list, before);
+        }
+        let mut list = self.unlink(subject);
+        if !before.contains_key(&subject) {
+            before.insert(subject, (side, list.clone()));
+        }
+        list.retain(|e| e.counterpart != counterpart);
+        list.extend(entry);
+        self.link(subject, list);
     }
 
     fn related_ids(&self, id: Uuid) -> BTreeSet<Uuid> {
@@ -381,10 +396,14 @@ impl Engine {
         let mut candidates: BTreeSet<Uuid> =
             Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &text, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
+        // Scored first, then applied: no candidate is copied to free `self` for the updates.
+        let pairs: Vec<(Uuid, Option<(Entry, Entry)>)> = candidates
+            .into_iter()
+            .filter_map(|talent_id| Some((talent_id, self.pair(self.talents.get(&talent_id)?, &offer, stats))))
+            .collect();
         let mut list = Vec::new();
-        for talent_id in candidates {
-            let Some(talent) = self.talents.get(&talent_id).cloned() else { continue };
-            match self.pair(&talent, &offer, stats) {
+        for (talent_id, pair) in pairs {
+            match pair {
                 Some((for_offer, for_talent)) => {
                     list.push(for_offer);
                     self.update_entry(talent_id, Side::Talent, id, Some(for_talent), before);
@@ -409,10 +428,13 @@ impl Engine {
         let mut candidates: BTreeSet<Uuid> =
             Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &text, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
+        let pairs: Vec<(Uuid, Option<(Entry, Entry)>)> = candidates
+            .into_iter()
+            .filter_map(|offer_id| Some((offer_id, self.pair(&talent, self.offers.get(&offer_id)?, stats))))
+            .collect();
         let mut list = Vec::new();
-        for offer_id in candidates {
-            let Some(offer) = self.offers.get(&offer_id).cloned() else { continue };
-            match self.pair(&talent, &offer, stats) {
+        for (offer_id, pair) in pairs {
+            match pair {
                 Some((for_offer, for_talent)) => {
                     list.push(for_talent);
                     self.update_entry(offer_id, Side::Offer, id, Some(for_offer), before);

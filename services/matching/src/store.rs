@@ -154,41 +154,70 @@ pub struct Batch {
     pub events: Vec<(String, Vec<u8>)>,
 }
 
+/// Rows per statement: well under the bind-parameter limits of PostgreSQL (65,535) and
+/// SQLite (32,766) at five columns a row.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// The last of several entries per key, in first-seen order: one statement must not touch a
+/// row twice (`ON CONFLICT DO UPDATE` refuses to), and only the last version counts.
+fn last_per_key<K: std::hash::Hash + Eq + Copy, T>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        match at.get(&key(&item)) {
+            Some(&i) => out[i] = item,
+            None => {
+                at.insert(key(&item), out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
+/// Writes a batch in one transaction, a statement per thousand rows rather than one per row:
+/// a catching-up consumer changes thousands of lists a batch, and the round trips were most
+/// of its time.
 pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
     let txn = db.begin().await?;
-    for (id, kind, version, data) in batch.entities {
-        replica::Entity::insert(replica::ActiveModel {
-            id: Set(id),
-            kind: Set(kind),
-            version: Set(version as i64),
-            data: Set(data),
-        })
-        .on_conflict(
-            OnConflict::column(replica::Column::Id)
-                .update_columns([replica::Column::Kind, replica::Column::Version, replica::Column::Data])
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+    let entities = last_per_key(batch.entities, |e| e.0);
+    for chunk in entities.chunks(ROWS_PER_STATEMENT) {
+        let rows = chunk.iter().map(|(id, kind, version, data)| replica::ActiveModel {
+            id: Set(*id),
+            kind: Set(kind.clone()),
+            version: Set(*version as i64),
+            data: Set(data.clone()),
+        });
+        replica::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(replica::Column::Id)
+                    .update_columns([replica::Column::Kind, replica::Column::Version, replica::Column::Data])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
     }
-    for (subject, side, entries) in batch.lists {
-        lists::Entity::delete_many().filter(lists::Column::SubjectId.eq(subject)).exec(&txn).await?;
-        let rows = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                Ok(lists::ActiveModel {
-                    subject_id: Set(subject),
-                    rank: Set(i as i32 + 1),
-                    subject_side: Set(side.as_str().to_owned()),
-                    counterpart_id: Set(e.counterpart),
-                    entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
-                })
-            })
-            .collect::<Result<Vec<_>, DbErr>>()?;
-        if !rows.is_empty() {
-            lists::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+    let lists = last_per_key(batch.lists, |l| l.0);
+    for chunk in lists.chunks(ROWS_PER_STATEMENT) {
+        let subjects: Vec<Uuid> = chunk.iter().map(|(subject, _, _)| *subject).collect();
+        lists::Entity::delete_many().filter(lists::Column::SubjectId.is_in(subjects)).exec(&txn).await?;
+    }
+    let mut rows = Vec::new();
+    for (subject, side, entries) in &lists {
+        for (i, e) in entries.iter().enumerate() {
+            rows.push(lists::ActiveModel {
+                subject_id: Set(*subject),
+                rank: Set(i as i32 + 1),
+                subject_side: Set(side.as_str().to_owned()),
+                counterpart_id: Set(e.counterpart),
+                entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
+            });
         }
+    }
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
+        lists::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
     }
     for chunk in batch.events.chunks(500) {
         let rows: Vec<_> = chunk
@@ -233,4 +262,15 @@ pub async fn mark_published(db: &DatabaseConnection, seqs: Vec<i64>) -> Result<(
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod last_per_key_tests {
+    use super::last_per_key;
+
+    #[test]
+    fn keeps_the_last_entry_of_each_key_in_first_seen_order() {
+        let items = vec![(1, "a1"), (2, "b1"), (1, "a2"), (3, "c1"), (2, "b2")];
+        assert_eq!(last_per_key(items, |i| i.0), vec![(1, "a2"), (2, "b2"), (3, "c1")]);
+    }
 }
