@@ -212,7 +212,16 @@ async fn topic_events(brokers: &str, topic: &str) -> HashMap<Uuid, Vec<(u64, Cha
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within_10_s() {
     let Stack { dir, database, brokers, suffix, profiles, search, matching, insights, gateway } =
-        Stack::start("crocevia_erasure", true).await;
+        // Consumer batches of up to a second: her profile and the other one, saved at the same
+        // moment, then land in one batch, so her document shares a segment (see below), however
+        // the broker spreads the two over its fetches.
+        Stack::start_with(
+            &crocevia_kit::testing::require_kafka().await,
+            "crocevia_erasure",
+            true,
+            &[("CROCEVIA__SEARCH__MAX_DELAY_MS", "1000"), ("CROCEVIA__MATCHING__MAX_DELAY_MS", "1000")],
+        )
+        .await;
     let insights = insights.expect("started with insights");
 
     // An organisation member posts an offer; she signs up, saves her profile and applies.

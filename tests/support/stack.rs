@@ -77,16 +77,28 @@ impl Stack {
     /// Starts the processes in their order (profiles migrates the database and creates the
     /// topics the others consume; the gateway comes last, pointed at search and matching).
     pub async fn start(database_prefix: &str, with_insights: bool) -> Stack {
-        Self::start_on(&testing::require_kafka().await, database_prefix, with_insights).await
+        Self::start_with(&testing::require_kafka().await, database_prefix, with_insights, &[]).await
     }
 
     /// [`Stack::start`] on the broker at `brokers` (a test's own, which it may kill).
     pub async fn start_on(brokers: &str, database_prefix: &str, with_insights: bool) -> Stack {
+        Self::start_with(brokers, database_prefix, with_insights, &[]).await
+    }
+
+    /// [`Stack::start_on`], with settings (`CROCEVIA__...` variables) for every process.
+    pub async fn start_with(
+        brokers: &str,
+        database_prefix: &str,
+        with_insights: bool,
+        settings: &[(&str, &str)],
+    ) -> Stack {
         let brokers = brokers.to_owned();
         let database = testing::fresh_postgres_database(database_prefix).await;
         let suffix = testing::unique_suffix();
         let dir = tempfile::tempdir().unwrap();
-        let at = |role: &str| process(role, dir.path(), &database, &brokers, &suffix);
+        let at = |role: &str| {
+            settings.iter().fold(process(role, dir.path(), &database, &brokers, &suffix), |p, (k, v)| p.with(k, v))
+        };
 
         // Only the organisations exist at first; everything else comes through GraphQL.
         let seed = dir.path().join("seed");
