@@ -326,7 +326,7 @@ impl Engine {
     /// Puts `entry` into `subject`'s list (or takes the counterpart out when `None`).
     ///
     /// Changes the list in place: one recompute updates hundreds of counterparts' lists, and
-    /// copying each list (entries carry their explanations) was most of a batch's work. The
+    /// copying each list (entries carry their explanations) was the largest cost in a profile. The
     /// list is copied once per recompute, for `before`.
     fn update_entry(
         &mut self,
@@ -341,9 +341,7 @@ impl Engine {
             return;
         }
         let mut list = self.unlink(subject);
-        if !before.contains_key(&subject) {
-            before.insert(subject, (side, list.clone()));
-        }
+        before.entry(subject).or_insert_with(|| (side, list.clone()));
         list.retain(|e| e.counterpart != counterpart);
         list.extend(entry);
         self.link(subject, list);
