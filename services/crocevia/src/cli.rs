@@ -91,6 +91,10 @@ pub enum Command {
         /// consumer group (make it small to iterate quickly).
         #[arg(long, default_value_t = 1_000_000)]
         backlog: usize,
+        /// Matching catch-up: edits streamed through the matching service after the creation
+        /// of a 2,000-talent data set.
+        #[arg(long, default_value_t = 20_000)]
+        edits: usize,
     },
     /// Recompute every match list (talents, offers, startups, programmes) from the matching
     /// service's tables, with a progress bar, and publish the resulting match events. Stop
@@ -121,6 +125,9 @@ pub enum Command {
 /// A section of `crocevia bench`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchSection {
+    /// Matching: top-20 ranking latency on the data set, and catching up on a backlog of
+    /// edits through the matching service on PostgreSQL.
+    Matching,
     /// Distributed mode: outbox → Kafka → index throughput against the in-process bus, the
     /// drain of a backlog, and freshness across separate processes.
     Pipeline,

@@ -28,8 +28,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { dir } => platform::import(&settings, &dir).await,
         Command::Generate { talents, seed, out } => generate::run(&settings, talents, seed, &out),
-        Command::Bench { talents, rate, queries, out, only, changes, backlog } => {
-            bench::run(&settings, bench::Options { talents, rate, queries, out, only, changes, backlog }).await
+        Command::Bench { talents, rate, queries, out, only, changes, backlog, edits } => {
+            bench::run(&settings, bench::Options { talents, rate, queries, out, only, changes, backlog, edits }).await
         }
         Command::AddUser { role, email, display_name, organisation } => {
             platform::add_user(&settings, role, &email, &display_name, organisation).await

@@ -2,6 +2,7 @@
 //! same run, and writes medians, tails and ratios with the machine and the date to
 //! bench/RESULTS.md. The machine is shared and noisy: compare ratios, not single times.
 
+mod catch_up;
 mod gateway;
 mod matching;
 mod pipeline;
@@ -27,6 +28,7 @@ pub struct Options {
     pub only: Option<BenchSection>,
     pub changes: usize,
     pub backlog: usize,
+    pub edits: usize,
 }
 
 /// Latency samples with their order statistics.
@@ -81,30 +83,59 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
     if options.only == Some(BenchSection::Pipeline) {
         let outcome = pipeline::run(settings, shared, &concepts, taxonomy, &options, None).await;
         let section = pipeline::report::render(&options, &outcome);
-        let existing = match std::fs::read_to_string(&options.out) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", options.out.display())),
-        };
-        write(&options.out, &report::merge_section(&existing, &section))?;
+        merge_into(&options.out, &section)?;
         println!("{section}");
         println!("section written to {}", options.out.display());
         return outcome_result(&outcome);
     }
+    if options.only == Some(BenchSection::Matching) {
+        let (matched, caught_up) = run_matching(settings, &shared, &taxonomy, &options).await?;
+        let section = report::render_matching(&options, &matched, &caught_up);
+        merge_into(&options.out, &section)?;
+        println!("{section}");
+        println!("section written to {}", options.out.display());
+        return Ok(());
+    }
     let (figures, service) = search::run(&shared, taxonomy.clone(), &options).await?;
     println!("gateway: GraphQL against the plain JSON handler...");
     let gateway = gateway::run(service).await?;
-    println!("matching: loading {} entities and ranking offers...", shared.len());
-    let (for_matching, matching_taxonomy) = (shared.clone(), taxonomy.clone());
-    let matched = tokio::task::spawn_blocking(move || matching::run(&for_matching, matching_taxonomy)).await??;
+    let (matched, caught_up) = run_matching(settings, &shared, &taxonomy, &options).await?;
     let embedded = Some(figures.freshness.clone());
     let outcome = pipeline::run(settings, shared.clone(), &concepts, taxonomy, &options, embedded).await;
-    let mut text = report::render(&options, shared.len(), &figures, &matched, &gateway);
+    let mut text = report::render(&options, shared.len(), &figures, &matched, &caught_up, &gateway);
     text.push_str(&pipeline::report::render(&options, &outcome));
     write(&options.out, &text)?;
     println!("{text}");
     println!("written to {}", options.out.display());
     outcome_result(&outcome)
+}
+
+/// The matching section: ranking on the bench's data set, then catching up on a backlog.
+#[expect(clippy::print_stdout, reason = "progress of a long command")]
+async fn run_matching(
+    settings: &Settings,
+    entities: &Arc<Vec<crocevia_domain::Entity>>,
+    taxonomy: &Arc<crocevia_search::taxonomy::Taxonomy>,
+    options: &Options,
+) -> anyhow::Result<(matching::Figures, catch_up::Figures)> {
+    println!("matching: loading {} entities and ranking offers...", entities.len());
+    let (for_matching, matching_taxonomy) = (entities.clone(), taxonomy.clone());
+    let matched = tokio::task::spawn_blocking(move || matching::run(&for_matching, matching_taxonomy)).await??;
+    println!("matching: catching up on {} edits (PostgreSQL)...", options.edits);
+    let small = generate::make(settings, catch_up::TALENTS, 7, false)?.into_entities();
+    let batch = settings.matching.batch_max;
+    let caught_up = catch_up::run(&small, taxonomy.clone(), options.edits, batch).await?;
+    Ok((matched, caught_up))
+}
+
+/// Replaces one section of the results file (or appends it).
+fn merge_into(out: &std::path::Path, section: &str) -> anyhow::Result<()> {
+    let existing = match std::fs::read_to_string(out) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", out.display())),
+    };
+    write(out, &report::merge_section(&existing, section))
 }
 
 fn write(out: &std::path::Path, text: &str) -> anyhow::Result<()> {

@@ -8,30 +8,49 @@ use std::time::Duration;
 
 pub struct Baseline {
     pub db: DatabaseConnection,
-    admin: DatabaseConnection,
-    name: String,
+    scratch: Scratch,
 }
 
 pub(super) fn server() -> String {
     std::env::var("CROCEVIA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-impl Baseline {
-    pub async fn create() -> anyhow::Result<Self> {
+/// A database of the bench's own, dropped at the end.
+pub struct Scratch {
+    admin: DatabaseConnection,
+    name: String,
+}
+
+impl Scratch {
+    /// A fresh database named `prefix` and a random suffix, and a pool of `connections` to it.
+    pub async fn create(prefix: &str, connections: u32) -> anyhow::Result<(Self, DatabaseConnection)> {
         let server = server();
         let options = |url: String| {
             let mut o = ConnectOptions::new(url);
             // Queries queue for a connection when PostgreSQL falls behind the offered rate; the
             // wait is part of the latency, not a failure.
-            o.max_connections(8).acquire_timeout(Duration::from_secs(900)).sqlx_logging(false);
+            o.max_connections(connections).acquire_timeout(Duration::from_secs(900)).sqlx_logging(false);
             o
         };
         let admin = Database::connect(options(format!("{server}/postgres")))
             .await
             .with_context(|| format!("PostgreSQL at {server}"))?;
-        let name = format!("crocevia_bench_{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
+        let name = format!("{prefix}_{}", &uuid::Uuid::now_v7().simple().to_string()[20..]);
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
         let db = Database::connect(options(format!("{server}/{name}"))).await?;
+        Ok((Self { admin, name }, db))
+    }
+
+    pub async fn drop_database(self, db: DatabaseConnection) -> anyhow::Result<()> {
+        db.close().await?;
+        self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", self.name)).await?;
+        Ok(())
+    }
+}
+
+impl Baseline {
+    pub async fn create() -> anyhow::Result<Self> {
+        let (scratch, db) = Scratch::create("crocevia_bench", 8).await?;
         db.execute_unprepared(
             "CREATE TABLE docs (
                 id uuid PRIMARY KEY,
@@ -45,7 +64,7 @@ impl Baseline {
             )",
         )
         .await?;
-        Ok(Self { db, admin, name })
+        Ok(Self { db, scratch })
     }
 
     pub async fn load(&self, rows: &[(uuid::Uuid, DocKind, String, String)]) -> anyhow::Result<()> {
@@ -98,8 +117,6 @@ impl Baseline {
     }
 
     pub async fn drop_database(self) -> anyhow::Result<()> {
-        self.db.close().await?;
-        self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", self.name)).await?;
-        Ok(())
+        self.scratch.drop_database(self.db).await
     }
 }

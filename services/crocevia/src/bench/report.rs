@@ -35,32 +35,13 @@ pub fn render(
     entities: usize,
     f: &Figures,
     m: &super::matching::Figures,
+    c: &super::catch_up::Figures,
     g: &super::gateway::Figures,
 ) -> String {
     let (t50, t99, p50, p99) = (ms(f.tantivy.p50()), ms(f.tantivy.p99()), ms(f.postgres.p50()), ms(f.postgres.p99()));
     let ratio = if p99 > 0.0 { t99 / p99 } else { f64::NAN };
     let (f50, f99) = (ms(f.freshness.p50()), ms(f.freshness.p99()));
-    let (o50, o95) = (ms(m.offer_top20.p50()), ms(m.offer_top20.p95()));
-    let matching = format!(
-        "\n## Matching (issue: explainable matching)\n\n\
-         {talents} talents loaded into the matching engine (replica + retrieval index) in {load:.1} s.\n\n\
-         | measure | p50 ms | p95 ms | p99 ms | samples |\n|---|---:|---:|---:|---:|\n\
-         | top-20 for an offer, with explanations (retrieval of {cand} candidates through tantivy, scoring, and the update of those candidates' own lists) | {o50:.2} | {o95:.2} | {o99:.2} | {on} |\n\
-         | re-match after a talent changes (apply + index commit + the talent's list + every candidate offer's list) | {r50:.2} | {r95:.2} | {r99:.2} | {rn} |\n\n\
-         - Top-20 target p95 ≤ 50 ms: {verdict}; average list length {avg:.1}.\n\
-         - Through the bus a change also waits for its batch (matching.max_delay_ms, 200 ms by default); the end-to-end test asserts < 2 s.\n",
-        talents = m.talents,
-        load = m.load_secs,
-        cand = crocevia_matching::engine::CANDIDATES,
-        o99 = ms(m.offer_top20.p99()),
-        on = m.offer_top20.len(),
-        r50 = ms(m.rematch.p50()),
-        r95 = ms(m.rematch.p95()),
-        r99 = ms(m.rematch.p99()),
-        rn = m.rematch.len(),
-        verdict = verdict(o95 <= 50.0),
-        avg = m.list_len_avg,
-    );
+    let matching = render_matching(options, m, c);
     let search = format!(
         "# Benchmarks\n\n\
          Written by `make bench` (`crocevia bench --talents {talents} --rate {rate} --queries {queries}`).\n\n\
@@ -116,6 +97,64 @@ pub fn render(
         v = verdict(ratio >= 0.5),
     );
     format!("{search}{matching}{gateway}")
+}
+
+/// The matching section: ranking latency on the bench's data set, and catching up on a backlog.
+pub fn render_matching(options: &Options, m: &super::matching::Figures, c: &super::catch_up::Figures) -> String {
+    let (o50, o95) = (ms(m.offer_top20.p50()), ms(m.offer_top20.p95()));
+    let mut text = format!(
+        "\n## Matching (issue: explainable matching)\n\n\
+         {talents} talents loaded into the matching engine (replica + retrieval index) in {load:.1} s.\n\n\
+         | measure | p50 ms | p95 ms | p99 ms | samples |\n|---|---:|---:|---:|---:|\n\
+         | top-20 for an offer, with explanations (retrieval of {cand} candidates through tantivy, scoring, and the update of those candidates' own lists) | {o50:.2} | {o95:.2} | {o99:.2} | {on} |\n\
+         | re-match after a talent changes (apply + index commit + the talent's list + every candidate offer's list) | {r50:.2} | {r95:.2} | {r99:.2} | {rn} |\n\n\
+         - Top-20 target p95 ≤ 50 ms: {verdict}; average list length {avg:.1}.\n\
+         - Through the bus a change also waits for its batch (matching.max_delay_ms, 200 ms by default); the end-to-end test asserts < 2 s.\n",
+        talents = m.talents,
+        load = m.load_secs,
+        cand = crocevia_matching::engine::CANDIDATES,
+        o99 = ms(m.offer_top20.p99()),
+        on = m.offer_top20.len(),
+        r50 = ms(m.rematch.p50()),
+        r95 = ms(m.rematch.p95()),
+        r99 = ms(m.rematch.p99()),
+        rn = m.rematch.len(),
+        verdict = verdict(o95 <= 50.0),
+        avg = m.list_len_avg,
+    );
+    let ratio = c.edited_secs / c.edits.max(1) as f64 * c.subjects as f64 / c.rematch_secs.max(1e-9);
+    text.push_str(&format!(
+        "\n### Catching up on a backlog (issue: distributed mode)\n\n\
+         The matching service's own batch path (apply, index commit, recompute, match events, one PostgreSQL transaction \
+         per batch of {batch}) over a stream shaped like the fault test's, on PostgreSQL: the {entities} entities of \
+         `crocevia generate --talents {talents} --seed 7` created, then {edits} edits of talents', offers' and startups' \
+         texts round-robin (each edit re-scores the entity against its candidates and changes their lists).\n\n\
+         Written by `crocevia bench{only} --talents {all} --edits {edits}` on {date}; {machine}.\n\n\
+         | phase | changes | seconds | changes/s |\n|---|---:|---:|---:|\n\
+         | creations | {entities} | {cs:.1} | {cr:.0} |\n\
+         | edits | {edits} | {es:.1} | **{er:.0}** |\n\n\
+         - Edit batches: p50 {b50:.0} ms, p95 {b95:.0} ms ({bn} batches).\n\
+         - The alternative, recomputing all {subjects} lists from scratch (`crocevia rematch`): {rs:.1} s; catching up \
+         on one change per subject costs {ratio:.2} times that.\n",
+        batch = c.batch,
+        only = if options.only.is_some() { " --only matching" } else { "" },
+        all = options.talents,
+        date = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        machine = machine(),
+        entities = c.entities,
+        talents = super::catch_up::TALENTS,
+        edits = c.edits,
+        cs = c.created_secs,
+        cr = c.entities as f64 / c.created_secs.max(1e-9),
+        es = c.edited_secs,
+        er = c.edits_per_sec(),
+        b50 = ms(c.batches.p50()),
+        b95 = ms(c.batches.p95()),
+        bn = c.batches.len(),
+        subjects = c.subjects,
+        rs = c.rematch_secs,
+    ));
+    text
 }
 
 /// `existing` with the section that starts with `section`'s heading replaced by `section`

@@ -18,7 +18,10 @@ fn command(options: &Options) -> String {
     let pipeline = format!("--talents {} --changes {} --backlog {}", options.talents, options.changes, options.backlog);
     match options.only {
         Some(BenchSection::Pipeline) => format!("crocevia bench --only pipeline {pipeline}"),
-        None => format!("crocevia bench {pipeline} --rate {} --queries {}", options.rate, options.queries),
+        // The pipeline section is not written by `--only matching`.
+        Some(BenchSection::Matching) | None => {
+            format!("crocevia bench {pipeline} --rate {} --queries {}", options.rate, options.queries)
+        }
     }
 }
 
@@ -275,6 +278,7 @@ mod tests {
             only: Some(BenchSection::Pipeline),
             changes: 5_000,
             backlog: 1_000_000,
+            edits: 20_000,
         }
     }
 
