@@ -10,14 +10,16 @@ use crate::eligibility::Verdict;
 use crate::explain::Explained;
 use crate::retrieve::Retriever;
 use crate::scoring;
-use crate::text::{self, QueryTerms, Stats, TextProfile};
+use crate::text::{self, QueryTerms, Stats, TextProfile, Vocabulary};
 use crocevia_domain::{Entity, EntityKind, Offer, Programme, Startup, Status, Talent};
 use crocevia_proto::envelope::{Change, EventMeta};
 use crocevia_search::DocKind;
 use crocevia_search::index::{Applied, SearchIndex};
 use crocevia_search::taxonomy::Taxonomy;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap, HashSet};
+// Every scored pair looks its two sides up in these maps: a fast hasher (the keys are ids).
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -38,19 +40,74 @@ pub struct Entry {
     pub explanation: Explained,
 }
 
+/// The class of an entry without a verdict (talents and offers): above every verdict but
+/// "eligible".
+const UNCONDITIONAL: u8 = 2;
+
+/// What a list ranks by: class (eligible first), score, counterpart.
+type Key = (u8, f64, Uuid);
+
 impl Entry {
     fn class(&self) -> u8 {
-        self.verdict.as_ref().map_or(2, Verdict::class)
+        self.verdict.as_ref().map_or(UNCONDITIONAL, Verdict::class)
+    }
+
+    fn key(&self) -> Key {
+        (self.class(), self.score, self.counterpart)
     }
 }
 
 /// Eligible before ineligible, then by score, then by id so equal scores order the same way
-/// every time; keeps the top k.
+/// every time.
+fn order(a: &Key, b: &Key) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2))
+}
+
+/// Ranks a list and keeps the top k.
 pub fn rank(list: &mut Vec<Entry>) {
-    list.sort_by(|a, b| {
-        b.class().cmp(&a.class()).then(b.score.total_cmp(&a.score)).then(a.counterpart.cmp(&b.counterpart))
-    });
+    list.sort_by(|a, b| order(&a.key(), &b.key()));
     list.truncate(TOP_K);
+}
+
+/// What a new score of a counterpart does to a subject's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Neither in the list before nor after: nothing to write (most scored pairs).
+    Untouched,
+    Leaves,
+    /// In the list after: its entry, explained, goes in.
+    Enters,
+}
+
+/// Whether `counterpart`, at `key` (`None`: excluded), enters, stays in or leaves the ranked
+/// `list`, decided on the numbers before any explanation is written. Agrees with putting the
+/// entry in and ranking again (see the tests).
+fn fate(list: &[Entry], counterpart: Uuid, key: Option<(u8, f64)>) -> Fate {
+    let had = list.iter().any(|e| e.counterpart == counterpart);
+    let Some((class, score)) = key else { return if had { Fate::Leaves } else { Fate::Untouched } };
+    if list.len() - usize::from(had) < TOP_K {
+        return Fate::Enters;
+    }
+    match list.iter().rev().find(|e| e.counterpart != counterpart) {
+        Some(worst) if order(&(class, score, counterpart), &worst.key()).is_gt() => {
+            if had {
+                Fate::Leaves
+            } else {
+                Fate::Untouched
+            }
+        }
+        _ => Fate::Enters,
+    }
+}
+
+/// The numbers of one talent–offer pair: enough to rank it and to see whether it enters a
+/// list. Its explanations are written only when it does.
+#[derive(Debug, Clone, Copy)]
+struct PairScore {
+    fit: f64,
+    appeal: f64,
+    mutual: f64,
+    bm25: f32,
 }
 
 /// Both sides of a talent and an offer combined: the geometric mean of fit and appeal,
@@ -106,6 +163,8 @@ pub struct Engine {
     programmes: HashMap<Uuid, Programme>,
     profiles: HashMap<Uuid, TextProfile>,
     queries: HashMap<Uuid, QueryTerms>,
+    /// The terms of `profiles` and `queries`, numbered.
+    vocabulary: Vocabulary,
     versions: HashMap<Uuid, u64>,
     lists: HashMap<Uuid, Vec<Entry>>,
     /// counterpart -> subjects whose list holds it.
@@ -134,6 +193,7 @@ impl Engine {
             programmes: HashMap::new(),
             profiles: HashMap::new(),
             queries: HashMap::new(),
+            vocabulary: Vocabulary::default(),
             versions: HashMap::new(),
             lists: HashMap::new(),
             holders: HashMap::new(),
@@ -192,6 +252,10 @@ impl Engine {
         self.queries.get(&id)
     }
 
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+
     pub fn subjects(&self, side: Side) -> Vec<Uuid> {
         let mut ids: Vec<Uuid> = match side {
             Side::Talent => self.talents.keys().copied().collect(),
@@ -241,10 +305,10 @@ impl Engine {
         let id = entity.id();
         match &entity {
             Entity::Talent(_) | Entity::Startup(_) => {
-                self.profiles.insert(id, text::profile(&entity, &self.taxonomy));
+                self.profiles.insert(id, text::profile(&entity, &self.taxonomy, &mut self.vocabulary));
             }
             Entity::Offer(_) | Entity::Programme(_) => {
-                self.queries.insert(id, text::query(&entity, &self.taxonomy));
+                self.queries.insert(id, text::query(&entity, &self.taxonomy, &mut self.vocabulary));
             }
             _ => {}
         }
@@ -354,22 +418,53 @@ impl Engine {
     }
 
     /// Fit (offer's side) and appeal (talent's side) of one pair, or `None` if excluded.
-    pub fn pair(&self, talent: &Talent, offer: &Offer, stats: &mut Stats) -> Option<(Entry, Entry)> {
+    fn pair_score(&self, talent: &Talent, offer: &Offer, stats: &mut Stats) -> Option<PairScore> {
         let (profile, query) = (self.profiles.get(&talent.id.as_uuid())?, self.queries.get(&offer.id.as_uuid())?);
-        let bm25 = stats.bm25(query, profile);
-        let fit = scoring::talent_offer(&self.taxonomy, talent, offer, bm25).ok()?;
-        let appeal = scoring::offer_appeal(talent, offer, bm25);
-        let mutual = mutual(fit.score, appeal.score);
-        let for_offer =
-            Entry { counterpart: talent.id.as_uuid(), score: fit.score, mutual, verdict: None, explanation: fit };
-        let for_talent =
-            Entry { counterpart: offer.id.as_uuid(), score: appeal.score, mutual, verdict: None, explanation: appeal };
-        Some((for_offer, for_talent))
+        let bm25 = stats.bm25(query, profile, &self.vocabulary);
+        let fit = scoring::talent_offer_score(&self.taxonomy, talent, offer, bm25)?;
+        let appeal = scoring::offer_appeal_score(talent, offer, bm25);
+        Some(PairScore { fit, appeal, mutual: mutual(fit, appeal), bm25 })
+    }
+
+    /// The offer's entry for `talent`, ranked by fit, explained.
+    fn fit_entry(&self, talent: &Talent, offer: &Offer, pair: PairScore) -> Entry {
+        let explanation = scoring::talent_offer_explained(&self.taxonomy, talent, offer, pair.bm25);
+        Entry {
+            counterpart: talent.id.as_uuid(),
+            score: explanation.score,
+            mutual: pair.mutual,
+            verdict: None,
+            explanation,
+        }
+    }
+
+    /// The talent's entry for `offer`, ranked by appeal, explained.
+    fn appeal_entry(&self, talent: &Talent, offer: &Offer, pair: PairScore) -> Entry {
+        let explanation = scoring::offer_appeal(talent, offer, pair.bm25);
+        Entry {
+            counterpart: offer.id.as_uuid(),
+            score: explanation.score,
+            mutual: pair.mutual,
+            verdict: None,
+            explanation,
+        }
+    }
+
+    fn fate(&self, subject: Uuid, counterpart: Uuid, key: Option<(u8, f64)>) -> Fate {
+        fate(self.list(subject), counterpart, key)
+    }
+
+    /// The best `TOP_K` of `scored` by `score`, best first.
+    fn best(scored: &[(Uuid, Option<PairScore>)], score: impl Fn(&PairScore) -> f64) -> Vec<(Uuid, PairScore)> {
+        let mut best: Vec<(Uuid, PairScore)> = scored.iter().filter_map(|(id, s)| Some((*id, (*s)?))).collect();
+        best.sort_by(|a, b| order(&(UNCONDITIONAL, score(&a.1), a.0), &(UNCONDITIONAL, score(&b.1), b.0)));
+        best.truncate(TOP_K);
+        best
     }
 
     pub fn startup_pair(&self, startup: &Startup, programme: &Programme, stats: &mut Stats) -> Entry {
         let bm25 = match (self.profiles.get(&startup.id.as_uuid()), self.queries.get(&programme.id.as_uuid())) {
-            (Some(p), Some(q)) => stats.bm25(q, p),
+            (Some(p), Some(q)) => stats.bm25(q, p, &self.vocabulary),
             _ => 0.0,
         };
         let (verdict, fit) = scoring::startup_programme(startup, programme, bm25);
@@ -395,18 +490,22 @@ impl Engine {
             Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &text, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
         // Scored first, then applied: no candidate is copied to free `self` for the updates.
-        let pairs: Vec<(Uuid, Option<(Entry, Entry)>)> = candidates
+        let scored: Vec<(Uuid, Option<PairScore>)> = candidates
             .into_iter()
-            .filter_map(|talent_id| Some((talent_id, self.pair(self.talents.get(&talent_id)?, &offer, stats))))
+            .filter_map(|talent_id| Some((talent_id, self.pair_score(self.talents.get(&talent_id)?, &offer, stats))))
             .collect();
-        let mut list = Vec::new();
-        for (talent_id, pair) in pairs {
-            match pair {
-                Some((for_offer, for_talent)) => {
-                    list.push(for_offer);
-                    self.update_entry(talent_id, Side::Talent, id, Some(for_talent), before);
+        let list: Vec<Entry> = Self::best(&scored, |s| s.fit)
+            .into_iter()
+            .filter_map(|(talent_id, pair)| Some(self.fit_entry(self.talents.get(&talent_id)?, &offer, pair)))
+            .collect();
+        for (talent_id, pair) in scored {
+            match self.fate(talent_id, id, pair.map(|p| (UNCONDITIONAL, p.appeal))) {
+                Fate::Untouched => {}
+                Fate::Leaves => self.update_entry(talent_id, Side::Talent, id, None, before),
+                Fate::Enters => {
+                    let entry = pair.zip(self.talents.get(&talent_id)).map(|(p, t)| self.appeal_entry(t, &offer, p));
+                    self.update_entry(talent_id, Side::Talent, id, entry, before);
                 }
-                None => self.update_entry(talent_id, Side::Talent, id, None, before),
             }
         }
         self.set_list(id, Side::Offer, list, before);
@@ -426,18 +525,22 @@ impl Engine {
         let mut candidates: BTreeSet<Uuid> =
             Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &text, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
-        let pairs: Vec<(Uuid, Option<(Entry, Entry)>)> = candidates
+        let scored: Vec<(Uuid, Option<PairScore>)> = candidates
             .into_iter()
-            .filter_map(|offer_id| Some((offer_id, self.pair(&talent, self.offers.get(&offer_id)?, stats))))
+            .filter_map(|offer_id| Some((offer_id, self.pair_score(&talent, self.offers.get(&offer_id)?, stats))))
             .collect();
-        let mut list = Vec::new();
-        for (offer_id, pair) in pairs {
-            match pair {
-                Some((for_offer, for_talent)) => {
-                    list.push(for_talent);
-                    self.update_entry(offer_id, Side::Offer, id, Some(for_offer), before);
+        let list: Vec<Entry> = Self::best(&scored, |s| s.appeal)
+            .into_iter()
+            .filter_map(|(offer_id, pair)| Some(self.appeal_entry(&talent, self.offers.get(&offer_id)?, pair)))
+            .collect();
+        for (offer_id, pair) in scored {
+            match self.fate(offer_id, id, pair.map(|p| (UNCONDITIONAL, p.fit))) {
+                Fate::Untouched => {}
+                Fate::Leaves => self.update_entry(offer_id, Side::Offer, id, None, before),
+                Fate::Enters => {
+                    let entry = pair.zip(self.offers.get(&offer_id)).map(|(p, o)| self.fit_entry(&talent, o, p));
+                    self.update_entry(offer_id, Side::Offer, id, entry, before);
                 }
-                None => self.update_entry(offer_id, Side::Offer, id, None, before),
             }
         }
         self.set_list(id, Side::Talent, list, before);
@@ -497,6 +600,55 @@ impl Engine {
         if let Some(old) = self.lists.get(&id).cloned() {
             let side = old.first().and_then(|e| self.side_of(e.counterpart)).map_or(Side::Talent, Side::counterpart);
             self.set_list(id, side, Vec::new(), before);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(counterpart: u128, class: u8, score: f64) -> Entry {
+        let verdict = match class {
+            0 => Some(Verdict::NotEligible(vec![])),
+            1 => Some(Verdict::EligibleIf(vec![])),
+            _ => None,
+        };
+        Entry {
+            counterpart: Uuid::from_u128(counterpart),
+            score,
+            mutual: score,
+            verdict,
+            explanation: Explained { score, factors: vec![] },
+        }
+    }
+
+    proptest! {
+        /// Deciding on the numbers gives what putting the entry in and ranking gave: an
+        /// untouched list stays as it was, a leaving counterpart is gone, an entering one is in.
+        #[test]
+        fn fate_agrees_with_inserting_and_ranking(
+            others in proptest::collection::vec((0u128..40, 0u8..3, 0u32..20), 0..30),
+            counterpart in 0u128..40,
+            new in proptest::option::of((0u8..3, 0u32..20)),
+        ) {
+            let mut list: Vec<Entry> = others.iter().map(|(id, c, s)| entry(*id, *c, f64::from(*s) / 20.0)).collect();
+            list.sort_by_key(|e| e.counterpart);
+            list.dedup_by_key(|e| e.counterpart);
+            rank(&mut list);
+            let id = Uuid::from_u128(counterpart);
+            let new_entry = new.map(|(c, s)| entry(counterpart, c, f64::from(s) / 20.0));
+            let mut ranked = list.clone();
+            ranked.retain(|e| e.counterpart != id);
+            ranked.extend(new_entry.clone());
+            rank(&mut ranked);
+            let without: Vec<Entry> = list.iter().filter(|e| e.counterpart != id).cloned().collect();
+            match fate(&list, id, new_entry.as_ref().map(|e| (e.class(), e.score))) {
+                Fate::Untouched => prop_assert_eq!(&ranked, &list),
+                Fate::Leaves => prop_assert_eq!(&ranked, &without),
+                Fate::Enters => prop_assert!(ranked.iter().any(|e| e.counterpart == id)),
+            }
         }
     }
 }

@@ -70,7 +70,10 @@ pub fn view(engine: &Engine, subject: &Entity, target: Uuid) -> Result<PairView,
     }
     let mut stats = Stats::new(engine.index());
     let bm25 = match engine.query_terms(target) {
-        Some(query) => stats.bm25(query, &text::profile(subject, engine.taxonomy())),
+        Some(query) => {
+            let profile = text::transient_profile(subject, engine.taxonomy(), engine.vocabulary());
+            stats.bm25(query, &profile, engine.vocabulary())
+        }
         None => 0.0,
     };
     let rank = engine.list(subject.id()).iter().position(|e| e.counterpart == target).map(|i| i + 1);

@@ -3,7 +3,7 @@
 //! scores, and the property tests can reason about them.
 
 use crate::eligibility::{self, Verdict};
-use crate::explain::{Explained, Factor, pct};
+use crate::explain::{Explain, Explained, Factors, ScoreOnly, pct};
 use crocevia_domain::{Offer, Programme, ProgrammePhase, RemotePolicy, SkillId, Startup, StartupStage, Talent};
 use crocevia_search::taxonomy::Taxonomy;
 
@@ -53,10 +53,60 @@ pub const W_EXPERIENCE: f64 = 0.10;
 pub const W_AVAILABILITY: f64 = 0.05;
 pub const W_SECTOR: f64 = 0.05;
 
+/// A hard constraint a talent breaks for an offer.
+enum Broken<'a> {
+    Language(&'a crocevia_domain::LanguageSkill),
+    WorkPermit,
+    Availability(chrono::NaiveDate, chrono::NaiveDate),
+    Seeking,
+}
+
+/// The hard constraints of `offer` that `talent` breaks, in order, without writing reasons.
+fn broken<'a>(talent: &'a Talent, offer: &'a Offer) -> impl Iterator<Item = Broken<'a>> + 'a {
+    let languages =
+        offer.languages.iter().filter(|req| !talent.languages.iter().any(|l| l.satisfies(req))).map(Broken::Language);
+    let permit = (talent.needs_work_permit && !offer.sponsors_work_permit).then_some(Broken::WorkPermit);
+    let availability = match (talent.available_from, offer.starts_on) {
+        (Some(available), Some(starts)) if (available - starts).num_days() > 90 => {
+            Some(Broken::Availability(available, starts))
+        }
+        _ => None,
+    };
+    let seeking = (!talent.seeking.is_empty() && !talent.seeking.contains(&offer.kind)).then_some(Broken::Seeking);
+    languages.chain(permit).chain(availability).chain(seeking)
+}
+
+impl Broken<'_> {
+    fn excluded(self) -> Excluded {
+        match self {
+            Broken::Language(req) => Excluded::new(
+                "language",
+                format!("serve {} almeno {}", req.language, req.level.as_str()),
+                format!("{} at least {} is required", req.language, req.level.as_str()),
+            ),
+            Broken::WorkPermit => Excluded::new(
+                "work_permit",
+                "serve un permesso di lavoro che l'offerta non sponsorizza".into(),
+                "needs a work permit the offer does not sponsor".into(),
+            ),
+            Broken::Availability(available, starts) => Excluded::new(
+                "availability",
+                format!("disponibile dal {available}, oltre 3 mesi dopo l'inizio ({starts})"),
+                format!("available from {available}, over 3 months after the start ({starts})"),
+            ),
+            Broken::Seeking => Excluded::new(
+                "seeking",
+                "non cerca questo tipo di offerta".into(),
+                "is not looking for this kind of offer".into(),
+            ),
+        }
+    }
+}
+
 /// Hard constraints of an offer on a talent: the first one broken, if any.
 pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> {
-    match exclusions(talent, offer).into_iter().next() {
-        Some(first) => Err(first),
+    match broken(talent, offer).next() {
+        Some(first) => Err(first.excluded()),
         None => Ok(()),
     }
 }
@@ -64,59 +114,40 @@ pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> 
 /// Every hard constraint of an offer that a talent breaks, so a talent asking about one
 /// offer learns all that stands in the way, not only the first thing.
 pub fn exclusions(talent: &Talent, offer: &Offer) -> Vec<Excluded> {
-    let mut out = Vec::new();
-    for req in &offer.languages {
-        if !talent.languages.iter().any(|l| l.satisfies(req)) {
-            out.push(Excluded::new(
-                "language",
-                format!("serve {} almeno {}", req.language, req.level.as_str()),
-                format!("{} at least {} is required", req.language, req.level.as_str()),
-            ));
-        }
-    }
-    if talent.needs_work_permit && !offer.sponsors_work_permit {
-        out.push(Excluded::new(
-            "work_permit",
-            "serve un permesso di lavoro che l'offerta non sponsorizza".into(),
-            "needs a work permit the offer does not sponsor".into(),
-        ));
-    }
-    if let (Some(available), Some(starts)) = (talent.available_from, offer.starts_on)
-        && (available - starts).num_days() > 90
-    {
-        out.push(Excluded::new(
-            "availability",
-            format!("disponibile dal {available}, oltre 3 mesi dopo l'inizio ({starts})"),
-            format!("available from {available}, over 3 months after the start ({starts})"),
-        ));
-    }
-    if !talent.seeking.is_empty() && !talent.seeking.contains(&offer.kind) {
-        out.push(Excluded::new(
-            "seeking",
-            "non cerca questo tipo di offerta".into(),
-            "is not looking for this kind of offer".into(),
-        ));
-    }
-    out
+    broken(talent, offer).map(Broken::excluded).collect()
+}
+
+/// Where a talent is, seen from an offer.
+enum Whereabouts {
+    Remote,
+    Km(f64),
+    Relocating,
+    Away,
 }
 
 /// Distance between the talent and the offer's comune, with remote work and relocation.
-fn place(talent: &Talent, offer: &Offer) -> (f64, String, String) {
+fn place(talent: &Talent, offer: &Offer) -> (f64, Whereabouts) {
     match (offer.remote, &talent.residence) {
-        (RemotePolicy::Remote, _) => (1.0, "lavoro da remoto".to_owned(), "remote work".to_owned()),
+        (RemotePolicy::Remote, _) => (1.0, Whereabouts::Remote),
         (_, Some(home)) => {
             let km = home.distance_km(&offer.comune);
             let mut v = (1.0 - km / 50.0).clamp(0.0, 1.0);
             if offer.remote == RemotePolicy::Hybrid {
                 v = (v + 0.2).min(1.0);
             }
-            (v, format!("{km:.0} km da {}", offer.comune), format!("{km:.0} km from {}", offer.comune))
+            (v, Whereabouts::Km(km))
         }
-        (_, None) if talent.willing_to_relocate => {
-            (0.6, "disposto/a a trasferirsi a Torino".into(), "willing to relocate to Torino".into())
-        }
-        (_, None) => (
-            0.1,
+        (_, None) if talent.willing_to_relocate => (0.6, Whereabouts::Relocating),
+        (_, None) => (0.1, Whereabouts::Away),
+    }
+}
+
+fn place_reasons(whereabouts: Whereabouts, offer: &Offer) -> (String, String) {
+    match whereabouts {
+        Whereabouts::Remote => ("lavoro da remoto".to_owned(), "remote work".to_owned()),
+        Whereabouts::Km(km) => (format!("{km:.0} km da {}", offer.comune), format!("{km:.0} km from {}", offer.comune)),
+        Whereabouts::Relocating => ("disposto/a a trasferirsi a Torino".into(), "willing to relocate to Torino".into()),
+        Whereabouts::Away => (
             "vive fuori dall'area e non prevede di trasferirsi".into(),
             "lives outside the area and does not plan to relocate".into(),
         ),
@@ -136,83 +167,105 @@ fn sector_value(a: &[crocevia_domain::Sector], b: &[crocevia_domain::Sector]) ->
 /// How well `offer` suits `talent`, from the talent's side: does it use their skills, is it
 /// near, in a sector they like, about what their profile says.
 pub fn offer_appeal(talent: &Talent, offer: &Offer, bm25: f32) -> Explained {
+    let mut explain = Explain::default();
+    appeal_factors(talent, offer, bm25, &mut explain);
+    explain.finish()
+}
+
+/// [`offer_appeal`]'s score alone.
+pub fn offer_appeal_score(talent: &Talent, offer: &Offer, bm25: f32) -> f64 {
+    let mut score = ScoreOnly::default();
+    appeal_factors(talent, offer, bm25, &mut score);
+    score.score()
+}
+
+fn appeal_factors(talent: &Talent, offer: &Offer, bm25: f32, out: &mut impl Factors) {
     let used = if talent.skills.is_empty() {
         0.0
     } else {
         talent.skills.iter().filter(|s| offer.skills().any(|o| o == &s.skill)).count() as f64
             / talent.skills.len().min(6) as f64
     };
-    let (p, it, en) = place(talent, offer);
+    let (p, whereabouts) = place(talent, offer);
     let sector = sector_value(&talent.sectors, &offer.sectors);
     let t = text_value(bm25);
-    Explained::from_factors(vec![
-        Factor::new(
-            "skills_used",
-            0.35,
-            used,
+    out.add("skills_used", 0.35, used, || {
+        (
             format!("usa il {} delle tue competenze principali", pct(used.min(1.0))),
             format!("uses {} of your main skills", pct(used.min(1.0))),
-        ),
-        Factor::new("place", 0.25, p, it, en),
-        Factor::new(
-            "sector",
-            0.20,
-            sector,
-            format!("settore preferito: {}", pct(sector)),
-            format!("preferred sector: {}", pct(sector)),
-        ),
-        Factor::new(
-            "text",
-            0.20,
-            t,
-            format!("affinità con il tuo profilo: {}", pct(t)),
-            format!("relevance to your profile: {}", pct(t)),
-        ),
-    ])
+        )
+    });
+    out.add("place", 0.25, p, || place_reasons(whereabouts, offer));
+    out.add("sector", 0.20, sector, || {
+        (format!("settore preferito: {}", pct(sector)), format!("preferred sector: {}", pct(sector)))
+    });
+    out.add("text", 0.20, t, || {
+        (format!("affinità con il tuo profilo: {}", pct(t)), format!("relevance to your profile: {}", pct(t)))
+    });
 }
 
 /// How well `talent` fits `offer`; `bm25` is the text relevance of the offer against the profile.
 pub fn talent_offer(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32) -> Result<Explained, Excluded> {
     hard_constraints(talent, offer)?;
-    let mut factors = Vec::with_capacity(7);
+    Ok(talent_offer_explained(taxonomy, talent, offer, bm25))
+}
 
+/// [`talent_offer`]'s explanation of a pair already known to pass the hard constraints.
+pub fn talent_offer_explained(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32) -> Explained {
+    let mut explain = Explain::default();
+    fit_factors(taxonomy, talent, offer, bm25, &mut explain);
+    explain.finish()
+}
+
+/// [`talent_offer`]'s score alone, `None` when a hard constraint excludes the pair.
+pub fn talent_offer_score(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32) -> Option<f64> {
+    if broken(talent, offer).next().is_some() {
+        return None;
+    }
+    let mut score = ScoreOnly::default();
+    fit_factors(taxonomy, talent, offer, bm25, &mut score);
+    Some(score.score())
+}
+
+fn fit_factors(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32, out: &mut impl Factors) {
     let (mut got, mut total) = (0.0, 0.0);
-    let mut missing = Vec::new();
     for (skill, weight) in
         offer.required_skills.iter().map(|s| (s, 2.0)).chain(offer.nice_to_have_skills.iter().map(|s| (s, 1.0)))
     {
-        let m = skill_match(taxonomy, talent, skill);
-        got += weight * m;
+        got += weight * skill_match(taxonomy, talent, skill);
         total += weight;
-        if m == 0.0 && weight > 1.0 {
-            missing.push(skill.as_str().to_owned());
-        }
     }
     let coverage = if total > 0.0 { got / total } else { 1.0 };
-    let (it, en) = if missing.is_empty() {
-        (
-            format!("copre le competenze richieste ({})", pct(coverage)),
-            format!("covers the required skills ({})", pct(coverage)),
-        )
-    } else {
-        (
-            format!("competenze coperte al {}; mancano: {}", pct(coverage), missing.join(", ")),
-            format!("skills {} covered; missing: {}", pct(coverage), missing.join(", ")),
-        )
-    };
-    factors.push(Factor::new("skills", W_SKILLS, coverage, it, en));
+    out.add("skills", W_SKILLS, coverage, || {
+        let missing: Vec<&str> = offer
+            .required_skills
+            .iter()
+            .filter(|s| skill_match(taxonomy, talent, s) == 0.0)
+            .map(SkillId::as_str)
+            .collect();
+        if missing.is_empty() {
+            (
+                format!("copre le competenze richieste ({})", pct(coverage)),
+                format!("covers the required skills ({})", pct(coverage)),
+            )
+        } else {
+            (
+                format!("competenze coperte al {}; mancano: {}", pct(coverage), missing.join(", ")),
+                format!("skills {} covered; missing: {}", pct(coverage), missing.join(", ")),
+            )
+        }
+    });
 
     let t = text_value(bm25);
-    factors.push(Factor::new(
-        "text",
-        W_TEXT,
-        t,
-        format!("affinità del testo del profilo con l'offerta: {}", pct(t)),
-        format!("profile text relevance to the offer: {}", pct(t)),
-    ));
+    out.add("text", W_TEXT, t, || {
+        (
+            format!("affinità del testo del profilo con l'offerta: {}", pct(t)),
+            format!("profile text relevance to the offer: {}", pct(t)),
+        )
+    });
 
-    let (place, it, en) = place(talent, offer);
-    factors.push(Factor::new("place", W_PLACE, place, it, en));
+    let (place, whereabouts) = place(talent, offer);
+    out.add("place", W_PLACE, place, || place_reasons(whereabouts, offer));
 
     let levels = if offer.languages.is_empty() {
         1.0
@@ -232,48 +285,34 @@ pub fn talent_offer(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f
             / offer.languages.len() as f64;
         (0.75 + 0.125 * surplus).min(1.0)
     };
-    factors.push(Factor::new(
-        "languages",
-        W_LANGUAGES,
-        levels,
-        format!("lingue richieste soddisfatte ({})", pct(levels)),
-        format!("required languages met ({})", pct(levels)),
-    ));
+    out.add("languages", W_LANGUAGES, levels, || {
+        (format!("lingue richieste soddisfatte ({})", pct(levels)), format!("required languages met ({})", pct(levels)))
+    });
 
     let exp = if offer.min_experience_years == 0 {
         1.0
     } else {
         (f64::from(talent.experience_years) / f64::from(offer.min_experience_years)).min(1.0)
     };
-    factors.push(Factor::new(
-        "experience",
-        W_EXPERIENCE,
-        exp,
-        format!("{} anni di esperienza, richiesti {}", talent.experience_years, offer.min_experience_years),
-        format!("{} years of experience, {} asked", talent.experience_years, offer.min_experience_years),
-    ));
+    out.add("experience", W_EXPERIENCE, exp, || {
+        (
+            format!("{} anni di esperienza, richiesti {}", talent.experience_years, offer.min_experience_years),
+            format!("{} years of experience, {} asked", talent.experience_years, offer.min_experience_years),
+        )
+    });
 
     let avail = match (talent.available_from, offer.starts_on) {
         (Some(a), Some(s)) if a > s => (1.0 - (a - s).num_days() as f64 / 90.0).max(0.0),
         _ => 1.0,
     };
-    factors.push(Factor::new(
-        "availability",
-        W_AVAILABILITY,
-        avail,
-        format!("disponibilità: {}", pct(avail)),
-        format!("availability: {}", pct(avail)),
-    ));
+    out.add("availability", W_AVAILABILITY, avail, || {
+        (format!("disponibilità: {}", pct(avail)), format!("availability: {}", pct(avail)))
+    });
 
     let sector = sector_value(&talent.sectors, &offer.sectors);
-    factors.push(Factor::new(
-        "sector",
-        W_SECTOR,
-        sector,
-        format!("settore preferito: {}", pct(sector)),
-        format!("preferred sector: {}", pct(sector)),
-    ));
-    Ok(Explained::from_factors(factors))
+    out.add("sector", W_SECTOR, sector, || {
+        (format!("settore preferito: {}", pct(sector)), format!("preferred sector: {}", pct(sector)))
+    });
 }
 
 fn phase_fit(stage: StartupStage, phases: &[ProgrammePhase]) -> f64 {
@@ -311,23 +350,15 @@ pub fn startup_programme(startup: &Startup, programme: &Programme, bm25: f32) ->
         None => (0.0, "sede fuori dall'area".into(), "seat outside the area".into()),
     };
     let t = text_value(bm25);
-    let factors = vec![
-        Factor::new(
-            "sector",
-            0.35,
-            sector,
-            format!("settore del programma: {}", pct(sector)),
-            format!("programme sector: {}", pct(sector)),
-        ),
-        Factor::new(
-            "phase",
-            0.25,
-            phase,
-            format!("fase adatta allo stadio: {}", pct(phase)),
-            format!("phase suits the stage: {}", pct(phase)),
-        ),
-        Factor::new("place", 0.15, place, it, en),
-        Factor::new("text", 0.25, t, format!("affinità del testo: {}", pct(t)), format!("text relevance: {}", pct(t))),
-    ];
-    (verdict, Explained::from_factors(factors))
+    // Programmes are few: every startup-programme pair is explained as it is scored.
+    let mut explain = Explain::default();
+    explain.add("sector", 0.35, sector, || {
+        (format!("settore del programma: {}", pct(sector)), format!("programme sector: {}", pct(sector)))
+    });
+    explain.add("phase", 0.25, phase, || {
+        (format!("fase adatta allo stadio: {}", pct(phase)), format!("phase suits the stage: {}", pct(phase)))
+    });
+    explain.add("place", 0.15, place, || (it, en));
+    explain.add("text", 0.25, t, || (format!("affinità del testo: {}", pct(t)), format!("text relevance: {}", pct(t))));
+    (verdict, explain.finish())
 }

@@ -46,6 +46,9 @@ pub struct MatchingService {
     unsaved: Arc<tokio::sync::Mutex<Option<Batch>>>,
 }
 
+/// Changed entities recomputed under one hold of the engine: a few hundred milliseconds.
+const RECOMPUTE_CHUNK: usize = 100;
+
 fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
     engine.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -119,6 +122,12 @@ impl MatchingService {
         lock(&self.engine).list(subject).to_vec()
     }
 
+    /// Talents, open offers, startups and open programmes: every list a rematch recomputes.
+    pub fn subject_count(&self) -> usize {
+        let engine = lock(&self.engine);
+        [Side::Talent, Side::Offer, Side::Startup, Side::Programme].into_iter().map(|s| engine.subjects(s).len()).sum()
+    }
+
     pub fn side_of(&self, id: Uuid) -> Option<Side> {
         lock(&self.engine).side_of(id)
     }
@@ -158,9 +167,10 @@ impl MatchingService {
         }
         let engine = self.engine.clone();
         let deliveries = batch.to_vec();
+        let started = std::time::Instant::now();
         let (saved, poison) =
             tokio::task::spawn_blocking(move || -> anyhow::Result<(Batch, HashMap<usize, String>)> {
-                let mut engine = lock(&engine);
+                let mut held = lock(&engine);
                 let mut poison = HashMap::new();
                 let mut changed = BTreeSet::new();
                 let mut save = Batch::default();
@@ -173,7 +183,7 @@ impl MatchingService {
                             continue;
                         }
                     };
-                    if engine.apply(&meta, &change)? {
+                    if held.apply(&meta, &change)? {
                         let data = match &change {
                             Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
                             Change::Erased { .. } => None,
@@ -188,23 +198,41 @@ impl MatchingService {
                         correlation.clone_from(&meta.correlation_id);
                     }
                 }
-                engine.commit_index()?;
-                let changes = engine.recompute(&changed.into_iter().collect::<Vec<_>>())?;
-                for change in &changes {
-                    for (key, event) in events::of(change, &correlation) {
-                        save.events.push((key, events::encode(&event)));
+                held.commit_index()?;
+                drop(held);
+                // In chunks, letting go of the engine in between: a catching-up batch takes
+                // seconds to recompute, and list reads must not wait for all of it. Each
+                // chunk's events follow the previous chunk's, so replaying them still gives
+                // the stored lists (the last list of each subject is the one stored).
+                let changed: Vec<Uuid> = changed.into_iter().collect();
+                for chunk in changed.chunks(RECOMPUTE_CHUNK) {
+                    let changes = lock(&engine).recompute(chunk)?;
+                    for change in &changes {
+                        for (key, event) in events::of(change, &correlation) {
+                            save.events.push((key, events::encode(&event)));
+                        }
+                        save.lists.push((change.subject, change.side, change.new.clone()));
                     }
-                    save.lists.push((change.subject, change.side, change.new.clone()));
                 }
                 Ok((save, poison))
             })
             .await??;
         let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
         crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
+        let matched = started.elapsed();
+        let (lists, events) = (saved.lists.len(), saved.events.len());
         if let Err(e) = store::save(&self.db, saved.clone()).await {
             *unsaved = Some(saved);
             return Err(anyhow::Error::new(e).context("saving match lists"));
         }
+        tracing::debug!(
+            deliveries = batch.len(),
+            lists,
+            events,
+            match_ms = matched.as_millis() as u64,
+            store_ms = (started.elapsed() - matched).as_millis() as u64,
+            "batch matched and stored"
+        );
         for subject in subjects {
             let _ = self.changed.send(subject);
         }

@@ -9,7 +9,8 @@ use crocevia_search::analysis::{self, ENGLISH, ITALIAN};
 use crocevia_search::document;
 use crocevia_search::index::SearchIndex;
 use crocevia_search::taxonomy::Taxonomy;
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use tantivy::Term;
 use tantivy::schema::Field;
 
@@ -17,44 +18,109 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 const MAX_QUERY_WORDS: usize = 48;
 
-/// A document's four analysed fields: term frequencies and lengths.
+/// Every analysed term the engine has seen, numbered, so that scoring a pair compares numbers
+/// instead of hashing strings (string hashing was half of a catching-up matching process's
+/// time). It only grows, bounded by the words of the two languages.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+    terms: Vec<String>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, term: String) -> Option<u32> {
+        if let Some(id) = self.ids.get(&term) {
+            return Some(*id);
+        }
+        let id = u32::try_from(self.terms.len()).ok()?;
+        self.terms.push(term.clone());
+        self.ids.insert(term, id);
+        Some(id)
+    }
+
+    fn get(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
+    }
+
+    fn term(&self, id: u32) -> Option<&str> {
+        self.terms.get(id as usize).map(String::as_str)
+    }
+}
+
+/// A document's four analysed fields: term frequencies, by term number, and lengths.
 #[derive(Debug, Clone, Default)]
 pub struct TextProfile {
-    fields: [(HashMap<String, u32>, u32); 4],
+    fields: [(Vec<(u32, u32)>, u32); 4],
 }
 
-/// A query's distinct terms per language.
+impl TextProfile {
+    fn tf(&self, field: usize, term: u32) -> Option<u32> {
+        let (tfs, _) = self.fields.get(field)?;
+        tfs.binary_search_by_key(&term, |(t, _)| *t).ok().and_then(|i| tfs.get(i)).map(|(_, f)| *f)
+    }
+}
+
+/// A query's distinct terms per language, in the order of the text.
 #[derive(Debug, Clone, Default)]
 pub struct QueryTerms {
-    italian: Vec<String>,
-    english: Vec<String>,
+    italian: Vec<u32>,
+    english: Vec<u32>,
 }
 
-fn tf(text: &str, analyzer: &str) -> (HashMap<String, u32>, u32) {
+/// Term frequencies (sorted by term number) and length of one field; `number` gives a term's
+/// number, or `None` to leave it out.
+fn tf(text: &str, analyzer: &str, number: &mut impl FnMut(String) -> Option<u32>) -> (Vec<(u32, u32)>, u32) {
     let tokens = analysis::tokens(analyzer, text);
     let len = tokens.len() as u32;
-    let mut map = HashMap::new();
-    for t in tokens {
-        *map.entry(t).or_insert(0) += 1;
+    let mut ids: Vec<u32> = tokens.into_iter().filter_map(&mut *number).collect();
+    ids.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for id in ids {
+        match out.last_mut() {
+            Some((last, n)) if *last == id => *n += 1,
+            _ => out.push((id, 1)),
+        }
     }
-    (map, len)
+    (out, len)
 }
 
-fn distinct(text: &str, analyzer: &str) -> Vec<String> {
+fn distinct(text: &str, analyzer: &str, vocabulary: &mut Vocabulary) -> Vec<u32> {
     let mut seen = BTreeSet::new();
-    analysis::tokens(analyzer, text).into_iter().filter(|t| seen.insert(t.clone())).take(MAX_QUERY_WORDS).collect()
+    analysis::tokens(analyzer, text)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .take(MAX_QUERY_WORDS)
+        .filter_map(|t| vocabulary.intern(t))
+        .collect()
 }
 
-/// What the index holds of `entity` as text, analysed.
-pub fn profile(entity: &Entity, taxonomy: &Taxonomy) -> TextProfile {
+fn profile_with(entity: &Entity, taxonomy: &Taxonomy, mut number: impl FnMut(String) -> Option<u32>) -> TextProfile {
     let Some((_, title, body)) = document::texts(entity, taxonomy) else { return TextProfile::default() };
-    TextProfile { fields: [tf(&title, ITALIAN), tf(&body, ITALIAN), tf(&title, ENGLISH), tf(&body, ENGLISH)] }
+    TextProfile {
+        fields: [
+            tf(&title, ITALIAN, &mut number),
+            tf(&body, ITALIAN, &mut number),
+            tf(&title, ENGLISH, &mut number),
+            tf(&body, ENGLISH, &mut number),
+        ],
+    }
 }
 
-pub fn query(entity: &Entity, taxonomy: &Taxonomy) -> QueryTerms {
+/// What the index holds of `entity` as text, analysed; its terms join the vocabulary.
+pub fn profile(entity: &Entity, taxonomy: &Taxonomy, vocabulary: &mut Vocabulary) -> TextProfile {
+    profile_with(entity, taxonomy, |t| vocabulary.intern(t))
+}
+
+/// The same for scoring a profile once, without keeping it: terms the vocabulary lacks are
+/// in no query, so they are left out.
+pub fn transient_profile(entity: &Entity, taxonomy: &Taxonomy, vocabulary: &Vocabulary) -> TextProfile {
+    profile_with(entity, taxonomy, |t| vocabulary.get(&t))
+}
+
+pub fn query(entity: &Entity, taxonomy: &Taxonomy, vocabulary: &mut Vocabulary) -> QueryTerms {
     let Some((_, title, body)) = document::texts(entity, taxonomy) else { return QueryTerms::default() };
     let text = format!("{title}\n{body}");
-    QueryTerms { italian: distinct(&text, ITALIAN), english: distinct(&text, ENGLISH) }
+    QueryTerms { italian: distinct(&text, ITALIAN, vocabulary), english: distinct(&text, ENGLISH, vocabulary) }
 }
 
 /// Index statistics, cached for one batch of scoring.
@@ -63,7 +129,8 @@ pub struct Stats {
     fields: [Field; 4],
     avg_len: [f32; 4],
     docs: f32,
-    idf: HashMap<(usize, String), f32>,
+    /// Per field, by term number (NaN: not looked up yet).
+    idf: [Vec<f32>; 4],
 }
 
 impl std::fmt::Debug for Stats {
@@ -88,30 +155,40 @@ impl Stats {
             }
             avg_len[i] = (tokens as f32 / docs).max(1.0);
         }
-        Self { searcher, fields, avg_len, docs, idf: HashMap::new() }
+        Self { searcher, fields, avg_len, docs, idf: Default::default() }
     }
 
-    fn idf(&mut self, field: usize, term: &str) -> f32 {
-        if let Some(v) = self.idf.get(&(field, term.to_owned())) {
+    fn idf(&mut self, field: usize, term: u32, vocabulary: &Vocabulary) -> f32 {
+        let (Some(cache), Some(field_id)) = (self.idf.get_mut(field), self.fields.get(field)) else { return 0.0 };
+        if let Some(v) = cache.get(term as usize).filter(|v| !v.is_nan()) {
             return *v;
         }
-        let df = self.searcher.doc_freq(&Term::from_field_text(self.fields[field], term)).unwrap_or(0) as f32;
+        let df = vocabulary
+            .term(term)
+            .and_then(|t| self.searcher.doc_freq(&Term::from_field_text(*field_id, t)).ok())
+            .unwrap_or(0) as f32;
         let v = (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln();
-        self.idf.insert((field, term.to_owned()), v);
+        if cache.len() <= term as usize {
+            cache.resize(term as usize + 1, f32::NAN);
+        }
+        if let Some(slot) = cache.get_mut(term as usize) {
+            *slot = v;
+        }
         v
     }
 
     /// BM25 of `query` against `doc`, summed over the four fields as the index's own bilingual
-    /// query does.
-    pub fn bm25(&mut self, query: &QueryTerms, doc: &TextProfile) -> f32 {
+    /// query does, in the query's term order.
+    pub fn bm25(&mut self, query: &QueryTerms, doc: &TextProfile, vocabulary: &Vocabulary) -> f32 {
         let mut score = 0.0;
         for (field, terms) in [(0, &query.italian), (1, &query.italian), (2, &query.english), (3, &query.english)] {
-            let (tfs, len) = &doc.fields[field];
-            let norm = K1 * (1.0 - B + B * (*len as f32) / self.avg_len[field]);
-            for term in terms {
-                if let Some(&f) = tfs.get(term) {
+            let len = doc.fields.get(field).map_or(0, |(_, len)| *len);
+            let avg_len = self.avg_len.get(field).copied().unwrap_or(1.0);
+            let norm = K1 * (1.0 - B + B * (len as f32) / avg_len);
+            for &term in terms {
+                if let Some(f) = doc.tf(field, term) {
                     let f = f as f32;
-                    score += self.idf(field, term) * f * (K1 + 1.0) / (f + norm);
+                    score += self.idf(field, term, vocabulary) * f * (K1 + 1.0) / (f + norm);
                 }
             }
         }

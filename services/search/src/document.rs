@@ -170,11 +170,18 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
     Some(c)
 }
 
+fn add_id(doc: &mut TantivyDocument, fields: &Fields, id: uuid::Uuid) {
+    let (high, low) = id.as_u64_pair();
+    doc.add_text(fields.id, id.to_string());
+    doc.add_u64(fields.id_high, high);
+    doc.add_u64(fields.id_low, low);
+}
+
 /// The document of `entity` at `version`, or `None` for kinds that are not searchable.
 pub fn build(entity: &Entity, version: u64, fields: &Fields, taxonomy: &Taxonomy) -> Option<TantivyDocument> {
     let c = content(entity, taxonomy)?;
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, entity.id().to_string());
+    add_id(&mut doc, fields, entity.id());
     doc.add_text(fields.kind, c.kind.as_str());
     doc.add_u64(fields.version, version);
     doc.add_text(fields.title, &c.title);
@@ -214,7 +221,7 @@ pub fn build(entity: &Entity, version: u64, fields: &Fields, taxonomy: &Taxonomy
 /// What is left of an erased entity: its id and the version of its erasure, nothing else.
 pub fn tombstone(id: uuid::Uuid, version: u64, fields: &Fields) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, id.to_string());
+    add_id(&mut doc, fields, id);
     doc.add_text(fields.kind, "tombstone");
     doc.add_u64(fields.version, version);
     doc

@@ -4,7 +4,8 @@
 
 use crate::analysis;
 use crocevia_domain::{SkillConcept, SkillId};
-use std::collections::HashMap;
+// Looked up for every skill of every scored pair: a fast hasher (the keys are our own data).
+use foldhash::HashMap;
 
 /// Longest label or synonym, in words, that detection looks for.
 const MAX_PHRASE_WORDS: usize = 5;
@@ -18,7 +19,7 @@ pub struct Taxonomy {
 
 impl Taxonomy {
     pub fn new(concepts: Vec<SkillConcept>) -> Self {
-        let mut phrases = HashMap::new();
+        let mut phrases = HashMap::default();
         for concept in &concepts {
             for term in concept.terms() {
                 let key = analysis::tokens(analysis::RAW, term).join(" ");
