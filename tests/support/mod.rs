@@ -138,10 +138,15 @@ impl Server {
     }
 
     /// SIGTERM, then waits for a clean exit.
-    pub fn stop(mut self) -> ExitStatus {
+    pub fn stop(self) -> ExitStatus {
+        self.stop_within(Duration::from_secs(30))
+    }
+
+    /// SIGTERM, then waits up to `limit` for a clean exit (a consumer finishes its batch first).
+    pub fn stop_within(mut self, limit: Duration) -> ExitStatus {
         let pid = self.child.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        self.wait_exit(Duration::from_secs(30))
+        self.wait_exit(limit)
     }
 }
 
