@@ -79,7 +79,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables)]
+        vec![Box::new(CreateTables), Box::new(IndexUnpublished)]
     }
 
     /// Separate from the profiles service's table: each service migrates its own schema,
@@ -143,6 +143,44 @@ impl MigrationTrait for CreateTables {
             m.drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// The publisher reads the oldest unpublished events after every batch. Without this index
+/// that read walked every event ever published (millions after a long catch-up), so
+/// publishing, and a clean stop waiting for it, slowed down as the table grew.
+struct IndexUnpublished;
+
+impl MigrationName for IndexUnpublished {
+    fn name(&self) -> &str {
+        "m20261130_000001_matching_outbox_unpublished"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for IndexUnpublished {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_matching_outbox_unpublished")
+                .table(Alias::new("matching_outbox"))
+                .col(Alias::new("published"))
+                .col(Alias::new("seq"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .if_exists()
+                .name("idx_matching_outbox_unpublished")
+                .table(Alias::new("matching_outbox"))
+                .to_owned(),
+        )
+        .await
     }
 }
 
