@@ -5,7 +5,7 @@
 //! alternative on the same state is recomputing every list once from scratch (`rematch`).
 
 use super::Samples;
-use super::postgres::Scratch;
+use super::pipeline::data::{FreshDatabase, revise};
 use chrono::Utc;
 use crocevia_domain::Entity;
 use crocevia_kit::bus::Delivery;
@@ -41,20 +41,6 @@ impl Figures {
     }
 }
 
-/// One version more of `entity`: its free text changed, as a user editing a profile or an offer
-/// (every pair's text relevance changes, so every list it is in is recomputed).
-fn edited(entity: &Entity, revision: usize) -> Entity {
-    let mut entity = entity.clone();
-    let mark = format!(" [rev {revision}]");
-    match &mut entity {
-        Entity::Talent(t) => t.bio.push_str(&mark),
-        Entity::Offer(o) => o.description.push_str(&mark),
-        Entity::Startup(s) => s.description.push_str(&mark),
-        _ => {}
-    }
-    entity
-}
-
 fn delivery(entity: Entity, version: u64, offset: i64) -> Delivery {
     let key = entity.id().to_string();
     let payload = envelope::encode(&envelope::build(&Change::Upserted(entity), version, "bench-catch-up", Utc::now()));
@@ -72,14 +58,15 @@ fn stream(entities: &[Entity], edits: usize) -> (Vec<Delivery>, Vec<Delivery>) {
             let entity = editable.get(n % editable.len().max(1))?;
             let version = versions.entry(entity.id()).or_insert(1);
             *version += 1;
-            Some(delivery(edited(entity, n / editable.len() + 1), *version, (entities.len() + n) as i64))
+            Some(delivery(revise(entity, *version), *version, (entities.len() + n) as i64))
         })
         .collect();
     (creations, edits)
 }
 
 pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, edits: usize, batch: usize) -> anyhow::Result<Figures> {
-    let (scratch, db) = Scratch::create("crocevia_bench_matching", 4).await?;
+    let fresh = FreshDatabase::create("crocevia_bench_matching").await?;
+    let db = sea_orm::Database::connect(&fresh.url).await?;
     let dir = tempfile::tempdir()?;
     let service = MatchingService::open(db.clone(), dir.path(), taxonomy).await?;
     let (creations, edits) = stream(entities, edits);
@@ -104,7 +91,8 @@ pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, edits: usize, bat
     let rematch_secs = started.elapsed().as_secs_f64();
     let subjects = service.subject_count();
     drop(service);
-    scratch.drop_database(db).await?;
+    db.close().await?;
+    fresh.drop_database().await?;
     Ok(Figures {
         entities: creations.len(),
         batch,

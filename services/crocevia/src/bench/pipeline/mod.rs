@@ -8,7 +8,7 @@
 //! shared broker may be one whose topic deletion takes every topic with it).
 
 mod backlog;
-mod data;
+pub(super) mod data;
 mod follow;
 mod freshness;
 mod process;
