@@ -51,7 +51,9 @@ impl IdempotentConsumer {
 }
 
 async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> SharedBus, topic: &str) {
-    // Writes only: every demo entity and its outbox row, nothing published yet.
+    // Writes only: every demo entity and its outbox row, nothing published yet (and the
+    // administrator who reads the matches at the end).
+    instance.add_root();
     let (status, out) = instance.run(&["import", &demo_dir().display().to_string()]);
     assert!(status.success(), "{out}");
     let db = crocevia_kit::db::connect(&SecretString::from(database_url), 2).await.unwrap();
@@ -80,6 +82,7 @@ async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> Sh
     // Search and matching, fed by the same bus, serve the recovered data. On Kafka the restarted
     // consumers first wait for the crashed process's members to leave their groups (the
     // session timeout), and the broker here (tansu) can take a few rebalances more.
+    let root = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let found: serde_json::Value = reqwest::Client::new()
@@ -91,7 +94,8 @@ async fn run(instance: Instance, database_url: String, open_bus: impl Fn() -> Sh
             .json()
             .await
             .unwrap();
-        let (status, matches) = server.get("/api/v1/matches/30000000-0000-4000-8000-000000000001").await;
+        let (status, matches) =
+            server.get_as("/api/v1/matches/30000000-0000-4000-8000-000000000001", Some(&root)).await;
         if found["total"].as_u64().unwrap_or(0) > 0 && status == 200 && matches.contains("counterpart") {
             break;
         }

@@ -111,7 +111,7 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     )
     .await;
     assert!(!ranked["data"]["matches"][0]["factors"].as_array().unwrap().is_empty(), "{ranked}");
-    let (status, text) = gateway.get(&format!("/api/v1/matches/{offer_id}")).await;
+    let (status, text) = gateway.get_as(&format!("/api/v1/matches/{offer_id}"), Some(&members[0])).await;
     assert_eq!(status, 200, "{text}");
     assert!(text.contains(&talent_id), "{text}");
 

@@ -81,6 +81,13 @@ up() {
     touch "$STACK/broker.ours"
   fi
   database
+  # One random credential per stack for the internal endpoints (gateway -> search, matching),
+  # kept beside the logs, readable by its owner only.
+  if [ ! -s "$STACK/service.token" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$STACK/service.token")
+  fi
+  CROCEVIA__GATEWAY__SERVICE_TOKEN="$(cat "$STACK/service.token")"
+  export CROCEVIA__GATEWAY__SERVICE_TOKEN
   # In order: profiles migrates the database and creates the topics the others consume.
   for service in "${SERVICES[@]}"; do
     if running "$service"; then echo "  $service already running (pid $(pid_of "$service"))"; continue; fi

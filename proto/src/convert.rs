@@ -479,6 +479,11 @@ fn application_to(a: &d::Application) -> v1::Application {
                 max_points: u32::from(r.max_points),
             })
             .collect(),
+        conditions: a
+            .conditions
+            .iter()
+            .map(|c| v1::EligibilityCondition { rule: c.rule.clone(), it: c.it.clone(), en: c.en.clone() })
+            .collect(),
     }
 }
 
@@ -531,5 +536,10 @@ fn application_from(entity_id: Uuid, a: v1::Application) -> Result<d::Applicatio
                 })
             })
             .collect::<Result<_>>()?,
+        conditions: a
+            .conditions
+            .into_iter()
+            .map(|c| d::EligibilityCondition { rule: c.rule, it: c.it, en: c.en })
+            .collect(),
     })
 }

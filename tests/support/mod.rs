@@ -58,6 +58,21 @@ impl Instance {
         cmd
     }
 
+    /// Creates the administrator `root@example.org` (see [`ROOT_PASSWORD`]) with the CLI, as
+    /// an operator would before the first start.
+    pub fn add_root(&self) {
+        let (status, out) = self.clone().with("CROCEVIA_NEW_PASSWORD", ROOT_PASSWORD).run(&[
+            "add-user",
+            "--role",
+            "admin",
+            "--email",
+            ROOT_EMAIL,
+            "--display-name",
+            "Root",
+        ]);
+        assert!(status.success(), "add-user: {out}");
+    }
+
     /// Runs a command to the end.
     pub fn run(&self, args: &[&str]) -> (ExitStatus, String) {
         let out = self.command(args).stderr(Stdio::inherit()).output().expect("run crocevia");
@@ -107,11 +122,40 @@ pub struct Server {
     pub lines: std::sync::mpsc::Receiver<String>,
 }
 
+pub const ROOT_EMAIL: &str = "root@example.org";
+pub const ROOT_PASSWORD: &str = "administrator password";
+
 impl Server {
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = reqwest::get(format!("{}{path}", self.base)).await.expect("http request");
+        self.get_as(path, None).await
+    }
+
+    /// A GET with a bearer token (REST answers people's data only to who may see it).
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> (u16, String) {
+        let mut request = reqwest::Client::new().get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("http request");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Logs in over GraphQL and returns the token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/graphql", self.base))
+            .json(&serde_json::json!({
+                "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                "variables": { "e": email, "p": password },
+            }))
+            .send()
+            .await
+            .expect("http request")
+            .json()
+            .await
+            .expect("a JSON answer");
+        body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("login failed: {body}")).to_owned()
     }
 
     pub async fn wait_ready(&self, limit: Duration) {

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 pub const ADMIN_EMAIL: &str = "root@example.org";
 pub const ADMIN_PASSWORD: &str = "administrator password";
+/// The credential the test stack's processes share for their internal endpoints.
+pub const SERVICE_TOKEN: &str = "test-stack-service-token-0123456789abcdef";
 
 /// One process of the stack: its deploy/config file, then what makes this run its own.
 pub fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &str) -> Instance {
@@ -25,6 +27,7 @@ pub fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &s
         .with("CROCEVIA__SEARCH__GROUP", &format!("search-{suffix}"))
         .with("CROCEVIA__MATCHING__GROUP", &format!("matching-{suffix}"))
         .with("CROCEVIA__INSIGHTS__GROUP", &format!("insights-{suffix}"))
+        .with("CROCEVIA__GATEWAY__SERVICE_TOKEN", SERVICE_TOKEN)
         // Static membership, as the deploy configs have it: a process restarted after a crash
         // takes its partitions back without a rebalance.
         .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", role)

@@ -4,27 +4,27 @@
 use crate::cli::Role;
 use crate::indexing;
 use anyhow::{Context, bail};
-use crocevia_domain::EntityKind;
-use crocevia_gateway::accounts::Accounts;
 use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::remote::ServiceCredential;
 use crocevia_gateway::skills::SkillCatalog;
-use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
+use crocevia_gateway::{Api, Gateway, GatewayState, Internal, graphql};
 use crocevia_insights::{InsightsService, InsightsSettings};
 use crocevia_kit::bus::batch::BatchSettings as ConsumerBatch;
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
 use crocevia_kit::config::{BusKind, Settings};
+use crocevia_matching::MatchingService;
 use crocevia_matching::service::MatchingSettings;
-use crocevia_matching::{MatchingApi, MatchingService};
-use crocevia_profiles::Profiles;
+use crocevia_profiles::accounts::Accounts;
 use crocevia_profiles::import::import_dir;
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::relay::{Failpoint, Relay};
+use crocevia_profiles::{App, Profiles};
 use crocevia_proto::{DEAD_LETTER_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
+use crocevia_search::SearchService;
 use crocevia_search::consumer::BatchSettings;
 use crocevia_search::service::SearchSettings;
-use crocevia_search::{SearchApi, SearchService};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 use std::io::IsTerminal;
@@ -166,17 +166,32 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     } else {
         None
     };
-    let api = if matches!(role, Role::All | Role::Gateway) {
+    let (app, api) = if matches!(role, Role::All | Role::Gateway) {
         let skills = Arc::new(SkillCatalog::new(concepts.clone()));
-        Some(api(&settings, &profiles, search_api.clone(), matching_api.clone(), skills, insights.clone()).await?)
+        let accounts = Accounts::open(profiles.db().clone()).await?;
+        let app = App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone());
+        (Some(app.clone()), Some(api(&settings, app, skills, insights.clone())?))
     } else {
-        None
+        (None, None)
+    };
+    // Processes without the public API serve the internal endpoints, behind the credential.
+    let internal = match role {
+        Role::Search | Role::Matching => {
+            let credential = settings.gateway.service_token.clone().map(|t| ServiceCredential(Arc::new(t)));
+            if credential.is_none() {
+                tracing::error!("gateway.service_token is not set: this process refuses every internal call");
+            }
+            Some(Internal { credential })
+        }
+        _ => None,
     };
     let state = GatewayState {
         ready,
         profiles: profiles.clone(),
-        search: search_api,
-        matching: matching_api,
+        app,
+        search: if runs_search { search_api } else { None },
+        matching: if runs_matching { matching_api } else { None },
+        internal,
         api,
         insights: insights.clone(),
         web_dir: settings.gateway.web_dir.clone(),
@@ -253,13 +268,11 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The GraphQL API: accounts in the same database, the token key from config or, in the
+/// The GraphQL API over the application boundary; the token key from config or, in the
 /// embedded mode, generated on first run and kept in the data folder.
-async fn api(
+fn api(
     settings: &Settings,
-    profiles: &Profiles,
-    search: Option<Arc<dyn SearchApi>>,
-    matching: Option<Arc<dyn MatchingApi>>,
+    app: App,
     skills: Arc<SkillCatalog>,
     insights: Option<InsightsService>,
 ) -> anyhow::Result<Api> {
@@ -269,21 +282,11 @@ async fn api(
         None => JwtKeys::load_or_create_secret(&settings.data_dir.join("jwt.key"))?,
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
-    let accounts = Accounts::open(profiles.db().clone()).await?;
-    let services = graphql::Services {
-        profiles: profiles.clone(),
-        search,
-        matching,
-        accounts,
-        keys: keys.clone(),
-        skills,
-        insights,
-    };
-    let schema = graphql::schema(
-        services,
-        graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection },
-    );
-    Ok(Api { schema, keys, max_batch: g.max_batch, max_body_bytes: g.max_body_bytes })
+    let services = graphql::Services { app, keys: keys.clone(), skills, insights };
+    let limits = graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection };
+    let schema = graphql::schema(services.clone(), limits);
+    let introspection_schema = graphql::introspection_schema(services, limits);
+    Ok(Api { schema, introspection_schema, keys, max_batch: g.max_batch, max_body_bytes: g.max_body_bytes })
 }
 
 #[expect(clippy::print_stdout, reason = "the report is the command's output")]
@@ -362,7 +365,7 @@ pub async fn add_user(
         .ok_or_else(|| anyhow::anyhow!("set CROCEVIA_NEW_PASSWORD to the new account's password"))?;
     let db = open_database(settings).await?;
     let profiles = Profiles::new(db.clone(), settings.topic(PROFILES_TOPIC));
-    let accounts = Accounts::open(db).await?;
+    let app = App::new(profiles, Accounts::open(db).await?, None, None);
     let (role, organisation_id) = match (role, organisation) {
         (crate::cli::NewUserRole::Admin, None) => (crocevia_domain::Role::Admin, None),
         (crate::cli::NewUserRole::Organisation, Some(org)) => {
@@ -371,9 +374,6 @@ pub async fn add_user(
         (crate::cli::NewUserRole::Admin, Some(_)) => bail!("--organisation is for organisation members only"),
         (crate::cli::NewUserRole::Organisation, None) => bail!("--organisation is required for an organisation member"),
     };
-    if accounts.exists(email).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-        bail!("an account with this e-mail exists");
-    }
     let user = crocevia_domain::User {
         id: crocevia_domain::UserId::from_uuid(uuid::Uuid::now_v7()),
         email: email.trim().to_lowercase(),
@@ -382,16 +382,10 @@ pub async fn add_user(
         organisation_id,
         locale: Default::default(),
     };
-    profiles
-        .upsert(crocevia_domain::Entity::User(user.clone()), Some(0), "add-user")
+    let user = app
+        .provision_account(user, secrecy::ExposeSecret::expose_secret(&password).to_owned())
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Err(e) =
-        accounts.create(&user.email, secrecy::ExposeSecret::expose_secret(&password), user.id.as_uuid()).await
-    {
-        let _ = profiles.delete(EntityKind::User, user.id.as_uuid(), "deleted", "add-user").await;
-        bail!("{e}");
-    }
+        .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
     println!("created {:?} {} ({})", user.role, user.email, user.id);
     Ok(())
 }

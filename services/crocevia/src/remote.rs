@@ -24,7 +24,14 @@ fn remote(settings: &Settings, role: Role, url: Option<&String>, service: &str) 
         return None;
     };
     tracing::info!(service, url = %url, timeout_ms = settings.gateway.remote_timeout_ms, "calling a remote service");
-    Some(RemoteSettings { base_url: url.clone(), timeout: Duration::from_millis(settings.gateway.remote_timeout_ms) })
+    if settings.gateway.service_token.is_none() {
+        tracing::error!(service, "gateway.service_token is not set: the {service} process will refuse every call");
+    }
+    Some(RemoteSettings {
+        base_url: url.clone(),
+        timeout: Duration::from_millis(settings.gateway.remote_timeout_ms),
+        credential: settings.gateway.service_token.clone().map(Arc::new),
+    })
 }
 
 pub fn search_api(
@@ -42,7 +49,11 @@ pub fn search_api(
     let members: Vec<RemoteSettings> = remote
         .base_url
         .split(',')
-        .map(|url| RemoteSettings { base_url: url.trim().to_owned(), timeout: remote.timeout })
+        .map(|url| RemoteSettings {
+            base_url: url.trim().to_owned(),
+            timeout: remote.timeout,
+            credential: remote.credential.clone(),
+        })
         .collect();
     if members.len() > 1 {
         return Ok(Some(Arc::new(ShardedSearch::new(&members)?)));

@@ -73,6 +73,17 @@ pub fn rubric_total(rubric: &[RubricScore]) -> Option<u8> {
     (max > 0).then(|| u8::try_from((got * 100 + max / 2) / max).unwrap_or(100))
 }
 
+/// A condition a startup must still meet, recorded with its application when the programme
+/// admitted it as "eligible if" (e.g. incorporate before the deadline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityCondition {
+    /// The programme rule, e.g. `legal_form`.
+    pub rule: String,
+    pub it: String,
+    pub en: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Application {
@@ -90,6 +101,9 @@ pub struct Application {
     /// The rubric behind `score`, criterion by criterion.
     #[serde(default)]
     pub rubric: Vec<RubricScore>,
+    /// The conditions of an "eligible if" verdict when the startup applied.
+    #[serde(default)]
+    pub conditions: Vec<EligibilityCondition>,
 }
 
 impl Validate for Application {

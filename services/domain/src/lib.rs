@@ -20,7 +20,8 @@ pub mod user;
 pub mod validation;
 
 pub use application::{
-    Applicant, Application, ApplicationStage, ApplicationTarget, RubricScore, StageChange, rubric_total,
+    Applicant, Application, ApplicationStage, ApplicationTarget, EligibilityCondition, RubricScore, StageChange,
+    rubric_total,
 };
 pub use entity::{Entity, EntityKind, Reference};
 pub use ids::*;

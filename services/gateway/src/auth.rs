@@ -15,11 +15,22 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// The account's credential generation when the token was issued; the application
+    /// refuses a token whose generation is not the account's current one (tokens issued
+    /// before this claim existed count as generation 0).
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
 }
 
 impl Claims {
     pub fn user_id(&self) -> Option<UserId> {
         self.sub.parse().ok()
+    }
+
+    /// What the application needs to know of a verified token; `None` when `sub` is not a
+    /// user id (such a token is refused).
+    pub fn session(&self) -> Option<crocevia_profiles::Session> {
+        Some(crocevia_profiles::Session { user: self.user_id()?, generation: self.generation })
     }
 }
 
@@ -93,7 +104,7 @@ impl JwtKeys {
         Ok(SecretString::from(hexed))
     }
 
-    pub fn issue(&self, user: UserId, role: Role) -> anyhow::Result<String> {
+    pub fn issue(&self, user: UserId, role: Role, generation: i64) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user.to_string(),
@@ -102,6 +113,7 @@ impl JwtKeys {
             aud: self.audience.clone(),
             iat: now,
             exp: now + self.ttl_seconds,
+            generation,
         };
         Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
     }

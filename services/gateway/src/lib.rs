@@ -6,20 +6,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use crocevia_profiles::Profiles;
+use crocevia_profiles::{Actor, App, Profiles};
 use crocevia_search::SearchApi;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-pub mod accounts;
 pub mod auth;
 pub mod graphql;
 mod open_data;
 pub mod remote;
 mod rest;
-pub mod saved;
 pub mod skills;
 mod status;
 mod web;
@@ -35,11 +33,17 @@ use tokio::sync::watch;
 pub struct GatewayState {
     /// True once start-up work (migrations, first-start import) is done.
     pub ready: watch::Receiver<bool>,
+    /// For the status page's counts.
     pub profiles: Profiles,
-    /// Absent when this process does not run search (e.g. `serve profiles`).
+    /// The application boundary, in processes that serve the public API (REST and GraphQL).
+    pub app: Option<App>,
+    /// This process's own search service, for the internal endpoints.
     pub search: Option<Arc<dyn SearchApi>>,
-    /// Absent when this process does not run matching.
+    /// This process's own matching service, for the internal endpoints.
     pub matching: Option<Arc<dyn crocevia_matching::MatchingApi>>,
+    /// Set in processes that serve the internal endpoints (`serve search`, `serve matching`)
+    /// and never in one that serves the public API: what internal callers must present.
+    pub internal: Option<Internal>,
     /// The GraphQL API; absent in processes that do not serve it.
     pub api: Option<Api>,
     /// The open-data downloads; absent in processes that do not serve them.
@@ -49,9 +53,20 @@ pub struct GatewayState {
     pub web_dir: PathBuf,
 }
 
+/// The internal endpoints of this process, and the credential they require (`None`: refuse
+/// every call, there being no credential to check).
+#[derive(Debug, Clone)]
+pub struct Internal {
+    pub credential: Option<remote::ServiceCredential>,
+}
+
 #[derive(Clone)]
 pub struct Api {
     pub schema: graphql::ApiSchema,
+    /// The same schema with a depth limit that admits the standard introspection query;
+    /// used only for operations made of introspection fields. `None` when introspection is
+    /// off.
+    pub introspection_schema: Option<graphql::ApiSchema>,
     pub keys: Arc<auth::JwtKeys>,
     pub max_batch: usize,
     pub max_body_bytes: usize,
@@ -92,8 +107,16 @@ impl Gateway {
             .route("/open-data/v1/{file}", get(open_data::download))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(graphql_ws))
-            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }))
-            .merge(remote::routes());
+            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));
+        // Internal endpoints exist only where the public API does not: a process serving the
+        // public is never also a door to actor-free internals.
+        let router = match (&state.internal, &state.api) {
+            (Some(_), None) => router.merge(remote::routes(&state)),
+            (Some(_), Some(_)) => {
+                anyhow::bail!("a process that serves the public API must not serve internal endpoints")
+            }
+            (None, _) => router,
+        };
         // The app's files are the fallback, so every API route above wins over a file.
         let router = if app {
             router.route("/", get(web::serve)).fallback(web::serve)
@@ -150,6 +173,13 @@ async fn graphql_ws(
             "this process does not serve GraphQL",
         );
     };
+    let Some(app) = state.app.clone() else {
+        return graphql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Unavailable,
+            "this process does not serve GraphQL",
+        );
+    };
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
@@ -167,13 +197,20 @@ async fn graphql_ws(
                         })
                         .unwrap_or_default()
                         .to_owned();
-                    match keys.verify(&token) {
-                        Ok(claims) => {
+                    // The same check as every HTTP request: signature, expiry, issuer and
+                    // audience, then the account and its credential generation.
+                    let session = keys.verify(&token).ok().and_then(|claims| claims.session());
+                    let actor = match session {
+                        Some(session) => app.actor(Some(session)).await.ok(),
+                        None => None,
+                    };
+                    match actor {
+                        Some(actor) => {
                             let mut data = async_graphql::Data::default();
-                            data.insert(graphql::Viewer(Some(claims)));
+                            data.insert(actor);
                             Ok(data)
                         }
-                        Err(_) => Err(async_graphql::Error::new("UNAUTHENTICATED: the token is not valid")),
+                        None => Err(async_graphql::Error::new("UNAUTHENTICATED: the token is not valid")),
                     }
                 })
                 .serve()
@@ -194,42 +231,47 @@ fn serde_json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"error\"".into())
 }
 
-/// `POST /graphql`: verifies the bearer token (a bad one is refused, never downgraded to
-/// anonymous), enforces the batch limit, then runs the operations.
+/// The actor of an HTTP request: anonymous without an `Authorization` header; otherwise the
+/// bearer token must verify (a bad one is refused, never downgraded to anonymous) and name a
+/// live account in its current credential generation. The one resolution every door uses.
+pub(crate) async fn resolve_actor(
+    app: &App,
+    keys: &auth::JwtKeys,
+    headers: &HeaderMap,
+) -> Result<Actor, (ErrorCode, String)> {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else { return Ok(Actor::Anonymous) };
+    let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim) else {
+        return Err((ErrorCode::Unauthenticated, "use Authorization: Bearer <token>".into()));
+    };
+    let claims = keys.verify(token).map_err(|e| {
+        tracing::info!(reason = %e, "token refused");
+        (ErrorCode::Unauthenticated, "the token is not valid".to_owned())
+    })?;
+    let session = claims.session().ok_or_else(|| (ErrorCode::Unauthenticated, "the token names no user".to_owned()))?;
+    app.actor(Some(session)).await.map_err(|e| (e.code(), e.public_message()))
+}
+
+/// `POST /graphql`: resolves the actor (see [`resolve_actor`]), enforces the batch limit,
+/// then runs the operations. A standard introspection query (only `__schema` / `__type`
+/// at its root) runs under the introspection schema's own depth limit, so schema tools load
+/// the schema from the URL while ordinary queries keep the strict limit.
 async fn graphql_handler(
     State(state): State<GatewayState>,
     headers: HeaderMap,
     request: GraphQLBatchRequest,
 ) -> axum::response::Response {
-    let Some(api) = &state.api else {
+    let (Some(api), Some(app)) = (&state.api, &state.app) else {
         return graphql_error(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Unavailable,
             "this process does not serve GraphQL",
         );
     };
-    let viewer = match headers.get(axum::http::header::AUTHORIZATION) {
-        None => graphql::Viewer(None),
-        Some(value) => {
-            let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-            match token.map(|t| api.keys.verify(t)) {
-                Some(Ok(claims)) => graphql::Viewer(Some(claims)),
-                Some(Err(e)) => {
-                    tracing::info!(reason = %e, "token refused");
-                    return graphql_error(
-                        StatusCode::UNAUTHORIZED,
-                        ErrorCode::Unauthenticated,
-                        "the token is not valid",
-                    );
-                }
-                None => {
-                    return graphql_error(
-                        StatusCode::UNAUTHORIZED,
-                        ErrorCode::Unauthenticated,
-                        "use Authorization: Bearer <token>",
-                    );
-                }
-            }
+    let actor = match resolve_actor(app, &api.keys, &headers).await {
+        Ok(actor) => actor,
+        Err((code, message)) => {
+            let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            return graphql_error(status, code, &message);
         }
     };
     let batch = request.into_inner();
@@ -242,7 +284,26 @@ async fn graphql_handler(
             &format!("at most {} operations per batch", api.max_batch),
         );
     }
-    GraphQLResponse::from(api.schema.execute_batch(batch.data(viewer)).await).into_response()
+    let schema = match (&batch, &api.introspection_schema) {
+        (BatchRequest::Single(one), Some(schema)) if graphql::is_introspection(&one.query) => schema,
+        _ => &api.schema,
+    };
+    let response = schema.execute_batch(batch.data(actor)).await;
+    let mut response = GraphQLResponse::from(graphql::with_codes(response)).into_response();
+    // graphql-over-HTTP: a client that accepts only application/json gets it.
+    if accepts_only_json(&headers) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    }
+    response
+}
+
+fn accepts_only_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| !accept.contains("application/graphql-response+json"))
 }
 
 /// Counts and times every request by its route pattern (not its path: ids would explode the

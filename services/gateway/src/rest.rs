@@ -1,121 +1,154 @@
-//! JSON over HTTP: search, matches and eligibility. Errors carry the shared error code and,
-//! for bad input, the field at fault; internal details stay in the logs.
+//! The public REST API (`/api/v1/*`): search, matches and eligibility, through the same
+//! application boundary as GraphQL, with the same bearer tokens. Errors are RFC 9457
+//! problem details (`application/problem+json`) carrying the shared error code and, for bad
+//! input, the field at fault; internal details stay in the logs.
 
 use crate::GatewayState;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::{MatchingApi, MatchingError};
+use crocevia_matching::MatchingError;
+use crocevia_profiles::{Actor, App, AppError};
 use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
 
+/// An RFC 9457 problem: `type`, `title`, `status` and `detail`, plus the shared `code` and
+/// the `field` at fault.
 #[derive(Debug, Serialize)]
 pub(crate) struct ApiError {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
     code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
-    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reasons: Vec<String>,
+    #[serde(rename = "currentVersion", skip_serializing_if = "Option::is_none")]
+    current_version: Option<u64>,
+}
+
+fn title(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::BadUserInput => "Bad input",
+        ErrorCode::Unauthenticated => "Not signed in",
+        ErrorCode::Forbidden => "Not allowed",
+        ErrorCode::NotFound => "Not found",
+        ErrorCode::Conflict => "Conflict",
+        ErrorCode::Unavailable => "Temporarily unavailable",
+        ErrorCode::Internal => "Internal error",
+    }
 }
 
 impl ApiError {
     pub(crate) fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
-        Self { code, field: field.map(str::to_owned), message: message.into() }
+        Self {
+            kind: "about:blank",
+            title: title(code),
+            status: code.http_status(),
+            detail: message.into(),
+            code,
+            field: field.map(str::to_owned),
+            reasons: vec![],
+            current_version: None,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self)).into_response()
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        (status, [(axum::http::header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let mut out = Self::new(e.code(), e.field(), e.public_message());
+        match e {
+            AppError::Refused { reasons, .. } => out.reasons = reasons,
+            AppError::Conflict { current, .. } => out.current_version = current,
+            _ => {}
+        }
+        out
     }
 }
 
 impl From<MatchingError> for ApiError {
     fn from(e: MatchingError) -> Self {
-        match e {
-            MatchingError::BadRequest { field, message } => Self::new(ErrorCode::BadUserInput, Some(&field), message),
-            MatchingError::NotFound(message) => Self::new(ErrorCode::NotFound, None, message),
-            MatchingError::Unavailable(reason) => {
-                tracing::warn!(%reason, "matching unavailable");
-                Self::new(ErrorCode::Unavailable, None, "matching is unavailable; try again")
-            }
-            MatchingError::Other(e) => {
-                tracing::error!(error = format!("{e:#}"), "matching failed");
-                Self::new(ErrorCode::Internal, None, "matching failed; try again")
-            }
-        }
+        AppError::from(e).into()
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        AppError::from(e).into()
     }
 }
 
 pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
-
-/// `POST /api/v1/search`.
-pub(crate) async fn search(
-    State(state): State<GatewayState>,
-    body: Result<Json<SearchRequest>, JsonRejection>,
-) -> ApiResult<SearchResults> {
-    let Json(request) =
-        body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
-    let search = state
-        .search
-        .as_ref()
-        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not run the search service"))?;
-    match search.search(request).await {
-        Ok(results) => Ok(Json(results)),
-        Err(SearchError::BadRequest { field, message }) => {
-            Err(ApiError::new(ErrorCode::BadUserInput, Some(&field), message))
-        }
-        Err(SearchError::Unavailable(reason)) => {
-            tracing::warn!(%reason, "search unavailable");
-            Err(ApiError::new(ErrorCode::Unavailable, None, "search is unavailable; try again"))
-        }
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "search failed");
-            Err(ApiError::new(e.code(), None, "the search failed; try again"))
-        }
-    }
-}
 
 pub(crate) fn uuid(field: &str, s: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(s)
         .map_err(|_| ApiError::new(ErrorCode::BadUserInput, Some(field), format!("{s:?} is not an id")))
 }
 
-pub(crate) fn matching(state: &GatewayState) -> Result<&dyn MatchingApi, ApiError> {
+fn app(state: &GatewayState) -> Result<&App, ApiError> {
     state
-        .matching
-        .as_deref()
-        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not run the matching service"))
+        .app
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not serve the public API"))
 }
 
-/// `GET /api/v1/matches/{id}`: the ranked matches of a talent, offer, startup or programme,
-/// each with its explanation.
-pub(crate) async fn matches(State(state): State<GatewayState>, Path(id): Path<String>) -> ApiResult<serde_json::Value> {
+/// The actor of a REST request, from its bearer token exactly as for GraphQL.
+async fn actor(state: &GatewayState, headers: &HeaderMap) -> Result<Actor, ApiError> {
+    let (Some(app), Some(api)) = (state.app.as_ref(), state.api.as_ref()) else {
+        return Err(ApiError::new(ErrorCode::Unavailable, None, "this process does not serve the public API"));
+    };
+    crate::resolve_actor(app, &api.keys, headers).await.map_err(|(code, message)| ApiError::new(code, None, message))
+}
+
+/// `POST /api/v1/search`: the same search and visibility as GraphQL `search`.
+pub(crate) async fn search(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    body: Result<Json<SearchRequest>, JsonRejection>,
+) -> ApiResult<SearchResults> {
+    let actor = actor(&state, &headers).await?;
+    let Json(request) =
+        body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
+    Ok(Json(app(&state)?.search(&actor, request).await?))
+}
+
+/// `GET /api/v1/matches/{id}`: the ranked matches of one of the caller's own profiles,
+/// offers or programmes, each with its explanation.
+pub(crate) async fn matches(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<serde_json::Value> {
+    let actor = actor(&state, &headers).await?;
     let id = uuid("id", &id)?;
-    let matching = matching(&state)?;
-    let side = matching.side_of(id).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            Some("id"),
-            format!("{id} is not a talent, offer, startup or programme open to matching"),
-        )
-    })?;
-    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": matching.matches(id).await? })))
+    let (side, list) = app(&state)?.matches(&actor, id).await?;
+    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": list })))
 }
 
-/// `GET /api/v1/eligibility/{startup}/{programme}`: the verdict with its reasons, and the fit.
+/// `GET /api/v1/eligibility/{startup}/{programme}`: the verdict with its reasons, and the
+/// fit, for the startup, the programme's organisation and administrators.
 pub(crate) async fn eligibility(
     State(state): State<GatewayState>,
+    headers: HeaderMap,
     Path((startup, programme)): Path<(String, String)>,
 ) -> ApiResult<serde_json::Value> {
+    let actor = actor(&state, &headers).await?;
     let (startup, programme) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
-    let found = matching(&state)?
-        .eligibility(startup, programme)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, None, "no such startup or open programme"))?;
+    let found = app(&state)?.eligibility(&actor, startup, programme).await?;
     Ok(Json(serde_json::json!({
         "startup": startup, "programme": programme, "eligibility": found.verdict, "fit": found.fit
     })))

@@ -3,112 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+mod support;
+
 use base64::Engine;
-use crocevia_gateway::accounts::Accounts;
-use crocevia_gateway::auth::JwtKeys;
-use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
-use crocevia_profiles::Profiles;
-use crocevia_profiles::migration::Migrator;
+use crocevia_gateway::graphql;
+use crocevia_profiles::accounts::Accounts;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use sea_orm_migration::MigratorTrait;
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use std::sync::Arc;
-
-const SECRET: &str = "0123456789abcdef0123456789abcdef-test-key";
-
-struct Harness {
-    base: String,
-    _dir: tempfile::TempDir,
-    _stop: tokio::sync::watch::Sender<bool>,
-}
-
-/// A fresh database with the profiles schema, and the token keys of the tests.
-struct Backend {
-    dir: tempfile::TempDir,
-    db: sea_orm::DatabaseConnection,
-    profiles: Profiles,
-    keys: Arc<JwtKeys>,
-}
-
-async fn backend() -> Backend {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
-    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
-    let profiles = Profiles::new(db.clone(), "profiles.v1");
-    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
-    Backend { dir, db, profiles, keys }
-}
-
-/// The real gateway on port 0 over `b`.
-async fn serve(
-    b: Backend,
-    introspection: bool,
-    max_body_bytes: usize,
-    search: Option<Arc<dyn crocevia_search::SearchApi>>,
-    matching: Option<crocevia_matching::MatchingService>,
-) -> Harness {
-    let matching = matching.map(|m| Arc::new(m) as Arc<dyn crocevia_matching::MatchingApi>);
-    let accounts = Accounts::open(b.db.clone()).await.unwrap();
-    let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
-    let concepts: Vec<crocevia_domain::SkillConcept> =
-        serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    let services = graphql::Services {
-        profiles: b.profiles.clone(),
-        search: search.clone(),
-        matching: matching.clone(),
-        accounts,
-        keys: b.keys.clone(),
-        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
-        insights: Some(insights.clone()),
-    };
-    let schema = graphql::schema(services, graphql::Limits { depth: 10, complexity: 500, introspection });
-    let api = Api { schema, keys: b.keys, max_batch: 5, max_body_bytes };
-    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
-    // A test that wants the web app writes it here before serving.
-    let web_dir = b.dir.path().join("web");
-    let state = GatewayState {
-        ready,
-        profiles: b.profiles,
-        search,
-        matching,
-        api: Some(api),
-        web_dir,
-        insights: Some(insights),
-    };
-    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
-    let base = format!("http://{}", gateway.local_addr().unwrap());
-    let (stop, shutdown) = tokio::sync::watch::channel(false);
-    tokio::spawn(gateway.serve(shutdown));
-    Harness { base, _dir: b.dir, _stop: stop }
-}
-
-async fn start(introspection: bool) -> Harness {
-    serve(backend().await, introspection, 64 * 1024, None, None).await
-}
-
-async fn post(h: &Harness, token: Option<&str>, body: Value) -> (u16, Value) {
-    let mut request = reqwest::Client::new().post(format!("{}/graphql", h.base)).json(&body);
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn code(v: &Value) -> Option<&str> {
-    v["errors"][0]["extensions"]["code"].as_str()
-}
-
-async fn register(h: &Harness, email: &str, role: &str) -> String {
-    let q = json!({ "query": "mutation($i: RegisterInput!) { register(input: $i) { token user { id role } } }",
-                    "variables": { "i": { "email": email, "password": "correct horse battery", "displayName": "Anna", "role": role } } });
-    let (status, body) = post(h, None, q).await;
-    assert_eq!(status, 200, "{body}");
-    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
-}
+use support::*;
 
 const ME: &str = "{ me { id email role } }";
 
@@ -210,9 +113,12 @@ async fn every_bad_token_is_refused() {
 #[tokio::test]
 async fn limits_are_enforced() {
     let h = start(true).await;
-    let deep = json!({ "query": "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }" });
+    // Data queries keep the strict depth limit (an introspection field at the root does not
+    // lift it for the rest of the operation).
+    let deep = json!({ "query": "{ __typename me { id } __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }" });
     let (_, body) = post(&h, None, deep).await;
     assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("nested too deep"), "{body}");
+    assert_eq!(code(&body), Some("BAD_USER_INPUT"), "validation errors carry a code: {body}");
 
     let aliases: String = (0..150).map(|i| format!("a{i}: me {{ id email role displayName }} ")).collect();
     let (_, body) = post(&h, None, json!({ "query": format!("{{ {aliases} }}") })).await;
@@ -226,6 +132,33 @@ async fn limits_are_enforced() {
 
     let huge = json!({ "query": format!("{{ __typename }} #{}", "x".repeat(70 * 1024)) });
     assert_eq!(post(&h, None, huge).await.0, 413);
+}
+
+/// graphql-js's `getIntrospectionQuery()` as codegen tools send it (descriptions, directives,
+/// type references 8 levels deep).
+const STANDARD_INTROSPECTION: &str = r#"query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name } types { ...FullType } directives { name description locations args { ...InputValue } } } }
+fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }"#;
+
+#[tokio::test]
+async fn schema_tools_load_the_schema_from_the_url() {
+    let h = start(true).await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", h.base))
+        .header("accept", "application/json")
+        .json(&json!({ "query": STANDARD_INTROSPECTION, "operationName": "IntrospectionQuery" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/json", "graphql-over-HTTP: what the client accepts");
+    let body: Value = response.json().await.unwrap();
+    assert!(body["errors"].is_null(), "{body}");
+    let types = body["data"]["__schema"]["types"].as_array().unwrap();
+    assert!(types.iter().any(|t| t["name"] == "Mutation"), "{body}");
+    // A parse error carries a code too.
+    let (_, body) = post(&h, None, json!({ "query": "{ me { id " })).await;
+    assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{body}");
 }
 
 #[tokio::test]
@@ -272,11 +205,6 @@ fn the_committed_sdl_matches_the_code() {
 
 // ---------- ownership: every mutation x every role ----------
 
-fn demo(file: &str) -> Vec<Value> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 struct World {
     h: Harness,
     tokens: Vec<(&'static str, Option<String>)>,
@@ -285,8 +213,26 @@ struct World {
     application: String,
 }
 
-async fn gql(h: &Harness, token: Option<&str>, query: &str, variables: Value) -> Value {
-    post(h, token, json!({ "query": query, "variables": variables })).await.1
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+/// A demo offer open for applications whatever today's date.
+fn open_offer(i: usize) -> Value {
+    let mut offer = demo("offers.json")[i].clone();
+    offer["posted_on"] = json!(in_days(-5));
+    offer["deadline"] = json!(in_days(30));
+    offer
+}
+
+/// A demo programme open for applications whatever today's date, with no eligibility rule.
+fn open_programme(i: usize) -> Value {
+    let mut p = demo("programmes.json")[i].clone();
+    p["eligibility"] = json!([]);
+    p["application_deadline"] = json!(in_days(30));
+    p["cohort_start"] = json!(in_days(40));
+    p["cohort_end"] = json!(in_days(200));
+    p
 }
 
 async fn world() -> World {
@@ -314,7 +260,7 @@ async fn world() -> World {
         .create(&admin.email, "administrator pass", admin.id.as_uuid())
         .await
         .unwrap();
-    let admin_token = b.keys.issue(admin.id, crocevia_domain::Role::Admin).unwrap();
+    let admin_token = b.keys.issue(admin.id, crocevia_domain::Role::Admin, 0).unwrap();
     let h = serve(b, true, 256 * 1024, None, None).await;
 
     let member = "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }";
@@ -338,7 +284,7 @@ async fn world() -> World {
         &h,
         Some(&org_tokens[0]),
         "mutation($o: JSON!) { postOffer(offer: $o) { id } }",
-        json!({ "o": demo("offers.json")[0] }),
+        json!({ "o": open_offer(0) }),
     )
     .await;
     let offer = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -346,7 +292,7 @@ async fn world() -> World {
         &h,
         Some(&org_tokens[0]),
         "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": demo("programmes.json")[0] }),
+        json!({ "p": open_programme(0) }),
     )
     .await;
     let programme = body["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -455,10 +401,24 @@ async fn every_mutation_for_every_role() {
             }
         }
     }
-    // apply: a talent to an offer, a startup to a programme; nobody else.
+    // apply: a talent to an offer, a startup to a programme; nobody else. (The world's offer
+    // and programme were closed above, and the talent applied to its offer already: fresh,
+    // open ones.)
+    let owner = w.tokens[3].1.as_deref();
+    let body =
+        gql(&w.h, owner, "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": open_offer(2) })).await;
+    let offer = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let body = gql(
+        &w.h,
+        owner,
+        "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": open_programme(2) }),
+    )
+    .await;
+    let programme = body["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let apply = "mutation($t: ID!) { apply(target: $t) { id } }";
     for (role, token) in &w.tokens {
-        let target = if *role == "startup" { &w.programme } else { &w.offer };
+        let target = if *role == "startup" { &programme } else { &offer };
         let body = gql(&w.h, token.as_deref(), apply, json!({ "t": target })).await;
         match *role {
             "talent" | "startup" => assert!(body["errors"].is_null(), "apply as {role}: {body}"),
@@ -550,7 +510,7 @@ async fn contact_details_reach_only_who_may_see_them() {
     assert!(email(&applied_to).is_some(), "the organisation applied to sees it: {applied_to}");
     let other = gql(&w.h, w.tokens[4].1.as_deref(), read, json!({ "id": talent_id })).await;
     assert!(other["errors"].is_null() && email(&other).is_none(), "another organisation does not: {other}");
-    assert_eq!(code(&gql(&w.h, None, read, json!({ "id": talent_id })).await), Some("FORBIDDEN"));
+    assert_eq!(code(&gql(&w.h, None, read, json!({ "id": talent_id })).await), Some("UNAUTHENTICATED"));
     assert_eq!(code(&gql(&w.h, w.tokens[2].1.as_deref(), read, json!({ "id": talent_id })).await), Some("FORBIDDEN"));
 
     let dashboard = gql(&w.h, w.tokens[3].1.as_deref(), "{ dashboard { stage count } }", json!({})).await;
@@ -594,33 +554,6 @@ async fn export_then_erase() {
 
 use futures::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-async fn ws(
-    h: &Harness,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("{}/graphql/ws", h.base.replace("http", "ws")).into_client_request().unwrap();
-    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    socket
-        .send(Message::text(json!({ "type": "connection_init", "payload": { "token": token } }).to_string()))
-        .await
-        .unwrap();
-    socket
-}
-
-async fn next_json(
-    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-) -> Option<Value> {
-    loop {
-        match tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await.ok()?? {
-            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => continue,
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn application_changes_reach_the_applicant_live() {
@@ -708,20 +641,6 @@ async fn world_with_search_and_matching()
         gql(&h, Some(&token), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": talent })).await;
     let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
     (h, token, talent_id, search, matching, talent)
-}
-
-fn delivery(entity: &crocevia_domain::Entity, version: u64, offset: i64) -> crocevia_kit::bus::Delivery {
-    let change = crocevia_proto::envelope::Change::Upserted(entity.clone());
-    let payload =
-        crocevia_proto::envelope::encode(&crocevia_proto::envelope::build(&change, version, "t", chrono::Utc::now()));
-    crocevia_kit::bus::Delivery {
-        topic: "profiles.v1".into(),
-        partition: 0,
-        offset,
-        key: entity.id().to_string(),
-        payload,
-        headers: vec![],
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, IntoIden, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use sea_orm_migration::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -173,7 +173,7 @@ pub async fn known(db: &DatabaseConnection, ids: &[Uuid]) -> Result<HashMap<Uuid
 /// Writes a batch and moves the generation on. The transaction starts with a write, so on
 /// SQLite it waits for the write lock instead of failing an upgrade from a read.
 pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crocevia_kit::db::begin_write(db).await?;
     state::Entity::update_many()
         .col_expr(state::Column::Generation, Expr::col(state::Column::Generation).add(1))
         .col_expr(state::Column::RefreshedAt, Expr::value(Utc::now()))

@@ -106,6 +106,11 @@ pub struct GatewaySection {
     /// Longest wait for one call to a remote search or matching process, in milliseconds;
     /// past it the request fails with UNAVAILABLE.
     pub remote_timeout_ms: u64,
+    /// Distributed mode: the credential a gateway presents to the internal endpoints of the
+    /// search and matching processes (`/internal/v1/*`), and that those processes require;
+    /// at least 32 bytes, the same in every process. Without it the internal endpoints
+    /// refuse every call. Unused in the embedded mode, which serves no internal endpoint.
+    pub service_token: Option<SecretString>,
 }
 
 impl Default for GatewaySection {
@@ -124,6 +129,7 @@ impl Default for GatewaySection {
             search_url: None,
             matching_url: None,
             remote_timeout_ms: 5_000,
+            service_token: None,
         }
     }
 }
@@ -328,6 +334,11 @@ impl Settings {
         }
         if !(1..=100_000).contains(&self.matching.batch_max) || !(1..=60_000).contains(&self.matching.max_delay_ms) {
             bail!("matching.batch_max must be 1..=100000 and matching.max_delay_ms 1..=60000");
+        }
+        if let Some(token) = &self.gateway.service_token
+            && token.expose_secret().len() < 32
+        {
+            bail!("gateway.service_token must be at least 32 bytes");
         }
         if !(1..=24 * 60).contains(&self.gateway.token_ttl_minutes) {
             bail!("gateway.token_ttl_minutes must be between 1 and 1440");

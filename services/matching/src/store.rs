@@ -5,7 +5,7 @@ use crate::engine::{Entry, Side};
 use sea_orm::sea_query::{Alias, IntoIden, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use sea_orm_migration::prelude::*;
 use uuid::Uuid;
@@ -217,7 +217,7 @@ fn last_per_key<K: std::hash::Hash + Eq + Copy, T>(items: Vec<T>, key: impl Fn(&
 /// a catching-up consumer changes thousands of lists a batch, and the round trips were most
 /// of its time.
 pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crocevia_kit::db::begin_write(db).await?;
     let entities = last_per_key(batch.entities, |e| e.0);
     for chunk in entities.chunks(ROWS_PER_STATEMENT) {
         let rows = chunk.iter().map(|(id, kind, version, data)| replica::ActiveModel {

@@ -9,8 +9,9 @@ pub enum ProfilesError {
     Invalid { kind: EntityKind, errors: ValidationErrors },
     #[error("{kind} {id} does not exist")]
     NotFound { kind: EntityKind, id: uuid::Uuid },
-    #[error("{0}")]
-    Conflict(String),
+    /// Someone else changed it first; `current` is the version now stored, to reload.
+    #[error("{message}")]
+    Conflict { message: String, current: u64 },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -20,9 +21,13 @@ impl ProfilesError {
         match self {
             Self::Invalid { .. } => ErrorCode::BadUserInput,
             Self::NotFound { .. } => ErrorCode::NotFound,
-            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::Conflict { .. } => ErrorCode::Conflict,
             Self::Other(_) => ErrorCode::Internal,
         }
+    }
+
+    pub fn conflict(message: impl Into<String>, current: u64) -> Self {
+        Self::Conflict { message: message.into(), current }
     }
 
     /// Whether SQLite refused the write because another connection holds or just took the

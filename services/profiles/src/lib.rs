@@ -5,13 +5,20 @@
 //! ([`service::Profiles`]). The [`relay`] publishes outbox rows to the bus in order and
 //! marks them, so a crash between the write and the publish loses nothing: the row is
 //! still there after a restart. [`import`] loads a data folder such as the Torino demo set.
+//!
+//! [`app`] is the application boundary on top: every command and query that touches
+//! people's data, with the actor who asks, decided in one place for every door.
 
+pub mod accounts;
+pub mod app;
 pub mod error;
 pub mod import;
 pub mod migration;
 pub mod relay;
+pub mod saved;
 pub mod service;
 pub mod store;
 
+pub use app::{Actor, App, AppError, Session};
 pub use error::ProfilesError;
-pub use service::{ChangeNotice, Profiles, WriteOutcome};
+pub use service::{ChangeNotice, Profiles, Work, WriteOutcome};

@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::Utc;
 use crocevia_domain::{Entity, EntityKind, FieldError, Reference, SkillConcept, Validate, ValidationErrors};
 use crocevia_proto::envelope::{self, Change};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
 use std::sync::Arc;
 use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
@@ -80,7 +80,18 @@ impl Profiles {
         store::find(&self.db, kind, id).await?.ok_or(ProfilesError::NotFound { kind, id })
     }
 
-    /// Creates or updates `entity`. With `expected_version`, refuses to overwrite a newer
+    /// Starts a unit of work: one write transaction for one command, however many entities
+    /// it reads and writes. On SQLite it first queues behind this service's other writes.
+    pub async fn work(&self) -> Result<Work<'_>, ProfilesError> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        let txn = crocevia_kit::db::begin_write(&self.db).await?;
+        Ok(Work { profiles: self, txn, notices: Vec::new(), _gate: gate })
+    }
+
+    /// Creates or updates `entity`. With `expected_version`, refuses to overwrite any other
     /// version (optimistic concurrency); an unchanged entity is a no-op.
     pub async fn upsert(
         &self,
@@ -88,73 +99,26 @@ impl Profiles {
         expected_version: Option<u64>,
         correlation_id: &str,
     ) -> Result<WriteOutcome, ProfilesError> {
-        let _gate = match &self.write_gate {
-            Some(gate) => Some(gate.lock().await),
-            None => None,
-        };
-        // Other writers of the same SQLite file (the relay, matching) can still take the lock
-        // between this transaction's read and its write; SQLite then refuses at once
-        // ("database is locked") and rolls the whole transaction back, so it runs again.
+        // Writers begin with the write lock (`begin_write`), so SQLite queues them; a
+        // refusal can still come from a checkpoint or a lock held past the busy timeout, and
+        // such a transaction rolled back whole, so it runs again.
         let mut attempt = 0u32;
         loop {
-            match self.upsert_once(entity.clone(), expected_version, correlation_id).await {
-                Err(e) if attempt < 10 && e.is_busy() => {
+            let result = async {
+                let mut work = self.work().await?;
+                let outcome = work.upsert(entity.clone(), expected_version, correlation_id).await?;
+                work.commit().await?;
+                Ok(outcome)
+            }
+            .await;
+            match result {
+                Err(e) if attempt < 10 && ProfilesError::is_busy(&e) => {
                     attempt += 1;
                     tokio::time::sleep(std::time::Duration::from_millis((5u64 << attempt).min(250))).await;
                 }
                 other => return other,
             }
         }
-    }
-
-    async fn upsert_once(
-        &self,
-        entity: Entity,
-        expected_version: Option<u64>,
-        correlation_id: &str,
-    ) -> Result<WriteOutcome, ProfilesError> {
-        let kind = entity.kind();
-        entity.validate().map_err(|errors| ProfilesError::Invalid { kind, errors })?;
-        let txn = self.db.begin().await?;
-        self.check_references(&txn, &entity).await?;
-        let id = entity.id();
-        let now = Utc::now();
-        let current = store::find(&txn, kind, id).await?;
-        if let (Some(expected), Some(current)) = (expected_version, &current)
-            && expected != current.version
-        {
-            return Err(ProfilesError::Conflict(format!(
-                "{kind} {id} is at version {}, not {expected}; reload and retry",
-                current.version
-            )));
-        }
-        let outcome = match current {
-            Some(current) if current.entity == entity => {
-                return Ok(WriteOutcome { id, version: current.version, created: false, changed: false });
-            }
-            Some(current) => {
-                let version = current.version + 1;
-                if !store::update(&txn, &entity, version, current.version, now).await? {
-                    return Err(ProfilesError::Conflict(format!("{kind} {id} changed during the write; retry")));
-                }
-                WriteOutcome { id, version, created: false, changed: true }
-            }
-            None => {
-                if expected_version.is_some_and(|v| v != 0) {
-                    return Err(ProfilesError::NotFound { kind, id });
-                }
-                let version = store::tombstone_version(&txn, id).await?.unwrap_or(0) + 1;
-                store::insert(&txn, &entity, version, now).await?;
-                WriteOutcome { id, version, created: true, changed: true }
-            }
-        };
-        store::replace_refs(&txn, &entity).await?;
-        self.enqueue(&txn, Change::Upserted(entity), outcome.version, correlation_id).await?;
-        txn.commit().await?;
-        self.relay_wake.notify_one();
-        let _ = self.notices.send(ChangeNotice { kind, id, version: outcome.version, erased: false });
-        tracing::debug!(entity_kind = %kind, entity_id = %id, version = outcome.version, created = outcome.created, "entity written");
-        Ok(outcome)
     }
 
     /// Deletes an entity, leaving a tombstone and an erasure event. Refused while other
@@ -166,26 +130,9 @@ impl Profiles {
         reason: &str,
         correlation_id: &str,
     ) -> Result<u64, ProfilesError> {
-        let txn = self.db.begin().await?;
-        let current = store::find(&txn, kind, id).await?.ok_or(ProfilesError::NotFound { kind, id })?;
-        let inbound = store::inbound_refs(&txn, id, 5).await?;
-        if let Some((from_kind, from_id, field)) = inbound.first() {
-            return Err(ProfilesError::Conflict(format!(
-                "{kind} {id} is still referred to by {from_kind} {from_id} ({field}){}; delete those first",
-                if inbound.len() > 1 { " and others" } else { "" }
-            )));
-        }
-        let version = current.version + 1;
-        let now = Utc::now();
-        if !store::delete(&txn, kind, id, current.version).await? {
-            return Err(ProfilesError::Conflict(format!("{kind} {id} changed during the delete; retry")));
-        }
-        store::set_tombstone(&txn, kind, id, version, now).await?;
-        self.enqueue(&txn, Change::Erased { kind, id, reason: reason.to_owned() }, version, correlation_id).await?;
-        txn.commit().await?;
-        self.relay_wake.notify_one();
-        let _ = self.notices.send(ChangeNotice { kind, id, version, erased: true });
-        tracing::info!(entity_kind = %kind, entity_id = %id, version, reason, "entity deleted");
+        let mut work = self.work().await?;
+        let version = work.delete(kind, id, reason, correlation_id).await?;
+        work.commit().await?;
         Ok(version)
     }
 
@@ -197,7 +144,7 @@ impl Profiles {
                 errors: prefixed(&format!("skills[{i}]"), e),
             })?;
         }
-        let txn = self.db.begin().await?;
+        let txn = crocevia_kit::db::begin_write(&self.db).await?;
         store::upsert_skills(&txn, concepts).await?;
         txn.commit().await?;
         Ok(())
@@ -206,15 +153,155 @@ impl Profiles {
     pub async fn count(&self, kind: EntityKind) -> Result<u64, ProfilesError> {
         Ok(store::count(&self.db, kind).await?)
     }
+}
 
-    async fn check_references(&self, txn: &DatabaseTransaction, entity: &Entity) -> Result<(), ProfilesError> {
+/// One command's transaction (see [`Profiles::work`]): entity writes and their outbox rows
+/// commit together or not at all. Dropped without [`Work::commit`], it rolls back.
+pub struct Work<'a> {
+    profiles: &'a Profiles,
+    txn: DatabaseTransaction,
+    notices: Vec<ChangeNotice>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for Work<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Work").field("notices", &self.notices).finish_non_exhaustive()
+    }
+}
+
+impl Work<'_> {
+    /// The transaction, for the stores of other tables in the same database (credentials,
+    /// saved searches) that must commit with the entities.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    pub async fn find(&self, kind: EntityKind, id: Uuid) -> Result<Option<Stored>, ProfilesError> {
+        Ok(store::find(&self.txn, kind, id).await?)
+    }
+
+    pub async fn get(&self, kind: EntityKind, id: Uuid) -> Result<Stored, ProfilesError> {
+        self.find(kind, id).await?.ok_or(ProfilesError::NotFound { kind, id })
+    }
+
+    /// Like [`Work::get`], and on PostgreSQL holds the row until the end of the work, so two
+    /// commands deciding on the same entity (two applications to one offer) take turns.
+    /// SQLite has one writer at a time anyway.
+    pub async fn lock(&self, kind: EntityKind, id: Uuid) -> Result<Stored, ProfilesError> {
+        store::find_for_update(&self.txn, kind, id).await?.ok_or(ProfilesError::NotFound { kind, id })
+    }
+
+    /// `(kind, id, field)` of the entities that refer to `to`.
+    pub async fn inbound(&self, to: Uuid, limit: u64) -> Result<Vec<(String, Uuid, String)>, ProfilesError> {
+        Ok(store::inbound_refs(&self.txn, to, limit).await?)
+    }
+
+    /// See [`Profiles::upsert`]; visible to later reads of this work, durable at commit.
+    pub async fn upsert(
+        &mut self,
+        entity: Entity,
+        expected_version: Option<u64>,
+        correlation_id: &str,
+    ) -> Result<WriteOutcome, ProfilesError> {
+        let kind = entity.kind();
+        entity.validate().map_err(|errors| ProfilesError::Invalid { kind, errors })?;
+        self.check_references(&entity).await?;
+        let id = entity.id();
+        let now = Utc::now();
+        let current = store::find(&self.txn, kind, id).await?;
+        if let (Some(expected), Some(current)) = (expected_version, &current)
+            && expected != current.version
+        {
+            return Err(ProfilesError::conflict(
+                format!("{kind} {id} is at version {}, not {expected}; reload and retry", current.version),
+                current.version,
+            ));
+        }
+        let outcome = match current {
+            Some(current) if current.entity == entity => {
+                return Ok(WriteOutcome { id, version: current.version, created: false, changed: false });
+            }
+            Some(current) => {
+                let version = current.version + 1;
+                if !store::update(&self.txn, &entity, version, current.version, now).await? {
+                    let now_at = store::find(&self.txn, kind, id).await?.map_or(0, |s| s.version);
+                    return Err(ProfilesError::conflict(
+                        format!("{kind} {id} changed during the write; reload and retry"),
+                        now_at,
+                    ));
+                }
+                WriteOutcome { id, version, created: false, changed: true }
+            }
+            None => {
+                if expected_version.is_some_and(|v| v != 0) {
+                    return Err(ProfilesError::NotFound { kind, id });
+                }
+                let version = store::tombstone_version(&self.txn, id).await?.unwrap_or(0) + 1;
+                store::insert(&self.txn, &entity, version, now).await?;
+                WriteOutcome { id, version, created: true, changed: true }
+            }
+        };
+        store::replace_refs(&self.txn, &entity).await?;
+        self.enqueue(Change::Upserted(entity), outcome.version, correlation_id).await?;
+        self.notices.push(ChangeNotice { kind, id, version: outcome.version, erased: false });
+        tracing::debug!(entity_kind = %kind, entity_id = %id, version = outcome.version, created = outcome.created, "entity written");
+        Ok(outcome)
+    }
+
+    /// See [`Profiles::delete`].
+    pub async fn delete(
+        &mut self,
+        kind: EntityKind,
+        id: Uuid,
+        reason: &str,
+        correlation_id: &str,
+    ) -> Result<u64, ProfilesError> {
+        let current = store::find(&self.txn, kind, id).await?.ok_or(ProfilesError::NotFound { kind, id })?;
+        let inbound = store::inbound_refs(&self.txn, id, 5).await?;
+        if let Some((from_kind, from_id, field)) = inbound.first() {
+            return Err(ProfilesError::conflict(
+                format!(
+                    "{kind} {id} is still referred to by {from_kind} {from_id} ({field}){}; delete those first",
+                    if inbound.len() > 1 { " and others" } else { "" }
+                ),
+                current.version,
+            ));
+        }
+        let version = current.version + 1;
+        let now = Utc::now();
+        if !store::delete(&self.txn, kind, id, current.version).await? {
+            return Err(ProfilesError::conflict(format!("{kind} {id} changed during the delete; retry"), version));
+        }
+        store::set_tombstone(&self.txn, kind, id, version, now).await?;
+        self.enqueue(Change::Erased { kind, id, reason: reason.to_owned() }, version, correlation_id).await?;
+        self.notices.push(ChangeNotice { kind, id, version, erased: true });
+        tracing::info!(entity_kind = %kind, entity_id = %id, version, reason, "entity deleted");
+        Ok(version)
+    }
+
+    /// Makes every write of this work durable at once, then wakes the relay and tells live
+    /// subscribers.
+    pub async fn commit(self) -> Result<Vec<ChangeNotice>, ProfilesError> {
+        let Work { profiles, txn, notices, _gate } = self;
+        txn.commit().await?;
+        if !notices.is_empty() {
+            profiles.relay_wake.notify_one();
+        }
+        for notice in &notices {
+            let _ = profiles.notices.send(*notice);
+        }
+        Ok(notices)
+    }
+
+    async fn check_references(&self, entity: &Entity) -> Result<(), ProfilesError> {
         let mut errors = Vec::new();
         let mut skills = Vec::new();
         let mut skill_fields = Vec::new();
         for reference in entity.references() {
             match reference {
                 Reference::Entity { field, kind, id } => {
-                    if !store::exists(txn, kind, id).await? {
+                    if !store::exists(&self.txn, kind, id).await? {
                         errors.push(FieldError::new(field, format!("{kind} {id} does not exist")));
                     }
                 }
@@ -224,7 +311,7 @@ impl Profiles {
                 }
             }
         }
-        let missing = store::missing_skills(txn, &skills).await?;
+        let missing = store::missing_skills(&self.txn, &skills).await?;
         for (field, id) in skill_fields.into_iter().zip(&skills) {
             if missing.contains(id) {
                 errors.push(FieldError::new(field, format!("skill {id} is not in the taxonomy")));
@@ -237,26 +324,20 @@ impl Profiles {
         }
     }
 
-    async fn enqueue(
-        &self,
-        txn: &DatabaseTransaction,
-        change: Change,
-        version: u64,
-        correlation_id: &str,
-    ) -> Result<(), ProfilesError> {
+    async fn enqueue(&self, change: Change, version: u64, correlation_id: &str) -> Result<(), ProfilesError> {
         let kind = change.kind();
         let entity_id = change.entity_id();
         let envelope = envelope::build(&change, version, correlation_id, Utc::now());
         let event_id = Uuid::parse_str(&envelope.event_id).context("event id")?;
         let row = NewOutboxRow {
             event_id,
-            topic: self.topic.clone(),
+            topic: self.profiles.topic.clone(),
             kind,
             entity_id,
             version,
             payload: envelope::encode(&envelope),
         };
-        store::insert_outbox(txn, row, Utc::now()).await?;
+        store::insert_outbox(&self.txn, row, Utc::now()).await?;
         Ok(())
     }
 }

@@ -105,6 +105,7 @@ fn chain() -> Vec<Entity> {
         motivation: "Motivazione".into(),
         score: None,
         rubric: vec![],
+        conditions: vec![],
     };
     let a1 = applied(Applicant::Talent(talent.id), ApplicationTarget::Offer(offer.id));
     let a2 = applied(Applicant::Startup(startup.id), ApplicationTarget::Programme(programme.id));

@@ -3,10 +3,11 @@
 
 use super::Samples;
 use crocevia_domain::{Role, UserId};
-use crocevia_gateway::accounts::Accounts;
 use crocevia_gateway::auth::JwtKeys;
 use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
+use crocevia_profiles::App;
 use crocevia_profiles::Profiles;
+use crocevia_profiles::accounts::Accounts;
 use crocevia_search::{SearchApi, SearchService};
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -70,11 +71,24 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
     )?);
     let accounts = Accounts::open(db).await?;
     let api: Arc<dyn SearchApi> = Arc::new(search);
+    let app = App::new(profiles.clone(), accounts, Some(api.clone()), None);
+    // A real account behind the token: the application checks it on every request.
+    let user = app
+        .provision_account(
+            crocevia_domain::User {
+                id: UserId::from_uuid(uuid::Uuid::now_v7()),
+                email: "bench@example.org".into(),
+                display_name: "Bench".into(),
+                role: Role::Admin,
+                organisation_id: None,
+                locale: Default::default(),
+            },
+            "bench password, long enough".into(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
     let services = graphql::Services {
-        profiles: profiles.clone(),
-        search: Some(api.clone()),
-        matching: None,
-        accounts,
+        app: app.clone(),
         keys: keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::default()),
         insights: None,
@@ -84,9 +98,17 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
     let state = GatewayState {
         ready,
         profiles,
-        search: Some(api),
+        app: Some(app),
+        search: None,
         matching: None,
-        api: Some(Api { schema, keys: keys.clone(), max_batch: 5, max_body_bytes: 64 * 1024 }),
+        internal: None,
+        api: Some(Api {
+            schema,
+            introspection_schema: None,
+            keys: keys.clone(),
+            max_batch: 5,
+            max_body_bytes: 64 * 1024,
+        }),
         insights: None,
         // No web app: the bench measures the API.
         web_dir: dir.path().join("web"),
@@ -95,7 +117,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
     let base = format!("http://{}", gateway.local_addr()?);
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let server = tokio::spawn(gateway.serve(shutdown));
-    let token = keys.issue(UserId::from_uuid(uuid::Uuid::now_v7()), Role::Organisation)?;
+    let token = keys.issue(user.id, user.role, 0)?;
 
     let input = serde_json::json!({ "kinds": ["offer"], "text": "sviluppatore rust", "facets": ["sector", "comune"], "limit": 20 });
     let query = serde_json::json!({

@@ -2,30 +2,23 @@
 //! the shared table in `extensions.code` (and `extensions.field` for bad input) and never
 //! internal detail.
 
-mod entities;
 mod mine;
 mod mutation;
 mod open_data;
 mod query;
 mod reference;
-mod service_errors;
 mod subscription;
 mod titles;
 pub mod types;
 
-use crate::accounts::Accounts;
-use crate::auth::{Claims, JwtKeys};
+use crate::auth::JwtKeys;
 use crate::skills::SkillCatalog;
 use async_graphql::{Error, ErrorExtensions, Schema};
-use crocevia_domain::{Entity, EntityKind, Role, User};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::MatchingApi;
-use crocevia_profiles::{Profiles, ProfilesError};
-use crocevia_search::SearchApi;
+use crocevia_profiles::{Actor, App, AppError, ProfilesError};
 use std::sync::Arc;
 
 pub use mutation::MutationRoot;
-pub use service_errors::{matching_error, search_error};
 pub use subscription::SubscriptionRoot;
 
 // Every query, merged from the files that resolve them.
@@ -35,24 +28,17 @@ pub struct QueryRoot(query::CoreQuery, mine::MineQuery, reference::ReferenceQuer
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// What resolvers reach.
+/// What resolvers reach. Everything about people goes through `app`, the application
+/// boundary; the rest is reference data and open data.
 #[derive(Clone, Debug)]
 pub struct Services {
-    pub profiles: Profiles,
-    pub search: Option<Arc<dyn SearchApi>>,
-    /// In-process or a client of a matching process (see [`crate::remote`]).
-    pub matching: Option<Arc<dyn MatchingApi>>,
-    pub accounts: Accounts,
+    pub app: App,
     pub keys: Arc<JwtKeys>,
     /// The skills taxonomy, for the skills picker (search need not run in this process).
     pub skills: Arc<SkillCatalog>,
     /// The open data (reads the insights tables; their consumer may run elsewhere).
     pub insights: Option<crocevia_insights::InsightsService>,
 }
-
-/// Who is asking, from a verified token; `None` for anonymous requests.
-#[derive(Debug, Clone)]
-pub struct Viewer(pub Option<Claims>);
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -70,6 +56,71 @@ pub fn schema(services: Services, limits: Limits) -> ApiSchema {
         builder = builder.disable_introspection();
     }
     builder.finish()
+}
+
+/// Depth and complexity that admit the standard introspection query (graphql-js
+/// `getIntrospectionQuery()`, whose type references nest about 13 levels deep).
+const INTROSPECTION_DEPTH: usize = 32;
+const INTROSPECTION_COMPLEXITY: usize = 2_000;
+
+/// The schema for introspection-only operations (see [`is_introspection`]); `None` when
+/// introspection is off.
+pub fn introspection_schema(services: Services, limits: Limits) -> Option<ApiSchema> {
+    limits.introspection.then(|| {
+        schema(
+            services,
+            Limits {
+                depth: limits.depth.max(INTROSPECTION_DEPTH),
+                complexity: limits.complexity.max(INTROSPECTION_COMPLEXITY),
+                introspection: true,
+            },
+        )
+    })
+}
+
+/// Whether every operation of `query` selects only introspection fields (`__schema`,
+/// `__type`, `__typename`) at its root. Such a query reads the schema, never data, so a
+/// looser depth limit costs nothing; anything else (a fragment at the root included) is
+/// treated as an ordinary query.
+pub fn is_introspection(query: &str) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, Selection};
+    if !query.contains("__schema") && !query.contains("__type") {
+        return false;
+    }
+    let Ok(document) = async_graphql::parser::parse_query(query) else { return false };
+    let introspective = |op: &async_graphql::parser::types::OperationDefinition| {
+        !op.selection_set.node.items.is_empty()
+            && op.selection_set.node.items.iter().all(|item| match &item.node {
+                Selection::Field(field) => {
+                    matches!(field.node.name.node.as_str(), "__schema" | "__type" | "__typename")
+                }
+                _ => false,
+            })
+    };
+    match &document.operations {
+        DocumentOperations::Single(op) => introspective(&op.node),
+        DocumentOperations::Multiple(ops) => ops.values().all(|op| introspective(&op.node)),
+    }
+}
+
+/// Gives every error a code: parse and validation errors (which async-graphql reports
+/// without one) are BAD_USER_INPUT, so clients can branch on `extensions.code` alone.
+pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::BatchResponse {
+    let fix = |mut r: async_graphql::Response| {
+        for e in &mut r.errors {
+            let coded = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+            if !coded {
+                e.extensions.get_or_insert_with(Default::default).set("code", ErrorCode::BadUserInput.as_str());
+            }
+        }
+        r
+    };
+    match response {
+        async_graphql::BatchResponse::Single(r) => async_graphql::BatchResponse::Single(fix(r)),
+        async_graphql::BatchResponse::Batch(rs) => {
+            async_graphql::BatchResponse::Batch(rs.into_iter().map(fix).collect())
+        }
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.
@@ -95,33 +146,46 @@ pub fn internal(e: impl std::fmt::Display) -> Error {
     error(ErrorCode::Internal, "internal error")
 }
 
-pub fn profiles_error(e: ProfilesError) -> Error {
-    match &e {
-        ProfilesError::Invalid { errors, .. } => {
-            field_error(errors.first_field().unwrap_or("input"), errors.to_string())
+/// The application's verdict as a GraphQL error: the shared code, the field at fault, the
+/// reasons of a refusal and the current version of a conflict.
+pub fn app_error(e: AppError) -> Error {
+    let code = e.code();
+    let field = e.field().map(str::to_owned);
+    let (reasons, current) = match &e {
+        AppError::Refused { reasons, .. } => (reasons.clone(), None),
+        AppError::Conflict { current, .. } => (vec![], *current),
+        _ => (vec![], None),
+    };
+    Error::new(e.public_message()).extend_with(move |_, x| {
+        x.set("code", code.as_str());
+        if let Some(field) = &field {
+            x.set("field", field.clone());
         }
-        ProfilesError::NotFound { .. } => error(ErrorCode::NotFound, e.to_string()),
-        ProfilesError::Conflict(m) => error(ErrorCode::Conflict, m.clone()),
-        ProfilesError::Other(_) => internal(e),
-    }
+        if !reasons.is_empty() {
+            x.set("reasons", reasons.clone());
+        }
+        if let Some(current) = current {
+            x.set("currentVersion", current as i64);
+        }
+    })
 }
 
-pub fn require(viewer: &Viewer) -> Result<&Claims, Error> {
-    viewer.0.as_ref().ok_or_else(|| error(ErrorCode::Unauthenticated, "log in first"))
+pub fn profiles_error(e: ProfilesError) -> Error {
+    app_error(e.into())
 }
 
-pub async fn me(services: &Services, claims: &Claims) -> Result<User, Error> {
-    let id = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
-    match services.profiles.get(EntityKind::User, id.as_uuid()).await {
-        Ok(stored) => match stored.entity {
-            Entity::User(user) => Ok(user),
-            _ => Err(internal("user id names another kind")),
-        },
-        Err(ProfilesError::NotFound { .. }) => Err(error(ErrorCode::Unauthenticated, "this account no longer exists")),
-        Err(e) => Err(profiles_error(e)),
-    }
+/// The actor of this request, resolved by the HTTP handler or at `connection_init`.
+pub fn actor<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Actor, Error> {
+    ctx.data::<Actor>()
 }
 
-pub fn is_admin(claims: &Claims) -> bool {
-    claims.role == Role::Admin
+/// The signed-in actor, or UNAUTHENTICATED.
+pub fn signed_in<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Actor, Error> {
+    let actor = actor(ctx)?;
+    actor.require().map_err(app_error)?;
+    Ok(actor)
+}
+
+pub fn app<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a App, Error> {
+    Ok(&ctx.data::<Services>()?.app)
 }

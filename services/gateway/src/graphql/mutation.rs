@@ -1,18 +1,37 @@
-//! Mutations.
+//! Mutations: each maps its input to one command of the application boundary and its result
+//! back; no rule is decided here.
 
-use super::entities::{self, Saved};
+use super::query::uuid;
 use super::types::{AuthPayload, LocaleGql, RoleGql};
-use super::{Services, Viewer, error, field_error, internal, is_admin, profiles_error, require};
-use crate::accounts::{AccountError, check_password};
-use async_graphql::{Context, InputObject, Object, Result};
-use async_graphql::{Enum, ID, Json};
-use crocevia_domain::{ApplicationStage, Entity, EntityKind, OrganisationId, Role, User, UserId};
-use crocevia_kit::ErrorCode;
+use super::{Services, actor, app, app_error, field_error, internal, signed_in};
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, SimpleObject};
+use crocevia_domain::{ApplicationStage, EntityKind, Role, User};
+use crocevia_profiles::WriteOutcome;
+use crocevia_profiles::accounts::Credentials;
+use crocevia_profiles::app::{NewAccount, RubricLine};
 
 #[derive(Debug, Default)]
 pub struct MutationRoot;
 
 type UserGqlOut = super::types::UserGql;
+
+#[derive(SimpleObject, Debug)]
+pub struct Saved {
+    pub id: ID,
+    pub version: i64,
+    pub created: bool,
+}
+
+impl From<WriteOutcome> for Saved {
+    fn from(o: WriteOutcome) -> Self {
+        Self { id: ID(o.id.to_string()), version: o.version as i64, created: o.created }
+    }
+}
+
+/// A version a client read (GraphQL `Int`), as the store counts them.
+fn version(field: &str, v: Option<i64>) -> Result<Option<u64>> {
+    v.map(|v| u64::try_from(v).map_err(|_| field_error(field, "must not be negative"))).transpose()
+}
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "ApplicationStage")]
@@ -40,6 +59,20 @@ impl From<StageGql> for ApplicationStage {
     }
 }
 
+impl From<ApplicationStage> for StageGql {
+    fn from(s: ApplicationStage) -> Self {
+        match s {
+            ApplicationStage::Submitted => Self::Submitted,
+            ApplicationStage::Screening => Self::Screening,
+            ApplicationStage::Interview => Self::Interview,
+            ApplicationStage::Offered => Self::Offered,
+            ApplicationStage::Accepted => Self::Accepted,
+            ApplicationStage::Rejected => Self::Rejected,
+            ApplicationStage::Withdrawn => Self::Withdrawn,
+        }
+    }
+}
+
 #[derive(InputObject, Debug)]
 pub struct RubricInput {
     pub criterion: String,
@@ -59,20 +92,15 @@ pub struct RegisterInput {
     pub locale: LocaleGql,
 }
 
-fn account_error(e: AccountError) -> async_graphql::Error {
-    match e {
-        AccountError::BadInput { field, message } => field_error(field, message),
-        AccountError::Taken => error(ErrorCode::Conflict, "an account with this e-mail exists"),
-        AccountError::WrongCredentials => error(ErrorCode::Unauthenticated, "wrong e-mail or password"),
-        AccountError::Other(e) => internal(e),
-    }
+fn token(services: &Services, user: &User, credentials: Credentials) -> Result<AuthPayload> {
+    let token = services.keys.issue(user.id, user.role, credentials.generation).map_err(internal)?;
+    Ok(AuthPayload { token, user: user.into() })
 }
 
 #[Object(name = "Mutation")]
 impl MutationRoot {
     /// Creates an account (a talent or a startup) and logs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
-        let services = ctx.data::<Services>()?;
         let role = match input.role {
             RoleGql::Talent => Role::Talent,
             RoleGql::Startup => Role::Startup,
@@ -83,29 +111,47 @@ impl MutationRoot {
                 ));
             }
         };
-        check_password(&input.password).map_err(account_error)?;
-        if services.accounts.exists(&input.email).await.map_err(account_error)? {
-            return Err(error(ErrorCode::Conflict, "an account with this e-mail exists"));
-        }
-        let user = User {
-            id: UserId::from_uuid(uuid::Uuid::now_v7()),
-            email: input.email.trim().to_lowercase(),
-            display_name: input.display_name.trim().to_owned(),
+        let account = NewAccount {
+            email: input.email,
+            password: input.password,
+            display_name: input.display_name,
             role,
-            organisation_id: None,
             locale: input.locale.into(),
         };
-        services.profiles.upsert(Entity::User(user.clone()), Some(0), "register").await.map_err(profiles_error)?;
-        if let Err(e) = services.accounts.create(&user.email, &input.password, user.id.as_uuid()).await {
-            // Keep nothing half-made: the user entity goes if its credentials cannot be stored.
-            let _ = services
-                .profiles
-                .delete(crocevia_domain::EntityKind::User, user.id.as_uuid(), "deleted", "register")
-                .await;
-            return Err(account_error(e));
-        }
-        let token = services.keys.issue(user.id, role).map_err(internal)?;
-        Ok(AuthPayload { token, user: (&user).into() })
+        let (user, credentials) = app(ctx)?.register(account).await.map_err(app_error)?;
+        token(ctx.data::<Services>()?, &user, credentials)
+    }
+
+    /// Exchanges an e-mail and password for a bearer token.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
+        let (user, credentials) = app(ctx)?.login(&email, &password).await.map_err(app_error)?;
+        token(ctx.data::<Services>()?, &user, credentials)
+    }
+
+    /// Sets a new password (the current one is required). Every other session ends: the
+    /// tokens issued before stop working; the answer carries a new one.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> Result<AuthPayload> {
+        let actor = signed_in(ctx)?;
+        let credentials = app(ctx)?.change_password(actor, &current_password, new_password).await.map_err(app_error)?;
+        let user = actor.require().map_err(app_error)?;
+        token(ctx.data::<Services>()?, user, credentials)
+    }
+
+    /// Ends every session of mine, this one included: every token issued so far stops
+    /// working. Returns true.
+    async fn log_out_everywhere(&self, ctx: &Context<'_>) -> Result<bool> {
+        app(ctx)?.log_out_everywhere(signed_in(ctx)?).await.map_err(app_error)?;
+        Ok(true)
+    }
+
+    /// Creates an organisation (administrators only): its fields as JSON.
+    async fn create_organisation(&self, ctx: &Context<'_>, organisation: Json<serde_json::Value>) -> Result<Saved> {
+        Ok(app(ctx)?.create_organisation(actor(ctx)?, organisation.0).await.map_err(app_error)?.into())
     }
 
     /// Adds a member to an organisation (administrators only).
@@ -117,47 +163,33 @@ impl MutationRoot {
         password: String,
         display_name: String,
     ) -> Result<UserGqlOut> {
-        let services = ctx.data::<Services>()?;
-        let claims = require(ctx.data::<Viewer>()?)?;
-        entities::forbidden_unless(is_admin(claims), "only administrators add organisation members")?;
-        check_password(&password).map_err(account_error)?;
-        let org = OrganisationId::from_uuid(entities::uuid("organisationId", &organisation_id)?);
-        let user = User {
-            id: UserId::from_uuid(uuid::Uuid::now_v7()),
-            email: email.trim().to_lowercase(),
-            display_name,
-            role: Role::Organisation,
-            organisation_id: Some(org),
-            locale: Default::default(),
-        };
-        if services.accounts.exists(&user.email).await.map_err(account_error)? {
-            return Err(error(ErrorCode::Conflict, "an account with this e-mail exists"));
-        }
-        services.profiles.upsert(Entity::User(user.clone()), Some(0), "graphql").await.map_err(profiles_error)?;
-        services.accounts.create(&user.email, &password, user.id.as_uuid()).await.map_err(account_error)?;
+        let org = uuid("organisationId", &organisation_id)?;
+        let user =
+            app(ctx)?.create_member(signed_in(ctx)?, org, &email, password, &display_name).await.map_err(app_error)?;
         Ok((&user).into())
     }
 
     /// Creates or updates my talent or startup profile (the fields of the profile, as JSON;
-    /// errors name the field, e.g. `profile.languages[0].level`).
-    async fn save_profile(&self, ctx: &Context<'_>, profile: Json<serde_json::Value>) -> Result<Saved> {
-        entities::save_profile(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, profile).await
+    /// errors name the field, e.g. `profile.languages[0].level`). `expectedVersion` refuses
+    /// to overwrite a profile changed since I read it.
+    async fn save_profile(
+        &self,
+        ctx: &Context<'_>,
+        profile: Json<serde_json::Value>,
+        expected_version: Option<i64>,
+    ) -> Result<Saved> {
+        let expected = version("expectedVersion", expected_version)?;
+        Ok(app(ctx)?.save_profile(signed_in(ctx)?, profile.0, expected).await.map_err(app_error)?.into())
     }
 
     /// Posts an offer of my organisation.
     async fn post_offer(&self, ctx: &Context<'_>, offer: Json<serde_json::Value>) -> Result<Saved> {
-        entities::save_posting(
-            ctx.data::<Services>()?,
-            require(ctx.data::<Viewer>()?)?,
-            EntityKind::Offer,
-            None,
-            offer,
-            None,
-        )
-        .await
+        let app_ = app(ctx)?;
+        Ok(app_.save_posting(signed_in(ctx)?, EntityKind::Offer, None, offer.0, None).await.map_err(app_error)?.into())
     }
 
-    /// Updates an offer of my organisation; `expectedVersion` refuses to overwrite a newer one.
+    /// Updates an offer of my organisation; `expectedVersion` (the version I read) refuses
+    /// to overwrite a newer one with CONFLICT.
     async fn update_offer(
         &self,
         ctx: &Context<'_>,
@@ -165,34 +197,22 @@ impl MutationRoot {
         offer: Json<serde_json::Value>,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
-        let expected = expected_version.map(|v| u64::try_from(v).unwrap_or(0));
-        entities::save_posting(
-            ctx.data::<Services>()?,
-            require(ctx.data::<Viewer>()?)?,
-            EntityKind::Offer,
-            Some(&id),
-            offer,
-            expected,
-        )
-        .await
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Offer, Some(id), offer.0, expected).await;
+        Ok(saved.map_err(app_error)?.into())
     }
 
-    async fn close_offer(&self, ctx: &Context<'_>, id: ID) -> Result<Saved> {
-        entities::close_posting(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, EntityKind::Offer, &id).await
+    async fn close_offer(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<Saved> {
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        Ok(app(ctx)?.close_posting(signed_in(ctx)?, EntityKind::Offer, id, expected).await.map_err(app_error)?.into())
     }
 
-    /// Posts an AcceleraTO programme of my organisation; contradicting eligibility rules are
+    /// Posts an AcceleraTO programme of my organisation (incubators, accelerators,
+    /// universities and public bodies; not companies); contradicting eligibility rules are
     /// refused naming the rule.
     async fn post_programme(&self, ctx: &Context<'_>, programme: Json<serde_json::Value>) -> Result<Saved> {
-        entities::save_posting(
-            ctx.data::<Services>()?,
-            require(ctx.data::<Viewer>()?)?,
-            EntityKind::Programme,
-            None,
-            programme,
-            None,
-        )
-        .await
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Programme, None, programme.0, None).await;
+        Ok(saved.map_err(app_error)?.into())
     }
 
     async fn update_programme(
@@ -202,88 +222,78 @@ impl MutationRoot {
         programme: Json<serde_json::Value>,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
-        let expected = expected_version.map(|v| u64::try_from(v).unwrap_or(0));
-        entities::save_posting(
-            ctx.data::<Services>()?,
-            require(ctx.data::<Viewer>()?)?,
-            EntityKind::Programme,
-            Some(&id),
-            programme,
-            expected,
-        )
-        .await
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        let saved =
+            app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Programme, Some(id), programme.0, expected).await;
+        Ok(saved.map_err(app_error)?.into())
     }
 
-    async fn close_programme(&self, ctx: &Context<'_>, id: ID) -> Result<Saved> {
-        entities::close_posting(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, EntityKind::Programme, &id)
-            .await
+    async fn close_programme(&self, ctx: &Context<'_>, id: ID, expected_version: Option<i64>) -> Result<Saved> {
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        let saved = app(ctx)?.close_posting(signed_in(ctx)?, EntityKind::Programme, id, expected).await;
+        Ok(saved.map_err(app_error)?.into())
     }
 
-    /// Applies my talent profile to an offer, or my startup to a programme.
+    /// Applies my talent profile to an open offer, or my startup to an open programme it is
+    /// eligible for (an "eligible if" verdict is recorded with its conditions). A closed or
+    /// expired target, a second application and a NOT_ELIGIBLE verdict are refused with
+    /// `extensions.reasons`.
     async fn apply(&self, ctx: &Context<'_>, target: ID, #[graphql(default)] motivation: String) -> Result<Saved> {
-        entities::apply(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &target, motivation).await
+        let target = uuid("target", &target)?;
+        Ok(app(ctx)?.apply(signed_in(ctx)?, target, motivation).await.map_err(app_error)?.into())
     }
 
     /// Moves an application to a later stage (its organisation), or withdraws it (its applicant).
-    async fn move_application(&self, ctx: &Context<'_>, id: ID, stage: StageGql) -> Result<Saved> {
-        entities::move_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, stage.into()).await
+    async fn move_application(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        stage: StageGql,
+        expected_version: Option<i64>,
+    ) -> Result<Saved> {
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        let moved = app(ctx)?.move_application(signed_in(ctx)?, id, stage.into(), expected).await;
+        Ok(moved.map_err(app_error)?.into())
     }
 
     /// Scores an application with the organisation's rubric; its score becomes the rubric's
     /// total, 0 to 100.
-    async fn score_application(&self, ctx: &Context<'_>, id: ID, rubric: Vec<RubricInput>) -> Result<Saved> {
-        let rubric = rubric.into_iter().map(|r| (r.criterion, r.points, r.max_points)).collect();
-        entities::score_application(ctx.data::<Services>()?, require(ctx.data::<Viewer>()?)?, &id, rubric).await
+    async fn score_application(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        rubric: Vec<RubricInput>,
+        expected_version: Option<i64>,
+    ) -> Result<Saved> {
+        let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
+        let rubric = rubric
+            .into_iter()
+            .map(|r| RubricLine { criterion: r.criterion, points: r.points.into(), max_points: r.max_points.into() })
+            .collect();
+        let scored = app(ctx)?.score_application(signed_in(ctx)?, id, rubric, expected).await;
+        Ok(scored.map_err(app_error)?.into())
     }
 
     /// Saves a search; `savedSearchResults` then streams its new results.
     async fn save_search(&self, ctx: &Context<'_>, name: String, input: super::types::SearchInput) -> Result<ID> {
-        let services = ctx.data::<Services>()?;
-        let claims = require(ctx.data::<Viewer>()?)?;
-        let user = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
-        let request = input.into_request();
-        request.plan().map_err(|e| match e {
-            crocevia_search::SearchError::BadRequest { field, message } => {
-                field_error(&format!("input.{field}"), message)
-            }
-            other => internal(other),
-        })?;
-        Ok(ID(crate::saved::save(services.profiles.db(), user.as_uuid(), &name, &request).await?.to_string()))
+        let id = app(ctx)?
+            .save_search(signed_in(ctx)?, &name, input.into_request())
+            .await
+            .map_err(super::query::search_input_error)?;
+        Ok(ID(id.to_string()))
     }
 
     /// Everything Crocevia holds about me, as JSON.
     async fn export_my_data(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        let services = ctx.data::<Services>()?;
-        let user = super::me(services, require(ctx.data::<Viewer>()?)?).await?;
-        Ok(Json(entities::export(services, &user).await?))
+        Ok(Json(app(ctx)?.export(signed_in(ctx)?).await.map_err(app_error)?))
     }
 
-    /// Erases my account and everything attached to it; `confirm` must be true. Returns how
-    /// many entities were erased.
+    /// Erases my account and everything attached to it, in one transaction; `confirm` must
+    /// be true. Returns how many entities were erased.
     async fn erase_my_data(&self, ctx: &Context<'_>, confirm: bool) -> Result<i64> {
         if !confirm {
             return Err(field_error("confirm", "must be true to erase your data"));
         }
-        let services = ctx.data::<Services>()?;
-        let user = super::me(services, require(ctx.data::<Viewer>()?)?).await?;
-        Ok(entities::erase(services, &user).await? as i64)
-    }
-
-    /// Exchanges an e-mail and password for a bearer token.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
-        let services = ctx.data::<Services>()?;
-        let user_id = services.accounts.login(email.trim(), &password).await.map_err(account_error)?;
-        let user = match services
-            .profiles
-            .get(crocevia_domain::EntityKind::User, user_id)
-            .await
-            .map_err(profiles_error)?
-            .entity
-        {
-            Entity::User(u) => u,
-            _ => return Err(internal("credentials point at a non-user")),
-        };
-        let token = services.keys.issue(user.id, user.role).map_err(internal)?;
-        Ok(AuthPayload { token, user: (&user).into() })
+        Ok(app(ctx)?.erase(signed_in(ctx)?).await.map_err(app_error)? as i64)
     }
 }

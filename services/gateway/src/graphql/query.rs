@@ -1,11 +1,10 @@
 //! Queries.
 
-use super::types::{EligibilityGql, KindGql, MatchGql, SearchInput, SearchResultsGql, UserGql};
-use super::{Services, Viewer, error, field_error, is_admin, me, profiles_error, require};
+use super::types::{EligibilityGql, MatchGql, SearchInput, SearchResultsGql, UserGql};
+use super::{actor, app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, Result};
-use crocevia_domain::{Entity, EntityKind, Role, User};
-use crocevia_kit::ErrorCode;
-use crocevia_matching::Side;
+use crocevia_domain::EntityKind;
+use crocevia_profiles::app::EntityView as AppView;
 
 /// The first queries; the others are merged beside them in [`super::QueryRoot`].
 #[derive(Debug, Default)]
@@ -39,15 +38,7 @@ impl From<EntityKind> for EntityKindGql {
     }
 }
 
-/// The entity kind behind a matching side.
-pub fn kind_of(side: Side) -> EntityKind {
-    match side {
-        Side::Talent => EntityKind::Talent,
-        Side::Offer => EntityKind::Offer,
-        Side::Startup => EntityKind::Startup,
-        Side::Programme => EntityKind::Programme,
-    }
-}
+pub use crocevia_profiles::app::kind_of;
 
 impl From<EntityKindGql> for EntityKind {
     fn from(k: EntityKindGql) -> Self {
@@ -70,6 +61,17 @@ pub struct EntityView {
     pub kind: EntityKindGql,
     pub version: i64,
     pub data: async_graphql::Json<serde_json::Value>,
+}
+
+impl From<AppView> for EntityView {
+    fn from(v: AppView) -> Self {
+        Self {
+            id: ID(v.id.to_string()),
+            kind: v.kind.into(),
+            version: v.version as i64,
+            data: async_graphql::Json(v.data),
+        }
+    }
 }
 
 /// An application to an offer or a programme.
@@ -122,109 +124,54 @@ pub struct SavedSearchView {
     pub name: String,
 }
 
-fn uuid(field: &str, id: &ID) -> Result<uuid::Uuid> {
+pub fn uuid(field: &str, id: &ID) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(id).map_err(|_| field_error(field, format!("{:?} is not an id", id.as_str())))
-}
-
-/// Whether `user` may see the matches of `entity`: their own talent or startup profile, or
-/// an offer or programme of their organisation.
-fn owns(user: &User, entity: &Entity) -> bool {
-    match entity {
-        Entity::Talent(t) => t.user_id == Some(user.id),
-        Entity::Startup(s) => s.user_id == Some(user.id),
-        Entity::Offer(o) => user.role == Role::Organisation && user.organisation_id == Some(o.organisation_id),
-        Entity::Programme(p) => user.role == Role::Organisation && user.organisation_id == Some(p.organisation_id),
-        _ => false,
-    }
 }
 
 #[Object]
 impl CoreQuery {
     /// The account behind the bearer token.
     async fn me(&self, ctx: &Context<'_>) -> Result<UserGql> {
-        let claims = require(ctx.data::<Viewer>()?)?;
-        Ok((&me(ctx.data::<Services>()?, claims).await?).into())
+        Ok(signed_in(ctx)?.require().map_err(app_error)?.into())
     }
 
-    /// Bilingual search. Talent profiles are visible to organisation members only.
+    /// Bilingual search. Talent profiles are visible to organisation members only; with no
+    /// kinds, every kind the viewer may see.
     async fn search(&self, ctx: &Context<'_>, input: SearchInput) -> Result<SearchResultsGql> {
-        let services = ctx.data::<Services>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        let may_see_talents = viewer.0.as_ref().is_some_and(|c| matches!(c.role, Role::Organisation | Role::Admin));
-        if !may_see_talents && input.kinds.contains(&KindGql::Talent) {
-            return Err(error(ErrorCode::Forbidden, "talent profiles are searchable by organisation members only"));
-        }
-        let mut request = input.into_request();
-        if request.kinds.is_empty() {
-            // "Everything" means everything this viewer may see.
-            request.kinds = crocevia_search::DocKind::ALL
-                .into_iter()
-                .filter(|k| may_see_talents || *k != crocevia_search::DocKind::Talent)
-                .collect();
-        }
-        let search = services
-            .search
-            .as_ref()
-            .ok_or_else(|| error(ErrorCode::Unavailable, "search is not running in this process"))?;
-        Ok(search.search(request).await.map_err(super::search_error)?.into())
+        let results = app(ctx)?.search(actor(ctx)?, input.into_request()).await.map_err(|e| search_input_error(e))?;
+        Ok(results.into())
     }
 
     /// The ranked matches of my talent or startup profile, or of my organisation's offer or
     /// programme, each with its explanation.
     async fn matches(&self, ctx: &Context<'_>, subject: ID) -> Result<Vec<MatchGql>> {
-        let services = ctx.data::<Services>()?;
-        let claims = require(ctx.data::<Viewer>()?)?;
         let id = uuid("subject", &subject)?;
-        let matching = services
-            .matching
-            .as_ref()
-            .ok_or_else(|| error(ErrorCode::Unavailable, "matching is not running in this process"))?;
-        let side = matching.side_of(id).await.map_err(super::matching_error)?.ok_or_else(|| {
-            error(ErrorCode::NotFound, "no talent, offer, startup or programme open to matching has this id")
-        })?;
-        let kind = kind_of(side);
-        if !is_admin(claims) {
-            let user = me(services, claims).await?;
-            let entity = services.profiles.get(kind, id).await.map_err(profiles_error)?.entity;
-            if !owns(&user, &entity) {
-                return Err(error(ErrorCode::Forbidden, "these matches belong to someone else"));
-            }
-        }
+        let (side, list) = app(ctx)?.matches(actor(ctx)?, id).await.map_err(app_error)?;
         let counterpart = kind_of(side.counterpart());
-        let list = matching.matches(id).await.map_err(super::matching_error)?;
         Ok(list.iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e, counterpart)).collect())
     }
 
     /// One entity by id, as JSON, without the fields the viewer may not see (contact
     /// details reach only organisations the talent applied to or consented to).
     async fn entity(&self, ctx: &Context<'_>, kind: EntityKindGql, id: ID) -> Result<EntityView> {
-        let services = ctx.data::<Services>()?;
-        let viewer = ctx.data::<Viewer>()?;
-        let user = match &viewer.0 {
-            Some(claims) => Some(me(services, claims).await?),
-            None => None,
-        };
         let id = uuid("id", &id)?;
-        let (data, version) = super::entities::view(services, user.as_ref(), kind.into(), id).await?;
-        Ok(EntityView { id: ID(id.to_string()), kind, version: version as i64, data: async_graphql::Json(data) })
+        Ok(app(ctx)?.entity(actor(ctx)?, kind.into(), id).await.map_err(app_error)?.into())
     }
 
     /// Applications I made, or, for organisation members, applications to my organisation.
     async fn my_applications(&self, ctx: &Context<'_>) -> Result<Vec<ApplicationView>> {
-        let services = ctx.data::<Services>()?;
-        let user = me(services, require(ctx.data::<Viewer>()?)?).await?;
-        Ok(super::entities::applications_of_viewer(services, &user).await?.iter().map(ApplicationView::from).collect())
+        let list = app(ctx)?.applications(signed_in(ctx)?).await.map_err(app_error)?;
+        Ok(list.iter().map(ApplicationView::from).collect())
     }
 
     /// My organisation's applicants by stage.
     async fn dashboard(&self, ctx: &Context<'_>) -> Result<Vec<StageCount>> {
-        let services = ctx.data::<Services>()?;
-        let user = me(services, require(ctx.data::<Viewer>()?)?).await?;
-        if user.role != Role::Organisation {
-            return Err(error(ErrorCode::Forbidden, "the dashboard is for organisation members"));
+        let actor = signed_in(ctx)?;
+        if actor.organisation().is_none() {
+            return Err(app_error(crocevia_profiles::AppError::forbidden("the dashboard is for organisation members")));
         }
         let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-        for a in super::entities::applications_of_viewer(services, &user).await? {
+        for a in app(ctx)?.applications(actor).await.map_err(app_error)? {
             *counts.entry(format!("{:?}", a.stage).to_uppercase()).or_default() += 1;
         }
         Ok(counts.into_iter().map(|(stage, count)| StageCount { stage, count }).collect())
@@ -232,34 +179,23 @@ impl CoreQuery {
 
     /// My saved searches.
     async fn my_saved_searches(&self, ctx: &Context<'_>) -> Result<Vec<SavedSearchView>> {
-        let services = ctx.data::<Services>()?;
-        let claims = require(ctx.data::<Viewer>()?)?;
-        let user = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
-        Ok(crate::saved::of_user(services.profiles.db(), user.as_uuid())
-            .await?
-            .into_iter()
-            .map(|s| SavedSearchView { id: ID(s.id.to_string()), name: s.name })
-            .collect())
+        let list = app(ctx)?.saved_searches(signed_in(ctx)?).await.map_err(app_error)?;
+        Ok(list.into_iter().map(|s| SavedSearchView { id: ID(s.id.to_string()), name: s.name }).collect())
     }
 
-    /// My startup's eligibility for a programme, with the reasons.
+    /// A startup's eligibility for a programme, with the reasons: for the startup, the
+    /// programme's organisation and administrators.
     async fn eligibility(&self, ctx: &Context<'_>, startup: ID, programme: ID) -> Result<EligibilityGql> {
-        let services = ctx.data::<Services>()?;
-        let claims = require(ctx.data::<Viewer>()?)?;
-        let (startup_id, programme_id) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
-        if !is_admin(claims) {
-            let user = me(services, claims).await?;
-            let entity = services.profiles.get(EntityKind::Startup, startup_id).await.map_err(profiles_error)?.entity;
-            if !owns(&user, &entity) {
-                return Err(error(ErrorCode::Forbidden, "this startup belongs to someone else"));
-            }
-        }
-        let matching = services
-            .matching
-            .as_ref()
-            .ok_or_else(|| error(ErrorCode::Unavailable, "matching is not running in this process"))?;
-        let found = matching.eligibility(startup_id, programme_id).await.map_err(super::matching_error)?;
-        let found = found.ok_or_else(|| error(ErrorCode::NotFound, "no such startup or open programme"))?;
+        let (startup, programme) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
+        let found = app(ctx)?.eligibility(actor(ctx)?, startup, programme).await.map_err(app_error)?;
         Ok(EligibilityGql::new(&found.verdict, &found.fit))
+    }
+}
+
+/// A search error: bad input names the field inside `input`.
+pub fn search_input_error(e: crocevia_profiles::AppError) -> async_graphql::Error {
+    match e {
+        crocevia_profiles::AppError::Invalid { field, message } => field_error(&format!("input.{field}"), message),
+        other => app_error(other),
     }
 }

@@ -1,13 +1,12 @@
 //! Subscriptions over graphql-transport-ws, authenticated at connection init: my matches
 //! changed, my applications changed, new results for a saved search.
 
-use super::entities::{application_for, owned_subjects};
+use super::query::uuid;
 use super::types::{SearchHit, SearchResultsGql};
-use super::{Services, Viewer, error, me, require};
-use crate::saved;
+use super::{Services, app_error, signed_in};
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use crocevia_domain::EntityKind;
-use crocevia_kit::ErrorCode;
+use crocevia_profiles::AppError;
 use futures::Stream;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -43,14 +42,13 @@ pub struct NewResults {
 impl SubscriptionRoot {
     /// Fires when the ranked list of one of my profiles, offers or programmes changes.
     async fn my_matches_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = MatchesChanged>> {
-        let services = ctx.data::<Services>()?.clone();
-        let claims = require(ctx.data::<Viewer>()?)?.clone();
-        let user = me(&services, &claims).await?;
-        let matching = services
-            .matching
-            .clone()
-            .ok_or_else(|| error(ErrorCode::Unavailable, "matching is not running in this process"))?;
-        let mine: BTreeSet<uuid::Uuid> = owned_subjects(&services, &user).await?.into_iter().collect();
+        let app = ctx.data::<Services>()?.app.clone();
+        let actor = signed_in(ctx)?.clone();
+        let matching = app
+            .matching()
+            .cloned()
+            .ok_or_else(|| app_error(AppError::Unavailable("matching is not running in this process".into())))?;
+        let mine: BTreeSet<uuid::Uuid> = app.owned_subjects(&actor).await.map_err(app_error)?.into_iter().collect();
         let mut rx = matching.list_changes();
         Ok(async_stream::stream! {
             loop {
@@ -65,10 +63,9 @@ impl SubscriptionRoot {
 
     /// Fires when an application I made, or one to my organisation, changes.
     async fn my_applications_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApplicationChanged>> {
-        let services = ctx.data::<Services>()?.clone();
-        let claims = require(ctx.data::<Viewer>()?)?.clone();
-        let user = me(&services, &claims).await?;
-        let mut rx = services.profiles.notices();
+        let app = ctx.data::<Services>()?.app.clone();
+        let actor = signed_in(ctx)?.clone();
+        let mut rx = app.profiles().notices();
         Ok(async_stream::stream! {
             loop {
                 let notice = match rx.recv().await {
@@ -82,8 +79,8 @@ impl SubscriptionRoot {
                 // One application is loaded and checked per notice, not every application of
                 // the viewer; ownership is decided when it happens, so a new profile or
                 // posting counts from then on.
-                let Ok((application, is_organisation, is_applicant)) = application_for(&services, &user, &ID(notice.id.to_string())).await else { continue };
-                if is_organisation || is_applicant {
+                let Ok((application, _, relation)) = app.application(&actor, notice.id).await else { continue };
+                if relation.organisation || relation.applicant {
                     yield ApplicationChanged {
                         id: ID(notice.id.to_string()),
                         version: notice.version as i64,
@@ -97,18 +94,12 @@ impl SubscriptionRoot {
 
     /// The results of one of my saved searches now, then each new result as entities change.
     async fn saved_search_results(&self, ctx: &Context<'_>, id: ID) -> Result<impl Stream<Item = NewResults>> {
-        let services = ctx.data::<Services>()?.clone();
-        let claims = require(ctx.data::<Viewer>()?)?.clone();
-        let search_id = super::entities::uuid("id", &id)?;
-        let user_id = claims.user_id().ok_or_else(|| error(ErrorCode::Unauthenticated, "the token names no user"))?;
-        let request = saved::get(services.profiles.db(), search_id, user_id.as_uuid())
-            .await?
-            .ok_or_else(|| error(ErrorCode::NotFound, "no saved search of yours has this id"))?;
-        let search = services
-            .search
-            .clone()
-            .ok_or_else(|| error(ErrorCode::Unavailable, "search is not running in this process"))?;
-        let mut rx = services.profiles.notices();
+        let app = ctx.data::<Services>()?.app.clone();
+        let actor = signed_in(ctx)?.clone();
+        let search_id = uuid("id", &id)?;
+        // The request as this actor may run it: kinds they may not see are refused here.
+        let request = app.saved_search(&actor, search_id).await.map_err(app_error)?;
+        let mut rx = app.profiles().notices();
         Ok(async_stream::stream! {
             let mut seen: BTreeSet<String> = BTreeSet::new();
             let mut first = true;
@@ -125,7 +116,7 @@ impl SubscriptionRoot {
                     tokio::time::sleep(Duration::from_millis(600)).await;
                     while rx.try_recv().is_ok() {}
                 }
-                let Ok(results) = search.search(request.clone()).await else { continue };
+                let Ok(results) = app.run_saved(request.clone()).await else { continue };
                 let results: SearchResultsGql = results.into();
                 let fresh: Vec<SearchHit> = results.hits.into_iter().filter(|h| seen.insert(h.id.to_string())).collect();
                 if first || !fresh.is_empty() {

@@ -26,7 +26,7 @@ pub fn title_of(entity: &Entity) -> String {
 /// The title of `kind` `id`, or an empty string when it is gone: a list may still name an
 /// entity erased a moment ago, and one missing title must not void the whole list.
 pub async fn title(services: &Services, kind: EntityKind, id: Uuid) -> Result<String> {
-    match services.profiles.get(kind, id).await {
+    match services.app.profiles().get(kind, id).await {
         Ok(stored) => Ok(title_of(&stored.entity)),
         Err(ProfilesError::NotFound { .. }) => Ok(String::new()),
         Err(e) => Err(profiles_error(e)),

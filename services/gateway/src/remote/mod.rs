@@ -4,8 +4,8 @@
 //! [`MatchingApi`](crocevia_matching::MatchingApi)), so resolvers never know which one
 //! they call.
 //!
-//! Plain JSON over HTTP: the public `/api/v1/search` for search, `/internal/v1/matching/*`
-//! for matching. Every call has a timeout; a service that cannot be reached, times out or
+//! Plain JSON over HTTP: `/internal/v1/search` and `/internal/v1/matching/*`, with the
+//! service credential (see [`endpoints`]). Every call has a timeout; a service that cannot be reached, times out or
 //! answers 5xx-unavailable is `UNAVAILABLE` (worth a retry), and an error answer keeps the
 //! code and field the other process gave.
 
@@ -14,13 +14,15 @@ mod matching;
 mod search;
 pub(crate) mod wire;
 
-pub use endpoints::routes;
+pub use endpoints::{ServiceCredential, routes};
 pub use matching::RemoteMatching;
 pub use search::{RemoteSearch, ShardedSearch};
 
 use anyhow::Context;
 use reqwest::{StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where a remote service is and how long a call may take.
@@ -30,6 +32,9 @@ pub struct RemoteSettings {
     pub base_url: String,
     /// Whole-call limit, connection included.
     pub timeout: Duration,
+    /// Presented on every call (`gateway.service_token`); the internal endpoints refuse a
+    /// call without it.
+    pub credential: Option<Arc<SecretString>>,
 }
 
 /// One HTTP client per remote service: connections are pooled and reused.
@@ -37,6 +42,7 @@ pub struct RemoteSettings {
 pub(crate) struct Client {
     http: reqwest::Client,
     base: Url,
+    credential: Option<Arc<SecretString>>,
 }
 
 /// A failed call, before it becomes the service's own error type.
@@ -64,7 +70,7 @@ impl Client {
             .connect_timeout(settings.timeout.min(Duration::from_secs(2)))
             .build()
             .context("building the HTTP client")?;
-        Ok(Self { http, base })
+        Ok(Self { http, base, credential: settings.credential.clone() })
     }
 
     pub(crate) fn base(&self) -> &Url {
@@ -75,9 +81,16 @@ impl Client {
         self.base.join(path.trim_start_matches('/')).map_err(|e| Failure::Other(anyhow::anyhow!("{path}: {e}")))
     }
 
+    fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.credential {
+            Some(credential) => request.bearer_auth(credential.expose_secret()),
+            None => request,
+        }
+    }
+
     pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         let url = self.url(path)?;
-        answer(self.http.get(url.clone()).send().await, &url).await
+        answer(self.authorized(self.http.get(url.clone())).send().await, &url).await
     }
 
     pub(crate) async fn post<B: serde::Serialize + Sync, T: DeserializeOwned>(
@@ -86,7 +99,7 @@ impl Client {
         body: &B,
     ) -> Result<T, Failure> {
         let url = self.url(path)?;
-        answer(self.http.post(url.clone()).json(body).send().await, &url).await
+        answer(self.authorized(self.http.post(url.clone())).json(body).send().await, &url).await
     }
 }
 
@@ -106,13 +119,13 @@ async fn answer<T: DeserializeOwned>(sent: reqwest::Result<reqwest::Response>, u
     let body: wire::ErrorBody = response.json().await.unwrap_or_default();
     Err(match status {
         StatusCode::BAD_REQUEST => {
-            Failure::BadRequest { field: body.field.unwrap_or_else(|| "input".into()), message: body.message }
+            Failure::BadRequest { field: body.field.unwrap_or_else(|| "input".into()), message: body.detail }
         }
-        StatusCode::NOT_FOUND => Failure::NotFound(body.message),
+        StatusCode::NOT_FOUND => Failure::NotFound(body.detail),
         StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => {
-            Failure::Unavailable(format!("{url} answered {status}: {}", body.message))
+            Failure::Unavailable(format!("{url} answered {status}: {}", body.detail))
         }
-        _ => Failure::Other(anyhow::anyhow!("{url} answered {status} ({}): {}", body.code, body.message)),
+        _ => Failure::Other(anyhow::anyhow!("{url} answered {status} ({}): {}", body.code, body.detail)),
     })
 }
 

@@ -21,7 +21,7 @@ async fn stand_in(router: Router) -> String {
 }
 
 fn settings(base_url: String) -> RemoteSettings {
-    RemoteSettings { base_url, timeout: Duration::from_millis(300) }
+    RemoteSettings { base_url, timeout: Duration::from_millis(300), credential: None }
 }
 
 fn json(status: StatusCode, body: &'static str) -> (StatusCode, [(&'static str, &'static str); 1], &'static str) {
@@ -33,11 +33,11 @@ async fn search_answers_and_errors_keep_their_meaning() {
     let base = stand_in(
         Router::new()
             .route(
-                "/ok/api/v1/search",
+                "/ok/internal/v1/search",
                 post(|| async { json(StatusCode::OK, r#"{"total":0,"hits":[],"facets":[],"next_cursor":null}"#) }),
             )
             .route(
-                "/bad/api/v1/search",
+                "/bad/internal/v1/search",
                 post(|| async {
                     json(
                         StatusCode::BAD_REQUEST,
@@ -45,10 +45,10 @@ async fn search_answers_and_errors_keep_their_meaning() {
                     )
                 }),
             )
-            .route("/busy/api/v1/search", post(|| async { json(StatusCode::SERVICE_UNAVAILABLE, "{}") }))
-            .route("/broken/api/v1/search", post(|| async { json(StatusCode::INTERNAL_SERVER_ERROR, "{}") }))
+            .route("/busy/internal/v1/search", post(|| async { json(StatusCode::SERVICE_UNAVAILABLE, "{}") }))
+            .route("/broken/internal/v1/search", post(|| async { json(StatusCode::INTERNAL_SERVER_ERROR, "{}") }))
             .route(
-                "/slow/api/v1/search",
+                "/slow/internal/v1/search",
                 post(|| async {
                     tokio::time::sleep(Duration::from_secs(5)).await;
                     "late"

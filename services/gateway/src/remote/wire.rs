@@ -6,7 +6,7 @@ use crocevia_matching::Side;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub(crate) const SEARCH: &str = "api/v1/search";
+pub(crate) const SEARCH: &str = "internal/v1/search";
 pub(crate) const MATCHES: &str = "internal/v1/matching/matches";
 pub(crate) const SIDE: &str = "internal/v1/matching/side";
 pub(crate) const ELIGIBILITY: &str = "internal/v1/matching/eligibility";
@@ -30,5 +30,7 @@ pub(crate) struct PairRequest {
 pub(crate) struct ErrorBody {
     pub code: String,
     pub field: Option<String>,
-    pub message: String,
+    /// RFC 9457 `detail`; `message` in answers of earlier releases.
+    #[serde(alias = "message")]
+    pub detail: String,
 }

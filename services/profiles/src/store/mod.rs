@@ -98,6 +98,22 @@ pub async fn find(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid) -> Re
     })
 }
 
+/// [`find`], locking the row until the transaction ends (PostgreSQL; SQLite's writer holds
+/// the whole file already).
+pub async fn find_for_update(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid) -> Result<Option<Stored>, DbErr> {
+    let lock = conn.get_database_backend() == sea_orm::DbBackend::Postgres;
+    on_table!(kind, t => {
+        let mut query = t::Entity::find_by_id(id);
+        if lock {
+            query = query.lock_exclusive();
+        }
+        match query.one(conn).await? {
+            Some(row) => Ok(Some(Stored { entity: entity_of(kind, row.data)?, version: version_u64(row.version) })),
+            None => Ok(None),
+        }
+    })
+}
+
 pub async fn exists(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid) -> Result<bool, DbErr> {
     on_table!(kind, t => Ok(t::Entity::find_by_id(id).count(conn).await? > 0))
 }

@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 pub const CHANGES: usize = 200;
 const VISIBLE_LIMIT: Duration = Duration::from_secs(30);
 
+/// The credential between the bench and the search process it starts (internal endpoints).
+const BENCH_SERVICE_TOKEN: &str = "bench-service-token-bench-service-token";
+
 pub async fn run(settings: &Settings, entities: &[Entity], kafka: &Bus) -> anyhow::Result<Samples> {
     let offers: Vec<Offer> = entities
         .iter()
@@ -64,6 +67,7 @@ async fn with_processes(
             ("CROCEVIA__TAXONOMY_FILE", taxonomy.display().to_string()),
             ("CROCEVIA__TELEMETRY__FILTER", "warn".to_owned()),
             ("CROCEVIA__GATEWAY__WEB_DIR", dir.path().join("no-web-app").display().to_string()),
+            ("CROCEVIA__GATEWAY__SERVICE_TOKEN", BENCH_SERVICE_TOKEN.to_owned()),
         ]
     };
     println!("pipeline: starting serve profiles and serve search as processes...");
@@ -131,6 +135,7 @@ async fn measure(
     let search = RemoteSearch::new(&RemoteSettings {
         base_url: search_base.to_owned(),
         timeout: Duration::from_millis(settings.gateway.remote_timeout_ms),
+        credential: Some(std::sync::Arc::new(SecretString::from(BENCH_SERVICE_TOKEN))),
     })?;
     let base_token = format!("zqbase{suffix}x");
     println!("pipeline: writing {} offers and their organisations through the profiles library...", offers.len());

@@ -231,7 +231,7 @@ fn freshness_text(distributed: &Result<Samples, String>, embedded: &Result<Sampl
         "`crocevia serve profiles` and `crocevia serve search` run as separate processes of this binary \
          (deploy/config/profiles.toml and search.toml, with the run's database, topic suffix and consumer group). \
          The bench process writes single offer changes into PostgreSQL through the profiles library, as a `serve \
-         gateway` process does, and asks the search process over HTTP (`POST /api/v1/search`) every 5 ms until it \
+         gateway` process does, and asks the search process over HTTP (`POST /internal/v1/search`, with the service credential) every 5 ms until it \
          returns the change; each change is written at another phase of the relay's polling tick.\n\n\
          | mode | path | p50 ms | p99 ms | changes |\n\
          |---|---|---:|---:|---:|\n\

@@ -1,12 +1,14 @@
-//! Accounts: credentials in the gateway's own table, passwords hashed with argon2. The user
-//! itself (e-mail, name, role) is an entity of the profiles service.
+//! Credentials: e-mail, argon2 password hash and the token generation of each user. The user
+//! itself (e-mail, name, role) is an entity; both live in the profiles database so a
+//! command (register, erase) changes them in one transaction. The tables keep their first
+//! names (`gateway_*`) so existing databases carry on.
 
 use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, IntoIden};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sea_orm_migration::prelude::*;
 use uuid::Uuid;
 
@@ -22,6 +24,9 @@ pub mod credentials {
         pub user_id: Uuid,
         pub password_hash: String,
         pub created_at: DateTimeUtc,
+        /// Tokens carry the generation they were issued in; a password change, "log out
+        /// everywhere" or a role change moves it on, and older tokens stop working.
+        pub generation: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -36,7 +41,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateCredentials), Box::new(CreateSavedSearches)]
+        vec![Box::new(CreateCredentials), Box::new(CreateSavedSearches), Box::new(AddGeneration)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -103,6 +108,34 @@ impl MigrationTrait for CreateSavedSearches {
     }
 }
 
+struct AddGeneration;
+
+impl MigrationName for AddGeneration {
+    fn name(&self) -> &str {
+        "m20261206_000003_credentials_generation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddGeneration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("gateway_credentials"))
+                .add_column(ColumnDef::new(Alias::new("generation")).big_integer().not_null().default(0))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter().table(Alias::new("gateway_credentials")).drop_column(Alias::new("generation")).to_owned(),
+        )
+        .await
+    }
+}
+
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 200;
 
@@ -124,7 +157,7 @@ pub enum AccountError {
 }
 
 /// Hashing is deliberately slow (argon2): run it off the async runtime.
-async fn hash(password: String) -> anyhow::Result<String> {
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -154,9 +187,17 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
     Ok(())
 }
 
+/// What a successful login or a credential change gives: whom to issue a token for, and the
+/// generation the token must carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credentials {
+    pub user_id: Uuid,
+    pub generation: i64,
+}
+
 impl Accounts {
     pub async fn open(db: DatabaseConnection) -> anyhow::Result<Self> {
-        Migrator::up(&db, None).await.context("gateway migrations")?;
+        Migrator::up(&db, None).await.context("credential migrations")?;
         Ok(Self { db })
     }
 
@@ -168,41 +209,114 @@ impl Accounts {
             .is_some())
     }
 
-    pub async fn create(&self, email: &str, password: &str, user_id: Uuid) -> Result<(), AccountError> {
-        check_password(password)?;
-        let password_hash = hash(password.to_owned()).await?;
+    /// The current token generation of `user`; `None` once the account is gone.
+    pub async fn generation(&self, user: Uuid) -> Result<Option<i64>, AccountError> {
+        Ok(credentials::Entity::find()
+            .filter(credentials::Column::UserId.eq(user))
+            .one(&self.db)
+            .await
+            .context("reading credentials")?
+            .map(|row| row.generation))
+    }
+
+    /// Stores the credentials of a new user inside `txn` (the user entity commits with them).
+    /// The hash comes from [`hash_password`], computed before the transaction begins.
+    pub async fn create_in(
+        txn: &impl ConnectionTrait,
+        email: &str,
+        password_hash: String,
+        user_id: Uuid,
+    ) -> Result<(), AccountError> {
         let row = credentials::ActiveModel {
             email: Set(email.to_lowercase()),
             user_id: Set(user_id),
             password_hash: Set(password_hash),
             created_at: Set(Utc::now()),
+            generation: Set(0),
         };
-        credentials::Entity::insert(row).exec_without_returning(&self.db).await.map_err(|_| AccountError::Taken)?;
+        if credentials::Entity::find_by_id(email.to_lowercase())
+            .one(txn)
+            .await
+            .context("reading credentials")?
+            .is_some()
+        {
+            return Err(AccountError::Taken);
+        }
+        credentials::Entity::insert(row).exec_without_returning(txn).await.map_err(|e| {
+            // Two registrations racing for one e-mail: the primary key decides.
+            AccountError::Other(anyhow::Error::new(e).context("storing credentials"))
+        })?;
         Ok(())
     }
 
-    /// Forgets the credentials of `user` (erasure).
-    pub async fn delete_user(&self, user: Uuid) -> Result<(), AccountError> {
+    /// Forgets the credentials of `user` inside `txn` (erasure).
+    pub async fn delete_in(txn: &impl ConnectionTrait, user: Uuid) -> Result<(), AccountError> {
         credentials::Entity::delete_many()
-            .filter(sea_orm::ColumnTrait::eq(&credentials::Column::UserId, user))
-            .exec(&self.db)
+            .filter(credentials::Column::UserId.eq(user))
+            .exec(txn)
             .await
             .context("deleting credentials")?;
         Ok(())
     }
 
-    /// The user id of a correct e-mail and password. A wrong e-mail still costs a hash, so
-    /// timing does not tell which accounts exist.
-    pub async fn login(&self, email: &str, password: &str) -> Result<Uuid, AccountError> {
+    /// Moves the token generation of `user` on, and sets a new hash when given; returns the
+    /// new generation. Every token issued before stops working.
+    pub async fn renew_in(
+        txn: &impl ConnectionTrait,
+        user: Uuid,
+        password_hash: Option<String>,
+    ) -> Result<i64, AccountError> {
+        let row = credentials::Entity::find()
+            .filter(credentials::Column::UserId.eq(user))
+            .one(txn)
+            .await
+            .context("reading credentials")?
+            .ok_or(AccountError::WrongCredentials)?;
+        let generation = row.generation + 1;
+        let mut active: credentials::ActiveModel = row.into();
+        active.generation = Set(generation);
+        if let Some(hash) = password_hash {
+            active.password_hash = Set(hash);
+        }
+        credentials::Entity::update(active).exec(txn).await.context("updating credentials")?;
+        Ok(generation)
+    }
+
+    /// The user and generation of a correct e-mail and password. A wrong e-mail still costs
+    /// a hash, so timing does not tell which accounts exist.
+    pub async fn login(&self, email: &str, password: &str) -> Result<Credentials, AccountError> {
         let row =
             credentials::Entity::find_by_id(email.to_lowercase()).one(&self.db).await.context("reading credentials")?;
         match row {
-            Some(row) if verify(password.to_owned(), row.password_hash.clone()).await? => Ok(row.user_id),
+            Some(row) if verify(password.to_owned(), row.password_hash.clone()).await? => {
+                Ok(Credentials { user_id: row.user_id, generation: row.generation })
+            }
             Some(_) => Err(AccountError::WrongCredentials),
             None => {
-                let _ = hash(password.to_owned()).await;
+                let _ = hash_password(password.to_owned()).await;
                 Err(AccountError::WrongCredentials)
             }
         }
+    }
+
+    /// Whether `password` is the current password of `user`.
+    pub async fn verify_user(&self, user: Uuid, password: &str) -> Result<bool, AccountError> {
+        let row = credentials::Entity::find()
+            .filter(credentials::Column::UserId.eq(user))
+            .one(&self.db)
+            .await
+            .context("reading credentials")?;
+        match row {
+            Some(row) => Ok(verify(password.to_owned(), row.password_hash).await?),
+            None => Ok(false),
+        }
+    }
+
+    /// Test and tool helper: credentials for an existing user entity, in their own
+    /// transaction.
+    pub async fn create(&self, email: &str, password: &str, user_id: Uuid) -> Result<(), AccountError> {
+        check_password(password)?;
+        let hash = hash_password(password.to_owned()).await?;
+        Self::create_in(&self.db, email, hash, user_id).await
     }
 }

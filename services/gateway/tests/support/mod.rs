@@ -1,0 +1,164 @@
+//! The gateway on port 0 over a fresh SQLite database, and the HTTP, GraphQL and WebSocket
+//! clients the tests drive it with.
+
+#![allow(dead_code, reason = "each test file uses its own share of the harness")]
+
+use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
+use crocevia_profiles::App;
+use crocevia_profiles::Profiles;
+use crocevia_profiles::accounts::Accounts;
+use crocevia_profiles::migration::Migrator;
+use futures::{SinkExt, StreamExt};
+use sea_orm_migration::MigratorTrait;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub const SECRET: &str = "0123456789abcdef0123456789abcdef-test-key";
+
+pub struct Harness {
+    pub base: String,
+    _dir: tempfile::TempDir,
+    _stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// A fresh database with the profiles schema, and the token keys of the tests.
+pub struct Backend {
+    pub dir: tempfile::TempDir,
+    pub db: sea_orm::DatabaseConnection,
+    pub profiles: Profiles,
+    pub keys: Arc<JwtKeys>,
+}
+
+pub async fn backend() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("g.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 4).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let profiles = Profiles::new(db.clone(), "profiles.v1");
+    let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
+    Backend { dir, db, profiles, keys }
+}
+
+/// The real gateway on port 0 over `b`.
+pub async fn serve(
+    b: Backend,
+    introspection: bool,
+    max_body_bytes: usize,
+    search: Option<Arc<dyn crocevia_search::SearchApi>>,
+    matching: Option<crocevia_matching::MatchingService>,
+) -> Harness {
+    let matching = matching.map(|m| Arc::new(m) as Arc<dyn crocevia_matching::MatchingApi>);
+    let accounts = Accounts::open(b.db.clone()).await.unwrap();
+    let app = App::new(b.profiles.clone(), accounts, search.clone(), matching.clone());
+    let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
+    let concepts: Vec<crocevia_domain::SkillConcept> =
+        serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    let services = graphql::Services {
+        app: app.clone(),
+        keys: b.keys.clone(),
+        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
+        insights: Some(insights.clone()),
+    };
+    let limits = graphql::Limits { depth: 10, complexity: 500, introspection };
+    let schema = graphql::schema(services.clone(), limits);
+    let introspection_schema = graphql::introspection_schema(services, limits);
+    let api = Api { schema, introspection_schema, keys: b.keys, max_batch: 5, max_body_bytes };
+    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
+    // A test that wants the web app writes it here before serving.
+    let web_dir = b.dir.path().join("web");
+    let state = GatewayState {
+        ready,
+        profiles: b.profiles,
+        app: Some(app),
+        search: None,
+        matching: None,
+        internal: None,
+        api: Some(api),
+        web_dir,
+        insights: Some(insights),
+    };
+    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let base = format!("http://{}", gateway.local_addr().unwrap());
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    tokio::spawn(gateway.serve(shutdown));
+    Harness { base, _dir: b.dir, _stop: stop }
+}
+
+pub async fn start(introspection: bool) -> Harness {
+    serve(backend().await, introspection, 64 * 1024, None, None).await
+}
+
+pub async fn post(h: &Harness, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut request = reqwest::Client::new().post(format!("{}/graphql", h.base)).json(&body);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+pub fn code(v: &Value) -> Option<&str> {
+    v["errors"][0]["extensions"]["code"].as_str()
+}
+
+pub async fn register(h: &Harness, email: &str, role: &str) -> String {
+    let q = json!({ "query": "mutation($i: RegisterInput!) { register(input: $i) { token user { id role } } }",
+                    "variables": { "i": { "email": email, "password": "correct horse battery", "displayName": "Anna", "role": role } } });
+    let (status, body) = post(h, None, q).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+pub fn demo(file: &str) -> Vec<Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+pub async fn gql(h: &Harness, token: Option<&str>, query: &str, variables: Value) -> Value {
+    post(h, token, json!({ "query": query, "variables": variables })).await.1
+}
+
+pub async fn ws(
+    h: &Harness,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut request = format!("{}/graphql/ws", h.base.replace("http", "ws")).into_client_request().unwrap();
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    socket
+        .send(Message::text(json!({ "type": "connection_init", "payload": { "token": token } }).to_string()))
+        .await
+        .unwrap();
+    socket
+}
+
+pub async fn next_json(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await.ok()?? {
+            Ok(Message::Text(text)) => return serde_json::from_str(&text).ok(),
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}
+
+pub fn delivery(entity: &crocevia_domain::Entity, version: u64, offset: i64) -> crocevia_kit::bus::Delivery {
+    let change = crocevia_proto::envelope::Change::Upserted(entity.clone());
+    let payload =
+        crocevia_proto::envelope::encode(&crocevia_proto::envelope::build(&change, version, "t", chrono::Utc::now()));
+    crocevia_kit::bus::Delivery {
+        topic: "profiles.v1".into(),
+        partition: 0,
+        offset,
+        key: entity.id().to_string(),
+        payload,
+        headers: vec![],
+    }
+}

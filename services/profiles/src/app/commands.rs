@@ -1,0 +1,574 @@
+//! Commands: each one is one transaction ([`Work`](crate::service::Work)) that checks its
+//! rules against what it reads inside that transaction, and every update carries the version
+//! it read, so a concurrent change is a CONFLICT, never a silent overwrite.
+
+use super::queries::{ends, profile_kind};
+use super::{Actor, App, AppError, owns, visible_kinds};
+use crate::accounts::{Accounts, Credentials, check_password, hash_password};
+use crate::saved;
+use crate::service::{Work, WriteOutcome};
+use chrono::Utc;
+use crocevia_domain::{
+    Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, EligibilityCondition, Entity,
+    EntityKind, Locale, OfferId, Organisation, OrganisationId, ProgrammeId, Role, RubricScore, StageChange, StartupId,
+    Status, TalentId, User, UserId,
+};
+use crocevia_matching::eligibility::{self, Verdict};
+use crocevia_search::SearchRequest;
+use uuid::Uuid;
+
+/// A self-registration.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: Role,
+    pub locale: Locale,
+}
+
+/// One rubric line as a client sends it (wide integers: the range is checked here).
+#[derive(Debug, Clone)]
+pub struct RubricLine {
+    pub criterion: String,
+    pub points: i64,
+    pub max_points: i64,
+}
+
+const CORRELATION: &str = "app";
+
+/// Decodes a client's JSON into a domain value, with the server-owned fields set; an error
+/// names the field inside `arg` (e.g. `profile.languages[0].level`).
+fn decode<T: serde::de::DeserializeOwned>(
+    arg: &str,
+    mut value: serde_json::Value,
+    id: Uuid,
+    owned: &[(&str, serde_json::Value)],
+) -> Result<T, AppError> {
+    let Some(object) = value.as_object_mut() else { return Err(AppError::invalid(arg, "must be an object")) };
+    object.insert("id".into(), serde_json::Value::String(id.to_string()));
+    for (k, v) in owned {
+        object.insert((*k).to_owned(), v.clone());
+    }
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| AppError::invalid(format!("{arg}.{}", e.path()), e.inner().to_string()))
+}
+
+fn refused(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Refused { field: field.to_owned(), message: message.into(), reasons: vec![] }
+}
+
+fn conditions(reasons: &[eligibility::Reason]) -> Vec<EligibilityCondition> {
+    reasons.iter().map(|r| EligibilityCondition { rule: r.rule.clone(), it: r.it.clone(), en: r.en.clone() }).collect()
+}
+
+impl App {
+    /// Creates a talent or startup account; the user entity and its credentials commit
+    /// together. Returns whom to issue a token for.
+    pub async fn register(&self, input: NewAccount) -> Result<(User, Credentials), AppError> {
+        if !matches!(input.role, Role::Talent | Role::Startup) {
+            return Err(AppError::invalid(
+                "role",
+                "organisation members and administrators are invited, not self-registered",
+            ));
+        }
+        check_password(&input.password)?;
+        let user = User {
+            id: UserId::from_uuid(Uuid::now_v7()),
+            email: input.email.trim().to_lowercase(),
+            display_name: input.display_name.trim().to_owned(),
+            role: input.role,
+            organisation_id: None,
+            locale: input.locale,
+        };
+        self.create_account(user, input.password).await
+    }
+
+    /// For the operator's own tools (`crocevia add-user`), which act with no actor: creates
+    /// an account of any role, the user and its credentials in one transaction.
+    pub async fn provision_account(&self, user: User, password: String) -> Result<User, AppError> {
+        check_password(&password)?;
+        Ok(self.create_account(user, password).await?.0)
+    }
+
+    /// Hashes first (slow, off the transaction), then writes the user and its credentials
+    /// in one transaction.
+    async fn create_account(&self, user: User, password: String) -> Result<(User, Credentials), AppError> {
+        let hash = hash_password(password).await?;
+        let mut work = self.profiles.work().await?;
+        Accounts::create_in(work.txn(), &user.email, hash, user.id.as_uuid()).await?;
+        work.upsert(Entity::User(user.clone()), Some(0), "register").await?;
+        work.commit().await?;
+        Ok((user.clone(), Credentials { user_id: user.id.as_uuid(), generation: 0 }))
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<(User, Credentials), AppError> {
+        let credentials = self.accounts.login(email.trim(), password).await?;
+        match self.profiles.get(EntityKind::User, credentials.user_id).await?.entity {
+            Entity::User(user) => Ok((user, credentials)),
+            _ => Err(AppError::Other(anyhow::anyhow!("credentials point at a non-user"))),
+        }
+    }
+
+    /// Adds a member to an organisation (administrators only).
+    pub async fn create_member(
+        &self,
+        actor: &Actor,
+        organisation: Uuid,
+        email: &str,
+        password: String,
+        display_name: &str,
+    ) -> Result<User, AppError> {
+        actor.require()?;
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only administrators add organisation members"));
+        }
+        check_password(&password)?;
+        let org = OrganisationId::from_uuid(organisation);
+        let user = User {
+            id: UserId::from_uuid(Uuid::now_v7()),
+            email: email.trim().to_lowercase(),
+            display_name: display_name.trim().to_owned(),
+            role: Role::Organisation,
+            organisation_id: Some(org),
+            locale: Locale::default(),
+        };
+        Ok(self.create_account(user, password).await?.0)
+    }
+
+    /// Creates an organisation (administrators only); the JSON is the organisation's fields.
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        organisation: serde_json::Value,
+    ) -> Result<WriteOutcome, AppError> {
+        actor.require()?;
+        if !actor.is_admin() {
+            return Err(AppError::forbidden("only administrators create organisations"));
+        }
+        let id = Uuid::now_v7();
+        let organisation: Organisation =
+            decode("organisation", organisation, id, &[("demo", serde_json::Value::Bool(false))])?;
+        let mut work = self.profiles.work().await?;
+        let outcome = work.upsert(Entity::Organisation(organisation), Some(0), CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Sets a new password after checking the current one; every earlier token stops working
+    /// and the returned generation is the new token's.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: String) -> Result<Credentials, AppError> {
+        let user = actor.require()?;
+        if !self.accounts.verify_user(user.id.as_uuid(), current).await? {
+            return Err(AppError::invalid("currentPassword", "is not your current password"));
+        }
+        check_password(&new).map_err(|_| {
+            AppError::invalid(
+                "newPassword",
+                format!(
+                    "must be {} to {} characters long",
+                    crate::accounts::MIN_PASSWORD_CHARS,
+                    crate::accounts::MAX_PASSWORD_CHARS
+                ),
+            )
+        })?;
+        let hash = hash_password(new).await?;
+        let work = self.profiles.work().await?;
+        let generation = Accounts::renew_in(work.txn(), user.id.as_uuid(), Some(hash)).await?;
+        work.commit().await?;
+        tracing::info!(user_id = %user.id, "password changed; earlier tokens revoked");
+        Ok(Credentials { user_id: user.id.as_uuid(), generation })
+    }
+
+    /// Ends every session of the actor: all tokens issued so far stop working.
+    pub async fn log_out_everywhere(&self, actor: &Actor) -> Result<Credentials, AppError> {
+        let user = actor.require()?;
+        let work = self.profiles.work().await?;
+        let generation = Accounts::renew_in(work.txn(), user.id.as_uuid(), None).await?;
+        work.commit().await?;
+        tracing::info!(user_id = %user.id, "logged out everywhere");
+        Ok(Credentials { user_id: user.id.as_uuid(), generation })
+    }
+
+    /// Creates or updates my talent or startup profile. `expected_version`, when given,
+    /// refuses to overwrite a profile changed since it was read.
+    pub async fn save_profile(
+        &self,
+        actor: &Actor,
+        profile: serde_json::Value,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        let user = actor.require()?;
+        let kind =
+            profile_kind(user.role).ok_or_else(|| AppError::forbidden("only talents and startups have a profile"))?;
+        let existing = self.own_profile(actor).await?.map(|(_, id)| id);
+        let id = existing.unwrap_or_else(Uuid::now_v7);
+        let owned =
+            [("user_id", serde_json::Value::String(user.id.to_string())), ("demo", serde_json::Value::Bool(false))];
+        let entity = match kind {
+            EntityKind::Talent => Entity::Talent(decode("profile", profile, id, &owned)?),
+            _ => Entity::Startup(decode("profile", profile, id, &owned)?),
+        };
+        let mut work = self.profiles.work().await?;
+        let outcome = work.upsert(entity, expected_version, CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Creates (`id` = None) or updates an offer or programme of the actor's organisation.
+    /// Only organisations that run programmes (not companies) post programmes.
+    pub async fn save_posting(
+        &self,
+        actor: &Actor,
+        kind: EntityKind,
+        id: Option<Uuid>,
+        posting: serde_json::Value,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        actor.require()?;
+        let org = actor
+            .organisation()
+            .ok_or_else(|| AppError::forbidden("only members of an organisation post offers and programmes"))?;
+        let mut work = self.profiles.work().await?;
+        let id = match id {
+            Some(id) => {
+                let current = work.get(kind, id).await?;
+                if !owns(actor, &current.entity) {
+                    return Err(AppError::forbidden("this belongs to another organisation"));
+                }
+                id
+            }
+            None => Uuid::now_v7(),
+        };
+        let owned =
+            [("organisation_id", serde_json::Value::String(org.to_string())), ("demo", serde_json::Value::Bool(false))];
+        let entity = match kind {
+            EntityKind::Offer => Entity::Offer(decode("offer", posting, id, &owned)?),
+            EntityKind::Programme => {
+                let Entity::Organisation(organisation) =
+                    work.get(EntityKind::Organisation, org.as_uuid()).await?.entity
+                else {
+                    return Err(AppError::Other(anyhow::anyhow!("organisation {org} names another kind")));
+                };
+                if !organisation.kind.runs_programmes() {
+                    return Err(AppError::forbidden(format!(
+                        "a {} does not run AcceleraTO programmes (incubators, accelerators, universities and public bodies do)",
+                        organisation.kind.key()
+                    )));
+                }
+                Entity::Programme(decode("programme", posting, id, &owned)?)
+            }
+            other => return Err(AppError::invalid("kind", format!("{other} is not an offer or a programme"))),
+        };
+        let outcome = work.upsert(entity, expected_version, CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Closes an offer or programme of the actor's organisation.
+    pub async fn close_posting(
+        &self,
+        actor: &Actor,
+        kind: EntityKind,
+        id: Uuid,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        actor.require()?;
+        let mut work = self.profiles.work().await?;
+        let current = work.get(kind, id).await?;
+        if !owns(actor, &current.entity) || actor.organisation().is_none() {
+            return Err(AppError::forbidden("this belongs to another organisation"));
+        }
+        let entity = match current.entity {
+            Entity::Offer(mut o) => {
+                o.status = Status::Closed;
+                Entity::Offer(o)
+            }
+            Entity::Programme(mut p) => {
+                p.status = Status::Closed;
+                Entity::Programme(p)
+            }
+            _ => return Err(AppError::not_found("no such offer or programme")),
+        };
+        let outcome = work.upsert(entity, Some(expected_version.unwrap_or(current.version)), CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Applies the actor's talent profile to an offer, or their startup to a programme.
+    /// Refused: a closed or expired target, a second application while the first is open,
+    /// and a programme whose verdict is NOT_ELIGIBLE (with every reason). An "eligible if"
+    /// verdict is accepted and its conditions are recorded on the application.
+    pub async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> Result<WriteOutcome, AppError> {
+        let user = actor.require()?;
+        let kind = match user.role {
+            Role::Talent | Role::Startup => profile_kind(user.role),
+            _ => None,
+        }
+        .ok_or_else(|| AppError::forbidden("talents apply to offers and startups to programmes"))?;
+        let (_, profile) = self
+            .own_profile(actor)
+            .await?
+            .ok_or_else(|| refused("target", format!("create your {} profile first", kind.as_str())))?;
+        let mut work = self.profiles.work().await?;
+        // Holds the applicant's row (PostgreSQL) so two applications of one person take turns.
+        let applicant = work.lock(kind, profile).await?;
+        let today = Utc::now().date_naive();
+        let (application_target, applicant_ref, conditions) = match applicant.entity {
+            Entity::Talent(_) => {
+                let offer = match work.find(EntityKind::Offer, target).await? {
+                    Some(stored) => match stored.entity {
+                        Entity::Offer(o) => o,
+                        _ => return Err(AppError::not_found("no offer has this id")),
+                    },
+                    None => return Err(AppError::not_found("no offer has this id")),
+                };
+                if offer.status == Status::Closed {
+                    return Err(refused("target", "this offer is closed"));
+                }
+                if let Some(deadline) = offer.deadline
+                    && deadline < today
+                {
+                    return Err(refused("target", format!("this offer's deadline ({deadline}) has passed")));
+                }
+                (
+                    ApplicationTarget::Offer(OfferId::from_uuid(target)),
+                    Applicant::Talent(TalentId::from_uuid(profile)),
+                    vec![],
+                )
+            }
+            Entity::Startup(startup) => {
+                let programme = match work.find(EntityKind::Programme, target).await? {
+                    Some(stored) => match stored.entity {
+                        Entity::Programme(p) => p,
+                        _ => return Err(AppError::not_found("no programme has this id")),
+                    },
+                    None => return Err(AppError::not_found("no programme has this id")),
+                };
+                if programme.status == Status::Closed {
+                    return Err(refused("target", "this programme is closed"));
+                }
+                if programme.application_deadline < today {
+                    return Err(refused(
+                        "target",
+                        format!(
+                            "this programme's application deadline ({}) has passed",
+                            programme.application_deadline
+                        ),
+                    ));
+                }
+                let conditions = match eligibility::evaluate(&programme, &startup) {
+                    Verdict::Eligible => vec![],
+                    Verdict::EligibleIf(reasons) => conditions(&reasons),
+                    Verdict::NotEligible(reasons) => {
+                        let reasons = conditions(&reasons);
+                        let summary = reasons.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join("; ");
+                        return Err(AppError::Refused {
+                            field: "target".into(),
+                            message: format!("your startup is not eligible for this programme: {summary}"),
+                            reasons: reasons.into_iter().map(|r| format!("{}: {} / {}", r.rule, r.en, r.it)).collect(),
+                        });
+                    }
+                };
+                (
+                    ApplicationTarget::Programme(ProgrammeId::from_uuid(target)),
+                    Applicant::Startup(StartupId::from_uuid(profile)),
+                    conditions,
+                )
+            }
+            _ => return Err(AppError::Other(anyhow::anyhow!("profile {profile} is not a talent or startup"))),
+        };
+        if self.open_application(&work, profile, target).await? {
+            return Err(refused("target", "you have already applied; withdraw that application to apply again"));
+        }
+        let now = Utc::now();
+        let application = Application {
+            id: ApplicationId::from_uuid(Uuid::now_v7()),
+            applicant: applicant_ref,
+            target: application_target,
+            stage: ApplicationStage::Submitted,
+            history: vec![StageChange { stage: ApplicationStage::Submitted, at: now }],
+            motivation,
+            score: None,
+            rubric: vec![],
+            conditions,
+        };
+        let outcome = work.upsert(Entity::Application(application), Some(0), CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Whether `applicant` has an application to `target` that is not withdrawn.
+    async fn open_application(&self, work: &Work<'_>, applicant: Uuid, target: Uuid) -> Result<bool, AppError> {
+        for (kind, id, field) in work.inbound(applicant, 10_000).await? {
+            if kind != EntityKind::Application.as_str() || field != "applicant" {
+                continue;
+            }
+            if let Some(stored) = work.find(EntityKind::Application, id).await?
+                && let Entity::Application(a) = stored.entity
+                && ends(&a).1.1 == target
+                && a.stage != ApplicationStage::Withdrawn
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Moves an application: its organisation moves it forward or rejects it; its applicant
+    /// may only withdraw it. Forward-only transitions (see `ApplicationStage::can_move_to`).
+    pub async fn move_application(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        stage: ApplicationStage,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        actor.require()?;
+        let (mut application, version, relation) = self.application(actor, id).await?;
+        let allowed = relation.organisation || (relation.applicant && stage == ApplicationStage::Withdrawn);
+        if !allowed {
+            return Err(AppError::forbidden(
+                "only the organisation moves an application; the applicant may withdraw it",
+            ));
+        }
+        if !application.stage.can_move_to(stage) {
+            return Err(AppError::invalid(
+                "stage",
+                format!("an application cannot move from {:?} to {stage:?}", application.stage),
+            ));
+        }
+        application.stage = stage;
+        application.history.push(StageChange { stage, at: Utc::now() });
+        let mut work = self.profiles.work().await?;
+        let outcome = work
+            .upsert(Entity::Application(application), Some(expected_version.unwrap_or(version)), CORRELATION)
+            .await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Scores an application with a rubric (its organisation only); the score is the
+    /// rubric's total, 0 to 100.
+    pub async fn score_application(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        rubric: Vec<RubricLine>,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        actor.require()?;
+        let (mut application, version, relation) = self.application(actor, id).await?;
+        if !relation.organisation {
+            return Err(AppError::forbidden("only the organisation scores its applications"));
+        }
+        if rubric.is_empty() {
+            return Err(AppError::invalid("rubric", "must name at least one criterion"));
+        }
+        let mut scores = Vec::with_capacity(rubric.len());
+        for (i, line) in rubric.into_iter().enumerate() {
+            let small = |field: &str, v: i64| {
+                u8::try_from(v)
+                    .map_err(|_| AppError::invalid(format!("rubric[{i}].{field}"), "must be between 0 and 255"))
+            };
+            scores.push(RubricScore {
+                criterion: line.criterion,
+                points: small("points", line.points)?,
+                max_points: small("maxPoints", line.max_points)?,
+            });
+        }
+        application.score = crocevia_domain::rubric_total(&scores);
+        application.rubric = scores;
+        let mut work = self.profiles.work().await?;
+        let outcome = work
+            .upsert(Entity::Application(application), Some(expected_version.unwrap_or(version)), CORRELATION)
+            .await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Saves a search the actor may run (its kinds are checked now and again at every run).
+    pub async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
+        let user = actor.require()?;
+        visible_kinds(actor, &request.kinds)?;
+        request.plan()?;
+        let value = serde_json::to_value(&request).map_err(|e| AppError::Other(anyhow::anyhow!("{e}")))?;
+        Ok(saved::insert(self.profiles.db(), user.id.as_uuid(), name, value).await?)
+    }
+
+    /// Everything Crocevia holds about the actor (GDPR Art. 15/20). A read that fails fails
+    /// the export: a partial copy presented as complete would mislead.
+    pub async fn export(&self, actor: &Actor) -> Result<serde_json::Value, AppError> {
+        let user = actor.require()?;
+        let db = self.profiles.db();
+        let encode = |e: &Entity| serde_json::to_value(e).map_err(|e| AppError::Other(anyhow::anyhow!("{e}")));
+        let mut profiles = Vec::new();
+        if let Some((kind, id)) = self.own_profile(actor).await? {
+            profiles.push(encode(&self.profiles.get(kind, id).await?.entity)?);
+        }
+        let applications = if user.role == Role::Organisation { vec![] } else { self.applications(actor).await? };
+        let mut consents = Vec::new();
+        for id in self.pointing(db, user.id.as_uuid(), EntityKind::Consent, "user_id").await? {
+            consents.push(encode(&self.profiles.get(EntityKind::Consent, id).await?.entity)?);
+        }
+        let searches: Vec<serde_json::Value> = saved::of_user(db, user.id.as_uuid())
+            .await?
+            .into_iter()
+            .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "request": s.request }))
+            .collect();
+        Ok(serde_json::json!({
+            "user": user,
+            "profiles": profiles,
+            "applications": applications,
+            "consents": consents,
+            "saved_searches": searches,
+            "exported_at": Utc::now(),
+        }))
+    }
+
+    /// Erases the actor (GDPR Art. 17) in ONE transaction: their applications, profile,
+    /// consents, saved searches, credentials and account, each deletion with its erasure
+    /// event in the outbox. It either happens whole or not at all, so a failure leaves the
+    /// account able to retry; search and matching follow from the durable events. Returns how
+    /// many entities were erased.
+    pub async fn erase(&self, actor: &Actor) -> Result<u64, AppError> {
+        let user = actor.require()?.clone();
+        let reason = "erasure_request";
+        let mut work = self.profiles.work().await?;
+        let mut erased = 0;
+        let me = user.id.as_uuid();
+        // What to delete is read inside the transaction, so a write that lands just before
+        // (a new application) is erased too, and one that comes after finds no account.
+        let refs = work.inbound(me, 100_000).await?;
+        let mut profiles = Vec::new();
+        let mut consents = Vec::new();
+        for (kind, id, field) in refs {
+            match (kind.as_str(), field.as_str()) {
+                ("talent", "user_id") => profiles.push((EntityKind::Talent, id)),
+                ("startup", "user_id") => profiles.push((EntityKind::Startup, id)),
+                ("consent", "user_id") => consents.push(id),
+                _ => {}
+            }
+        }
+        for (kind, profile) in &profiles {
+            for (from_kind, id, field) in work.inbound(*profile, 100_000).await? {
+                if from_kind == EntityKind::Application.as_str() && field == "applicant" {
+                    work.delete(EntityKind::Application, id, reason, "erase").await?;
+                    erased += 1;
+                }
+            }
+            work.delete(*kind, *profile, reason, "erase").await?;
+            erased += 1;
+        }
+        for id in consents {
+            work.delete(EntityKind::Consent, id, reason, "erase").await?;
+            erased += 1;
+        }
+        saved::delete_of_user(work.txn(), me).await?;
+        Accounts::delete_in(work.txn(), me).await?;
+        work.delete(EntityKind::User, me, reason, "erase").await?;
+        work.commit().await?;
+        tracing::info!(user_id = %user.id, erased = erased + 1, "erased on request");
+        Ok(erased + 1)
+    }
+}

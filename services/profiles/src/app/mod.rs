@@ -1,0 +1,63 @@
+//! The application boundary: every command and every query that touches people's data,
+//! each with the [`Actor`] who asks. It is the one place that decides authorization,
+//! ownership, privacy (what of a person an actor may see) and state transitions; GraphQL,
+//! REST, subscriptions and the web app all come through here, so a rule holds at every door.
+//!
+//! Each command is one [`Work`](crate::service::Work): its reads, checks and writes commit
+//! together or not at all, and updates carry the version they read.
+
+mod actor;
+mod commands;
+mod error;
+mod policy;
+mod queries;
+
+pub use actor::{Actor, Session};
+pub use commands::{NewAccount, RubricLine};
+pub use error::AppError;
+pub use policy::{owns, sees_talents, visible_kinds};
+pub use queries::{EntityView, Relation, kind_of, profile_kind};
+
+use crate::Profiles;
+use crate::accounts::Accounts;
+use crocevia_matching::MatchingApi;
+use crocevia_search::SearchApi;
+use std::sync::Arc;
+
+/// The application service. Cheap to clone; one per process.
+#[derive(Debug, Clone)]
+pub struct App {
+    profiles: Profiles,
+    accounts: Accounts,
+    /// Absent in a process that reaches no search service.
+    search: Option<Arc<dyn SearchApi>>,
+    /// Absent in a process that reaches no matching service.
+    matching: Option<Arc<dyn MatchingApi>>,
+}
+
+impl App {
+    pub fn new(
+        profiles: Profiles,
+        accounts: Accounts,
+        search: Option<Arc<dyn SearchApi>>,
+        matching: Option<Arc<dyn MatchingApi>>,
+    ) -> Self {
+        Self { profiles, accounts, search, matching }
+    }
+
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
+    }
+
+    pub fn matching(&self) -> Option<&Arc<dyn MatchingApi>> {
+        self.matching.as_ref()
+    }
+
+    fn search_api(&self) -> Result<&Arc<dyn SearchApi>, AppError> {
+        self.search.as_ref().ok_or_else(|| AppError::Unavailable("search is not running in this process".into()))
+    }
+
+    fn matching_api(&self) -> Result<&Arc<dyn MatchingApi>, AppError> {
+        self.matching.as_ref().ok_or_else(|| AppError::Unavailable("matching is not running in this process".into()))
+    }
+}

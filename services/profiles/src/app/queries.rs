@@ -1,0 +1,346 @@
+//! Queries: what an actor may read, and how much of it.
+
+use super::{Actor, App, AppError, owns, visible_kinds};
+use crate::saved::{self, SavedSearch};
+use crate::store;
+use crocevia_domain::{Applicant, Application, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role, User};
+use crocevia_matching::{Eligibility, Entry, PairView, Side};
+use crocevia_search::{SearchRequest, SearchResults};
+use uuid::Uuid;
+
+/// An entity as one actor may see it: the domain value as JSON, minus what they may not see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityView {
+    pub kind: EntityKind,
+    pub id: Uuid,
+    pub version: u64,
+    pub data: serde_json::Value,
+}
+
+/// How an actor stands to an application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Relation {
+    /// A member of the organisation whose offer or programme it targets.
+    pub organisation: bool,
+    /// The talent or startup who applied.
+    pub applicant: bool,
+}
+
+/// The entity kind behind a matching side.
+pub fn kind_of(side: Side) -> EntityKind {
+    match side {
+        Side::Talent => EntityKind::Talent,
+        Side::Offer => EntityKind::Offer,
+        Side::Startup => EntityKind::Startup,
+        Side::Programme => EntityKind::Programme,
+    }
+}
+
+/// The profile kind of a role, if it has one.
+pub fn profile_kind(role: Role) -> Option<EntityKind> {
+    match role {
+        Role::Talent => Some(EntityKind::Talent),
+        Role::Startup => Some(EntityKind::Startup),
+        Role::Organisation | Role::Admin => None,
+    }
+}
+
+/// Applicant and target of an application as (kind, id).
+pub(super) fn ends(a: &Application) -> ((EntityKind, Uuid), (EntityKind, Uuid)) {
+    let applicant = match a.applicant {
+        Applicant::Talent(t) => (EntityKind::Talent, t.as_uuid()),
+        Applicant::Startup(s) => (EntityKind::Startup, s.as_uuid()),
+    };
+    let target = match a.target {
+        ApplicationTarget::Offer(o) => (EntityKind::Offer, o.as_uuid()),
+        ApplicationTarget::Programme(p) => (EntityKind::Programme, p.as_uuid()),
+    };
+    (applicant, target)
+}
+
+impl App {
+    /// Ids of entities of `kind` that point at `to` through `field`.
+    pub(super) async fn pointing(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        to: Uuid,
+        kind: EntityKind,
+        field: &str,
+    ) -> Result<Vec<Uuid>, AppError> {
+        let refs = store::inbound_refs(conn, to, 100_000).await?;
+        Ok(refs.into_iter().filter(|(k, _, f)| k == kind.as_str() && f == field).map(|(_, id, _)| id).collect())
+    }
+
+    /// The actor's own talent or startup profile, if saved.
+    pub async fn own_profile(&self, actor: &Actor) -> Result<Option<(EntityKind, Uuid)>, AppError> {
+        let user = actor.require()?;
+        let Some(kind) = profile_kind(user.role) else { return Ok(None) };
+        let ids = self.pointing(self.profiles.db(), user.id.as_uuid(), kind, "user_id").await?;
+        Ok(ids.first().map(|id| (kind, *id)))
+    }
+
+    /// My talent or startup profile, or my organisation's offers and programmes.
+    pub async fn owned_subjects(&self, actor: &Actor) -> Result<Vec<Uuid>, AppError> {
+        if let Some(org) = actor.organisation() {
+            let db = self.profiles.db();
+            let mut ids = self.pointing(db, org.as_uuid(), EntityKind::Offer, "organisation_id").await?;
+            ids.extend(self.pointing(db, org.as_uuid(), EntityKind::Programme, "organisation_id").await?);
+            return Ok(ids);
+        }
+        Ok(self.own_profile(actor).await?.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// Applications I made, or applications to my organisation's offers and programmes.
+    pub async fn applications(&self, actor: &Actor) -> Result<Vec<Application>, AppError> {
+        let user = actor.require()?;
+        let field = if user.role == Role::Organisation { "target" } else { "applicant" };
+        let mut out = Vec::new();
+        for subject in self.owned_subjects(actor).await? {
+            for id in self.pointing(self.profiles.db(), subject, EntityKind::Application, field).await? {
+                // A read that fails is an error, never a silently shorter list.
+                match store::find(self.profiles.db(), EntityKind::Application, id).await? {
+                    Some(stored) => {
+                        if let Entity::Application(a) = stored.entity {
+                            out.push(a);
+                        }
+                    }
+                    None => continue, // deleted between the two reads
+                }
+            }
+        }
+        out.sort_by_key(|a| a.id);
+        Ok(out)
+    }
+
+    /// One application and how the actor stands to it; FORBIDDEN when they have no relation
+    /// (and are not an administrator).
+    pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<(Application, u64, Relation), AppError> {
+        let stored = self.profiles.get(EntityKind::Application, id).await?;
+        let Entity::Application(application) = stored.entity else {
+            return Err(AppError::not_found("no such application"));
+        };
+        let relation = self.relation(actor, &application).await?;
+        if !relation.organisation && !relation.applicant && !actor.is_admin() {
+            return Err(AppError::forbidden("this application is between others"));
+        }
+        Ok((application, stored.version, relation))
+    }
+
+    pub(super) async fn relation(&self, actor: &Actor, application: &Application) -> Result<Relation, AppError> {
+        let Some(user) = actor.user() else { return Ok(Relation::default()) };
+        let ((_, applicant), (target_kind, target)) = ends(application);
+        let organisation = match actor.organisation() {
+            Some(_) => match store::find(self.profiles.db(), target_kind, target).await? {
+                Some(stored) => owns(actor, &stored.entity),
+                None => false,
+            },
+            None => false,
+        };
+        let applicant = profile_kind(user.role).is_some()
+            && self.own_profile(actor).await?.is_some_and(|(_, mine)| mine == applicant);
+        Ok(Relation { organisation, applicant })
+    }
+
+    /// Whether `actor` may see the contact details of the talent or startup `entity`: its
+    /// owner, an administrator, an organisation it applied to, or any organisation when the
+    /// talent consented to contact sharing.
+    async fn may_contact(&self, actor: &Actor, entity: &Entity) -> Result<bool, AppError> {
+        if actor.is_admin() || owns(actor, entity) {
+            return Ok(true);
+        }
+        let (owner, profile) = match entity {
+            Entity::Talent(t) => (t.user_id, t.id.as_uuid()),
+            Entity::Startup(s) => (s.user_id, s.id.as_uuid()),
+            _ => return Ok(false),
+        };
+        if actor.organisation().is_none() {
+            return Ok(false);
+        }
+        if self.applications(actor).await?.iter().any(|a| ends(a).0.1 == profile) {
+            return Ok(true);
+        }
+        if let Some(owner) = owner {
+            let db = self.profiles.db();
+            for consent in self.pointing(db, owner.as_uuid(), EntityKind::Consent, "user_id").await? {
+                if let Some(stored) = store::find(db, EntityKind::Consent, consent).await?
+                    && let Entity::Consent(c) = stored.entity
+                    && c.purpose == ConsentPurpose::ContactSharing
+                    && c.granted
+                {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// One entity, without the fields the actor may not see. Talents are people: only
+    /// organisation members, administrators and the talent see them; users, consents and
+    /// applications only their own parties.
+    pub async fn entity(&self, actor: &Actor, kind: EntityKind, id: Uuid) -> Result<EntityView, AppError> {
+        let stored = self.profiles.get(kind, id).await?;
+        let readable = actor.is_admin()
+            || match &stored.entity {
+                Entity::User(_) | Entity::Consent(_) => owns(actor, &stored.entity),
+                Entity::Application(a) => {
+                    let r = self.relation(actor, a).await?;
+                    r.organisation || r.applicant
+                }
+                Entity::Talent(_) => super::sees_talents(actor) || owns(actor, &stored.entity),
+                _ => true,
+            };
+        if !readable {
+            return Err(if actor.user().is_none() {
+                AppError::Unauthenticated("log in to read this".into())
+            } else {
+                AppError::forbidden("you may not read this")
+            });
+        }
+        let mut data = serde_json::to_value(&stored.entity)
+            .map_err(|e| AppError::Other(anyhow::anyhow!("encoding {kind}: {e}")))?
+            .get("data")
+            .cloned()
+            .unwrap_or_default();
+        if !self.may_contact(actor, &stored.entity).await?
+            && let Some(object) = data.as_object_mut()
+        {
+            object.remove("contact_email");
+            object.remove("user_id");
+        }
+        Ok(EntityView { kind, id, version: stored.version, data })
+    }
+
+    /// My talent or startup profile as [`App::entity`] shows it to me; `None` until saved.
+    pub async fn my_profile(&self, actor: &Actor) -> Result<Option<EntityView>, AppError> {
+        match self.own_profile(actor).await? {
+            Some((kind, id)) => Ok(Some(self.entity(actor, kind, id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// My organisation's offers and programmes, open and closed, newest first.
+    pub async fn my_postings(&self, actor: &Actor) -> Result<Vec<EntityView>, AppError> {
+        actor.require()?;
+        let org = actor.organisation().ok_or_else(|| AppError::forbidden("postings belong to organisation members"))?;
+        let mut ids = Vec::new();
+        for kind in [EntityKind::Offer, EntityKind::Programme] {
+            let found = self.pointing(self.profiles.db(), org.as_uuid(), kind, "organisation_id").await?;
+            ids.extend(found.into_iter().map(|id| (kind, id)));
+        }
+        // v7 ids grow with time.
+        ids.sort_unstable_by_key(|(_, id)| std::cmp::Reverse(*id));
+        let mut out = Vec::with_capacity(ids.len());
+        for (kind, id) in ids {
+            out.push(self.entity(actor, kind, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// A search as `actor` may run it (see [`visible_kinds`]).
+    pub async fn search(&self, actor: &Actor, mut request: SearchRequest) -> Result<SearchResults, AppError> {
+        request.kinds = visible_kinds(actor, &request.kinds)?;
+        Ok(self.search_api()?.search(request).await?)
+    }
+
+    /// The ranked matches of the actor's own talent or startup profile, or of their
+    /// organisation's offer or programme (administrators: any).
+    pub async fn matches(&self, actor: &Actor, subject: Uuid) -> Result<(Side, Vec<Entry>), AppError> {
+        actor.require()?;
+        let matching = self.matching_api()?;
+        let side = matching.side_of(subject).await?.ok_or_else(|| {
+            AppError::not_found("no talent, offer, startup or programme open to matching has this id")
+        })?;
+        if !actor.is_admin() {
+            let entity = self.profiles.get(kind_of(side), subject).await?.entity;
+            if !owns(actor, &entity) {
+                return Err(AppError::forbidden("these matches belong to someone else"));
+            }
+        }
+        Ok((side, matching.matches(subject).await?))
+    }
+
+    /// A startup's eligibility for a programme, for the startup, the programme's
+    /// organisation and administrators.
+    pub async fn eligibility(&self, actor: &Actor, startup: Uuid, programme: Uuid) -> Result<Eligibility, AppError> {
+        actor.require()?;
+        if !actor.is_admin() {
+            let owner = owns(actor, &self.profiles.get(EntityKind::Startup, startup).await?.entity);
+            let runs = owns(actor, &self.profiles.get(EntityKind::Programme, programme).await?.entity);
+            if !owner && !runs {
+                return Err(AppError::forbidden("this startup belongs to someone else"));
+            }
+        }
+        self.matching_api()?
+            .eligibility(startup, programme)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such startup or open programme"))
+    }
+
+    /// My profile scored now against one open offer or programme.
+    pub async fn my_match_with(&self, actor: &Actor, target: Uuid) -> Result<PairView, AppError> {
+        let user = actor.require()?;
+        let kind = profile_kind(user.role)
+            .ok_or_else(|| AppError::forbidden("only talents and startups have a profile to match"))?;
+        let (_, profile) = self.own_profile(actor).await?.ok_or_else(|| AppError::Refused {
+            field: "profile".into(),
+            message: format!("create your {} profile first", kind.as_str()),
+            reasons: vec![],
+        })?;
+        // The profile as stored now: one saved a moment ago scores before matching hears of it.
+        let entity = self.profiles.get(kind, profile).await?.entity;
+        self.pair(entity, target).await
+    }
+
+    /// How an application's applicant scores against its target now, for the organisation
+    /// that received it (and administrators).
+    pub async fn application_match(&self, actor: &Actor, id: Uuid) -> Result<PairView, AppError> {
+        let (application, _, relation) = self.application(actor, id).await?;
+        if !relation.organisation && !actor.is_admin() {
+            return Err(AppError::forbidden("only the organisation that received it sees this"));
+        }
+        let ((kind, applicant), (_, target)) = ends(&application);
+        let entity = self.profiles.get(kind, applicant).await?.entity;
+        self.pair(entity, target).await
+    }
+
+    async fn pair(&self, entity: Entity, target: Uuid) -> Result<PairView, AppError> {
+        match self.matching_api()?.pair(entity, target).await {
+            Err(crocevia_matching::MatchingError::NotFound(_)) => {
+                Err(AppError::not_found("no offer or programme open to matching has this id"))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn saved_searches(&self, actor: &Actor) -> Result<Vec<SavedSearch>, AppError> {
+        let user = actor.require()?;
+        Ok(saved::of_user(self.profiles.db(), user.id.as_uuid()).await?)
+    }
+
+    /// One of my saved searches, as I may run it now: its kinds go through
+    /// [`visible_kinds`] every time, so saving `kinds: [TALENT]` (or none) reveals nothing
+    /// the actor could not search directly.
+    pub async fn saved_search(&self, actor: &Actor, id: Uuid) -> Result<SearchRequest, AppError> {
+        let user = actor.require()?;
+        let row = saved::get(self.profiles.db(), id)
+            .await?
+            .ok_or_else(|| AppError::not_found("no saved search of yours has this id"))?;
+        if row.user_id != user.id.as_uuid() {
+            return Err(AppError::forbidden("this saved search belongs to someone else"));
+        }
+        let mut request: SearchRequest = serde_json::from_value(row.request)
+            .map_err(|e| AppError::Other(anyhow::anyhow!("saved search {id} does not decode: {e}")))?;
+        request.kinds = visible_kinds(actor, &request.kinds)?;
+        Ok(request)
+    }
+
+    /// Runs a request that came from [`App::saved_search`] (already narrowed for its actor).
+    pub async fn run_saved(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
+        Ok(self.search_api()?.search(request).await?)
+    }
+
+    /// The account of `actor`.
+    pub fn me<'a>(&self, actor: &'a Actor) -> Result<&'a User, AppError> {
+        actor.require()
+    }
+}
