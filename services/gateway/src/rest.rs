@@ -15,10 +15,13 @@ use crocevia_profiles::{Actor, App, AppError};
 use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
 
-/// An RFC 9457 problem: `type`, `title`, `status` and `detail`, plus the shared `code` and
-/// the `field` at fault.
+/// An RFC 9457 problem (boxed: errors stay one pointer wide on the happy path).
+#[derive(Debug)]
+pub(crate) struct ApiError(Box<Problem>);
+
+/// `type`, `title`, `status` and `detail`, plus the shared `code` and the `field` at fault.
 #[derive(Debug, Serialize)]
-pub(crate) struct ApiError {
+struct Problem {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'static str,
@@ -47,7 +50,7 @@ fn title(code: ErrorCode) -> &'static str {
 
 impl ApiError {
     pub(crate) fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Problem {
             kind: "about:blank",
             title: title(code),
             status: code.http_status(),
@@ -56,14 +59,14 @@ impl ApiError {
             field: field.map(str::to_owned),
             reasons: vec![],
             current_version: None,
-        }
+        }))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self.0).unwrap_or_default();
         (status, [(axum::http::header::CONTENT_TYPE, "application/problem+json")], body).into_response()
     }
 }
@@ -72,8 +75,8 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let mut out = Self::new(e.code(), e.field(), e.public_message());
         match e {
-            AppError::Refused { reasons, .. } => out.reasons = reasons,
-            AppError::Conflict { current, .. } => out.current_version = current,
+            AppError::Refused { reasons, .. } => out.0.reasons = reasons,
+            AppError::Conflict { current, .. } => out.0.current_version = current,
             _ => {}
         }
         out

@@ -138,7 +138,7 @@ impl CoreQuery {
     /// Bilingual search. Talent profiles are visible to organisation members only; with no
     /// kinds, every kind the viewer may see.
     async fn search(&self, ctx: &Context<'_>, input: SearchInput) -> Result<SearchResultsGql> {
-        let results = app(ctx)?.search(actor(ctx)?, input.into_request()).await.map_err(|e| search_input_error(e))?;
+        let results = app(ctx)?.search(actor(ctx)?, input.into_request()).await.map_err(search_input_error)?;
         Ok(results.into())
     }
 
