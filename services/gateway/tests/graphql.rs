@@ -1160,3 +1160,63 @@ async fn organisations_list_their_postings_and_see_applicants_explained() {
     let body = gql(&w.h, w.tokens[3].1.as_deref(), explain, json!({ "id": w.application })).await;
     assert_eq!(code(&body), Some("UNAVAILABLE"), "{body}");
 }
+
+/// Documents, variables and JSON bodies nested thousands of levels deep, through every door:
+/// each gets a clear refusal, and the server still answers afterwards (a stack overflow
+/// would abort the whole process).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_nesting_is_refused_and_kills_nothing() {
+    let w = world().await;
+    let talent = w.tokens[1].1.as_deref();
+    let alive = || async { reqwest::get(format!("{}/healthz", w.h.base)).await.map(|r| r.status().as_u16()).ok() };
+    let literal = |n: usize| format!("{}1{}", "{a:".repeat(n), "}".repeat(n));
+    for n in [100, 1_500, 20_000] {
+        let q = format!("{{ skills(query: {}) {{ id }} }}", literal(n));
+        let (_, body) = post(&w.h, None, json!({ "query": q })).await;
+        assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{n}: {body}");
+        let q = format!("mutation {{ saveProfile(profile: {}) {{ id }} }}", literal(n));
+        let (_, body) = post(&w.h, talent, json!({ "query": q })).await;
+        assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{n}: {body}");
+        let lists = format!("{{ skills(query: {}1{}) {{ id }} }}", "[".repeat(n), "]".repeat(n));
+        let (_, body) = post(&w.h, None, json!({ "query": lists })).await;
+        assert_eq!(code(&body), Some("BAD_USER_INPUT"), "{n}: {body}");
+        // Variables are JSON: serde's recursion limit refuses them before any GraphQL work.
+        let deep_json = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        let raw = format!(
+            r#"{{"query":"mutation($p: JSON!) {{ saveProfile(profile: $p) {{ id }} }}","variables":{{"p":{deep_json}}}}}"#
+        );
+        let status = reqwest::Client::new()
+            .post(format!("{}/graphql", w.h.base))
+            .bearer_auth(talent.unwrap())
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_client_error() || status.is_success(), "{n}: {status}");
+        // REST bodies too.
+        let body = format!(r#"{{"kinds":{deep_json}}}"#);
+        let status = reqwest::Client::new()
+            .post(format!("{}/api/v1/search", w.h.base))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_client_error(), "{n}: {status}");
+        assert_eq!(alive().await, Some(200), "the server still answers after depth {n}");
+    }
+    // And over a WebSocket.
+    let mut socket = ws(&w.h, talent.unwrap()).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    let q = format!("subscription {{ myApplicationsChanged(x: {}) {{ id }} }}", literal(5_000));
+    socket
+        .send(Message::text(json!({ "id": "d", "type": "subscribe", "payload": { "query": q } }).to_string()))
+        .await
+        .unwrap();
+    let reply = next_json(&mut socket).await.expect("an answer");
+    assert_eq!(reply["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{reply}");
+    assert_eq!(alive().await, Some(200), "the server still answers after the socket");
+}

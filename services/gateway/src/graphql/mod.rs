@@ -4,6 +4,7 @@
 
 mod mine;
 mod mutation;
+pub mod nesting;
 mod open_data;
 mod query;
 mod reference;
@@ -50,6 +51,7 @@ pub struct Limits {
 pub fn schema(services: Services, limits: Limits) -> ApiSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .data(services)
+        .extension(nesting::NestingLimit)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if !limits.introspection {
@@ -84,7 +86,7 @@ pub fn introspection_schema(services: Services, limits: Limits) -> Option<ApiSch
 /// treated as an ordinary query.
 pub fn is_introspection(query: &str) -> bool {
     use async_graphql::parser::types::{DocumentOperations, Selection};
-    if !query.contains("__schema") && !query.contains("__type") {
+    if (!query.contains("__schema") && !query.contains("__type")) || nesting::too_deep(query, nesting::MAX_NESTING) {
         return false;
     }
     let Ok(document) = async_graphql::parser::parse_query(query) else { return false };
