@@ -17,7 +17,7 @@ pub mod auth;
 pub mod graphql;
 mod open_data;
 pub mod remote;
-mod rest;
+pub mod rest;
 pub mod skills;
 mod status;
 mod web;
@@ -28,6 +28,12 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
 use crocevia_kit::ErrorCode;
 use tokio::sync::watch;
+
+/// The REST API's routes, as the router mounts them and the OpenAPI document lists them.
+pub const REST_ROUTES: [&str; 3] =
+    ["/api/v1/search", "/api/v1/matches/{id}", "/api/v1/eligibility/{startup}/{programme}"];
+
+pub use rest::RestApi;
 
 #[derive(Debug, Clone)]
 pub struct GatewayState {
@@ -98,9 +104,10 @@ impl Gateway {
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
             .route("/status", get(status::page))
-            .route("/api/v1/search", axum::routing::post(rest::search))
-            .route("/api/v1/matches/{id}", get(rest::matches))
-            .route("/api/v1/eligibility/{startup}/{programme}", get(rest::eligibility))
+            .route(REST_ROUTES[0], axum::routing::post(rest::search))
+            .route(REST_ROUTES[1], get(rest::matches))
+            .route(REST_ROUTES[2], get(rest::eligibility))
+            .route("/api/v1/openapi.json", get(rest::openapi))
             .route("/open-data/v1", get(open_data::catalogue))
             .route("/open-data/v1/", get(open_data::catalogue))
             .route("/open-data/v1/dictionary.json", get(open_data::dictionary))

@@ -14,20 +14,26 @@ use crocevia_matching::MatchingError;
 use crocevia_profiles::{Actor, App, AppError};
 use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 /// An RFC 9457 problem (boxed: errors stay one pointer wide on the happy path).
 #[derive(Debug)]
 pub(crate) struct ApiError(Box<Problem>);
 
 /// `type`, `title`, `status` and `detail`, plus the shared `code` and the `field` at fault.
-#[derive(Debug, Serialize)]
-struct Problem {
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Problem)]
+pub(crate) struct Problem {
     #[serde(rename = "type")]
     kind: &'static str,
     title: &'static str,
     status: u16,
     detail: String,
+    /// BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE or
+    /// INTERNAL: the same codes as GraphQL's `extensions.code`.
+    #[schema(value_type = String, example = "FORBIDDEN")]
     code: ErrorCode,
+    /// The input field at fault, for BAD_USER_INPUT.
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -117,7 +123,86 @@ async fn actor(state: &GatewayState, headers: &HeaderMap) -> Result<Actor, ApiEr
     crate::resolve_actor(app, &api.keys, headers).await.map_err(|(code, message)| ApiError::new(code, None, message))
 }
 
+/// The ranked matches of one subject (`GET /api/v1/matches/{id}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MatchesAnswer {
+    subject: uuid::Uuid,
+    /// talent, offer, startup or programme.
+    #[schema(value_type = String, example = "offer")]
+    side: crocevia_matching::Side,
+    /// Best first; each with its score, mutual score, verdict (programmes) and explanation
+    /// (factors with their weight, value and a reason in Italian and English).
+    #[schema(value_type = Vec<Object>)]
+    matches: Vec<crocevia_matching::Entry>,
+}
+
+/// A startup's eligibility for a programme (`GET /api/v1/eligibility/{startup}/{programme}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EligibilityAnswer {
+    startup: uuid::Uuid,
+    programme: uuid::Uuid,
+    /// `{"verdict": "eligible" | "eligible_if" | "not_eligible", "reasons": [{"rule", "it", "en"}]}`.
+    #[schema(value_type = Object)]
+    eligibility: crocevia_matching::eligibility::Verdict,
+    /// The fit score with its explanation.
+    #[schema(value_type = Object)]
+    fit: crocevia_matching::explain::Explained,
+}
+
+/// The REST API's OpenAPI 3.1 document, generated from the handlers below and their types
+/// (served at `/api/v1/openapi.json`).
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "Crocevia REST API",
+        description = "Search, matches and eligibility of the Crocevia platform (Torino Metropoli 2025: AcceleraTO and Talenti a Torino). The same rules as the GraphQL API at /graphql: anonymous callers see offers, programmes, startups and organisations, never a person; matches and eligibility answer only to their parties. Errors are RFC 9457 problem details.",
+        license(name = "AGPL-3.0-only")
+    ),
+    paths(search, matches, eligibility),
+    components(schemas(Problem, MatchesAnswer, EligibilityAnswer, SearchRequest, SearchResults)),
+    modifiers(&BearerAuth)
+)]
+pub struct RestApi;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(utoipa::openapi::Components::new);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub(crate) async fn openapi() -> Response {
+    match RestApi::openapi().to_json() {
+        Ok(json) => ([(axum::http::header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "encoding the OpenAPI document");
+            ApiError::new(ErrorCode::Internal, None, "internal error").into_response()
+        }
+    }
+}
+
 /// `POST /api/v1/search`: the same search and visibility as GraphQL `search`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/search",
+    tag = "search",
+    request_body = SearchRequest,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Hits, facets and the next page's cursor", body = SearchResults),
+        (status = 400, description = "Bad input; `field` names it", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The token is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Talent profiles are searchable by organisation members only", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Search is unavailable; retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub(crate) async fn search(
     State(state): State<GatewayState>,
     headers: HeaderMap,
@@ -131,28 +216,59 @@ pub(crate) async fn search(
 
 /// `GET /api/v1/matches/{id}`: the ranked matches of one of the caller's own profiles,
 /// offers or programmes, each with its explanation.
+#[utoipa::path(
+    get,
+    path = "/api/v1/matches/{id}",
+    tag = "matching",
+    params(("id" = String, Path, description = "A talent, offer, startup or programme id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The ranked matches", body = MatchesAnswer),
+        (status = 400, description = "`id` is not an id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "These matches belong to someone else", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Nothing open to matching has this id", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Matching is unavailable; retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub(crate) async fn matches(
     State(state): State<GatewayState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<MatchesAnswer> {
     let actor = actor(&state, &headers).await?;
     let id = uuid("id", &id)?;
-    let (side, list) = app(&state)?.matches(&actor, id).await?;
-    Ok(Json(serde_json::json!({ "subject": id, "side": side, "matches": list })))
+    let (side, matches) = app(&state)?.matches(&actor, id).await?;
+    Ok(Json(MatchesAnswer { subject: id, side, matches }))
 }
 
 /// `GET /api/v1/eligibility/{startup}/{programme}`: the verdict with its reasons, and the
 /// fit, for the startup, the programme's organisation and administrators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/eligibility/{startup}/{programme}",
+    tag = "matching",
+    params(
+        ("startup" = String, Path, description = "The startup's id (UUID)"),
+        ("programme" = String, Path, description = "The programme's id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The verdict with every reason, and the fit", body = EligibilityAnswer),
+        (status = 400, description = "An id is not an id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Neither the startup's nor the programme's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such startup or open programme", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Matching is unavailable; retry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 pub(crate) async fn eligibility(
     State(state): State<GatewayState>,
     headers: HeaderMap,
     Path((startup, programme)): Path<(String, String)>,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<EligibilityAnswer> {
     let actor = actor(&state, &headers).await?;
     let (startup, programme) = (uuid("startup", &startup)?, uuid("programme", &programme)?);
     let found = app(&state)?.eligibility(&actor, startup, programme).await?;
-    Ok(Json(serde_json::json!({
-        "startup": startup, "programme": programme, "eligibility": found.verdict, "fit": found.fit
-    })))
+    Ok(Json(EligibilityAnswer { startup, programme, eligibility: found.verdict, fit: found.fit }))
 }

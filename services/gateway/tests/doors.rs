@@ -416,3 +416,48 @@ async fn rest_errors_are_problem_details() {
     let problem: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(problem["field"], "id", "{problem}");
 }
+
+/// The REST API documents itself: an OpenAPI 3.1 document generated from the code, valid
+/// for `openapi-spec-validator` (PyPI; `make test` and CI install it), listing exactly the
+/// routes the router serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_validates_and_matches_the_routes() {
+    let h = start(true).await;
+    let response = reqwest::get(format!("{}/api/v1/openapi.json", h.base)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+    let mut paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    paths.sort_unstable();
+    let mut routes = crocevia_gateway::REST_ROUTES.to_vec();
+    routes.sort_unstable();
+    assert_eq!(paths, routes);
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer", "{doc}");
+    // Every documented route answers (a wrong method or path would be 404/405).
+    for route in crocevia_gateway::REST_ROUTES {
+        let method = doc["paths"][route].as_object().unwrap().keys().next().unwrap().clone();
+        let path = route.replace("{id}", "x").replace("{startup}", "x").replace("{programme}", "x");
+        let url = format!("{}{path}", h.base);
+        let client = reqwest::Client::new();
+        let status = if method == "post" { client.post(url).json(&json!({})).send() } else { client.get(url).send() }
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(![404, 405].contains(&status), "{method} {route}: {status}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator", "--schema", "3.1"])
+        .arg(&file)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator refused the document (installed? `pip install openapi-spec-validator==0.9.0`): {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
