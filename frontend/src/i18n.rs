@@ -140,6 +140,8 @@ texts! {
     Apply => "Candidati", "Apply";
     Motivation => "Motivazione (facoltativa)", "Motivation (optional)";
     Applied => "Candidatura inviata", "Application sent";
+    ClosedForApplications => "Candidature chiuse: non si accettano più candidature.", "Closed: applications are no longer accepted.";
+    NotEligibleCannotApply => "Con questo profilo non è possibile candidarsi: vedi i motivi sopra.", "You cannot apply with this profile: see the reasons above.";
     Save => "Salva", "Save";
     Saved => "Salvato", "Saved";
     Saving => "Salvataggio…", "Saving…";

@@ -31,6 +31,13 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
 }
 
+impl Verdict {
+    /// NOT_ELIGIBLE: the server refuses an application, so the page offers none.
+    pub fn refuses(&self) -> bool {
+        self.status == "NOT_ELIGIBLE"
+    }
+}
+
 /// The factors, strongest contribution first, each with a bar.
 #[component]
 pub fn Explanation(factors: Vec<Factor>) -> impl IntoView {

@@ -7,7 +7,7 @@ use crate::format;
 use crate::i18n::{self, T};
 use crate::route::Route;
 use crate::session::use_session;
-use crocevia_domain::{Offer, Programme};
+use crocevia_domain::{Offer, Programme, Status};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,6 +49,16 @@ enum Loaded {
 }
 
 impl Loaded {
+    /// Whether it takes applications today: open, and its deadline not passed (the rule the
+    /// server applies to `apply`).
+    fn open(&self) -> bool {
+        let today = format::today();
+        match self {
+            Loaded::Offer(o) => o.status == Status::Open && o.deadline.is_none_or(|d| d >= today),
+            Loaded::Programme(p) => p.status == Status::Open && p.application_deadline >= today,
+        }
+    }
+
     fn organisation(&self) -> String {
         match self {
             Loaded::Offer(o) => o.organisation_id.to_string(),
@@ -92,6 +102,7 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Some(Ok(l)) => {
                     let owner = l.organisation();
+                    let open = l.open();
                     let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_deref() == Some(owner.as_str()));
                     let (edit, ranking) = match &l {
                         Loaded::Offer(o) => (Route::EditOffer(o.id.to_string()), Route::Ranking(o.id.to_string())),
@@ -109,7 +120,11 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                                 <a class="button" href=ranking.href()>{move || session.t(T::Ranking)}</a>
                             </p>
                         </Show>
-                        <YourMatch kind=kind target=id.get_value() />
+                        {if open {
+                            view! { <YourMatch kind=kind target=id.get_value() /> }.into_any()
+                        } else {
+                            view! { <p class="closed" id="closed" role="status">{move || session.t(T::ClosedForApplications)}</p> }.into_any()
+                        }}
                     }
                     .into_any()
                 }
@@ -215,6 +230,10 @@ fn YourMatch(kind: Kind, target: String) -> impl IntoView {
                     <p class="hint">{e.summary()}</p>
                 }.into_any(),
                 (Some(_), Some(Err(e))) => view! { <p class="error" role="alert">{e.summary()}</p> }.into_any(),
+                (Some(_), Some(Ok(m))) if m.verdict.as_ref().is_some_and(Verdict::refuses) => view! {
+                    <PairView pair=m />
+                    <p class="hint" id="not-eligible-no-apply">{move || session.t(T::NotEligibleCannotApply)}</p>
+                }.into_any(),
                 (Some(_), Some(Ok(m))) => view! { <PairView pair=m /> <ApplyForm target=target.get_value() /> }.into_any(),
             }}
         </section>

@@ -11,10 +11,20 @@ use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
 use crate::session::use_session;
+use crocevia_domain::ApplicationStage;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
 const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJECTED", "SUBMITTED"];
+
+/// The stages an organisation may move an application to from `current`: the domain's own
+/// transition rule (the one the server applies), so the page never offers a move the server
+/// would refuse. Withdrawing is the applicant's, not the organisation's.
+fn allowed_moves(current: &str) -> Vec<&'static str> {
+    let parse = |s: &str| serde_json::from_value::<ApplicationStage>(json!(s.to_lowercase())).ok();
+    let Some(from) = parse(current) else { return vec![] };
+    STAGES.iter().copied().filter(|s| parse(s).is_some_and(|to| from.can_move_to(to))).collect()
+}
 
 #[component]
 pub fn Ranking(id: String) -> impl IntoView {
@@ -114,7 +124,8 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
     let session = use_session();
     let id = StoredValue::new(a.id.clone());
     let explanation = RwSignal::new(None::<Result<PairMatch, ApiErrors>>);
-    let next_stage = RwSignal::new("SCREENING".to_owned());
+    let moves = allowed_moves(&a.stage);
+    let next_stage = RwSignal::new(moves.first().copied().unwrap_or_default().to_owned());
     let error = RwSignal::new(String::new());
     let rubric = RwSignal::new(vec![("".to_owned(), String::new(), "10".to_owned())]);
     leptos::task::spawn_local(async move {
@@ -162,13 +173,15 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
                 Some(Err(e)) => view! { <p class="hint">{e.summary()}</p> }.into_any(),
                 None => ().into_any(),
             }}
-            <div class="inline-form">
-                <label for=format!("{prefix}-stage")>{move || session.t(T::MoveTo)}</label>
-                <select id=format!("{prefix}-stage") on:change=move |ev| next_stage.set(event_target_value(&ev))>
-                    {STAGES.iter().map(|s| view! { <option value=*s>{move || i18n::application_stage(session.lang.get(), s)}</option> }).collect_view()}
-                </select>
-                <button type="button" class="move" on:click=move_it>{move || session.t(T::Move)}</button>
-            </div>
+            {(!moves.is_empty()).then(move || view! {
+                <div class="inline-form">
+                    <label for=format!("{prefix}-stage")>{move || session.t(T::MoveTo)}</label>
+                    <select id=format!("{prefix}-stage") on:change=move |ev| next_stage.set(event_target_value(&ev))>
+                        {moves.into_iter().map(|s| view! { <option value=s>{move || i18n::application_stage(session.lang.get(), s)}</option> }).collect_view()}
+                    </select>
+                    <button type="button" class="move" on:click=move_it>{move || session.t(T::Move)}</button>
+                </div>
+            })}
             <form class="rubric" on:submit=score_it>
                 <fieldset>
                     <legend>{move || session.t(T::ScoreWithRubric)}</legend>
@@ -197,5 +210,19 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed_moves;
+
+    #[test]
+    fn only_moves_the_server_allows_are_offered() {
+        assert_eq!(allowed_moves("SUBMITTED"), vec!["SCREENING", "REJECTED"]);
+        assert_eq!(allowed_moves("SCREENING"), vec!["INTERVIEW", "OFFERED", "REJECTED"]);
+        assert!(allowed_moves("WITHDRAWN").is_empty(), "a final stage offers no move");
+        assert!(allowed_moves("ACCEPTED").is_empty());
+        assert!(allowed_moves("nonsense").is_empty());
     }
 }
