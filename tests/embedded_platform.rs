@@ -272,3 +272,79 @@ async fn graphql_through_the_running_platform() {
     assert!(metrics.contains("crocevia_outbox_published_total"), "{metrics}");
     assert!(server.stop().success());
 }
+
+/// Erasure is one transaction, acknowledged once durable: the process killed (-9) the moment
+/// `eraseMyData` answers, before search has heard of it, finishes the job after a restart
+/// from the outbox. Nothing of her is found, her login is gone, and her e-mail can register
+/// anew as one account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_acknowledged_just_before_a_kill_completes_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    instance.add_root();
+    let mut server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let word = "Pterodattilofantasmagorico";
+    let register = "mutation { register(input: {email: \"gone@example.org\", password: \"a long enough password\", displayName: \"Gone\", role: TALENT}) { token } }";
+    let body = graphql(&server, None, register, serde_json::json!({})).await;
+    let token = body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let mut profile: serde_json::Value = serde_json::from_str::<Vec<serde_json::Value>>(
+        &std::fs::read_to_string(demo_dir().join("talents.json")).unwrap(),
+    )
+    .unwrap()[0]
+        .clone();
+    profile["bio"] = format!("Engineer; {word}.").into();
+    let body = graphql(
+        &server,
+        Some(&token),
+        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
+        serde_json::json!({ "p": profile }),
+    )
+    .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let root = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
+    let find = format!("{{ search(input: {{kinds: [TALENT], text: \"{word}\"}}) {{ total }} }}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while graphql(&server, Some(&root), &find, serde_json::json!({})).await["data"]["search"]["total"] != 1 {
+        assert!(std::time::Instant::now() < deadline, "she never became searchable");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = graphql(&server, Some(&token), "mutation { eraseMyData(confirm: true) }", serde_json::json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    server.child.kill().unwrap(); // SIGKILL, at once
+    server.child.wait().unwrap();
+
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(60)).await;
+    let root = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = graphql(&server, Some(&root), &find, serde_json::json!({})).await;
+        if found["data"]["search"]["total"] == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still searchable after the restart: {found}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let login = "mutation { login(email: \"gone@example.org\", password: \"a long enough password\") { token } }";
+    let body = graphql(&server, None, login, serde_json::json!({})).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+    let body = graphql(&server, None, register, serde_json::json!({})).await;
+    assert!(body["errors"].is_null(), "the e-mail registers anew: {body}");
+    let db = crocevia_kit::db::connect(
+        &secrecy::SecretString::from(format!("sqlite://{}?mode=rw", dir.path().join("crocevia.db").display())),
+        1,
+    )
+    .await
+    .unwrap();
+    use sea_orm::ConnectionTrait;
+    let rows = db
+        .query_all(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT id FROM talents WHERE data LIKE '%{word}%'"),
+        ))
+        .await
+        .unwrap();
+    assert!(rows.is_empty(), "her profile row is gone");
+    assert!(server.stop().success());
+}
