@@ -371,6 +371,12 @@ async fn every_mutation_for_every_role() {
             &["admin"],
         ),
         (
+            "createOrganisation",
+            "mutation($o: JSON!) { createOrganisation(organisation: $o) { id created } }",
+            json!({ "o": demo("organisations.json")[5] }),
+            &["admin"],
+        ),
+        (
             "closeOffer",
             "mutation($id: ID!) { closeOffer(id: $id) { id } }",
             json!({ "id": w.offer }),
