@@ -22,7 +22,8 @@ run: build web ## Start the whole platform in one process (SQLite, in-process bu
 	./target/release/crocevia serve all --host $(HOST) --port $(PORT) --demo-data data/demo
 
 bench: build ## Benchmarks against real alternatives; figures to bench/RESULTS.md (needs PostgreSQL)
-	./target/release/crocevia bench --talents $(or $(TALENTS),100000)
+	$(CARGO) build --release -p crocevia-bench
+	./target/release/crocevia-bench --talents $(or $(TALENTS),100000)
 
 faults: build broker-up ## The fault test at full size: kill -9 of each process and the broker during 10^5 changes (release build)
 	CROCEVIA_TEST_BIN=$(CURDIR)/target/release/crocevia CROCEVIA_FAULT_CHANGES=$(or $(CHANGES),100000) \

@@ -61,41 +61,6 @@ pub enum Command {
         #[arg(long, default_value = "data/generated")]
         out: PathBuf,
     },
-    /// Run the benchmarks and write the figures, with the machine and the date, to
-    /// bench/RESULTS.md. Needs PostgreSQL (the baseline) at CROCEVIA_BENCH_POSTGRES or
-    /// postgres://postgres@127.0.0.1:5432. The distributed pipeline section also needs the
-    /// Kafka-protocol broker at bus.kafka.brokers (CROCEVIA__BUS__KAFKA__BROKERS,
-    /// 127.0.0.1:9092 by default); without one it says so and is skipped.
-    Bench {
-        /// Talents in the generated data set.
-        #[arg(long, default_value_t = 100_000)]
-        talents: usize,
-        /// Queries per second offered to each engine (open loop). The default is a rate the
-        /// PostgreSQL baseline sustains on two cores; above it, its queue grows without bound.
-        #[arg(long, default_value_t = 10)]
-        rate: u32,
-        /// Queries per engine.
-        #[arg(long, default_value_t = 480)]
-        queries: usize,
-        #[arg(long, default_value = "bench/RESULTS.md")]
-        out: PathBuf,
-        /// Run one section only and replace just that section in the output file, e.g.
-        /// `--only pipeline` to iterate on the distributed pipeline.
-        #[arg(long, value_enum, value_name = "SECTION")]
-        only: Option<BenchSection>,
-        /// Pipeline throughput: entity changes committed to the outbox per round (4/5 new
-        /// entities, 1/5 second versions), relayed and indexed on each bus.
-        #[arg(long, default_value_t = 50_000)]
-        changes: usize,
-        /// Pipeline backlog: events published to a fresh topic, then drained by a fresh search
-        /// consumer group (make it small to iterate quickly).
-        #[arg(long, default_value_t = 1_000_000)]
-        backlog: usize,
-        /// Matching catch-up: edits streamed through the matching service after the creation
-        /// of a 2,000-talent data set.
-        #[arg(long, default_value_t = 20_000)]
-        edits: usize,
-    },
     /// Recompute every match list (talents, offers, startups, programmes) from the matching
     /// service's tables, with a progress bar, and publish the resulting match events. Stop
     /// `serve matching` first: one process owns the matching state.
@@ -120,17 +85,6 @@ pub enum Command {
     /// touching nothing: unknown keys and bad values fail with their name. Deployment
     /// checks run it on every shipped config.
     CheckConfig,
-}
-
-/// A section of `crocevia bench`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BenchSection {
-    /// Matching: top-20 ranking latency on the data set, and catching up on a backlog of
-    /// edits through the matching service on PostgreSQL.
-    Matching,
-    /// Distributed mode: outbox → Kafka → index throughput against the in-process bus, the
-    /// drain of a backlog, and freshness across separate processes.
-    Pipeline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

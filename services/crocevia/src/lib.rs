@@ -1,9 +1,8 @@
 //! What the `crocevia` command runs. `main.rs` only parses arguments and reports errors.
 
-mod bench;
 pub mod cli;
-mod generate;
-mod indexing;
+pub mod generate;
+pub mod indexing;
 mod platform;
 mod remote;
 
@@ -28,9 +27,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { dir } => platform::import(&settings, &dir).await,
         Command::Generate { talents, seed, out } => generate::run(&settings, talents, seed, &out),
-        Command::Bench { talents, rate, queries, out, only, changes, backlog, edits } => {
-            bench::run(&settings, bench::Options { talents, rate, queries, out, only, changes, backlog, edits }).await
-        }
         Command::AddUser { role, email, display_name, organisation } => {
             platform::add_user(&settings, role, &email, &display_name, organisation).await
         }

@@ -92,7 +92,7 @@ pub struct FreshDatabase {
 
 impl FreshDatabase {
     pub async fn create(prefix: &str) -> anyhow::Result<Self> {
-        let server = crate::bench::postgres::server();
+        let server = crate::postgres::server();
         let mut options = ConnectOptions::new(format!("{server}/postgres"));
         options.max_connections(1).sqlx_logging(false);
         let admin = Database::connect(options).await.with_context(|| format!("PostgreSQL at {server}"))?;
@@ -149,7 +149,7 @@ pub async fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::pipeline::tests::dataset;
+    use crate::pipeline::tests::dataset;
 
     #[test]
     fn picks_every_kind_referred_organisations_first_and_one_edit_in_five() {

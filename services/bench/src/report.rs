@@ -44,7 +44,7 @@ pub fn render(
     let matching = render_matching(options, m, c);
     let search = format!(
         "# Benchmarks\n\n\
-         Written by `make bench` (`crocevia bench --talents {talents} --rate {rate} --queries {queries}`).\n\n\
+         Written by `make bench` (`crocevia-bench --talents {talents} --rate {rate} --queries {queries}`).\n\n\
          - Date: {date}\n- Machine: {machine}\n- Data: `crocevia generate --talents {talents} --seed 42`: {entities} entities, {docs} searchable documents\n\n\
          The machine is shared and noisy: read the medians and the ratios, not single times.\n\n\
          ## Search (issue: bilingual search)\n\n\
@@ -129,7 +129,7 @@ pub fn render_matching(options: &Options, m: &super::matching::Figures, c: &supe
          per batch of {batch}) over a stream shaped like the fault test's, on PostgreSQL: the {entities} entities of \
          `crocevia generate --talents {talents} --seed 7` created, then {edits} edits of talents', offers' and startups' \
          texts round-robin (each edit re-scores the entity against its candidates and changes their lists).\n\n\
-         Written by `crocevia bench{only} --talents {all} --edits {edits}` on {date}; {machine}.\n\n\
+         Written by `crocevia-bench{only} --talents {all} --edits {edits}` on {date}; {machine}.\n\n\
          | phase | changes | seconds | changes/s |\n|---|---:|---:|---:|\n\
          | creations | {entities} | {cs:.1} | {cr:.0} |\n\
          | edits | {edits} | {es:.1} | **{er:.0}** |\n\n\

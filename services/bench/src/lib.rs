@@ -1,6 +1,9 @@
-//! `crocevia bench` (`make bench`): measures against real alternatives on the same data in the
+//! `crocevia-bench` (`make bench`): measures against real alternatives on the same data in the
 //! same run, and writes medians, tails and ratios with the machine and the date to
 //! bench/RESULTS.md. The machine is shared and noisy: compare ratios, not single times.
+//!
+//! It lives in its own crate and binary, so the serving binary carries no benchmark code; the
+//! parts that start the platform's processes run the `crocevia` binary built beside it.
 
 mod catch_up;
 mod gateway;
@@ -10,14 +13,81 @@ mod postgres;
 mod report;
 mod search;
 
-use crate::cli::BenchSection;
-use crate::{generate, indexing};
 use anyhow::Context;
+use crocevia::{generate, indexing};
 use crocevia_kit::config::Settings;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Run the benchmarks and write the figures, with the machine and the date, to
+/// bench/RESULTS.md. Needs PostgreSQL (the baseline) at CROCEVIA_BENCH_POSTGRES or
+/// postgres://postgres@127.0.0.1:5432. The distributed pipeline section also needs the
+/// Kafka-protocol broker at bus.kafka.brokers (CROCEVIA__BUS__KAFKA__BROKERS, 127.0.0.1:9092 by
+/// default); without one it says so and is skipped. Configuration as for `crocevia`: defaults,
+/// then --config FILE, then CROCEVIA__SECTION__KEY variables.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "crocevia-bench", version)]
+pub struct Args {
+    /// A TOML configuration file (as for `crocevia`).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Talents in the generated data set.
+    #[arg(long, default_value_t = 100_000)]
+    pub talents: usize,
+    /// Queries per second offered to each engine (open loop). The default is a rate the
+    /// PostgreSQL baseline sustains on two cores; above it, its queue grows without bound.
+    #[arg(long, default_value_t = 10)]
+    pub rate: u32,
+    /// Queries per engine.
+    #[arg(long, default_value_t = 480)]
+    pub queries: usize,
+    #[arg(long, default_value = "bench/RESULTS.md")]
+    pub out: PathBuf,
+    /// Run one section only and replace just that section in the output file, e.g.
+    /// `--only pipeline` to iterate on the distributed pipeline.
+    #[arg(long, value_enum, value_name = "SECTION")]
+    pub only: Option<BenchSection>,
+    /// Pipeline throughput: entity changes committed to the outbox per round (4/5 new
+    /// entities, 1/5 second versions), relayed and indexed on each bus.
+    #[arg(long, default_value_t = 50_000)]
+    pub changes: usize,
+    /// Pipeline backlog: events published to a fresh topic, then drained by a fresh search
+    /// consumer group (make it small to iterate quickly).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub backlog: usize,
+    /// Matching catch-up: edits streamed through the matching service after the creation
+    /// of a 2,000-talent data set.
+    #[arg(long, default_value_t = 20_000)]
+    pub edits: usize,
+}
+
+/// A section of the benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchSection {
+    /// Matching: top-20 ranking latency on the data set, and catching up on a backlog of
+    /// edits through the matching service on PostgreSQL.
+    Matching,
+    /// Distributed mode: outbox → Kafka → index throughput against the in-process bus, the
+    /// drain of a backlog, and freshness across separate processes.
+    Pipeline,
+}
+
+impl From<Args> for Options {
+    fn from(a: Args) -> Self {
+        Self {
+            talents: a.talents,
+            rate: a.rate,
+            queries: a.queries,
+            out: a.out,
+            only: a.only,
+            changes: a.changes,
+            backlog: a.backlog,
+            edits: a.edits,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Options {

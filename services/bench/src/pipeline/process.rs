@@ -19,11 +19,25 @@ pub struct ServiceProcess {
     pub base: String,
 }
 
+/// The `crocevia` binary: `CROCEVIA_BIN`, else the one built beside this bench binary
+/// (`make bench` builds both into target/release).
+fn crocevia_binary() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("CROCEVIA_BIN") {
+        return Ok(PathBuf::from(path));
+    }
+    let me = std::env::current_exe().context("locating the bench binary")?;
+    let beside = me.with_file_name("crocevia");
+    if !beside.is_file() {
+        bail!("{} not found: build it (cargo build --release -p crocevia) or set CROCEVIA_BIN", beside.display());
+    }
+    Ok(beside)
+}
+
 impl ServiceProcess {
     /// Starts `serve role` on a free port and returns once it listens; its log goes to a file
     /// in `dir` (quoted in errors), so it does not mix with the bench's progress.
     pub async fn start(role: &'static str, dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let exe = std::env::current_exe().context("locating the crocevia binary")?;
+        let exe = crocevia_binary()?;
         let config = PathBuf::from("deploy/config").join(format!("{role}.toml"));
         if !config.is_file() {
             bail!("{} not found: run the bench from the repository root", config.display());

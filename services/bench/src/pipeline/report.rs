@@ -2,9 +2,9 @@
 
 use super::throughput::{self, Round};
 use super::{Figures, Outcome, backlog, median};
-use crate::bench::report::{machine, verdict};
-use crate::bench::{Options, Samples, ms};
-use crate::cli::BenchSection;
+use crate::BenchSection;
+use crate::report::{machine, verdict};
+use crate::{Options, Samples, ms};
 
 pub const HEADING: &str = "## Distributed pipeline (issue: distributed mode)";
 
@@ -17,10 +17,10 @@ const TARGET_DRAIN_EVENTS: f64 = 1_000_000.0;
 fn command(options: &Options) -> String {
     let pipeline = format!("--talents {} --changes {} --backlog {}", options.talents, options.changes, options.backlog);
     match options.only {
-        Some(BenchSection::Pipeline) => format!("crocevia bench --only pipeline {pipeline}"),
+        Some(BenchSection::Pipeline) => format!("crocevia-bench --only pipeline {pipeline}"),
         // The pipeline section is not written by `--only matching`.
         Some(BenchSection::Matching) | None => {
-            format!("crocevia bench {pipeline} --rate {} --queries {}", options.rate, options.queries)
+            format!("crocevia-bench {pipeline} --rate {} --queries {}", options.rate, options.queries)
         }
     }
 }
@@ -36,7 +36,7 @@ pub fn render(options: &Options, outcome: &Outcome) -> String {
         Outcome::Measured(f) => format!("{head}{}", measured(f)),
         Outcome::Skipped(reason) => format!(
             "{head}\n\
-             **Skipped**: {reason}. Start the broker (`make broker-up`) and run `crocevia bench --only pipeline`.\n"
+             **Skipped**: {reason}. Start the broker (`make broker-up`) and run `crocevia-bench --only pipeline`.\n"
         ),
         Outcome::Failed(error) => format!("{head}\n**Failed**: {error}\n"),
     }
@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn the_section_gives_medians_verdicts_and_rounds_that_stopped_short() {
         let text = render(&options(), &Outcome::Measured(Box::new(figures(150.0))));
-        assert!(text.starts_with(&format!("\n{HEADING}\n\nWritten by `crocevia bench --only pipeline")), "{text}");
+        assert!(text.starts_with(&format!("\n{HEADING}\n\nWritten by `crocevia-bench --only pipeline")), "{text}");
         assert!(text.contains("| Kafka (rdkafka, acks=all, idempotent) | **5000** | 5000 / 6250 / 1250* |"), "{text}");
         assert!(text.contains("\\* Kafka round 3: stopped at its time limit of 300 s, with 2500 of 5000"), "{text}");
         assert!(text.contains("Kafka / in-process throughput: **1.00**"), "{text}");

@@ -8,7 +8,7 @@ use super::Bus;
 use super::data::FreshDatabase;
 use super::process::ServiceProcess;
 use super::progress::Progress;
-use crate::bench::Samples;
+use crate::Samples;
 use anyhow::{Context, bail};
 use crocevia_domain::{Entity, EntityKind, Offer};
 use crocevia_gateway::remote::{RemoteSearch, RemoteSettings};

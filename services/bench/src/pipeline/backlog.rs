@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn events_cycle_through_the_entities_version_after_version() {
-        let entities: Vec<Entity> = crate::bench::pipeline::tests::dataset(100).into_iter().take(3).collect();
+        let entities: Vec<Entity> = crate::pipeline::tests::dataset(100).into_iter().take(3).collect();
         let versions: Vec<(uuid::Uuid, u64)> = (0..7).map(|i| event(&entities, i)).map(|(x, v)| (x.id(), v)).collect();
         assert_eq!(versions[0], (entities[0].id(), 1));
         assert_eq!(versions[3], (entities[0].id(), 2));
