@@ -165,9 +165,14 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     )
     .await;
     assert_eq!(code(&unknown), Some("NOT_FOUND"), "{unknown}");
-    // The gateway only holds clients: it does not serve matching's internal endpoints itself.
-    assert_eq!(gateway.get(&format!("/internal/v1/matching/side/{offer_id}")).await.0, 503);
-    let (status, side) = matching.get(&format!("/internal/v1/matching/side/{offer_id}")).await;
+    // The gateway, the public door, has no internal endpoint at all; the matching process
+    // answers its internal endpoints only to the service credential.
+    let path = format!("/internal/v1/matching/side/{offer_id}");
+    assert_eq!(gateway.get(&path).await.0, 404);
+    assert_eq!(gateway.get_as(&path, Some(support::stack::SERVICE_TOKEN)).await.0, 404);
+    assert_eq!(matching.get(&path).await.0, 401, "no credential");
+    assert_eq!(matching.get_as(&path, Some("a-wrong-token-a-wrong-token-a-wrong-token")).await.0, 401);
+    let (status, side) = matching.get_as(&path, Some(support::stack::SERVICE_TOKEN)).await;
     assert_eq!((status, side.as_str()), (200, r#"{"side":"offer"}"#));
 
     // A poison event goes to the dead-letter topic with its error, once from each consumer
