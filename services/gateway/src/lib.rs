@@ -208,13 +208,16 @@ async fn graphql_ws(
                     // audience, then the account and its credential generation.
                     let session = keys.verify(&token).ok().and_then(|claims| claims.session());
                     let actor = match session {
-                        Some(session) => app.actor(Some(session)).await.ok(),
+                        Some(session) => app.actor(Some(session)).await.ok().map(|actor| (actor, session)),
                         None => None,
                     };
                     match actor {
-                        Some(actor) => {
+                        Some((actor, session)) => {
                             let mut data = async_graphql::Data::default();
                             data.insert(actor);
+                            // Kept so the subscriptions re-check the account before each
+                            // event: a socket outlives no revocation.
+                            data.insert(session);
                             Ok(data)
                         }
                         None => Err(async_graphql::Error::new("UNAUTHENTICATED: the token is not valid")),

@@ -461,3 +461,36 @@ async fn the_openapi_document_validates_and_matches_the_routes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A socket opened with a token does not outlive the token: after "log out everywhere" the
+/// next event that would reach it ends the subscription instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_socket_ends_with_its_token() {
+    let w = world().await;
+    let old = w.token("owner").unwrap().to_owned();
+    let body = gql(&w.h, Some(&old), "{ myApplications { id } }", json!({})).await;
+    let application = body["data"]["myApplications"][0]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+    let mut socket = ws(&w.h, &old).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    let sub = json!({ "id": "a", "type": "subscribe", "payload": { "query": "subscription { myApplicationsChanged { id stage } }" } });
+    socket.send(Message::text(sub.to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let body = gql(&w.h, Some(&old), "mutation { logOutEverywhere }", json!({})).await;
+    assert!(body["errors"].is_null(), "{body}");
+    // A fresh login moves the application: the old socket must not hear of it.
+    let login = "mutation { login(email: \"member0@example.org\", password: \"member password\") { token } }";
+    let fresh = gql(&w.h, None, login, json!({})).await["data"]["login"]["token"].as_str().unwrap().to_owned();
+    let moved = gql(
+        &w.h,
+        Some(&fresh),
+        "mutation($id: ID!) { moveApplication(id: $id, stage: SCREENING) { id } }",
+        json!({ "id": application }),
+    )
+    .await;
+    assert!(moved["errors"].is_null(), "{moved}");
+    let reply = next_json(&mut socket).await;
+    assert!(
+        reply.as_ref().is_none_or(|r| r["type"] == "complete"),
+        "the revoked socket got no event, its subscription ended: {reply:?}"
+    );
+}

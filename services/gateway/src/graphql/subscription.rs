@@ -6,7 +6,7 @@ use super::types::{SearchHit, SearchResultsGql};
 use super::{Services, app_error, signed_in};
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use crocevia_domain::EntityKind;
-use crocevia_profiles::AppError;
+use crocevia_profiles::{App, AppError, Session};
 use futures::Stream;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,6 +14,16 @@ use tokio::sync::broadcast::error::RecvError;
 
 #[derive(Debug, Default)]
 pub struct SubscriptionRoot;
+
+/// Whether the subscriber's token still stands (its account not erased, no password change
+/// or "log out everywhere" since): checked before every event, so an open socket stops with
+/// its token instead of streaming on.
+async fn still_valid(app: &App, session: Option<Session>) -> bool {
+    match session {
+        Some(session) => app.actor(Some(session)).await.is_ok(),
+        None => false,
+    }
+}
 
 #[derive(SimpleObject, Debug, Clone)]
 pub struct MatchesChanged {
@@ -44,6 +54,7 @@ impl SubscriptionRoot {
     async fn my_matches_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = MatchesChanged>> {
         let app = ctx.data::<Services>()?.app.clone();
         let actor = signed_in(ctx)?.clone();
+        let session = ctx.data_opt::<Session>().copied();
         let matching = app
             .matching()
             .cloned()
@@ -53,7 +64,12 @@ impl SubscriptionRoot {
         Ok(async_stream::stream! {
             loop {
                 match rx.recv().await {
-                    Ok((subject, _)) if mine.contains(&subject) => yield MatchesChanged { subject: ID(subject.to_string()) },
+                    Ok((subject, _)) if mine.contains(&subject) => {
+                        if !still_valid(&app, session).await {
+                            break;
+                        }
+                        yield MatchesChanged { subject: ID(subject.to_string()) }
+                    }
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => break,
                 }
@@ -65,6 +81,7 @@ impl SubscriptionRoot {
     async fn my_applications_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = ApplicationChanged>> {
         let app = ctx.data::<Services>()?.app.clone();
         let actor = signed_in(ctx)?.clone();
+        let session = ctx.data_opt::<Session>().copied();
         let mut rx = app.profiles().notices();
         Ok(async_stream::stream! {
             loop {
@@ -81,6 +98,9 @@ impl SubscriptionRoot {
                 // posting counts from then on.
                 let Ok((application, _, relation)) = app.application(&actor, notice.id).await else { continue };
                 if relation.organisation || relation.applicant {
+                    if !still_valid(&app, session).await {
+                        break;
+                    }
                     yield ApplicationChanged {
                         id: ID(notice.id.to_string()),
                         version: notice.version as i64,
@@ -96,6 +116,7 @@ impl SubscriptionRoot {
     async fn saved_search_results(&self, ctx: &Context<'_>, id: ID) -> Result<impl Stream<Item = NewResults>> {
         let app = ctx.data::<Services>()?.app.clone();
         let actor = signed_in(ctx)?.clone();
+        let session = ctx.data_opt::<Session>().copied();
         let search_id = uuid("id", &id)?;
         // The request as this actor may run it: kinds they may not see are refused here.
         let request = app.saved_search(&actor, search_id).await.map_err(app_error)?;
@@ -115,6 +136,9 @@ impl SubscriptionRoot {
                     }
                     tokio::time::sleep(Duration::from_millis(600)).await;
                     while rx.try_recv().is_ok() {}
+                }
+                if !still_valid(&app, session).await {
+                    return;
                 }
                 let Ok(results) = app.run_saved(request.clone()).await else { continue };
                 let results: SearchResultsGql = results.into();
