@@ -60,6 +60,20 @@ async fn bad_configuration_is_refused_with_the_key_named() {
         Instance::embedded(dir.path()).with("CROCEVIA__BUS__PARTITIONS", "0").command(&["migrate"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bus.partitions"));
+    // A placeholder secret, such as one a deploy file once carried, stops the start: it is
+    // public, so anyone could forge an ADMIN token with it.
+    for (key, name) in [
+        ("CROCEVIA__GATEWAY__JWT_SECRET", "gateway.jwt_secret"),
+        ("CROCEVIA__GATEWAY__SERVICE_TOKEN", "gateway.service_token"),
+    ] {
+        let out = Instance::embedded(dir.path())
+            .with(key, "change-me-to-32-or-more-random-bytes-please")
+            .command(&["serve", "all", "--port", "0"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(name) && stderr.contains("placeholder"), "{stderr}");
+    }
 }
 
 #[tokio::test]

@@ -10,8 +10,17 @@ BIN="${CROCEVIA_BIN:-$ROOT/target/debug/crocevia}"
 [ -x "$BIN" ] || { echo "no crocevia binary at $BIN (cargo build -p crocevia)" >&2; exit 1; }
 cd "$ROOT"
 exec python3 - "$BIN" <<'PY'
-import glob, os, re, subprocess, sys, tempfile
+import glob, os, re, secrets, subprocess, sys, tempfile
 import yaml
+
+# Secrets the operator creates (deploy/k8s/config.yaml says how); never in the manifests.
+OPERATOR_SECRETS = {
+    "crocevia-secrets": {
+        "database-url": "postgres://crocevia:checked@postgres:5432/crocevia",
+        "jwt-secret": secrets.token_hex(32),
+        "service-token": secrets.token_hex(32),
+    }
+}
 
 BIN = sys.argv[1]
 ROLES = ["profiles", "search", "matching", "insights", "gateway"]
@@ -56,7 +65,15 @@ for role in ROLES:
         fail(f"compose.yaml: {role} does not run `serve {role}`")
     if "/readyz" not in " ".join(s.get("healthcheck", {}).get("test", [])):
         fail(f"compose.yaml: {role} has no /readyz health check")
-    env = {k: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)) for k, v in s.get("environment", {}).items()}
+    # ${VAR:-default} takes its default; ${VAR:?message} is a value the operator must give
+    # (deploy/.env): a fresh random one stands in for it.
+    env = {
+        k: re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", lambda _: secrets.token_hex(32), re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)))
+        for k, v in s.get("environment", {}).items()
+    }
+    for k, v in s.get("environment", {}).items():
+        if k in ("CROCEVIA__GATEWAY__JWT_SECRET", "CROCEVIA__GATEWAY__SERVICE_TOKEN") and ":?" not in str(v):
+            fail(f"compose.yaml: {role}'s {k} must come from deploy/.env (${{VAR:?...}}), not a committed value")
     for k, v in env.items():
         if k.endswith("_URL") and k.startswith("CROCEVIA__GATEWAY__"):
             host = v.split("://", 1)[-1].split(":")[0]
@@ -77,7 +94,7 @@ for f in sorted({f for f, _ in docs} - {"kustomization.yaml"}):
 by_kind = {}
 for f, d in docs:
     by_kind.setdefault(d["kind"], {})[d.get("metadata", {}).get("name")] = d
-configmaps, secrets = by_kind.get("ConfigMap", {}), by_kind.get("Secret", {})
+configmaps, secrets_in_manifests = by_kind.get("ConfigMap", {}), by_kind.get("Secret", {})
 workloads = {**by_kind.get("Deployment", {}), **by_kind.get("StatefulSet", {})}
 for name, svc in by_kind.get("Service", {}).items():
     selector = svc["spec"]["selector"]
@@ -119,7 +136,9 @@ for role in ROLES:
             env[e["name"]] = f"{role}-0"
         else:
             ref = e["valueFrom"]["secretKeyRef"]
-            value = secrets.get(ref["name"], {}).get("stringData", {}).get(ref["key"])
+            if ref["name"] in secrets_in_manifests:
+                fail(f"k8s: Secret {ref['name']} is committed in deploy/k8s; the operator creates it")
+            value = OPERATOR_SECRETS.get(ref["name"], {}).get(ref["key"]) or secrets_in_manifests.get(ref["name"], {}).get("stringData", {}).get(ref["key"])
             if value is None:
                 fail(f"k8s: {role}'s {e['name']} names a missing Secret key {ref['name']}/{ref['key']}")
                 continue

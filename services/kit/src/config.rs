@@ -363,10 +363,20 @@ impl Settings {
         if !(1..=600_000).contains(&self.gateway.remote_timeout_ms) {
             bail!("gateway.remote_timeout_ms must be between 1 and 600000");
         }
-        if let Some(secret) = &self.gateway.jwt_secret
-            && secret.expose_secret().len() < 32
+        for (key, secret) in
+            [("gateway.jwt_secret", &self.gateway.jwt_secret), ("gateway.service_token", &self.gateway.service_token)]
         {
-            bail!("gateway.jwt_secret must be at least 32 bytes");
+            let Some(secret) = secret else { continue };
+            let secret = secret.expose_secret();
+            if secret.len() < 32 {
+                bail!("{key} must be at least 32 bytes");
+            }
+            if looks_public(secret) {
+                bail!(
+                    "{key} is a placeholder, and placeholders are public (anyone could forge tokens or \
+                     internal calls with it): set a random value of at least 32 bytes, e.g. `openssl rand -hex 32`"
+                );
+            }
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");
@@ -404,6 +414,17 @@ impl Settings {
 }
 
 /// A service's base URL: `http(s)://host[:port][/prefix]`, nothing after the path.
+/// Whether a secret is one that is, or looks like, a published placeholder: the words people
+/// write where a value is still to be chosen, or one character repeated. (A real secret of 32
+/// random bytes never reads so.)
+pub fn looks_public(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    const WORDS: [&str; 8] =
+        ["change-me", "changeme", "change_me", "placeholder", "replace-me", "replaceme", "example", "your-secret"];
+    let repeated = secret.chars().all(|c| Some(c) == secret.chars().next());
+    WORDS.iter().any(|w| lower.contains(w)) || repeated
+}
+
 fn validate_service_url(key: &str, url: &str) -> anyhow::Result<()> {
     let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
         bail!("{key} must start with http:// or https://, not {url:?}");
@@ -420,6 +441,30 @@ pub const FAILPOINTS: [&str; 2] = ["relay_abort_before_publish", "relay_abort_af
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_secrets_are_refused() {
+        for placeholder in [
+            "change-me-to-32-or-more-random-bytes-please",
+            "compose-only-secret-change-me-0123456789",
+            "REPLACE-ME-REPLACE-ME-REPLACE-ME-REPLACE-ME",
+            &"x".repeat(40),
+        ] {
+            let mut s = Settings::default();
+            s.gateway.jwt_secret = Some(SecretString::from(placeholder.to_owned()));
+            let e = s.validate().unwrap_err().to_string();
+            assert!(e.contains("gateway.jwt_secret") && e.contains("placeholder"), "{placeholder}: {e}");
+            let mut s = Settings::default();
+            s.gateway.service_token = Some(SecretString::from(placeholder.to_owned()));
+            assert!(s.validate().unwrap_err().to_string().contains("gateway.service_token"), "{placeholder}");
+        }
+        let mut s = Settings::default();
+        s.gateway.jwt_secret =
+            Some(SecretString::from("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+        s.validate().unwrap();
+        s.gateway.jwt_secret = Some(SecretString::from("too short"));
+        assert!(s.validate().unwrap_err().to_string().contains("at least 32 bytes"));
+    }
 
     #[test]
     fn defaults_are_valid_and_embedded() {
