@@ -421,7 +421,7 @@ pub fn looks_public(secret: &str) -> bool {
     let lower = secret.to_ascii_lowercase();
     const WORDS: [&str; 8] =
         ["change-me", "changeme", "change_me", "placeholder", "replace-me", "replaceme", "example", "your-secret"];
-    let repeated = secret.chars().all(|c| Some(c) == secret.chars().next());
+    let repeated = secret.chars().all(|c| secret.starts_with(c));
     WORDS.iter().any(|w| lower.contains(w)) || repeated
 }
 
