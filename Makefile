@@ -7,7 +7,7 @@ export CROCEVIA_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 export CROCEVIA_TEST_KAFKA ?= 127.0.0.1:9092
 
 .DEFAULT_GOAL := help
-.PHONY: help run build web bench faults generate test test-tools test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data up down stack-status
+.PHONY: help run build web bench faults generate test check-codegen test-tools test-rust test-web wasm-check lint fmt broker broker-up broker-down import clean-data up down stack-status
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -35,7 +35,10 @@ generate: build ## Synthetic data set: make generate TALENTS=100000 (into data/g
 import: build ## Import a data folder: make import DIR=path
 	./target/release/crocevia import $(DIR)
 
-test: broker-up test-tools wasm-check web test-web test-rust ## Run every test (starts the broker; needs PostgreSQL on 127.0.0.1:5432, Chromium)
+test: broker-up test-tools wasm-check web test-web test-rust check-codegen ## Run every test (starts the broker; needs PostgreSQL on 127.0.0.1:5432, Chromium)
+
+check-codegen: ## graphql-codegen (npm) generates TypeScript types from a running server's /graphql
+	deploy/scripts/check-codegen.sh
 
 test-tools: ## Python tools the tests call (the OpenAPI validator), once per machine
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator==0.9.0
