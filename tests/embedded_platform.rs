@@ -362,3 +362,24 @@ async fn an_erasure_acknowledged_just_before_a_kill_completes_after_the_restart(
     assert!(rows.is_empty(), "her profile row is gone");
     assert!(server.stop().success());
 }
+
+/// One serving process per data folder: a second `serve all`, or a `serve profiles` beside
+/// it, is refused up front with the holder named, and the folder is its owner's only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_the_same_data_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(60)).await;
+    let holder = format!("crocevia serve all (pid {})", server.child.id());
+    for role in ["all", "profiles"] {
+        let out = instance.command(&["serve", role, "--port", "0"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains(&holder), "serve {role}: {stderr}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the data folder is its owner's only");
+    assert_eq!(server.get("/healthz").await.0, 200, "the first process goes on");
+    assert!(server.stop().success());
+}

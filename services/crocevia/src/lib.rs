@@ -1,6 +1,7 @@
 //! What the `crocevia` command runs. `main.rs` only parses arguments and reports errors.
 
 pub mod cli;
+mod data_dir;
 pub mod generate;
 pub mod indexing;
 mod platform;

@@ -143,6 +143,8 @@ fn shutdown_signal() -> watch::Receiver<bool> {
 
 #[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
+    // Before anything touches the folder: one serving process per data folder.
+    let _data_dir = crate::data_dir::DataDirLock::acquire(&settings.data_dir, &format!("{role:?}").to_lowercase())?;
     let shutdown = shutdown_signal();
     let db = open_database(&settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
