@@ -31,7 +31,7 @@ frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrappin
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
 size_kb=$(( $(stat -c %s "$wasm") / 1024 ))
-cp frontend/index.html frontend/style.css "$staging/"
+cp frontend/index.html frontend/boot.js frontend/style.css "$staging/"
 # The gateway serves these copies to browsers that accept gzip.
 gzip -9 -k -f "$wasm" "$staging/pkg/crocevia_frontend.js" "$staging/style.css"
 # Swap in whole, so a running gateway never serves half a build.

@@ -169,6 +169,11 @@ async fn introspection_can_be_turned_off() {
     let off = start(false).await;
     let (_, body) = post(&off, None, q).await;
     assert!(body["data"]["__schema"].is_null(), "the schema stays hidden: {body}");
+    // Nor do error messages spell it out.
+    let (_, body) = post(&off, None, json!({ "query": "{ serch(input: {}) { total } }" })).await;
+    assert!(!body.to_string().contains("Did you mean"), "{body}");
+    let (_, body) = post(&on, None, json!({ "query": "{ serch(input: {}) { total } }" })).await;
+    assert!(body.to_string().contains("Did you mean"), "suggestions stay for developers: {body}");
 }
 
 #[tokio::test]
@@ -1096,6 +1101,15 @@ async fn the_web_app_is_served_beside_the_api() {
     let home = get("/").await.unwrap();
     assert_eq!(home.status(), 200);
     assert_eq!(home.headers()["cache-control"], "no-cache");
+    // Security headers on the app: no inline script may run, no framing, no sniffing.
+    let csp = home.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';") && !csp.contains("script-src 'self' 'unsafe-inline'"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(home.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(home.headers()["referrer-policy"], "no-referrer");
     assert!(home.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(home.text().await.unwrap().contains("Crocevia app"));
 

@@ -55,7 +55,9 @@ pub fn schema(services: Services, limits: Limits) -> ApiSchema {
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if !limits.introspection {
-        builder = builder.disable_introspection();
+        // No schema to read, and no "Did you mean ...?" either: suggestions would spell the
+        // hidden schema out field by field.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
 }
