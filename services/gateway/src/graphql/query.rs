@@ -1,5 +1,6 @@
 //! Queries.
 
+use super::mutation::StageGql;
 use super::types::{EligibilityGql, MatchGql, SearchInput, SearchResultsGql, UserGql};
 use super::{actor, app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, Result};
@@ -82,7 +83,7 @@ pub struct ApplicationView {
     pub id: ID,
     pub applicant_id: ID,
     pub target_id: ID,
-    pub stage: String,
+    pub stage: StageGql,
     pub score: Option<i32>,
     #[graphql(skip)]
     pub(crate) applicant: (EntityKind, uuid::Uuid),
@@ -104,7 +105,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
             id: ID(a.id.to_string()),
             applicant_id: ID(applicant.1.to_string()),
             target_id: ID(target.1.to_string()),
-            stage: format!("{:?}", a.stage).to_uppercase(),
+            stage: a.stage.into(),
             score: a.score.map(i32::from),
             applicant,
             target,
@@ -114,7 +115,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
 
 #[derive(async_graphql::SimpleObject, Debug)]
 pub struct StageCount {
-    pub stage: String,
+    pub stage: StageGql,
     pub count: i64,
 }
 
@@ -170,11 +171,12 @@ impl CoreQuery {
         if actor.organisation().is_none() {
             return Err(app_error(crocevia_profiles::AppError::forbidden("the dashboard is for organisation members")));
         }
-        let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+        // In pipeline order, the stages that have applications.
+        let mut counts: std::collections::BTreeMap<u8, (StageGql, i64)> = std::collections::BTreeMap::new();
         for a in app(ctx)?.applications(actor).await.map_err(app_error)? {
-            *counts.entry(format!("{:?}", a.stage).to_uppercase()).or_default() += 1;
+            counts.entry(a.stage as u8).or_insert((a.stage.into(), 0)).1 += 1;
         }
-        Ok(counts.into_iter().map(|(stage, count)| StageCount { stage, count }).collect())
+        Ok(counts.into_values().map(|(stage, count)| StageCount { stage, count }).collect())
     }
 
     /// My saved searches.

@@ -1,6 +1,7 @@
 //! Subscriptions over graphql-transport-ws, authenticated at connection init: my matches
 //! changed, my applications changed, new results for a saved search.
 
+use super::mutation::StageGql;
 use super::query::uuid;
 use super::types::{SearchHit, SearchResultsGql};
 use super::{Services, app_error, signed_in};
@@ -35,8 +36,7 @@ pub struct MatchesChanged {
 pub struct ApplicationChanged {
     pub id: ID,
     pub version: i64,
-    /// SUBMITTED, SCREENING, ... or ERASED.
-    pub stage: String,
+    pub stage: StageGql,
     pub score: Option<i32>,
 }
 
@@ -104,7 +104,7 @@ impl SubscriptionRoot {
                     yield ApplicationChanged {
                         id: ID(notice.id.to_string()),
                         version: notice.version as i64,
-                        stage: format!("{:?}", application.stage).to_uppercase(),
+                        stage: application.stage.into(),
                         score: application.score.map(i32::from),
                     };
                 }
