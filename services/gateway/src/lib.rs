@@ -147,7 +147,8 @@ impl Gateway {
     }
 
     pub async fn serve(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        // With the peer's address: the login budget per address needs it.
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;
             })
@@ -268,6 +269,7 @@ pub(crate) async fn resolve_actor(
 /// the schema from the URL while ordinary queries keep the strict limit.
 async fn graphql_handler(
     State(state): State<GatewayState>,
+    Peer(peer): Peer,
     headers: HeaderMap,
     request: GraphQLBatchRequest,
 ) -> axum::response::Response {
@@ -299,8 +301,19 @@ async fn graphql_handler(
         (BatchRequest::Single(one), Some(schema)) if graphql::is_introspection(&one.query) => schema,
         _ => &api.schema,
     };
-    let response = schema.execute_batch(batch.data(actor)).await;
-    let mut response = GraphQLResponse::from(graphql::with_codes(response)).into_response();
+    let mut batch = batch.data(actor);
+    if let Some(peer) = peer {
+        batch = batch.data(graphql::ClientAddress(peer));
+    }
+    let response = graphql::with_codes(schema.execute_batch(batch).await);
+    let retry_after = graphql::retry_after(&response);
+    let mut response = GraphQLResponse::from(response).into_response();
+    // Throttled: the HTTP way to say when to come back, beside extensions.retryAfter.
+    if let Some(seconds) = retry_after
+        && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+    }
     // graphql-over-HTTP: a client that accepts only application/json gets it.
     if accepts_only_json(&headers) {
         response
@@ -308,6 +321,17 @@ async fn graphql_handler(
             .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
     }
     response
+}
+
+/// The TCP peer's address, when the server was started with it (see [`Gateway::serve`]).
+struct Peer(Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
 }
 
 fn accepts_only_json(headers: &HeaderMap) -> bool {

@@ -29,7 +29,7 @@ pub(crate) struct Problem {
     title: &'static str,
     status: u16,
     detail: String,
-    /// BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNAVAILABLE or
+    /// BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS, UNAVAILABLE or
     /// INTERNAL: the same codes as GraphQL's `extensions.code`.
     #[schema(value_type = String, example = "FORBIDDEN")]
     code: ErrorCode,
@@ -49,6 +49,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::Forbidden => "Not allowed",
         ErrorCode::NotFound => "Not found",
         ErrorCode::Conflict => "Conflict",
+        ErrorCode::TooManyRequests => "Too many requests",
         ErrorCode::Unavailable => "Temporarily unavailable",
         ErrorCode::Internal => "Internal error",
     }

@@ -1240,3 +1240,38 @@ async fn deep_nesting_is_refused_and_kills_nothing() {
     assert_eq!(reply["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{reply}");
     assert_eq!(alive().await, Some(200), "the server still answers after the socket");
 }
+
+/// Guessing a password stops: after five wrong passwords the account is locked for a while,
+/// the right password included, with TOO_MANY_REQUESTS, `extensions.retryAfter` and a
+/// Retry-After header; an unknown e-mail is answered exactly like a known one.
+#[tokio::test]
+async fn logins_are_throttled() {
+    let h = start(true).await;
+    register(&h, "anna@example.org", "TALENT").await;
+    let login = |email: &str, password: &str| {
+        json!({ "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                "variables": { "e": email, "p": password } })
+    };
+    for email in ["anna@example.org", "nobody@example.org"] {
+        for _ in 0..5 {
+            let (_, body) = post(&h, None, login(email, "wrong password!")).await;
+            assert_eq!(code(&body), Some("UNAUTHENTICATED"), "{body}");
+            assert_eq!(body["errors"][0]["message"], "wrong e-mail or password", "{body}");
+        }
+    }
+    for (email, password) in
+        [("anna@example.org", "correct horse battery"), ("nobody@example.org", "x".repeat(12).as_str())]
+    {
+        let response = reqwest::Client::new()
+            .post(format!("{}/graphql", h.base))
+            .json(&login(email, password))
+            .send()
+            .await
+            .unwrap();
+        let retry: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!(retry > 60, "{retry}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(code(&body), Some("TOO_MANY_REQUESTS"), "{email}: {body}");
+        assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() > 60, "{body}");
+    }
+}

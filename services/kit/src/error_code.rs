@@ -11,6 +11,7 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    TooManyRequests,
     Unavailable,
     Internal,
 }
@@ -45,6 +46,7 @@ impl ErrorCode {
             Self::Forbidden => ("FORBIDDEN", 403, DeadLetter),
             Self::NotFound => ("NOT_FOUND", 404, DeadLetter),
             Self::Conflict => ("CONFLICT", 409, Retry),
+            Self::TooManyRequests => ("TOO_MANY_REQUESTS", 429, Retry),
             Self::Unavailable => ("UNAVAILABLE", 503, Retry),
             Self::Internal => ("INTERNAL", 500, Retry),
         }

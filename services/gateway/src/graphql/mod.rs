@@ -107,6 +107,23 @@ pub fn is_introspection(query: &str) -> bool {
     }
 }
 
+/// The longest `extensions.retryAfter` of a response's errors, in seconds.
+pub fn retry_after(response: &async_graphql::BatchResponse) -> Option<u64> {
+    let responses: Vec<&async_graphql::Response> = match response {
+        async_graphql::BatchResponse::Single(r) => vec![r],
+        async_graphql::BatchResponse::Batch(rs) => rs.iter().collect(),
+    };
+    responses
+        .iter()
+        .flat_map(|r| &r.errors)
+        .filter_map(|e| e.extensions.as_ref()?.get("retryAfter"))
+        .filter_map(|v| match v {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
 /// Gives every error a code: parse and validation errors (which async-graphql reports
 /// without one) are BAD_USER_INPUT, so clients can branch on `extensions.code` alone.
 pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::BatchResponse {
@@ -160,6 +177,10 @@ pub fn app_error(e: AppError) -> Error {
         AppError::Conflict { current, .. } => (vec![], *current),
         _ => (vec![], None),
     };
+    let retry_after = match &e {
+        AppError::TooManyRequests { retry_after } => Some(retry_after.as_secs().max(1)),
+        _ => None,
+    };
     Error::new(e.public_message()).extend_with(move |_, x| {
         x.set("code", code.as_str());
         if let Some(field) = &field {
@@ -171,12 +192,19 @@ pub fn app_error(e: AppError) -> Error {
         if let Some(current) = current {
             x.set("currentVersion", current as i64);
         }
+        if let Some(seconds) = retry_after {
+            x.set("retryAfter", seconds);
+        }
     })
 }
 
 pub fn profiles_error(e: ProfilesError) -> Error {
     app_error(e.into())
 }
+
+/// The address the request came from (the TCP peer), for the login budget per address.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
 
 /// The actor of this request, resolved by the HTTP handler or at `connection_init`.
 pub fn actor<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Actor, Error> {

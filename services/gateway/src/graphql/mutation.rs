@@ -124,7 +124,8 @@ impl MutationRoot {
 
     /// Exchanges an e-mail and password for a bearer token.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
-        let (user, credentials) = app(ctx)?.login(&email, &password).await.map_err(app_error)?;
+        let address = ctx.data_opt::<super::ClientAddress>().map(|a| a.0);
+        let (user, credentials) = app(ctx)?.login(&email, &password, address).await.map_err(app_error)?;
         token(ctx.data::<Services>()?, &user, credentials)
     }
 

@@ -102,8 +102,28 @@ impl App {
         Ok((user.clone(), Credentials { user_id: user.id.as_uuid(), generation: 0 }))
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> Result<(User, Credentials), AppError> {
-        let credentials = self.accounts.login(email.trim(), password).await?;
+    /// Logs in, within the per-account and per-address budgets of failed attempts (see
+    /// [`super::throttle`]): past either, TOO_MANY_REQUESTS with the time to wait, whatever
+    /// the password.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<std::net::IpAddr>,
+    ) -> Result<(User, Credentials), AppError> {
+        if let Err(retry_after) = self.throttle.check(email, address) {
+            tracing::warn!(client = ?address, "login refused: too many failed attempts");
+            return Err(AppError::TooManyRequests { retry_after });
+        }
+        let credentials = match self.accounts.login(email.trim(), password).await {
+            Ok(credentials) => credentials,
+            Err(crate::accounts::AccountError::WrongCredentials) => {
+                self.throttle.failed(email, address);
+                return Err(crate::accounts::AccountError::WrongCredentials.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.throttle.succeeded(email);
         match self.profiles.get(EntityKind::User, credentials.user_id).await?.entity {
             Entity::User(user) => Ok((user, credentials)),
             _ => Err(AppError::Other(anyhow::anyhow!("credentials point at a non-user"))),

@@ -25,6 +25,9 @@ pub enum AppError {
     /// Someone changed the entity first; `current` is the version stored now.
     #[error("{message}")]
     Conflict { message: String, current: Option<u64> },
+    /// Too many failed attempts: wait `retry_after` before trying again.
+    #[error("too many failed attempts; try again in {} minutes", retry_after.as_secs().div_ceil(60).max(1))]
+    TooManyRequests { retry_after: std::time::Duration },
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -39,6 +42,7 @@ impl AppError {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Invalid { .. } | Self::Refused { .. } => ErrorCode::BadUserInput,
             Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             Self::Unavailable(_) => ErrorCode::Unavailable,
             Self::Other(_) => ErrorCode::Internal,
         }

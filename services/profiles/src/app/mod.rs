@@ -11,6 +11,7 @@ mod commands;
 mod error;
 mod policy;
 mod queries;
+pub mod throttle;
 
 pub use actor::{Actor, Session};
 pub use commands::{NewAccount, RubricLine};
@@ -33,6 +34,9 @@ pub struct App {
     search: Option<Arc<dyn SearchApi>>,
     /// Absent in a process that reaches no matching service.
     matching: Option<Arc<dyn MatchingApi>>,
+    /// Failed logins per account and per address (per process: each gateway replica counts
+    /// its own).
+    throttle: Arc<throttle::Throttle>,
 }
 
 impl App {
@@ -42,7 +46,7 @@ impl App {
         search: Option<Arc<dyn SearchApi>>,
         matching: Option<Arc<dyn MatchingApi>>,
     ) -> Self {
-        Self { profiles, accounts, search, matching }
+        Self { profiles, accounts, search, matching, throttle: Arc::default() }
     }
 
     pub fn profiles(&self) -> &Profiles {
