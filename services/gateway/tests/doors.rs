@@ -86,16 +86,7 @@ async fn world() -> World {
     let search_api: Arc<dyn crocevia_search::SearchApi> = Arc::new(search.clone());
     let h = serve(b, true, 256 * 1024, Some(search_api), Some(matching.clone())).await;
 
-    let member = "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }";
-    let login = "mutation($e: String!) { login(email: $e, password: \"member password\") { token } }";
-    let mut org_tokens = Vec::new();
-    for (i, org) in orgs[..2].iter().enumerate() {
-        let email = format!("member{i}@example.org");
-        let body = gql(&h, Some(&admin_token), member, json!({ "o": org["id"], "e": email })).await;
-        assert!(body["errors"].is_null(), "{body}");
-        let body = gql(&h, None, login, json!({ "e": email })).await;
-        org_tokens.push(body["data"]["login"]["token"].as_str().unwrap().to_owned());
-    }
+    let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;
     let save = "mutation($p: JSON!) { saveProfile(profile: $p) { id } }";
     // The watched talent: her data must reach organisations and administrators only.
     let watched_token = register(&h, "watched@example.org", "TALENT").await;

@@ -268,16 +268,7 @@ async fn world() -> World {
     let admin_token = b.keys.issue(admin.id, crocevia_domain::Role::Admin, 0).unwrap();
     let h = serve(b, true, 256 * 1024, None, None).await;
 
-    let member = "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }";
-    let login = "mutation($e: String!) { login(email: $e, password: \"member password\") { token } }";
-    let mut org_tokens = Vec::new();
-    for (i, org) in orgs[..2].iter().enumerate() {
-        let email = format!("member{i}@example.org");
-        let body = gql(&h, Some(&admin_token), member, json!({ "o": org["id"], "e": email })).await;
-        assert!(body["errors"].is_null(), "{body}");
-        let body = gql(&h, None, login, json!({ "e": email })).await;
-        org_tokens.push(body["data"]["login"]["token"].as_str().unwrap().to_owned());
-    }
+    let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;
     let talent = register(&h, "talent@example.org", "TALENT").await;
     let startup = register(&h, "startup@example.org", "STARTUP").await;
     let save = "mutation($p: JSON!) { saveProfile(profile: $p) { id created } }";

@@ -162,3 +162,19 @@ pub fn delivery(entity: &crocevia_domain::Entity, version: u64, offset: i64) -> 
         headers: vec![],
     }
 }
+
+/// A member of each of `orgs`, added by `admin_token` (member0@example.org, ...), logged in:
+/// their tokens, in order.
+pub async fn org_members(h: &Harness, admin_token: &str, orgs: &[Value]) -> Vec<String> {
+    let member = "mutation($o: ID!, $e: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: \"M\") { id } }";
+    let login = "mutation($e: String!) { login(email: $e, password: \"member password\") { token } }";
+    let mut tokens = Vec::new();
+    for (i, org) in orgs.iter().enumerate() {
+        let email = format!("member{i}@example.org");
+        let body = gql(h, Some(admin_token), member, json!({ "o": org["id"], "e": email })).await;
+        assert!(body["errors"].is_null(), "{body}");
+        let body = gql(h, None, login, json!({ "e": email })).await;
+        tokens.push(body["data"]["login"]["token"].as_str().unwrap().to_owned());
+    }
+    tokens
+}

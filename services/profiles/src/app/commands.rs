@@ -63,6 +63,14 @@ fn conditions(reasons: &[eligibility::Reason]) -> Vec<EligibilityCondition> {
 }
 
 impl App {
+    /// One entity written as one transaction, refused if it is no longer at `expected`.
+    async fn write(&self, entity: Entity, expected: Option<u64>) -> Result<WriteOutcome, AppError> {
+        let mut work = self.profiles.work().await?;
+        let outcome = work.upsert(entity, expected, CORRELATION).await?;
+        work.commit().await?;
+        Ok(outcome)
+    }
+
     /// Creates a talent or startup account; the user entity and its credentials commit
     /// together. Returns whom to issue a token for.
     pub async fn register(&self, input: NewAccount) -> Result<(User, Credentials), AppError> {
@@ -169,10 +177,7 @@ impl App {
         let id = Uuid::now_v7();
         let organisation: Organisation =
             decode("organisation", organisation, id, &[("demo", serde_json::Value::Bool(false))])?;
-        let mut work = self.profiles.work().await?;
-        let outcome = work.upsert(Entity::Organisation(organisation), Some(0), CORRELATION).await?;
-        work.commit().await?;
-        Ok(outcome)
+        self.write(Entity::Organisation(organisation), Some(0)).await
     }
 
     /// Sets a new password after checking the current one; every earlier token stops working
@@ -229,10 +234,7 @@ impl App {
             EntityKind::Talent => Entity::Talent(decode("profile", profile, id, &owned)?),
             _ => Entity::Startup(decode("profile", profile, id, &owned)?),
         };
-        let mut work = self.profiles.work().await?;
-        let outcome = work.upsert(entity, expected_version, CORRELATION).await?;
-        work.commit().await?;
-        Ok(outcome)
+        self.write(entity, expected_version).await
     }
 
     /// Creates (`id` = None) or updates an offer or programme of the actor's organisation.
@@ -460,12 +462,7 @@ impl App {
         }
         application.stage = stage;
         application.history.push(StageChange { stage, at: Utc::now() });
-        let mut work = self.profiles.work().await?;
-        let outcome = work
-            .upsert(Entity::Application(application), Some(expected_version.unwrap_or(version)), CORRELATION)
-            .await?;
-        work.commit().await?;
-        Ok(outcome)
+        self.write(Entity::Application(application), Some(expected_version.unwrap_or(version))).await
     }
 
     /// Scores an application with a rubric (its organisation only); the score is the
@@ -499,12 +496,7 @@ impl App {
         }
         application.score = crocevia_domain::rubric_total(&scores);
         application.rubric = scores;
-        let mut work = self.profiles.work().await?;
-        let outcome = work
-            .upsert(Entity::Application(application), Some(expected_version.unwrap_or(version)), CORRELATION)
-            .await?;
-        work.commit().await?;
-        Ok(outcome)
+        self.write(Entity::Application(application), Some(expected_version.unwrap_or(version))).await
     }
 
     /// Saves a search the actor may run (its kinds are checked now and again at every run).
