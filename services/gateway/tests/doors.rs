@@ -28,10 +28,6 @@ fn sees_people(actor: &str) -> bool {
     matches!(actor, "owner" | "other organisation" | "admin")
 }
 
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
-}
-
 struct World {
     h: Harness,
     tokens: Vec<(&'static str, Option<String>)>,
@@ -101,18 +97,12 @@ async fn world() -> World {
     let body = gql(&h, Some(&startup), save, json!({ "p": demo("startups.json")[0] })).await;
     let startup_id = body["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
 
-    let mut offer = demo("offers.json")[0].clone();
-    offer["posted_on"] = json!(in_days(-5));
-    offer["deadline"] = json!(in_days(30));
+    let offer = open_offer(0);
     let body =
         gql(&h, Some(&org_tokens[0]), "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": offer }))
             .await;
     let offer_id = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
-    let mut programme = demo("programmes.json")[1].clone();
-    programme["eligibility"] = json!([]);
-    programme["application_deadline"] = json!(in_days(30));
-    programme["cohort_start"] = json!(in_days(40));
-    programme["cohort_end"] = json!(in_days(200));
+    let programme = open_programme(1);
     let body = gql(
         &h,
         Some(&org_tokens[0]),

@@ -218,28 +218,6 @@ struct World {
     application: String,
 }
 
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
-}
-
-/// A demo offer open for applications whatever today's date.
-fn open_offer(i: usize) -> Value {
-    let mut offer = demo("offers.json")[i].clone();
-    offer["posted_on"] = json!(in_days(-5));
-    offer["deadline"] = json!(in_days(30));
-    offer
-}
-
-/// A demo programme open for applications whatever today's date, with no eligibility rule.
-fn open_programme(i: usize) -> Value {
-    let mut p = demo("programmes.json")[i].clone();
-    p["eligibility"] = json!([]);
-    p["application_deadline"] = json!(in_days(30));
-    p["cohort_start"] = json!(in_days(40));
-    p["cohort_end"] = json!(in_days(200));
-    p
-}
-
 async fn world() -> World {
     // The harness with two organisations, the taxonomy, and an administrator.
     let b = backend().await;

@@ -178,3 +178,25 @@ pub async fn org_members(h: &Harness, admin_token: &str, orgs: &[Value]) -> Vec<
     }
     tokens
 }
+
+pub fn in_days(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+/// A demo offer open for applications whatever today's date.
+pub fn open_offer(i: usize) -> Value {
+    let mut offer = demo("offers.json")[i].clone();
+    offer["posted_on"] = json!(in_days(-5));
+    offer["deadline"] = json!(in_days(30));
+    offer
+}
+
+/// A demo programme open for applications whatever today's date, with no eligibility rule.
+pub fn open_programme(i: usize) -> Value {
+    let mut p = demo("programmes.json")[i].clone();
+    p["eligibility"] = json!([]);
+    p["application_deadline"] = json!(in_days(30));
+    p["cohort_start"] = json!(in_days(40));
+    p["cohort_end"] = json!(in_days(200));
+    p
+}
