@@ -108,6 +108,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
             keys: keys.clone(),
             max_batch: 5,
             max_body_bytes: 64 * 1024,
+            ws_init_timeout: std::time::Duration::from_secs(10),
         }),
         insights: None,
         // No web app: the bench measures the API.

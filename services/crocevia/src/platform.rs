@@ -288,7 +288,14 @@ fn api(
     let limits = graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection };
     let schema = graphql::schema(services.clone(), limits);
     let introspection_schema = graphql::introspection_schema(services, limits);
-    Ok(Api { schema, introspection_schema, keys, max_batch: g.max_batch, max_body_bytes: g.max_body_bytes })
+    Ok(Api {
+        schema,
+        introspection_schema,
+        keys,
+        max_batch: g.max_batch,
+        max_body_bytes: g.max_body_bytes,
+        ws_init_timeout: Duration::from_millis(g.ws_init_timeout_ms),
+    })
 }
 
 #[expect(clippy::print_stdout, reason = "the report is the command's output")]

@@ -21,6 +21,7 @@ pub mod rest;
 pub mod skills;
 mod status;
 mod web;
+mod ws;
 
 use async_graphql::BatchRequest;
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
@@ -73,6 +74,9 @@ pub struct Api {
     /// used only for operations made of introspection fields. `None` when introspection is
     /// off.
     pub introspection_schema: Option<graphql::ApiSchema>,
+    /// How long a new WebSocket may take to send `connection_init` before it is closed
+    /// (4408), so idle sockets cannot pile up.
+    pub ws_init_timeout: std::time::Duration,
     pub keys: Arc<auth::JwtKeys>,
     pub max_batch: usize,
     pub max_body_bytes: usize,
@@ -113,7 +117,7 @@ impl Gateway {
             .route("/open-data/v1/dictionary.json", get(open_data::dictionary))
             .route("/open-data/v1/{file}", get(open_data::download))
             .route("/graphql", get(graphiql).post(graphql_handler))
-            .route("/graphql/ws", get(graphql_ws))
+            .route("/graphql/ws", get(ws::graphql_ws))
             .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));
         // Internal endpoints exist only where the public API does not: a process serving the
         // public is never also a door to actor-free internals.
@@ -167,70 +171,7 @@ async fn graphiql() -> Html<String> {
     )
 }
 
-/// `GET /graphql/ws`: subscriptions over graphql-transport-ws. The token travels in the
-/// `connection_init` payload (`{"token": "..."}` or `{"Authorization": "Bearer ..."}`); a
-/// connection without a valid one is refused before any operation runs.
-async fn graphql_ws(
-    State(state): State<GatewayState>,
-    protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: axum::extract::ws::WebSocketUpgrade,
-) -> axum::response::Response {
-    let Some(api) = state.api.clone() else {
-        return graphql_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Unavailable,
-            "this process does not serve GraphQL",
-        );
-    };
-    let Some(app) = state.app.clone() else {
-        return graphql_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Unavailable,
-            "this process does not serve GraphQL",
-        );
-    };
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            let keys = api.keys.clone();
-            async_graphql_axum::GraphQLWebSocket::new(stream, api.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = payload
-                        .get("token")
-                        .and_then(|v| v.as_str())
-                        .or_else(|| {
-                            payload
-                                .get("Authorization")
-                                .and_then(|v| v.as_str())
-                                .and_then(|v| v.strip_prefix("Bearer "))
-                        })
-                        .unwrap_or_default()
-                        .to_owned();
-                    // The same check as every HTTP request: signature, expiry, issuer and
-                    // audience, then the account and its credential generation.
-                    let session = keys.verify(&token).ok().and_then(|claims| claims.session());
-                    let actor = match session {
-                        Some(session) => app.actor(Some(session)).await.ok().map(|actor| (actor, session)),
-                        None => None,
-                    };
-                    match actor {
-                        Some((actor, session)) => {
-                            let mut data = async_graphql::Data::default();
-                            data.insert(actor);
-                            // Kept so the subscriptions re-check the account before each
-                            // event: a socket outlives no revocation.
-                            data.insert(session);
-                            Ok(data)
-                        }
-                        None => Err(async_graphql::Error::new("UNAUTHENTICATED: the token is not valid")),
-                    }
-                })
-                .serve()
-        })
-        .into_response()
-}
-
-fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> axum::response::Response {
+pub(crate) fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> axum::response::Response {
     let body = format!(
         r#"{{"errors":[{{"message":{},"extensions":{{"code":"{}"}}}}]}}"#,
         serde_json_string(message),

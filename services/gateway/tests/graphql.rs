@@ -1244,3 +1244,49 @@ async fn logins_are_throttled() {
         assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap() > 60, "{body}");
     }
 }
+
+/// The close code a socket ends with, waiting at most `limit`.
+async fn close_code(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    limit: std::time::Duration,
+) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(limit, socket.next()).await.ok()?? {
+            Ok(Message::Close(Some(frame))) => return Some(frame.code.into()),
+            Ok(Message::Close(None)) | Err(_) => return None,
+            Ok(_) => continue,
+        }
+    }
+}
+
+/// graphql-transport-ws's rules for the start of a connection: no `connection_init` in time
+/// closes it with 4408 (idle sockets cannot pile up), another message first with 4401, a
+/// token that is not valid with 4403.
+#[tokio::test]
+async fn sockets_that_do_not_authenticate_are_closed_with_the_protocol_codes() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let h = start(true).await;
+    let open = || async {
+        let mut request = format!("{}/graphql/ws", h.base.replace("http", "ws")).into_client_request().unwrap();
+        request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    };
+    let started = std::time::Instant::now();
+    let mut idle = open().await;
+    assert_eq!(close_code(&mut idle, std::time::Duration::from_secs(5)).await, Some(4408));
+    let waited = started.elapsed().as_millis() as u64;
+    assert!(waited >= WS_INIT_TIMEOUT_MS && waited < WS_INIT_TIMEOUT_MS + 2_000, "closed after {waited} ms");
+
+    let mut rude = open().await;
+    rude.send(Message::text(json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
+    assert_eq!(close_code(&mut rude, std::time::Duration::from_secs(5)).await, Some(4401));
+
+    let mut forged = open().await;
+    forged
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "token": "forged.token.value" } }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(close_code(&mut forged, std::time::Duration::from_secs(5)).await, Some(4403));
+}

@@ -111,6 +111,9 @@ pub struct GatewaySection {
     /// at least 32 bytes, the same in every process. Without it the internal endpoints
     /// refuse every call. Unused in the embedded mode, which serves no internal endpoint.
     pub service_token: Option<SecretString>,
+    /// How long a new WebSocket may take to send `connection_init`, in milliseconds; past it
+    /// the socket is closed with 4408.
+    pub ws_init_timeout_ms: u64,
 }
 
 impl Default for GatewaySection {
@@ -130,6 +133,7 @@ impl Default for GatewaySection {
             matching_url: None,
             remote_timeout_ms: 5_000,
             service_token: None,
+            ws_init_timeout_ms: 10_000,
         }
     }
 }
@@ -359,6 +363,9 @@ impl Settings {
             for url in url.iter().flat_map(|urls| urls.split(',')) {
                 validate_service_url(key, url.trim())?;
             }
+        }
+        if !(100..=600_000).contains(&self.gateway.ws_init_timeout_ms) {
+            bail!("gateway.ws_init_timeout_ms must be between 100 and 600000");
         }
         if !(1..=600_000).contains(&self.gateway.remote_timeout_ms) {
             bail!("gateway.remote_timeout_ms must be between 1 and 600000");

@@ -17,6 +17,9 @@ use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+/// The harness's `connection_init` timeout: short, so the test of it is quick.
+pub const WS_INIT_TIMEOUT_MS: u64 = 700;
+
 pub const SECRET: &str = "0123456789abcdef0123456789abcdef-test-key";
 
 pub struct Harness {
@@ -66,7 +69,14 @@ pub async fn serve(
     let limits = graphql::Limits { depth: 10, complexity: 500, introspection };
     let schema = graphql::schema(services.clone(), limits);
     let introspection_schema = graphql::introspection_schema(services, limits);
-    let api = Api { schema, introspection_schema, keys: b.keys, max_batch: 5, max_body_bytes };
+    let api = Api {
+        schema,
+        introspection_schema,
+        keys: b.keys,
+        max_batch: 5,
+        max_body_bytes,
+        ws_init_timeout: std::time::Duration::from_millis(WS_INIT_TIMEOUT_MS),
+    };
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
     // A test that wants the web app writes it here before serving.
     let web_dir = b.dir.path().join("web");
