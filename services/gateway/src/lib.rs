@@ -18,6 +18,7 @@ pub mod graphql;
 mod open_data;
 pub mod remote;
 pub mod rest;
+pub mod server;
 pub mod skills;
 mod status;
 mod web;
@@ -93,6 +94,7 @@ impl std::fmt::Debug for Api {
 pub struct Gateway {
     listener: TcpListener,
     router: Router,
+    limits: server::ConnectionLimits,
 }
 
 impl Gateway {
@@ -136,6 +138,12 @@ impl Gateway {
         };
         let router = router
             .layer(axum::middleware::from_fn(security_headers))
+            // A request whose answer takes longer is cut (408); subscriptions live on after
+            // their upgrade and are not concerned.
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                std::time::Duration::from_secs(30),
+            ))
             .layer(axum::middleware::from_fn(record))
             // Every body, whatever reads it, is cut at the limit with 413.
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -143,21 +151,23 @@ impl Gateway {
             ))
             .layer(DefaultBodyLimit::disable())
             .with_state(state);
-        Ok(Self { listener, router })
+        Ok(Self { listener, router, limits: server::ConnectionLimits::default() })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
         Ok(self.listener.local_addr()?)
     }
 
-    pub async fn serve(self, mut shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
-        // With the peer's address: the login budget per address needs it.
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .await?;
-        Ok(())
+    /// Sets the accept loop's limits (header-read timeout, open connections).
+    pub fn with_limits(mut self, limits: server::ConnectionLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Serves until `shutdown`, then lets requests in flight finish (within the drain time).
+    /// Each request carries the peer's address (the login budget per address needs it).
+    pub async fn serve(self, shutdown: watch::Receiver<bool>) -> anyhow::Result<()> {
+        server::serve(self.listener, self.router, self.limits, shutdown).await
     }
 }
 

@@ -1290,3 +1290,38 @@ async fn sockets_that_do_not_authenticate_are_closed_with_the_protocol_codes() {
         .unwrap();
     assert_eq!(close_code(&mut forged, std::time::Duration::from_secs(5)).await, Some(4403));
 }
+
+/// Slow clients cannot hold the server: headers that do not arrive within the header-read
+/// timeout end their connection, connections past the limit are closed at once, and once the
+/// idle ones are gone the server answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_and_too_many_connections_are_cut() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let h = start(true).await;
+    let addr = h.base.trim_start_matches("http://").to_owned();
+    // Partial headers, then silence: the connection ends soon after the timeout.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 512];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), slow.read(&mut buf)).await;
+    let waited = started.elapsed();
+    assert!(read.is_ok(), "the slow connection was never closed");
+    assert!(waited >= LIMITS.header_read_timeout / 2 && waited < std::time::Duration::from_secs(3), "{waited:?}");
+    // Fill every slot with connections that send half a request.
+    let mut idle = Vec::new();
+    for _ in 0..LIMITS.max_connections {
+        let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        c.write_all(b"GET /healthz HTTP/1.1\r\n").await.unwrap();
+        idle.push(c);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let mut extra = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let n = tokio::time::timeout(std::time::Duration::from_millis(500), extra.read(&mut buf)).await;
+    assert!(matches!(n, Ok(Ok(0)) | Ok(Err(_))), "a connection past the limit is closed at once: {n:?}");
+    // The idle ones time out; the server answers again.
+    tokio::time::sleep(LIMITS.header_read_timeout * 3).await;
+    let status = reqwest::get(format!("{}/healthz", h.base)).await.unwrap().status();
+    assert_eq!(status, 200);
+}

@@ -17,6 +17,13 @@ use std::sync::Arc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+/// The harness's accept-loop limits: short and small, so their tests are quick.
+pub const LIMITS: crocevia_gateway::server::ConnectionLimits = crocevia_gateway::server::ConnectionLimits {
+    header_read_timeout: std::time::Duration::from_millis(600),
+    max_connections: 64,
+    drain: std::time::Duration::from_secs(5),
+};
+
 /// The harness's `connection_init` timeout: short, so the test of it is quick.
 pub const WS_INIT_TIMEOUT_MS: u64 = 700;
 
@@ -91,7 +98,7 @@ pub async fn serve(
         web_dir,
         insights: Some(insights),
     };
-    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap().with_limits(LIMITS);
     let base = format!("http://{}", gateway.local_addr().unwrap());
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(gateway.serve(shutdown));
