@@ -246,15 +246,86 @@ async fn unknown_account_hash() -> anyhow::Result<String> {
     .cloned()
 }
 
+/// Passwords of ten or more characters that lead the published lists of leaked passwords.
+const COMMON: [&str; 16] = [
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "0123456789",
+    "0987654321",
+    "qwertyuiop",
+    "1q2w3e4r5t",
+    "password12",
+    "password123",
+    "password1234",
+    "iloveyou12",
+    "abcdefghij",
+    "qwerty1234",
+    "1qaz2wsx3edc",
+    "passw0rd12",
+    "aaaaaaaaaa",
+];
+
+/// Fewest different characters a password must have: ten of one key, or two keys
+/// alternating, guess in no time whatever their length.
+pub const MIN_DISTINCT_CHARS: usize = 5;
+
 pub fn check_password(password: &str) -> Result<(), AccountError> {
+    let bad = |message: String| Err(AccountError::BadInput { field: "password", message });
     let n = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
-        return Err(AccountError::BadInput {
-            field: "password",
-            message: format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long"),
-        });
+        return bad(format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters long"));
+    }
+    if password.chars().any(char::is_control) {
+        return bad("must not contain control characters".into());
+    }
+    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
+        return bad(format!("must have at least {MIN_PASSWORD_CHARS} characters that are not spaces"));
+    }
+    let mut distinct: Vec<char> = password.to_lowercase().chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < MIN_DISTINCT_CHARS {
+        return bad(format!("is too easy to guess: use at least {MIN_DISTINCT_CHARS} different characters"));
+    }
+    let lower = password.to_lowercase();
+    if COMMON.contains(&lower.as_str()) || is_run(&lower) {
+        return bad("is one of the first passwords anyone tries: choose another".into());
     }
     Ok(())
+}
+
+/// A run of consecutive characters, up or down ("abcdefghijk", "9876543210").
+fn is_run(text: &str) -> bool {
+    let codes: Vec<i64> = text.chars().map(|c| i64::from(u32::from(c))).collect();
+    codes.windows(2).all(|w| w[1] - w[0] == 1) || codes.windows(2).all(|w| w[0] - w[1] == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_password;
+
+    #[test]
+    fn easy_passwords_are_refused_naming_the_field() {
+        for easy in [
+            "aaaaaaaaaa",
+            "1234567890",
+            "          ",
+            "\0\0\0\0\0\0\0\0\0\0",
+            "abababababab",
+            "Password123",
+            "lmnopqrstuv",
+            "short",
+        ] {
+            match check_password(easy) {
+                Err(super::AccountError::BadInput { field, .. }) => assert_eq!(field, "password", "{easy:?}"),
+                other => panic!("{easy:?} was accepted: {other:?}"),
+            }
+        }
+        for fine in ["correct horse battery", "member password", "a long enough password", "Torino-2027!ok"] {
+            assert!(check_password(fine).is_ok(), "{fine:?}");
+        }
+    }
 }
 
 /// What a successful login or a credential change gives: whom to issue a token for, and the

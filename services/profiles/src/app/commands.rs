@@ -187,15 +187,9 @@ impl App {
         if !self.accounts.verify_user(user.id.as_uuid(), current).await? {
             return Err(AppError::invalid("currentPassword", "is not your current password"));
         }
-        check_password(&new).map_err(|_| {
-            AppError::invalid(
-                "newPassword",
-                format!(
-                    "must be {} to {} characters long",
-                    crate::accounts::MIN_PASSWORD_CHARS,
-                    crate::accounts::MAX_PASSWORD_CHARS
-                ),
-            )
+        check_password(&new).map_err(|e| match e {
+            crate::accounts::AccountError::BadInput { message, .. } => AppError::invalid("newPassword", message),
+            other => other.into(),
         })?;
         let hash = hash_password(new).await?;
         let work = self.profiles.work().await?;
