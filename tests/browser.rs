@@ -15,7 +15,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{Instance, Server, demo_dir, repo_root};
+use support::{Instance, Server, repo_root};
 
 const WAIT: Duration = Duration::from_secs(30);
 const DATA_SCIENTIST_OFFER: &str = "30000000-0000-4000-8000-000000000019";
@@ -90,7 +90,9 @@ async fn platform(dir: &std::path::Path) -> (Instance, Server) {
         web_dir().display()
     );
     let instance = Instance::embedded(dir).with("CROCEVIA__GATEWAY__WEB_DIR", &web_dir().display().to_string());
-    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    // Today's dates: the talent applies to a demo offer, which must still be open.
+    let demo = support::current_demo_dir(dir);
+    let server = instance.serve(&["all", "--demo-data", &demo.display().to_string()]);
     server.wait_ready(Duration::from_secs(120)).await;
     (instance, server)
 }

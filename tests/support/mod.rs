@@ -21,6 +21,48 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The demo data's dates as of today: offers and programmes whose deadline is near or past
+/// get one two months ahead (and cohorts after it), so tests that apply never depend on the
+/// day they run. Other files are returned as they are.
+pub fn current(file: &str, mut items: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    let today = chrono::Utc::now().date_naive();
+    let soon = (today + chrono::Duration::days(30)).to_string();
+    let day = |days: i64| serde_json::Value::String((today + chrono::Duration::days(days)).to_string());
+    for item in &mut items {
+        match file {
+            "offers.json" if item["deadline"].as_str().is_some_and(|d| d < soon.as_str()) => {
+                item["deadline"] = day(60);
+            }
+            "programmes.json" if item["application_deadline"].as_str().is_some_and(|d| d < soon.as_str()) => {
+                item["application_deadline"] = day(60);
+                item["cohort_start"] = day(75);
+                item["cohort_end"] = day(240);
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+/// A copy of the demo data in `dest` with [`current`] dates, for `--demo-data`.
+pub fn current_demo_dir(dest: &Path) -> PathBuf {
+    let out = dest.join("demo");
+    std::fs::create_dir_all(&out).expect("demo copy folder");
+    for entry in std::fs::read_dir(demo_dir()).expect("data/demo") {
+        let path = entry.expect("a demo file").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if matches!(name.as_str(), "offers.json" | "programmes.json") {
+            let items: Vec<serde_json::Value> =
+                serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("demo JSON");
+            let text = serde_json::to_string(&current(&name, items)).expect("encode");
+            std::fs::write(out.join(&name), text).expect("write");
+        } else if path.is_file() {
+            std::fs::copy(&path, out.join(&name)).expect("copy");
+        }
+    }
+    out
+}
+
 pub fn demo_dir() -> PathBuf {
     repo_root().join("data/demo")
 }

@@ -37,8 +37,11 @@ pub fn config(role: &str) -> String {
     repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
 }
 
+/// A demo file, its deadlines moved ahead when they are near or past (see `current`).
 pub fn demo(file: &str) -> Vec<Value> {
-    serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap()
+    let items =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo").join(file)).unwrap()).unwrap();
+    super::current(file, items)
 }
 
 pub async fn gql(gateway: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
