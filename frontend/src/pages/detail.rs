@@ -7,7 +7,7 @@ use crate::format;
 use crate::i18n::{self, T};
 use crate::route::Route;
 use crate::session::use_session;
-use crocevia_domain::{Offer, Programme, Status};
+use crocevia_domain::{Offer, Programme};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -49,13 +49,13 @@ enum Loaded {
 }
 
 impl Loaded {
-    /// Whether it takes applications today: open, and its deadline not passed (the rule the
-    /// server applies to `apply`).
+    /// Whether it takes applications today: the domain's rule, the one the server applies
+    /// to `apply`.
     fn open(&self) -> bool {
         let today = format::today();
         match self {
-            Loaded::Offer(o) => o.status == Status::Open && o.deadline.is_none_or(|d| d >= today),
-            Loaded::Programme(p) => p.status == Status::Open && p.application_deadline >= today,
+            Loaded::Offer(o) => o.not_open_on(today).is_none(),
+            Loaded::Programme(p) => p.not_open_on(today).is_none(),
         }
     }
 

@@ -26,7 +26,7 @@ pub use application::{
 pub use entity::{Entity, EntityKind, Reference};
 pub use ids::*;
 pub use language::{Cefr, LanguageCode, LanguageSkill};
-pub use offer::{ContractType, Offer, OfferKind, RemotePolicy, Status};
+pub use offer::{ContractType, NotOpen, Offer, OfferKind, RemotePolicy, Status};
 pub use organisation::{Organisation, OrganisationKind};
 pub use place::{Comune, ComuneId};
 pub use programme::{EligibilityRule, Programme, ProgrammeModel, ProgrammePhase};

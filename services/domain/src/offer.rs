@@ -58,6 +58,24 @@ pub enum ContractType {
     Freelance,
 }
 
+/// Why an offer or programme takes no application on a given day. The one rule: the server
+/// refuses `apply` with it, and the web app shows the target as closed with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotOpen {
+    Closed,
+    DeadlinePassed(NaiveDate),
+}
+
+impl NotOpen {
+    pub(crate) fn of(status: Status, deadline: Option<NaiveDate>, day: NaiveDate) -> Option<Self> {
+        match (status, deadline) {
+            (Status::Closed, _) => Some(Self::Closed),
+            (Status::Open, Some(deadline)) if deadline < day => Some(Self::DeadlinePassed(deadline)),
+            (Status::Open, _) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -108,6 +126,11 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// `None` when it takes applications on `day`.
+    pub fn not_open_on(&self, day: NaiveDate) -> Option<NotOpen> {
+        NotOpen::of(self.status, self.deadline, day)
+    }
+
     /// Every skill concept the offer mentions, required first.
     pub fn skills(&self) -> impl Iterator<Item = &SkillId> {
         self.required_skills.iter().chain(&self.nice_to_have_skills)
@@ -143,5 +166,20 @@ impl Validate for Offer {
         v.list_len("sectors", &self.sectors);
         v.unique("sectors", &self.sectors);
         v.finish()
+    }
+}
+
+#[cfg(test)]
+mod open_tests {
+    use super::{NotOpen, Status};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn open_until_the_end_of_its_deadline_day() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+        assert_eq!(NotOpen::of(Status::Open, Some(day(15)), day(15)), None);
+        assert_eq!(NotOpen::of(Status::Open, Some(day(15)), day(16)), Some(NotOpen::DeadlinePassed(day(15))));
+        assert_eq!(NotOpen::of(Status::Open, None, day(16)), None);
+        assert_eq!(NotOpen::of(Status::Closed, Some(day(20)), day(16)), Some(NotOpen::Closed));
     }
 }

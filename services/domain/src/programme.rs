@@ -2,7 +2,7 @@
 
 use crate::ids::{OrganisationId, ProgrammeId};
 use crate::language::LanguageCode;
-use crate::offer::Status;
+use crate::offer::{NotOpen, Status};
 use crate::place::ComuneId;
 use crate::sector::Sector;
 use crate::startup::{LegalForm, StartupStage};
@@ -131,6 +131,13 @@ pub struct Programme {
 fn check_range<T: PartialOrd>(v: &mut Validator, field: &str, min: Option<T>, max: Option<T>) {
     if let (Some(min), Some(max)) = (min, max) {
         v.check(min <= max, field, "min must not exceed max");
+    }
+}
+
+impl Programme {
+    /// `None` when it takes applications on `day` (its application deadline included).
+    pub fn not_open_on(&self, day: NaiveDate) -> Option<NotOpen> {
+        NotOpen::of(self.status, Some(self.application_deadline), day)
     }
 }
 

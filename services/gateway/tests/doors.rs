@@ -9,9 +9,6 @@
 
 mod support;
 
-use crocevia_domain::{Entity, Locale, Role, User, UserId};
-use crocevia_profiles::App;
-use crocevia_profiles::accounts::Accounts;
 use futures::SinkExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -56,24 +53,8 @@ async fn rest(h: &Harness, token: Option<&str>, method: &str, path: &str, body: 
 
 async fn world() -> World {
     let b = backend().await;
+    let (orgs, admin_token) = seed(&b, 2).await;
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    b.profiles.upsert_skills(&skills).await.unwrap();
-    let orgs = demo("organisations.json");
-    for org in &orgs[..2] {
-        let entity: Entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();
-        b.profiles.upsert(entity, None, "t").await.unwrap();
-    }
-    let app = App::new(b.profiles.clone(), Accounts::open(b.db.clone()).await.unwrap(), None, None);
-    let admin = User {
-        id: UserId::from_uuid(uuid::Uuid::now_v7()),
-        email: "admin@example.org".into(),
-        display_name: "Admin".into(),
-        role: Role::Admin,
-        organisation_id: None,
-        locale: Locale::It,
-    };
-    let admin = app.provision_account(admin, "administrator pass".into()).await.unwrap();
-    let admin_token = b.keys.issue(admin.id, Role::Admin, 0).unwrap();
     let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =

@@ -7,7 +7,6 @@ mod support;
 
 use base64::Engine;
 use crocevia_gateway::graphql;
-use crocevia_profiles::accounts::Accounts;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -221,29 +220,7 @@ struct World {
 async fn world() -> World {
     // The harness with two organisations, the taxonomy, and an administrator.
     let b = backend().await;
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    b.profiles.upsert_skills(&skills).await.unwrap();
-    let orgs = demo("organisations.json");
-    for org in &orgs[..2] {
-        let entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();
-        b.profiles.upsert(entity, None, "t").await.unwrap();
-    }
-    let admin = crocevia_domain::User {
-        id: crocevia_domain::UserId::from_uuid(uuid::Uuid::now_v7()),
-        email: "admin@example.org".into(),
-        display_name: "Admin".into(),
-        role: crocevia_domain::Role::Admin,
-        organisation_id: None,
-        locale: Default::default(),
-    };
-    b.profiles.upsert(crocevia_domain::Entity::User(admin.clone()), None, "t").await.unwrap();
-    Accounts::open(b.db.clone())
-        .await
-        .unwrap()
-        .create(&admin.email, "administrator pass", admin.id.as_uuid())
-        .await
-        .unwrap();
-    let admin_token = b.keys.issue(admin.id, crocevia_domain::Role::Admin, 0).unwrap();
+    let (orgs, admin_token) = seed(&b, 2).await;
     let h = serve(b, true, 256 * 1024, None, None).await;
 
     let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;

@@ -342,14 +342,6 @@ impl Accounts {
         Ok(Self { db })
     }
 
-    pub async fn exists(&self, email: &str) -> Result<bool, AccountError> {
-        Ok(credentials::Entity::find_by_id(email.to_lowercase())
-            .one(&self.db)
-            .await
-            .context("reading credentials")?
-            .is_some())
-    }
-
     /// The current token generation of `user`; `None` once the account is gone.
     pub async fn generation(&self, user: Uuid) -> Result<Option<i64>, AccountError> {
         Ok(credentials::Entity::find()
@@ -383,9 +375,11 @@ impl Accounts {
         {
             return Err(AccountError::Taken);
         }
-        credentials::Entity::insert(row).exec_without_returning(txn).await.map_err(|e| {
-            // Two registrations racing for one e-mail: the primary key decides.
-            AccountError::Other(anyhow::Error::new(e).context("storing credentials"))
+        credentials::Entity::insert(row).exec_without_returning(txn).await.map_err(|e| match e.sql_err() {
+            // Two registrations racing for one e-mail: the primary key decides, and the loser
+            // hears that the e-mail is taken, not that something failed.
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::Taken,
+            _ => AccountError::Other(anyhow::Error::new(e).context("storing credentials")),
         })?;
         Ok(())
     }

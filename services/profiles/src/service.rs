@@ -271,7 +271,8 @@ impl Work<'_> {
         let version = current.version + 1;
         let now = Utc::now();
         if !store::delete(&self.txn, kind, id, current.version).await? {
-            return Err(ProfilesError::conflict(format!("{kind} {id} changed during the delete; retry"), version));
+            let now_at = store::find(&self.txn, kind, id).await?.map_or(0, |s| s.version);
+            return Err(ProfilesError::conflict(format!("{kind} {id} changed during the delete; retry"), now_at));
         }
         store::set_tombstone(&self.txn, kind, id, version, now).await?;
         self.enqueue(Change::Erased { kind, id, reason: reason.to_owned() }, version, correlation_id).await?;

@@ -217,3 +217,26 @@ pub fn open_programme(i: usize) -> Value {
     p["cohort_end"] = json!(in_days(200));
     p
 }
+
+/// The taxonomy and the first `organisations` demo organisations in `b`, and an
+/// administrator (admin@example.org) with a token: what every world of these tests starts from.
+pub async fn seed(b: &Backend, organisations: usize) -> (Vec<Value>, String) {
+    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    b.profiles.upsert_skills(&skills).await.unwrap();
+    let orgs: Vec<Value> = demo("organisations.json").into_iter().take(organisations).collect();
+    for org in &orgs {
+        let entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();
+        b.profiles.upsert(entity, None, "t").await.unwrap();
+    }
+    let app = App::new(b.profiles.clone(), Accounts::open(b.db.clone()).await.unwrap(), None, None);
+    let admin = crocevia_domain::User {
+        id: crocevia_domain::UserId::from_uuid(uuid::Uuid::now_v7()),
+        email: "admin@example.org".into(),
+        display_name: "Admin".into(),
+        role: crocevia_domain::Role::Admin,
+        organisation_id: None,
+        locale: Default::default(),
+    };
+    let admin = app.provision_account(admin, "administrator pass".into()).await.unwrap();
+    (orgs, b.keys.issue(admin.id, admin.role, 0).unwrap())
+}

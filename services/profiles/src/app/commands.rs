@@ -10,8 +10,8 @@ use crate::service::{Work, WriteOutcome};
 use chrono::Utc;
 use crocevia_domain::{
     Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, EligibilityCondition, Entity,
-    EntityKind, Locale, OfferId, Organisation, OrganisationId, ProgrammeId, Role, RubricScore, StageChange, StartupId,
-    Status, TalentId, User, UserId,
+    EntityKind, Locale, NotOpen, OfferId, Organisation, OrganisationId, ProgrammeId, Role, RubricScore, StageChange,
+    StartupId, Status, TalentId, User, UserId,
 };
 use crocevia_matching::eligibility::{self, Verdict};
 use crocevia_search::SearchRequest;
@@ -56,6 +56,13 @@ fn decode<T: serde::de::DeserializeOwned>(
 
 fn refused(field: &str, message: impl Into<String>) -> AppError {
     AppError::Refused { field: field.to_owned(), message: message.into(), reasons: vec![] }
+}
+
+fn not_open_message(what: &str, not_open: NotOpen) -> String {
+    match not_open {
+        NotOpen::Closed => format!("this {what} is closed"),
+        NotOpen::DeadlinePassed(deadline) => format!("this {what}'s application deadline ({deadline}) has passed"),
+    }
 }
 
 fn conditions(reasons: &[eligibility::Reason]) -> Vec<EligibilityCondition> {
@@ -332,20 +339,11 @@ impl App {
         let today = Utc::now().date_naive();
         let (application_target, applicant_ref, conditions) = match applicant.entity {
             Entity::Talent(_) => {
-                let offer = match work.find(EntityKind::Offer, target).await? {
-                    Some(stored) => match stored.entity {
-                        Entity::Offer(o) => o,
-                        _ => return Err(AppError::not_found("no offer has this id")),
-                    },
-                    None => return Err(AppError::not_found("no offer has this id")),
+                let Entity::Offer(offer) = work.get(EntityKind::Offer, target).await?.entity else {
+                    return Err(AppError::not_found("no offer has this id"));
                 };
-                if offer.status == Status::Closed {
-                    return Err(refused("target", "this offer is closed"));
-                }
-                if let Some(deadline) = offer.deadline
-                    && deadline < today
-                {
-                    return Err(refused("target", format!("this offer's deadline ({deadline}) has passed")));
+                if let Some(not_open) = offer.not_open_on(today) {
+                    return Err(refused("target", not_open_message("offer", not_open)));
                 }
                 (
                     ApplicationTarget::Offer(OfferId::from_uuid(target)),
@@ -354,24 +352,11 @@ impl App {
                 )
             }
             Entity::Startup(startup) => {
-                let programme = match work.find(EntityKind::Programme, target).await? {
-                    Some(stored) => match stored.entity {
-                        Entity::Programme(p) => p,
-                        _ => return Err(AppError::not_found("no programme has this id")),
-                    },
-                    None => return Err(AppError::not_found("no programme has this id")),
+                let Entity::Programme(programme) = work.get(EntityKind::Programme, target).await?.entity else {
+                    return Err(AppError::not_found("no programme has this id"));
                 };
-                if programme.status == Status::Closed {
-                    return Err(refused("target", "this programme is closed"));
-                }
-                if programme.application_deadline < today {
-                    return Err(refused(
-                        "target",
-                        format!(
-                            "this programme's application deadline ({}) has passed",
-                            programme.application_deadline
-                        ),
-                    ));
+                if let Some(not_open) = programme.not_open_on(today) {
+                    return Err(refused("target", not_open_message("programme", not_open)));
                 }
                 let conditions = match eligibility::evaluate(&programme, &startup) {
                     Verdict::Eligible => vec![],

@@ -3,7 +3,7 @@
 use super::{Actor, App, AppError, owns, visible_kinds};
 use crate::saved::{self, SavedSearch};
 use crate::store;
-use crocevia_domain::{Applicant, Application, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role, User};
+use crocevia_domain::{Applicant, Application, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_search::{SearchRequest, SearchResults};
 use uuid::Uuid;
@@ -337,10 +337,5 @@ impl App {
     /// Runs a request that came from [`App::saved_search`] (already narrowed for its actor).
     pub async fn run_saved(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
         Ok(self.search_api()?.search(request).await?)
-    }
-
-    /// The account of `actor`.
-    pub fn me<'a>(&self, actor: &'a Actor) -> Result<&'a User, AppError> {
-        actor.require()
     }
 }
