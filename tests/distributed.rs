@@ -13,7 +13,7 @@ use crocevia_proto::{DEAD_LETTER_TOPIC, PROFILES_TOPIC};
 use serde_json::{Value, json};
 use std::time::Duration;
 use support::stack::{Stack, demo, eventually, gql};
-use support::{Server, repo_root};
+use support::{Server, input, repo_root};
 
 fn code(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["code"].as_str()
@@ -69,21 +69,28 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
         assert!(body["errors"].is_null(), "{body}");
         members.push(login(&gateway, &email, "member password").await);
     }
-    let offer_id =
-        create(&gateway, &members[0], "mutation($v: JSON!) { postOffer(offer: $v) { id } }", "postOffer", &offer).await;
+    let offer_id = create(
+        &gateway,
+        &members[0],
+        "mutation($v: OfferInput!) { postOffer(offer: $v) { id } }",
+        "postOffer",
+        &input("offer", &offer),
+    )
+    .await;
     let programme_id = create(
         &gateway,
         &members[1],
-        "mutation($v: JSON!) { postProgramme(programme: $v) { id } }",
+        "mutation($v: ProgrammeInput!) { postProgramme(programme: $v) { id } }",
         "postProgramme",
-        &programme,
+        &input("programme", &programme),
     )
     .await;
     let talent = register(&gateway, "talent@example.org", "TALENT").await;
-    let save = "mutation($v: JSON!) { saveProfile(profile: $v) { id } }";
-    let talent_id = create(&gateway, &talent, save, "saveProfile", &demo("talents.json")[0]).await;
+    let save = "mutation($v: ProfileInput!) { saveProfile(profile: $v) { id } }";
+    let talent_id = create(&gateway, &talent, save, "saveProfile", &input("talent", &demo("talents.json")[0])).await;
     let startup = register(&gateway, "startup@example.org", "STARTUP").await;
-    let startup_id = create(&gateway, &startup, save, "saveProfile", &demo("startups.json")[0]).await;
+    let startup_id =
+        create(&gateway, &startup, save, "saveProfile", &input("startup", &demo("startups.json")[0])).await;
 
     // Searchable: the search process indexed the offer (an Italian query finds the English offer).
     let found = eventually(
@@ -186,7 +193,7 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     let mut edit = demo("talents.json").swap_remove(0);
     edit["id"] = json!(talent_id);
     edit["headline"] = json!("Quasarbotanica engineer");
-    let edited = gql(&gateway, Some(&talent), save, json!({ "v": edit })).await;
+    let edited = gql(&gateway, Some(&talent), save, json!({ "v": input("talent", &edit) })).await;
     assert!(edited["errors"].is_null(), "{edited}");
     eventually(
         "the edit behind the poison event in search",

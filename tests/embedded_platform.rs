@@ -311,8 +311,8 @@ async fn an_erasure_acknowledged_just_before_a_kill_completes_after_the_restart(
     let body = graphql(
         &server,
         Some(&token),
-        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
-        serde_json::json!({ "p": profile }),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        serde_json::json!({ "p": support::input("talent", &profile) }),
     )
     .await;
     assert!(body["errors"].is_null(), "{body}");

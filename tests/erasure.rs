@@ -16,11 +16,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::Server;
+use support::input;
 use support::stack::{Stack, demo, eventually, gql};
 use uuid::Uuid;
 
 /// Her words: none of them occurs anywhere in the demo data or the taxonomy.
 const NAME: &str = "Zephyrine Quokkalind";
+const EXPORT: &str = "mutation { exportMyData { user { id email } talent { id displayName headline bio contactEmail } applications { id motivation } consents { id purpose } savedSearches { id name } } }";
 const HEADLINE_WORD: &str = "Xylocopaorchestrator";
 const BIO_WORD: &str = "Quillwortzanzibarite";
 const MOTIVATION_WORD: &str = "Brontolinovasca";
@@ -238,9 +240,13 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     .await;
     assert!(body["errors"].is_null(), "{body}");
     let member = token(&gateway, login, json!({ "e": "m@example.org", "p": "member password" }), "login").await;
-    let posted =
-        gql(&gateway, Some(&member), "mutation($v: JSON!) { postOffer(offer: $v) { id } }", json!({ "v": offer }))
-            .await;
+    let posted = gql(
+        &gateway,
+        Some(&member),
+        "mutation($v: OfferInput!) { postOffer(offer: $v) { id } }",
+        json!({ "v": input("offer", &offer) }),
+    )
+    .await;
     let offer_id = posted["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{posted}")).to_owned();
 
     let talent = token(
@@ -268,10 +274,10 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     .await;
     let mut other_profile = demo("talents.json").swap_remove(1);
     other_profile["id"] = json!(Uuid::now_v7());
-    let save = "mutation($v: JSON!) { saveProfile(profile: $v) { id } }";
+    let save = "mutation($v: ProfileInput!) { saveProfile(profile: $v) { id } }";
     let (saved, other_saved) = tokio::join!(
-        gql(&gateway, Some(&talent), save, json!({ "v": profile })),
-        gql(&gateway, Some(&other), save, json!({ "v": other_profile })),
+        gql(&gateway, Some(&talent), save, json!({ "v": input("talent", &profile) })),
+        gql(&gateway, Some(&other), save, json!({ "v": input("talent", &other_profile) })),
     );
     assert!(other_saved["errors"].is_null(), "{other_saved}");
     let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
@@ -286,7 +292,7 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
 
     // Her consent (no GraphQL mutation writes consents yet): through the profiles library,
     // into the same database; the profiles process relays it like any write.
-    let export = gql(&gateway, Some(&talent), "mutation { exportMyData }", json!({})).await;
+    let export = gql(&gateway, Some(&talent), "mutation { exportMyData { user { id } } }", json!({})).await;
     let user_id: Uuid =
         export["data"]["exportMyData"]["user"]["id"].as_str().unwrap_or_else(|| panic!("{export}")).parse().unwrap();
     let db = Database::connect(&database).await.unwrap();
@@ -327,23 +333,22 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     eventually("her in the offer's ranking", ranking, ranked).await;
 
     // The export holds all of her data.
-    let export = gql(&gateway, Some(&talent), "mutation { exportMyData }", json!({})).await;
+    let export = gql(&gateway, Some(&talent), EXPORT, json!({})).await;
     let data = &export["data"]["exportMyData"];
     assert_eq!(data["user"]["email"], EMAIL, "{export}");
     assert_eq!(data["user"]["id"], user_id.to_string(), "{export}");
-    let profiles_out = data["profiles"].as_array().unwrap();
-    assert_eq!(profiles_out.len(), 1, "{export}");
-    assert_eq!(profiles_out[0]["data"]["id"], talent_id.as_str(), "{export}");
-    assert_eq!(profiles_out[0]["data"]["display_name"], NAME);
-    assert!(profiles_out[0]["data"]["bio"].as_str().unwrap().contains(BIO_WORD));
+    let mine = &data["talent"];
+    assert_eq!(mine["id"], talent_id.as_str(), "{export}");
+    assert_eq!(mine["displayName"], NAME);
+    assert!(mine["bio"].as_str().unwrap().contains(BIO_WORD));
     let applications = data["applications"].as_array().unwrap();
     assert_eq!(applications.len(), 1, "{export}");
     assert_eq!(applications[0]["id"], application_id.as_str(), "{export}");
     assert!(applications[0].to_string().contains(MOTIVATION_WORD), "{export}");
     let consents = data["consents"].as_array().unwrap();
     assert_eq!(consents.len(), 1, "{export}");
-    assert_eq!(consents[0]["data"]["id"], consent_id.to_string(), "{export}");
-    assert!(data["saved_searches"].is_array(), "{export}");
+    assert_eq!(consents[0]["id"], consent_id.to_string(), "{export}");
+    assert!(data["savedSearches"].is_array(), "{export}");
 
     // Her words are in the indexes before the erasure (so the scan below can see them).
     let search_dir = dir.path().join("search");

@@ -265,11 +265,11 @@ async fn no_filter_combination_singles_out_a_talent() {
     let save = reqwest::Client::new()
         .post(format!("{}/graphql", server.base))
         .bearer_auth(&token)
-        .json(&json!({ "query": "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", "variables": { "p": {
-            "display_name": "Solveig Unique", "contact_email": "solveig@example.org", "country_of_origin": "IS",
-            "residence": "pianezza", "languages": [{"language": "is", "level": "native"}],
-            "sectors": ["tourism"], "field_of_study": "Volcanology"
-        }}}))
+        .json(&json!({ "query": "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }", "variables": { "p": { "talent": {
+            "displayName": "Solveig Unique", "contactEmail": "solveig@example.org", "countryOfOrigin": "IS",
+            "residence": "pianezza", "languages": [{"language": "is", "level": "NATIVE"}],
+            "sectors": ["TOURISM"], "fieldOfStudy": "Volcanology"
+        }}}}))
         .send()
         .await
         .unwrap()

@@ -242,3 +242,10 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A domain record of `kind` (`talent`, `offer`...), as in the demo files, as the GraphQL
+/// input a client sends for it.
+pub fn input(kind: &str, record: &serde_json::Value) -> serde_json::Value {
+    let kind = crocevia_domain::EntityKind::parse(kind).unwrap_or_else(|| panic!("no kind {kind}"));
+    crocevia_api::input_of(kind, record.clone()).unwrap_or_else(|e| panic!("{kind} record: {e}"))
+}

@@ -22,6 +22,7 @@ pub enum ApplicationTarget {
 /// The pipeline an application moves through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum ApplicationStage {
     Submitted,
     Screening,

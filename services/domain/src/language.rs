@@ -45,6 +45,8 @@ impl fmt::Display for LanguageCode {
 
 /// Common European Framework of Reference level; `Native` ranks above C2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "CefrLevel"))]
 pub enum Cefr {
     A1,
     A2,

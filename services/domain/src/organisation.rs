@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum OrganisationKind {
     University,
     Incubator,
     Accelerator,
     Company,
     PublicBody,
+    Foundation,
 }
 
 impl OrganisationKind {
@@ -24,6 +26,7 @@ impl OrganisationKind {
             Self::Accelerator => "accelerator",
             Self::Company => "company",
             Self::PublicBody => "public_body",
+            Self::Foundation => "foundation",
         }
     }
 

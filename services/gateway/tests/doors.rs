@@ -64,31 +64,35 @@ async fn world() -> World {
     let h = serve(b, true, 256 * 1024, Some(search_api), Some(matching.clone())).await;
 
     let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;
-    let save = "mutation($p: JSON!) { saveProfile(profile: $p) { id } }";
+    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
     // The watched talent: her data must reach organisations and administrators only.
     let watched_token = register(&h, "watched@example.org", "TALENT").await;
     let mut watched = demo("talents.json")[0].clone();
     watched["display_name"] = json!(format!("Anna {MARKER}"));
     watched["bio"] = json!(format!("Backend engineer in Rust; {MARKER} is my unique word."));
-    let body = gql(&h, Some(&watched_token), save, json!({ "p": watched })).await;
+    let body = gql(&h, Some(&watched_token), save, json!({ "p": input("talent", &watched) })).await;
     let watched_id = body["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let talent = register(&h, "talent@example.org", "TALENT").await;
-    gql(&h, Some(&talent), save, json!({ "p": demo("talents.json")[1] })).await;
+    gql(&h, Some(&talent), save, json!({ "p": input("talent", &demo("talents.json")[1]) })).await;
     let startup = register(&h, "startup@example.org", "STARTUP").await;
-    let body = gql(&h, Some(&startup), save, json!({ "p": demo("startups.json")[0] })).await;
+    let body = gql(&h, Some(&startup), save, json!({ "p": input("startup", &demo("startups.json")[0]) })).await;
     let startup_id = body["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
 
     let offer = open_offer(0);
-    let body =
-        gql(&h, Some(&org_tokens[0]), "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": offer }))
-            .await;
+    let body = gql(
+        &h,
+        Some(&org_tokens[0]),
+        "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }",
+        json!({ "o": input("offer", &offer) }),
+    )
+    .await;
     let offer_id = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let programme = open_programme(1);
     let body = gql(
         &h,
         Some(&org_tokens[0]),
-        "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": programme }),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &programme) }),
     )
     .await;
     let programme_id = body["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -214,14 +218,18 @@ async fn every_door_decides_the_same() {
         }
 
         // One talent's profile.
-        let body =
-            gql(&w.h, token, "query($id: ID!) { entity(kind: TALENT, id: $id) { data } }", json!({ "id": w.watched }))
-                .await;
+        let body = gql(
+            &w.h,
+            token,
+            "query($id: ID!) { entity(kind: TALENT, id: $id) { ... on Talent { displayName bio contactEmail } } }",
+            json!({ "id": w.watched }),
+        )
+        .await;
         seen += &body.to_string();
         assert_eq!(outcome(&body), expect(actor, &people), "entity(TALENT) as {actor}: {body}");
         if actor == "other organisation" {
             assert!(
-                body["data"]["entity"]["data"]["contact_email"].is_null(),
+                body["data"]["entity"]["contactEmail"].is_null() && body["data"]["entity"]["displayName"].is_string(),
                 "no contact without application or consent: {body}"
             );
         }

@@ -226,24 +226,24 @@ async fn world() -> World {
     let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;
     let talent = register(&h, "talent@example.org", "TALENT").await;
     let startup = register(&h, "startup@example.org", "STARTUP").await;
-    let save = "mutation($p: JSON!) { saveProfile(profile: $p) { id created } }";
-    let body = gql(&h, Some(&talent), save, json!({ "p": demo("talents.json")[0] })).await;
+    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id created } }";
+    let body = gql(&h, Some(&talent), save, json!({ "p": input("talent", &demo("talents.json")[0]) })).await;
     assert_eq!(body["data"]["saveProfile"]["created"], true, "{body}");
-    let body = gql(&h, Some(&startup), save, json!({ "p": demo("startups.json")[0] })).await;
+    let body = gql(&h, Some(&startup), save, json!({ "p": input("startup", &demo("startups.json")[0]) })).await;
     assert_eq!(body["data"]["saveProfile"]["created"], true, "{body}");
     let body = gql(
         &h,
         Some(&org_tokens[0]),
-        "mutation($o: JSON!) { postOffer(offer: $o) { id } }",
-        json!({ "o": open_offer(0) }),
+        "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }",
+        json!({ "o": input("offer", &open_offer(0)) }),
     )
     .await;
     let offer = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let body = gql(
         &h,
         Some(&org_tokens[0]),
-        "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": open_programme(0) }),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &open_programme(0)) }),
     )
     .await;
     let programme = body["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -275,32 +275,32 @@ async fn every_mutation_for_every_role() {
     let cases: Vec<Case> = vec![
         (
             "saveProfile",
-            "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
-            json!({ "p": demo("talents.json")[1] }),
+            "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+            json!({ "p": input("talent", &demo("talents.json")[1]) }),
             &["talent"],
         ),
         (
             "postOffer",
-            "mutation($o: JSON!) { postOffer(offer: $o) { id } }",
-            json!({ "o": offer_json }),
+            "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }",
+            json!({ "o": input("offer", &offer_json) }),
             &["member of the owner", "member of another organisation"],
         ),
         (
             "updateOffer",
-            "mutation($id: ID!, $o: JSON!) { updateOffer(id: $id, offer: $o) { id } }",
-            json!({ "id": w.offer, "o": demo("offers.json")[0] }),
+            "mutation($id: ID!, $o: OfferInput!) { updateOffer(id: $id, offer: $o) { id } }",
+            json!({ "id": w.offer, "o": input("offer", &demo("offers.json")[0]) }),
             &["member of the owner"],
         ),
         (
             "postProgramme",
-            "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
-            json!({ "p": programme_json }),
+            "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+            json!({ "p": input("programme", &programme_json) }),
             &["member of the owner", "member of another organisation"],
         ),
         (
             "updateProgramme",
-            "mutation($id: ID!, $p: JSON!) { updateProgramme(id: $id, programme: $p) { id } }",
-            json!({ "id": w.programme, "p": demo("programmes.json")[0] }),
+            "mutation($id: ID!, $p: ProgrammeInput!) { updateProgramme(id: $id, programme: $p) { id } }",
+            json!({ "id": w.programme, "p": input("programme", &demo("programmes.json")[0]) }),
             &["member of the owner"],
         ),
         (
@@ -323,8 +323,8 @@ async fn every_mutation_for_every_role() {
         ),
         (
             "createOrganisation",
-            "mutation($o: JSON!) { createOrganisation(organisation: $o) { id created } }",
-            json!({ "o": demo("organisations.json")[5] }),
+            "mutation($o: OrganisationInput!) { createOrganisation(organisation: $o) { id created } }",
+            json!({ "o": input("organisation", &demo("organisations.json")[5]) }),
             &["admin"],
         ),
         (
@@ -362,14 +362,19 @@ async fn every_mutation_for_every_role() {
     // and programme were closed above, and the talent applied to its offer already: fresh,
     // open ones.)
     let owner = w.tokens[3].1.as_deref();
-    let body =
-        gql(&w.h, owner, "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": open_offer(2) })).await;
+    let body = gql(
+        &w.h,
+        owner,
+        "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }",
+        json!({ "o": input("offer", &open_offer(2)) }),
+    )
+    .await;
     let offer = body["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
     let body = gql(
         &w.h,
         owner,
-        "mutation($p: JSON!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": open_programme(2) }),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &open_programme(2)) }),
     )
     .await;
     let programme = body["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -405,7 +410,7 @@ async fn every_mutation_for_every_role() {
     // Every signed-in role saves searches and exports or erases its own data; nobody anonymous.
     for mutation in [
         "mutation { saveSearch(name: \"s\", input: {kinds: [OFFER], text: \"rust\"}) }",
-        "mutation { exportMyData }",
+        "mutation { exportMyData { exportedAt } }",
         "mutation { eraseMyData(confirm: true) }",
     ] {
         for (role, token) in &w.tokens {
@@ -428,29 +433,52 @@ async fn bad_postings_name_the_field() {
     let member = w.tokens[3].1.as_deref();
     let mut offer = demo("offers.json")[2].clone();
     offer["title"] = "  ".into();
-    let body = gql(&w.h, member, "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": offer })).await;
+    let body = gql(
+        &w.h,
+        member,
+        "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }",
+        json!({ "o": input("offer", &offer) }),
+    )
+    .await;
     assert_eq!(
         (code(&body), body["errors"][0]["extensions"]["field"].as_str()),
-        (Some("BAD_USER_INPUT"), Some("title")),
+        (Some("BAD_USER_INPUT"), Some("offer.title")),
         "{body}"
     );
-    let mut offer = demo("offers.json")[2].clone();
-    offer["remote"] = "sometimes".into();
-    let body = gql(&w.h, member, "mutation($o: JSON!) { postOffer(offer: $o) { id } }", json!({ "o": offer })).await;
+    let mut offer = input("offer", &demo("offers.json")[2]);
+    offer["remote"] = "SOMETIMES".into();
+    let body =
+        gql(&w.h, member, "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }", json!({ "o": offer })).await;
     assert_eq!(body["errors"][0]["extensions"]["field"], "offer.remote", "{body}");
+    let mut offer = input("offer", &demo("offers.json")[2]);
+    (offer["salaryMinEur"], offer["salaryMaxEur"]) = (json!(40000), json!(30000));
+    let body =
+        gql(&w.h, member, "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }", json!({ "o": offer })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "offer.salaryMaxEur", "in the API's spelling: {body}");
+    let mut offer = input("offer", &demo("offers.json")[2]);
+    offer["comune"] = "milano".into();
+    let body =
+        gql(&w.h, member, "mutation($o: OfferInput!) { postOffer(offer: $o) { id } }", json!({ "o": offer })).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "offer.comune", "{body}");
     let mut programme = demo("programmes.json")[3].clone();
     programme["eligibility"] =
         json!([{ "rule": "min_age_months", "months": 24 }, { "rule": "max_age_months", "months": 12 }]);
-    let body =
-        gql(&w.h, member, "mutation($p: JSON!) { postProgramme(programme: $p) { id } }", json!({ "p": programme }))
-            .await;
+    let body = gql(
+        &w.h,
+        member,
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &programme) }),
+    )
+    .await;
     assert_eq!(
-        body["errors"][0]["extensions"]["field"], "eligibility[1].months",
+        body["errors"][0]["extensions"]["field"], "programme.eligibility[1].months",
         "contradicting rules are refused: {body}"
     );
 }
 
 // ---------- reads with privacy, export and erasure ----------
+
+const EXPORT: &str = "mutation { exportMyData { user { email } talent { displayName contactEmail skills { skill years } } startup { name } applications { id stage motivation history { stage at } } consents { purpose granted } savedSearches { name kinds } exportedAt } }";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contact_details_reach_only_who_may_see_them() {
@@ -459,8 +487,8 @@ async fn contact_details_reach_only_who_may_see_them() {
         let body = gql(&w.h, w.tokens[1].1.as_deref(), "{ myApplications { applicantId } }", json!({})).await;
         body["data"]["myApplications"][0]["applicantId"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
     };
-    let read = "query($id: ID!) { entity(kind: TALENT, id: $id) { data } }";
-    let email = |body: &Value| body["data"]["entity"]["data"]["contact_email"].as_str().map(str::to_owned);
+    let read = "query($id: ID!) { entity(kind: TALENT, id: $id) { ... on Talent { displayName contactEmail } } }";
+    let email = |body: &Value| body["data"]["entity"]["contactEmail"].as_str().map(str::to_owned);
     let own = gql(&w.h, w.tokens[1].1.as_deref(), read, json!({ "id": talent_id })).await;
     assert!(email(&own).is_some(), "the talent sees their own contact: {own}");
     let applied_to = gql(&w.h, w.tokens[3].1.as_deref(), read, json!({ "id": talent_id })).await;
@@ -482,11 +510,14 @@ async fn contact_details_reach_only_who_may_see_them() {
 async fn export_then_erase() {
     let w = world().await;
     let talent = w.tokens[1].1.as_deref();
-    let export = gql(&w.h, talent, "mutation { exportMyData }", json!({})).await;
+    let export = gql(&w.h, talent, EXPORT, json!({})).await;
     let data = &export["data"]["exportMyData"];
     assert_eq!(data["user"]["email"], "talent@example.org", "{export}");
-    assert_eq!(data["profiles"].as_array().unwrap().len(), 1);
+    assert_eq!(data["talent"]["contactEmail"], demo("talents.json")[0]["contact_email"], "{export}");
+    assert!(data["startup"].is_null());
     assert_eq!(data["applications"].as_array().unwrap().len(), 1);
+    assert_eq!(data["applications"][0]["stage"], "SUBMITTED");
+    assert_eq!(data["applications"][0]["motivation"], "Ciao");
 
     assert_eq!(
         gql(&w.h, talent, "mutation { eraseMyData(confirm: false) }", json!({})).await["errors"][0]["extensions"]["field"],
@@ -594,8 +625,13 @@ async fn world_with_search_and_matching()
     let token = register(&h, "live@example.org", "TALENT").await;
     let mut talent = demo("talents.json")[0].clone();
     talent["seeking"] = json!([]);
-    let saved =
-        gql(&h, Some(&token), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": talent })).await;
+    let saved = gql(
+        &h,
+        Some(&token),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("talent", &talent) }),
+    )
+    .await;
     let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
     (h, token, talent_id, search, matching, talent)
 }
@@ -697,8 +733,8 @@ async fn saved_searches_stream_new_results() {
     let write = gql(
         &h,
         Some(&token),
-        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
-        json!({ "p": demo("talents.json")[2] }),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("talent", &demo("talents.json")[2]) }),
     )
     .await;
     assert!(write["errors"].is_null(), "{write}");
@@ -719,12 +755,12 @@ async fn applications_are_scored_with_a_rubric() {
     let read = gql(
         &w.h,
         member,
-        "query($id: ID!) { entity(kind: APPLICATION, id: $id) { data } }",
+        "query($id: ID!) { entity(kind: APPLICATION, id: $id) { ... on Application { score rubric { criterion points maxPoints } } } }",
         json!({ "id": w.application }),
     )
     .await;
-    assert_eq!(read["data"]["entity"]["data"]["score"], 73, "11 of 15 points: {read}");
-    assert_eq!(read["data"]["entity"]["data"]["rubric"].as_array().unwrap().len(), 2);
+    assert_eq!(read["data"]["entity"]["score"], 73, "11 of 15 points: {read}");
+    assert_eq!(read["data"]["entity"]["rubric"][1]["maxPoints"], 5, "{read}");
     let too_many = json!([{ "criterion": "Team", "points": 6, "maxPoints": 5 }]);
     let body = gql(&w.h, member, score, json!({ "id": w.application, "r": too_many })).await;
     assert_eq!(
@@ -744,36 +780,41 @@ async fn my_profile_is_null_until_saved() {
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     b.profiles.upsert_skills(&skills).await.unwrap();
     let h = serve(b, true, 256 * 1024, None, None).await;
-    let q = "{ myProfile { id kind version data } }";
+    let q =
+        "{ myProfile { __typename ... on Talent { id version displayName contactEmail } ... on Startup { id name } } }";
     assert_eq!(code(&post(&h, None, json!({ "query": q })).await.1), Some("UNAUTHENTICATED"));
     let talent = register(&h, "mine@example.org", "TALENT").await;
     let body = gql(&h, Some(&talent), q, json!({})).await;
     assert!(body["errors"].is_null() && body["data"]["myProfile"].is_null(), "{body}");
 
     let profile = demo("talents.json")[0].clone();
-    let saved =
-        gql(&h, Some(&talent), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": profile }))
-            .await;
+    let saved = gql(
+        &h,
+        Some(&talent),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("talent", &profile) }),
+    )
+    .await;
     let id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
     let body = gql(&h, Some(&talent), q, json!({})).await;
     let mine = &body["data"]["myProfile"];
-    assert_eq!((mine["id"].as_str(), mine["kind"].as_str()), (Some(id.as_str()), Some("TALENT")), "{body}");
-    assert_eq!(mine["data"]["display_name"], profile["display_name"]);
-    assert_eq!(mine["data"]["contact_email"], profile["contact_email"], "my own contact is mine to see");
+    assert_eq!((mine["id"].as_str(), mine["__typename"].as_str()), (Some(id.as_str()), Some("Talent")), "{body}");
+    assert_eq!(mine["displayName"], profile["display_name"]);
+    assert_eq!(mine["contactEmail"], profile["contact_email"], "my own contact is mine to see");
 
     let startup = register(&h, "founder@example.org", "STARTUP").await;
     assert!(gql(&h, Some(&startup), q, json!({})).await["data"]["myProfile"].is_null(), "another user's is not mine");
     let saved = gql(
         &h,
         Some(&startup),
-        "mutation($p: JSON!) { saveProfile(profile: $p) { id } }",
-        json!({ "p": demo("startups.json")[0] }),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("startup", &demo("startups.json")[0]) }),
     )
     .await;
     assert!(saved["errors"].is_null(), "{saved}");
     let body = gql(&h, Some(&startup), q, json!({})).await;
-    assert_eq!(body["data"]["myProfile"]["kind"], "STARTUP", "{body}");
-    assert_eq!(body["data"]["myProfile"]["data"]["name"], demo("startups.json")[0]["name"]);
+    assert_eq!(body["data"]["myProfile"]["__typename"], "Startup", "{body}");
+    assert_eq!(body["data"]["myProfile"]["name"], demo("startups.json")[0]["name"]);
 }
 
 /// Feeds entities to the matching service as the bus would.
@@ -878,8 +919,13 @@ async fn my_match_with_a_programme_gives_the_startup_its_verdict() {
     let (h, talent_token, _talent_id, _search, matching, _) = world_with_search_and_matching().await;
     let token = register(&h, "voltaria@example.org", "STARTUP").await;
     let mut startup = demo("startups.json")[0].clone();
-    let saved =
-        gql(&h, Some(&token), "mutation($p: JSON!) { saveProfile(profile: $p) { id } }", json!({ "p": startup })).await;
+    let saved = gql(
+        &h,
+        Some(&token),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("startup", &startup) }),
+    )
+    .await;
     let startup_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
     startup["id"] = startup_id.clone().into();
     let programmes = demo("programmes.json");
@@ -1102,14 +1148,21 @@ async fn without_a_build_the_home_page_says_how_to_get_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn organisations_list_their_postings_and_see_applicants_explained() {
     let w = world().await;
-    let postings = "query { myPostings { id kind version data } }";
+    let postings = "query { myPostings { __typename ... on Offer { id title status } ... on Programme { id capacity accepted } } }";
     let owner = gql(&w.h, w.tokens[3].1.as_deref(), postings, json!({})).await;
     let list = owner["data"]["myPostings"].as_array().unwrap_or_else(|| panic!("{owner}"));
     let ids: Vec<&str> = list.iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&w.offer.as_str()) && ids.contains(&w.programme.as_str()), "{owner}");
     let offer = list.iter().find(|p| p["id"] == w.offer.as_str()).unwrap();
-    assert_eq!(offer["kind"], "OFFER");
-    assert!(offer["data"]["title"].is_string());
+    assert_eq!((offer["__typename"].as_str(), offer["status"].as_str()), (Some("Offer"), Some("OPEN")));
+    assert!(offer["title"].is_string());
+    let programme = list.iter().find(|p| p["id"] == w.programme.as_str()).unwrap();
+    assert_eq!(programme["accepted"], 0, "the organisation sees its cohort filling: {owner}");
+    assert!(programme["capacity"].as_i64().is_some_and(|c| c > 0));
+    let read = "query($id: ID!) { entity(kind: PROGRAMME, id: $id) { ... on Programme { capacity accepted } } }";
+    let seen = gql(&w.h, None, read, json!({ "id": w.programme })).await;
+    assert!(seen["data"]["entity"]["accepted"].is_null(), "a visitor sees the capacity, not the cohort: {seen}");
+    assert!(seen["data"]["entity"]["capacity"].as_i64().is_some(), "{seen}");
     let other = gql(&w.h, w.tokens[4].1.as_deref(), postings, json!({})).await;
     let theirs: Vec<&str> =
         other["data"]["myPostings"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
@@ -1149,7 +1202,7 @@ async fn deep_nesting_is_refused_and_kills_nothing() {
         // Variables are JSON: serde's recursion limit refuses them before any GraphQL work.
         let deep_json = format!("{}1{}", "[".repeat(n), "]".repeat(n));
         let raw = format!(
-            r#"{{"query":"mutation($p: JSON!) {{ saveProfile(profile: $p) {{ id }} }}","variables":{{"p":{deep_json}}}}}"#
+            r#"{{"query":"mutation($p: ProfileInput!) {{ saveProfile(profile: $p) {{ id }} }}","variables":{{"p":{deep_json}}}}}"#
         );
         let status = reqwest::Client::new()
             .post(format!("{}/graphql", w.h.base))

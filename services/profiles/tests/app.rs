@@ -4,10 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+use crocevia_api::ProfileInput;
 use crocevia_domain::{ApplicationStage, Entity, EntityKind, Locale, Role, User, UserId};
 use crocevia_kit::testing;
 use crocevia_profiles::accounts::Accounts;
-use crocevia_profiles::app::{NewAccount, RubricLine};
+use crocevia_profiles::app::{NewAccount, PostingInput, RubricLine};
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::{Actor, App, AppError, Profiles, Session, saved};
 use sea_orm::{ConnectionTrait, Statement};
@@ -103,20 +104,34 @@ fn programme(rules: Value) -> Value {
     p
 }
 
+/// A domain record as the input a client sends for it.
+fn posting(kind: EntityKind, record: Value) -> PostingInput {
+    let input = crocevia_api::input_of(kind, record).unwrap();
+    match kind {
+        EntityKind::Offer => PostingInput::Offer(serde_json::from_value(input).unwrap()),
+        _ => PostingInput::Programme(serde_json::from_value(input).unwrap()),
+    }
+}
+
+fn profile_input(record: Value) -> ProfileInput {
+    let kind = if record.get("display_name").is_some() { EntityKind::Talent } else { EntityKind::Startup };
+    serde_json::from_value(crocevia_api::input_of(kind, record).unwrap()).unwrap()
+}
+
 fn code(e: &AppError) -> &'static str {
     e.code().as_str()
 }
 
 async fn concurrent_updates(w: World) {
     let org = member(&w, 14, "m@example.org").await;
-    let posted = w.app.save_posting(&org, EntityKind::Offer, None, open_offer(), None).await.unwrap();
+    let posted = w.app.save_posting(&org, None, posting(EntityKind::Offer, open_offer()), None).await.unwrap();
     let mut a = open_offer();
     a["title"] = json!("Rust developer (A)");
     let mut b = open_offer();
     b["title"] = json!("Rust developer (B)");
     let (x, y) = tokio::join!(
-        w.app.save_posting(&org, EntityKind::Offer, Some(posted.id), a, Some(posted.version)),
-        w.app.save_posting(&org, EntityKind::Offer, Some(posted.id), b, Some(posted.version)),
+        w.app.save_posting(&org, Some(posted.id), posting(EntityKind::Offer, a), Some(posted.version)),
+        w.app.save_posting(&org, Some(posted.id), posting(EntityKind::Offer, b), Some(posted.version)),
     );
     let (ok, conflict) = match (x, y) {
         (Ok(ok), Err(e)) | (Err(e), Ok(ok)) => (ok, e),
@@ -168,14 +183,14 @@ async fn rows_mentioning(w: &World, needle: &str) -> Vec<String> {
 
 async fn erasure_under_concurrent_writes(w: World, rounds: usize) {
     let org = member(&w, 14, "org@example.org").await;
-    let offer = w.app.save_posting(&org, EntityKind::Offer, None, open_offer(), None).await.unwrap();
+    let offer = w.app.save_posting(&org, None, posting(EntityKind::Offer, open_offer()), None).await.unwrap();
     let bystander = signed_up(&w, "bystander@example.org", Role::Talent).await;
     let mut profile = demo("talents.json")[1].clone();
-    w.app.save_profile(&bystander, profile.clone(), None).await.unwrap();
+    w.app.save_profile(&bystander, profile_input(profile.clone()), None).await.unwrap();
     for round in 0..rounds {
         let email = format!("erase{round}@example.org");
         let talent = signed_up(&w, &email, Role::Talent).await;
-        w.app.save_profile(&talent, demo("talents.json")[0].clone(), None).await.unwrap();
+        w.app.save_profile(&talent, profile_input(demo("talents.json")[0].clone()), None).await.unwrap();
         w.app.apply(&talent, offer.id, "ciao".into()).await.unwrap();
         let search = crocevia_search::SearchRequest { text: "rust".into(), ..Default::default() };
         w.app.save_search(&talent, "mine", search).await.unwrap();
@@ -187,8 +202,8 @@ async fn erasure_under_concurrent_writes(w: World, rounds: usize) {
         edited["title"] = json!(format!("Rust developer {round}"));
         let (erased, _, _) = tokio::join!(
             w.app.erase(&talent),
-            w.app.save_posting(&org, EntityKind::Offer, Some(offer.id), edited, None),
-            w.app.save_profile(&bystander, profile.clone(), None),
+            w.app.save_posting(&org, Some(offer.id), posting(EntityKind::Offer, edited), None),
+            w.app.save_profile(&bystander, profile_input(profile.clone()), None),
         );
         assert_eq!(erased.unwrap(), 3, "round {round}: application, profile and user");
         assert_eq!(rows_mentioning(&w, &me.to_string()).await, Vec::<String>::new(), "round {round}");
@@ -217,12 +232,12 @@ async fn applications_follow_the_rules() {
     let w = sqlite().await;
     let org = member(&w, 2, "i3p@example.org").await; // an incubator
     let talent = signed_up(&w, "t@example.org", Role::Talent).await;
-    w.app.save_profile(&talent, demo("talents.json")[0].clone(), None).await.unwrap();
+    w.app.save_profile(&talent, profile_input(demo("talents.json")[0].clone()), None).await.unwrap();
     let startup = signed_up(&w, "s@example.org", Role::Startup).await;
-    w.app.save_profile(&startup, demo("startups.json")[0].clone(), None).await.unwrap(); // seed, incorporated
+    w.app.save_profile(&startup, profile_input(demo("startups.json")[0].clone()), None).await.unwrap(); // seed, incorporated
 
     // Offers: open is fine once; twice is refused; closed and expired are refused.
-    let offer = w.app.save_posting(&org, EntityKind::Offer, None, open_offer(), None).await.unwrap();
+    let offer = w.app.save_posting(&org, None, posting(EntityKind::Offer, open_offer()), None).await.unwrap();
     let applied = w.app.apply(&talent, offer.id, "ciao".into()).await.unwrap();
     let twice = w.app.apply(&talent, offer.id, "ancora".into()).await.unwrap_err();
     assert_eq!((code(&twice), twice.field()), ("BAD_USER_INPUT", Some("target")), "{twice}");
@@ -232,10 +247,10 @@ async fn applications_follow_the_rules() {
     let mut expired = open_offer();
     expired["posted_on"] = json!(in_days(-30));
     expired["deadline"] = json!(in_days(-1));
-    let expired = w.app.save_posting(&org, EntityKind::Offer, None, expired, None).await.unwrap();
+    let expired = w.app.save_posting(&org, None, posting(EntityKind::Offer, expired), None).await.unwrap();
     let e = w.app.apply(&talent, expired.id, String::new()).await.unwrap_err();
     assert!(e.to_string().contains("deadline"), "{e}");
-    let closed = w.app.save_posting(&org, EntityKind::Offer, None, open_offer(), None).await.unwrap();
+    let closed = w.app.save_posting(&org, None, posting(EntityKind::Offer, open_offer()), None).await.unwrap();
     w.app.close_posting(&org, EntityKind::Offer, closed.id, None).await.unwrap();
     let e = w.app.apply(&talent, closed.id, String::new()).await.unwrap_err();
     assert!(e.to_string().contains("closed"), "{e}");
@@ -245,7 +260,7 @@ async fn applications_follow_the_rules() {
         {"rule": "stage_in", "stages": ["idea", "pre_seed"]},
         {"rule": "team_size", "min": 1, "max": 3},
     ]));
-    let strict = w.app.save_posting(&org, EntityKind::Programme, None, strict, None).await.unwrap();
+    let strict = w.app.save_posting(&org, None, posting(EntityKind::Programme, strict), None).await.unwrap();
     match w.app.apply(&startup, strict.id, String::new()).await.unwrap_err() {
         AppError::Refused { field, reasons, .. } => {
             assert_eq!(field, "target");
@@ -258,11 +273,11 @@ async fn applications_follow_the_rules() {
     not_incorporated["legal_form"] = json!("not_incorporated");
     not_incorporated["founded_on"] = Value::Null;
     let founder = signed_up(&w, "f@example.org", Role::Startup).await;
-    w.app.save_profile(&founder, not_incorporated, None).await.unwrap();
+    w.app.save_profile(&founder, profile_input(not_incorporated), None).await.unwrap();
     let lenient = programme(json!([
         {"rule": "legal_form_in", "forms": ["srl", "innovative_startup"], "incorporation_by_deadline": true},
     ]));
-    let lenient = w.app.save_posting(&org, EntityKind::Programme, None, lenient, None).await.unwrap();
+    let lenient = w.app.save_posting(&org, None, posting(EntityKind::Programme, lenient), None).await.unwrap();
     let applied = w.app.apply(&founder, lenient.id, String::new()).await.unwrap();
     let Entity::Application(application) = w.profiles.get(EntityKind::Application, applied.id).await.unwrap().entity
     else {
@@ -287,10 +302,14 @@ async fn only_organisations_that_run_programmes_post_them() {
     let company = member(&w, 14, "company@example.org").await;
     let org_kind = demo("organisations.json")[14]["kind"].clone();
     assert_eq!(org_kind, "company", "the fixture is a company");
-    let e = w.app.save_posting(&company, EntityKind::Programme, None, programme(json!([])), None).await.unwrap_err();
+    let e = w
+        .app
+        .save_posting(&company, None, posting(EntityKind::Programme, programme(json!([]))), None)
+        .await
+        .unwrap_err();
     assert_eq!(code(&e), "FORBIDDEN", "{e}");
     let incubator = member(&w, 2, "incubator@example.org").await;
-    w.app.save_posting(&incubator, EntityKind::Programme, None, programme(json!([])), None).await.unwrap();
+    w.app.save_posting(&incubator, None, posting(EntityKind::Programme, programme(json!([]))), None).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -60,11 +60,13 @@ fn kind_word(kind: OrganisationKind, lang: Lang) -> &'static str {
         (K::Incubator, Lang::It) => "un incubatore di impresa",
         (K::Accelerator, Lang::It) => "un acceleratore di startup",
         (K::PublicBody, Lang::It) => "un ente pubblico",
+        (K::Foundation, Lang::It) => "una fondazione",
         (K::Company, Lang::En) => "a company",
         (K::University, Lang::En) => "a university",
         (K::Incubator, Lang::En) => "a business incubator",
         (K::Accelerator, Lang::En) => "a startup accelerator",
         (K::PublicBody, Lang::En) => "a public body",
+        (K::Foundation, Lang::En) => "a foundation",
     }
 }
 
@@ -112,6 +114,9 @@ fn name_templates(kind: OrganisationKind) -> &'static [&'static str] {
             "Centro Servizi {topic} {comune}",
             "Ente Piemontese per {topic_l}",
         ],
+        K::Foundation => {
+            &["Fondazione {surname} per {topic_l}", "Fondazione {coined}", "Fondazione {surname} {comune}"]
+        }
     }
 }
 
@@ -186,6 +191,7 @@ fn organisation(
         K::University => (800, 6000),
         K::Incubator | K::Accelerator => (5, 40),
         K::PublicBody => (20, 400),
+        K::Foundation => (5, 200),
     };
     let (year, people) = (rng.between(1950, 2024).to_string(), rng.between(people_lo, people_hi).to_string());
     let sector = lang.sector(sectors[0]);

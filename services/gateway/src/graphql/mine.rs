@@ -1,10 +1,11 @@
 //! The viewer's own talent or startup profile, their organisation's postings, and how a
 //! profile scores against one offer or programme right now.
 
-use super::query::{EntityView, uuid};
+use super::query::uuid;
 use super::types::PairMatch;
 use super::{app, app_error, signed_in};
 use async_graphql::{Context, ID, Object, Result};
+use crocevia_api::{PostingView, ProfileView};
 
 #[derive(Debug, Default)]
 pub struct MineQuery;
@@ -13,8 +14,8 @@ pub struct MineQuery;
 impl MineQuery {
     /// My talent or startup profile, as `entity` shows it to me; null until I save one, and
     /// for organisation members and administrators.
-    async fn my_profile(&self, ctx: &Context<'_>) -> Result<Option<EntityView>> {
-        Ok(app(ctx)?.my_profile(signed_in(ctx)?).await.map_err(app_error)?.map(EntityView::from))
+    async fn my_profile(&self, ctx: &Context<'_>) -> Result<Option<ProfileView>> {
+        app(ctx)?.my_profile(signed_in(ctx)?).await.map_err(app_error)
     }
 
     /// My profile scored now against one target (an open offer for a talent, an open
@@ -27,9 +28,8 @@ impl MineQuery {
     }
 
     /// My organisation's offers and programmes, open and closed, newest first.
-    async fn my_postings(&self, ctx: &Context<'_>) -> Result<Vec<EntityView>> {
-        let list = app(ctx)?.my_postings(signed_in(ctx)?).await.map_err(app_error)?;
-        Ok(list.into_iter().map(EntityView::from).collect())
+    async fn my_postings(&self, ctx: &Context<'_>) -> Result<Vec<PostingView>> {
+        app(ctx)?.my_postings(signed_in(ctx)?).await.map_err(app_error)
     }
 
     /// How an application's applicant scores against its offer or programme now, with the

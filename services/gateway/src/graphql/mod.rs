@@ -131,7 +131,12 @@ pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::Batc
         for e in &mut r.errors {
             let coded = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
             if !coded {
-                e.extensions.get_or_insert_with(Default::default).set("code", ErrorCode::BadUserInput.as_str());
+                let field = argument_of(&e.message);
+                let extensions = e.extensions.get_or_insert_with(Default::default);
+                extensions.set("code", ErrorCode::BadUserInput.as_str());
+                if let Some(field) = field {
+                    extensions.set("field", field);
+                }
             }
         }
         r
@@ -142,6 +147,13 @@ pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::Batc
             async_graphql::BatchResponse::Batch(rs.into_iter().map(fix).collect())
         }
     }
+}
+
+/// The argument a parse or validation error of async-graphql names (`Invalid value for
+/// argument "offer.remote", ...`), so typed inputs name the bad field like the rules do.
+fn argument_of(message: &str) -> Option<String> {
+    let rest = &message[message.find("argument \"")? + "argument \"".len()..];
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

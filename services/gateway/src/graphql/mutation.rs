@@ -2,18 +2,17 @@
 //! back; no rule is decided here.
 
 use super::query::uuid;
-use super::types::{AuthPayload, LocaleGql, RoleGql};
+use super::types::AuthPayload;
 use super::{Services, actor, app, app_error, field_error, internal, signed_in};
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, SimpleObject};
-use crocevia_domain::{ApplicationStage, EntityKind, Role, User};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use crocevia_api::{MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, UserView};
+use crocevia_domain::{ApplicationStage, EntityKind, Locale, Role, User};
 use crocevia_profiles::WriteOutcome;
 use crocevia_profiles::accounts::Credentials;
-use crocevia_profiles::app::{NewAccount, RubricLine};
+use crocevia_profiles::app::{NewAccount, PostingInput, RubricLine};
 
 #[derive(Debug, Default)]
 pub struct MutationRoot;
-
-type UserGqlOut = super::types::UserGql;
 
 #[derive(SimpleObject, Debug)]
 pub struct Saved {
@@ -33,46 +32,6 @@ fn version(field: &str, v: Option<i64>) -> Result<Option<u64>> {
     v.map(|v| u64::try_from(v).map_err(|_| field_error(field, "must not be negative"))).transpose()
 }
 
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "ApplicationStage")]
-pub enum StageGql {
-    Submitted,
-    Screening,
-    Interview,
-    Offered,
-    Accepted,
-    Rejected,
-    Withdrawn,
-}
-
-impl From<StageGql> for ApplicationStage {
-    fn from(s: StageGql) -> Self {
-        match s {
-            StageGql::Submitted => Self::Submitted,
-            StageGql::Screening => Self::Screening,
-            StageGql::Interview => Self::Interview,
-            StageGql::Offered => Self::Offered,
-            StageGql::Accepted => Self::Accepted,
-            StageGql::Rejected => Self::Rejected,
-            StageGql::Withdrawn => Self::Withdrawn,
-        }
-    }
-}
-
-impl From<ApplicationStage> for StageGql {
-    fn from(s: ApplicationStage) -> Self {
-        match s {
-            ApplicationStage::Submitted => Self::Submitted,
-            ApplicationStage::Screening => Self::Screening,
-            ApplicationStage::Interview => Self::Interview,
-            ApplicationStage::Offered => Self::Offered,
-            ApplicationStage::Accepted => Self::Accepted,
-            ApplicationStage::Rejected => Self::Rejected,
-            ApplicationStage::Withdrawn => Self::Withdrawn,
-        }
-    }
-}
-
 #[derive(InputObject, Debug)]
 pub struct RubricInput {
     pub criterion: String,
@@ -87,14 +46,14 @@ pub struct RegisterInput {
     pub password: String,
     pub display_name: String,
     /// TALENT or STARTUP; organisation members are invited by an administrator.
-    pub role: RoleGql,
-    #[graphql(default_with = "LocaleGql::It")]
-    pub locale: LocaleGql,
+    pub role: Role,
+    #[graphql(default_with = "Locale::It")]
+    pub locale: Locale,
 }
 
 fn token(services: &Services, user: &User, credentials: Credentials) -> Result<AuthPayload> {
     let token = services.keys.issue(user.id, user.role, credentials.generation).map_err(internal)?;
-    Ok(AuthPayload { token, user: user.into() })
+    Ok(AuthPayload { token, user: UserView::from(user) })
 }
 
 #[Object(name = "Mutation")]
@@ -102,9 +61,9 @@ impl MutationRoot {
     /// Creates an account (a talent or a startup) and logs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
         let role = match input.role {
-            RoleGql::Talent => Role::Talent,
-            RoleGql::Startup => Role::Startup,
-            RoleGql::Organisation | RoleGql::Admin => {
+            Role::Talent => Role::Talent,
+            Role::Startup => Role::Startup,
+            Role::Organisation | Role::Admin => {
                 return Err(field_error(
                     "role",
                     "organisation members and administrators are invited, not self-registered",
@@ -116,7 +75,7 @@ impl MutationRoot {
             password: input.password,
             display_name: input.display_name,
             role,
-            locale: input.locale.into(),
+            locale: input.locale,
         };
         let (user, credentials) = app(ctx)?.register(account).await.map_err(app_error)?;
         token(ctx.data::<Services>()?, &user, credentials)
@@ -150,9 +109,9 @@ impl MutationRoot {
         Ok(true)
     }
 
-    /// Creates an organisation (administrators only): its fields as JSON.
-    async fn create_organisation(&self, ctx: &Context<'_>, organisation: Json<serde_json::Value>) -> Result<Saved> {
-        Ok(app(ctx)?.create_organisation(actor(ctx)?, organisation.0).await.map_err(app_error)?.into())
+    /// Creates an organisation (administrators only).
+    async fn create_organisation(&self, ctx: &Context<'_>, organisation: OrganisationInput) -> Result<Saved> {
+        Ok(app(ctx)?.create_organisation(actor(ctx)?, organisation).await.map_err(app_error)?.into())
     }
 
     /// Adds a member to an organisation (administrators only).
@@ -163,30 +122,30 @@ impl MutationRoot {
         email: String,
         password: String,
         display_name: String,
-    ) -> Result<UserGqlOut> {
+    ) -> Result<UserView> {
         let org = uuid("organisationId", &organisation_id)?;
         let user =
             app(ctx)?.create_member(signed_in(ctx)?, org, &email, password, &display_name).await.map_err(app_error)?;
-        Ok((&user).into())
+        Ok(UserView::from(&user))
     }
 
-    /// Creates or updates my talent or startup profile (the fields of the profile, as JSON;
-    /// errors name the field, e.g. `profile.languages[0].level`). `expectedVersion` refuses
-    /// to overwrite a profile changed since I read it.
+    /// Creates or updates my profile: `{talent: ...}` for a talent account, `{startup: ...}`
+    /// for a startup's. Errors name the field, e.g. `profile.talent.languages[0].level`.
+    /// `expectedVersion` refuses to overwrite a profile changed since I read it.
     async fn save_profile(
         &self,
         ctx: &Context<'_>,
-        profile: Json<serde_json::Value>,
+        profile: ProfileInput,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
         let expected = version("expectedVersion", expected_version)?;
-        Ok(app(ctx)?.save_profile(signed_in(ctx)?, profile.0, expected).await.map_err(app_error)?.into())
+        Ok(app(ctx)?.save_profile(signed_in(ctx)?, profile, expected).await.map_err(app_error)?.into())
     }
 
     /// Posts an offer of my organisation.
-    async fn post_offer(&self, ctx: &Context<'_>, offer: Json<serde_json::Value>) -> Result<Saved> {
-        let app_ = app(ctx)?;
-        Ok(app_.save_posting(signed_in(ctx)?, EntityKind::Offer, None, offer.0, None).await.map_err(app_error)?.into())
+    async fn post_offer(&self, ctx: &Context<'_>, offer: OfferInput) -> Result<Saved> {
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, None, PostingInput::Offer(offer), None).await;
+        Ok(saved.map_err(app_error)?.into())
     }
 
     /// Updates an offer of my organisation; `expectedVersion` (the version I read) refuses
@@ -195,11 +154,11 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        offer: Json<serde_json::Value>,
+        offer: OfferInput,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
         let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
-        let saved = app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Offer, Some(id), offer.0, expected).await;
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, Some(id), PostingInput::Offer(offer), expected).await;
         Ok(saved.map_err(app_error)?.into())
     }
 
@@ -211,8 +170,8 @@ impl MutationRoot {
     /// Posts an AcceleraTO programme of my organisation (incubators, accelerators,
     /// universities and public bodies; not companies); contradicting eligibility rules are
     /// refused naming the rule.
-    async fn post_programme(&self, ctx: &Context<'_>, programme: Json<serde_json::Value>) -> Result<Saved> {
-        let saved = app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Programme, None, programme.0, None).await;
+    async fn post_programme(&self, ctx: &Context<'_>, programme: ProgrammeInput) -> Result<Saved> {
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, None, PostingInput::Programme(programme), None).await;
         Ok(saved.map_err(app_error)?.into())
     }
 
@@ -220,12 +179,12 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        programme: Json<serde_json::Value>,
+        programme: ProgrammeInput,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
         let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
-        let saved =
-            app(ctx)?.save_posting(signed_in(ctx)?, EntityKind::Programme, Some(id), programme.0, expected).await;
+        let posting = PostingInput::Programme(programme);
+        let saved = app(ctx)?.save_posting(signed_in(ctx)?, Some(id), posting, expected).await;
         Ok(saved.map_err(app_error)?.into())
     }
 
@@ -249,11 +208,11 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        stage: StageGql,
+        stage: ApplicationStage,
         expected_version: Option<i64>,
     ) -> Result<Saved> {
         let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
-        let moved = app(ctx)?.move_application(signed_in(ctx)?, id, stage.into(), expected).await;
+        let moved = app(ctx)?.move_application(signed_in(ctx)?, id, stage, expected).await;
         Ok(moved.map_err(app_error)?.into())
     }
 
@@ -284,9 +243,9 @@ impl MutationRoot {
         Ok(ID(id.to_string()))
     }
 
-    /// Everything Crocevia holds about me, as JSON.
-    async fn export_my_data(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
-        Ok(Json(app(ctx)?.export(signed_in(ctx)?).await.map_err(app_error)?))
+    /// Everything Crocevia holds about me (GDPR Art. 15 and 20).
+    async fn export_my_data(&self, ctx: &Context<'_>) -> Result<MyData> {
+        app(ctx)?.export(signed_in(ctx)?).await.map_err(app_error)
     }
 
     /// Erases my account and everything attached to it, in one transaction; `confirm` must

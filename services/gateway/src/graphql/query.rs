@@ -1,79 +1,17 @@
 //! Queries.
 
-use super::mutation::StageGql;
-use super::types::{EligibilityGql, MatchGql, SearchInput, SearchResultsGql, UserGql};
+use super::types::{EligibilityGql, MatchGql, SearchInput, SearchResultsGql};
 use super::{actor, app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, Result};
-use crocevia_domain::EntityKind;
-use crocevia_profiles::app::EntityView as AppView;
+use crocevia_api::EntityView;
+use crocevia_api::UserView;
+use crocevia_domain::{ApplicationStage, EntityKind};
 
 /// The first queries; the others are merged beside them in [`super::QueryRoot`].
 #[derive(Debug, Default)]
 pub struct CoreQuery;
 
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "EntityKind")]
-pub enum EntityKindGql {
-    User,
-    Consent,
-    Organisation,
-    Talent,
-    Startup,
-    Programme,
-    Offer,
-    Application,
-}
-
-impl From<EntityKind> for EntityKindGql {
-    fn from(k: EntityKind) -> Self {
-        match k {
-            EntityKind::User => Self::User,
-            EntityKind::Consent => Self::Consent,
-            EntityKind::Organisation => Self::Organisation,
-            EntityKind::Talent => Self::Talent,
-            EntityKind::Startup => Self::Startup,
-            EntityKind::Programme => Self::Programme,
-            EntityKind::Offer => Self::Offer,
-            EntityKind::Application => Self::Application,
-        }
-    }
-}
-
 pub use crocevia_profiles::app::kind_of;
-
-impl From<EntityKindGql> for EntityKind {
-    fn from(k: EntityKindGql) -> Self {
-        match k {
-            EntityKindGql::User => Self::User,
-            EntityKindGql::Consent => Self::Consent,
-            EntityKindGql::Organisation => Self::Organisation,
-            EntityKindGql::Talent => Self::Talent,
-            EntityKindGql::Startup => Self::Startup,
-            EntityKindGql::Programme => Self::Programme,
-            EntityKindGql::Offer => Self::Offer,
-            EntityKindGql::Application => Self::Application,
-        }
-    }
-}
-
-#[derive(async_graphql::SimpleObject, Debug)]
-pub struct EntityView {
-    pub id: ID,
-    pub kind: EntityKindGql,
-    pub version: i64,
-    pub data: async_graphql::Json<serde_json::Value>,
-}
-
-impl From<AppView> for EntityView {
-    fn from(v: AppView) -> Self {
-        Self {
-            id: ID(v.id.to_string()),
-            kind: v.kind.into(),
-            version: v.version as i64,
-            data: async_graphql::Json(v.data),
-        }
-    }
-}
 
 /// An application to an offer or a programme.
 // `targetTitle` and `applicantName` are resolved (read from profiles) only when selected.
@@ -83,7 +21,7 @@ pub struct ApplicationView {
     pub id: ID,
     pub applicant_id: ID,
     pub target_id: ID,
-    pub stage: StageGql,
+    pub stage: ApplicationStage,
     pub score: Option<i32>,
     #[graphql(skip)]
     pub(crate) applicant: (EntityKind, uuid::Uuid),
@@ -105,7 +43,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
             id: ID(a.id.to_string()),
             applicant_id: ID(applicant.1.to_string()),
             target_id: ID(target.1.to_string()),
-            stage: a.stage.into(),
+            stage: a.stage,
             score: a.score.map(i32::from),
             applicant,
             target,
@@ -115,7 +53,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
 
 #[derive(async_graphql::SimpleObject, Debug)]
 pub struct StageCount {
-    pub stage: StageGql,
+    pub stage: ApplicationStage,
     pub count: i64,
 }
 
@@ -132,8 +70,8 @@ pub fn uuid(field: &str, id: &ID) -> Result<uuid::Uuid> {
 #[Object]
 impl CoreQuery {
     /// The account behind the bearer token.
-    async fn me(&self, ctx: &Context<'_>) -> Result<UserGql> {
-        Ok(signed_in(ctx)?.require().map_err(app_error)?.into())
+    async fn me(&self, ctx: &Context<'_>) -> Result<UserView> {
+        Ok(UserView::from(signed_in(ctx)?.require().map_err(app_error)?))
     }
 
     /// Bilingual search. Talent profiles are visible to organisation members only; with no
@@ -152,11 +90,12 @@ impl CoreQuery {
         Ok(list.iter().enumerate().map(|(i, e)| MatchGql::from_entry(i, e, counterpart)).collect())
     }
 
-    /// One entity by id, as JSON, without the fields the viewer may not see (contact
-    /// details reach only organisations the talent applied to or consented to).
-    async fn entity(&self, ctx: &Context<'_>, kind: EntityKindGql, id: ID) -> Result<EntityView> {
+    /// One entity by id (ask for `__typename`), as the viewer may see it: contact details
+    /// reach only organisations the talent or startup applied to or consented to; a
+    /// programme's `accepted` count only its organisation.
+    async fn entity(&self, ctx: &Context<'_>, kind: EntityKind, id: ID) -> Result<EntityView> {
         let id = uuid("id", &id)?;
-        Ok(app(ctx)?.entity(actor(ctx)?, kind.into(), id).await.map_err(app_error)?.into())
+        app(ctx)?.entity(actor(ctx)?, kind, id).await.map_err(app_error)
     }
 
     /// Applications I made, or, for organisation members, applications to my organisation.
@@ -172,9 +111,9 @@ impl CoreQuery {
             return Err(app_error(crocevia_profiles::AppError::forbidden("the dashboard is for organisation members")));
         }
         // In pipeline order, the stages that have applications.
-        let mut counts: std::collections::BTreeMap<u8, (StageGql, i64)> = std::collections::BTreeMap::new();
+        let mut counts: std::collections::BTreeMap<u8, (ApplicationStage, i64)> = std::collections::BTreeMap::new();
         for a in app(ctx)?.applications(actor).await.map_err(app_error)? {
-            counts.entry(a.stage as u8).or_insert((a.stage.into(), 0)).1 += 1;
+            counts.entry(a.stage as u8).or_insert((a.stage, 0)).1 += 1;
         }
         Ok(counts.into_values().map(|(stage, count)| StageCount { stage, count }).collect())
     }

@@ -1,11 +1,11 @@
 //! Subscriptions over graphql-transport-ws, authenticated at connection init: my matches
 //! changed, my applications changed, new results for a saved search.
 
-use super::mutation::StageGql;
 use super::query::uuid;
 use super::types::{SearchHit, SearchResultsGql};
 use super::{Services, app_error, signed_in};
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
+use crocevia_domain::ApplicationStage;
 use crocevia_domain::EntityKind;
 use crocevia_profiles::{App, AppError, Session};
 use futures::Stream;
@@ -36,7 +36,7 @@ pub struct MatchesChanged {
 pub struct ApplicationChanged {
     pub id: ID,
     pub version: i64,
-    pub stage: StageGql,
+    pub stage: ApplicationStage,
     pub score: Option<i32>,
 }
 

@@ -6,82 +6,13 @@ use crocevia_matching::eligibility::Verdict;
 use crocevia_matching::explain::Explained;
 use crocevia_search::query as q;
 
-use super::query::EntityKindGql;
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Role")]
-pub enum RoleGql {
-    Talent,
-    Startup,
-    Organisation,
-    Admin,
-}
-
-impl From<d::Role> for RoleGql {
-    fn from(r: d::Role) -> Self {
-        match r {
-            d::Role::Talent => Self::Talent,
-            d::Role::Startup => Self::Startup,
-            d::Role::Organisation => Self::Organisation,
-            d::Role::Admin => Self::Admin,
-        }
-    }
-}
-
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "Locale")]
-pub enum LocaleGql {
-    It,
-    En,
-}
-
-impl From<d::Locale> for LocaleGql {
-    fn from(l: d::Locale) -> Self {
-        match l {
-            d::Locale::It => Self::It,
-            d::Locale::En => Self::En,
-        }
-    }
-}
-
-impl From<LocaleGql> for d::Locale {
-    fn from(l: LocaleGql) -> Self {
-        match l {
-            LocaleGql::It => Self::It,
-            LocaleGql::En => Self::En,
-        }
-    }
-}
-
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(name = "User")]
-pub struct UserGql {
-    pub id: ID,
-    pub email: String,
-    pub display_name: String,
-    pub role: RoleGql,
-    pub organisation_id: Option<ID>,
-    pub locale: LocaleGql,
-}
-
-impl From<&d::User> for UserGql {
-    fn from(u: &d::User) -> Self {
-        Self {
-            id: ID(u.id.to_string()),
-            email: u.email.clone(),
-            display_name: u.display_name.clone(),
-            role: u.role.into(),
-            organisation_id: u.organisation_id.map(|o| ID(o.to_string())),
-            locale: u.locale.into(),
-        }
-    }
-}
+use crocevia_api::UserView;
 
 #[derive(SimpleObject, Debug)]
 pub struct AuthPayload {
     /// A bearer token for the `Authorization` header.
     pub token: String,
-    pub user: UserGql,
+    pub user: UserView,
 }
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -314,7 +245,7 @@ pub struct MatchGql {
     pub counterpart_id: ID,
     /// What the counterpart is: an offer or programme in a talent's or startup's list, a
     /// talent or startup in an offer's or programme's.
-    pub kind: EntityKindGql,
+    pub kind: d::EntityKind,
     pub rank: i32,
     pub score: f64,
     pub mutual: f64,

@@ -196,6 +196,12 @@ pub async fn org_members(h: &Harness, admin_token: &str, orgs: &[Value]) -> Vec<
     tokens
 }
 
+/// A domain record of `kind` (`talent`, `offer`...) as the GraphQL input a client sends.
+pub fn input(kind: &str, record: &Value) -> Value {
+    let kind = crocevia_domain::EntityKind::parse(kind).unwrap_or_else(|| panic!("no kind {kind}"));
+    crocevia_api::input_of(kind, record.clone()).unwrap_or_else(|e| panic!("{kind} record: {e}"))
+}
+
 pub fn in_days(days: i64) -> String {
     (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
 }

@@ -8,10 +8,14 @@ use crate::accounts::{Accounts, Credentials, check_password, hash_password};
 use crate::saved;
 use crate::service::{Work, WriteOutcome};
 use chrono::Utc;
+use crocevia_api::{
+    ApplicationView, ConsentView, MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, SavedSearchData,
+    StartupView, TalentView, UserView, api_errors, api_path,
+};
 use crocevia_domain::{
     Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, EligibilityCondition, Entity,
-    EntityKind, Locale, NotOpen, OfferId, Organisation, OrganisationId, ProgrammeId, Role, RubricScore, StageChange,
-    StartupId, Status, TalentId, User, UserId,
+    EntityKind, Locale, NotOpen, OfferId, OrganisationId, ProgrammeId, Role, RubricScore, StageChange, StartupId,
+    Status, TalentId, User, UserId, ValidationErrors,
 };
 use crocevia_matching::eligibility::{self, Verdict};
 use crocevia_search::SearchRequest;
@@ -37,21 +41,26 @@ pub struct RubricLine {
 
 const CORRELATION: &str = "app";
 
-/// Decodes a client's JSON into a domain value, with the server-owned fields set; an error
-/// names the field inside `arg` (e.g. `profile.languages[0].level`).
-fn decode<T: serde::de::DeserializeOwned>(
-    arg: &str,
-    mut value: serde_json::Value,
-    id: Uuid,
-    owned: &[(&str, serde_json::Value)],
-) -> Result<T, AppError> {
-    let Some(object) = value.as_object_mut() else { return Err(AppError::invalid(arg, "must be an object")) };
-    object.insert("id".into(), serde_json::Value::String(id.to_string()));
-    for (k, v) in owned {
-        object.insert((*k).to_owned(), v.clone());
+/// A client's input that did not convert or validate, its fields named in the API's spelling
+/// under `arg` (e.g. `offer.salaryMinEur`).
+fn invalid_input(arg: &str, errors: ValidationErrors) -> AppError {
+    let errors = api_errors(arg, errors);
+    AppError::Invalid { field: errors.first_field().unwrap_or(arg).to_owned(), message: errors.to_string() }
+}
+
+/// A store refusal of an input (a skill that does not exist) named in the API's spelling.
+fn in_api_spelling(arg: &str, error: AppError) -> AppError {
+    match error {
+        AppError::Invalid { field, message } => AppError::Invalid { field: api_path(arg, &field), message },
+        other => other,
     }
-    serde_path_to_error::deserialize(value)
-        .map_err(|e| AppError::invalid(format!("{arg}.{}", e.path()), e.inner().to_string()))
+}
+
+/// An offer or a programme as an organisation member posts it.
+#[derive(Debug, Clone)]
+pub enum PostingInput {
+    Offer(OfferInput),
+    Programme(ProgrammeInput),
 }
 
 fn refused(field: &str, message: impl Into<String>) -> AppError {
@@ -171,20 +180,19 @@ impl App {
         Ok(self.create_account(user, password).await?.0)
     }
 
-    /// Creates an organisation (administrators only); the JSON is the organisation's fields.
+    /// Creates an organisation (administrators only).
     pub async fn create_organisation(
         &self,
         actor: &Actor,
-        organisation: serde_json::Value,
+        organisation: OrganisationInput,
     ) -> Result<WriteOutcome, AppError> {
         actor.require()?;
         if !actor.is_admin() {
             return Err(AppError::forbidden("only administrators create organisations"));
         }
-        let id = Uuid::now_v7();
-        let organisation: Organisation =
-            decode("organisation", organisation, id, &[("demo", serde_json::Value::Bool(false))])?;
-        self.write(Entity::Organisation(organisation), Some(0)).await
+        let id = OrganisationId::from_uuid(Uuid::now_v7());
+        let organisation = organisation.into_domain(id).map_err(|e| invalid_input("organisation", e))?;
+        self.write(Entity::Organisation(organisation), Some(0)).await.map_err(|e| in_api_spelling("organisation", e))
     }
 
     /// Sets a new password after checking the current one; every earlier token stops working
@@ -216,12 +224,12 @@ impl App {
         Ok(Credentials { user_id: user.id.as_uuid(), generation })
     }
 
-    /// Creates or updates my talent or startup profile. `expected_version`, when given,
-    /// refuses to overwrite a profile changed since it was read.
+    /// Creates or updates my talent or startup profile (the kind my role has).
+    /// `expected_version`, when given, refuses to overwrite a profile changed since it was read.
     pub async fn save_profile(
         &self,
         actor: &Actor,
-        profile: serde_json::Value,
+        profile: ProfileInput,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
         let user = actor.require()?;
@@ -229,45 +237,67 @@ impl App {
             profile_kind(user.role).ok_or_else(|| AppError::forbidden("only talents and startups have a profile"))?;
         let existing = self.own_profile(actor).await?.map(|(_, id)| id);
         let id = existing.unwrap_or_else(Uuid::now_v7);
-        let owned =
-            [("user_id", serde_json::Value::String(user.id.to_string())), ("demo", serde_json::Value::Bool(false))];
-        let entity = match kind {
-            EntityKind::Talent => Entity::Talent(decode("profile", profile, id, &owned)?),
-            _ => Entity::Startup(decode("profile", profile, id, &owned)?),
+        let owner = Some(user.id);
+        let (arg, entity) = match (kind, profile) {
+            (EntityKind::Talent, ProfileInput::Talent(t)) => {
+                let arg = "profile.talent";
+                (arg, Entity::Talent(t.into_domain(TalentId::from_uuid(id), owner).map_err(|e| invalid_input(arg, e))?))
+            }
+            (EntityKind::Startup, ProfileInput::Startup(s)) => {
+                let arg = "profile.startup";
+                (
+                    arg,
+                    Entity::Startup(s.into_domain(StartupId::from_uuid(id), owner).map_err(|e| invalid_input(arg, e))?),
+                )
+            }
+            (kind, _) => {
+                return Err(AppError::invalid("profile", format!("a {kind} account saves a {kind} profile")));
+            }
         };
-        self.write(entity, expected_version).await
+        self.write(entity, expected_version).await.map_err(|e| in_api_spelling(arg, e))
     }
 
     /// Creates (`id` = None) or updates an offer or programme of the actor's organisation.
-    /// Only organisations that run programmes (not companies) post programmes.
+    /// Only organisations that run programmes (not companies) post programmes. A new posting
+    /// is open; an update keeps its status (closing is [`App::close_posting`]).
     pub async fn save_posting(
         &self,
         actor: &Actor,
-        kind: EntityKind,
         id: Option<Uuid>,
-        posting: serde_json::Value,
+        posting: PostingInput,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
         actor.require()?;
         let org = actor
             .organisation()
             .ok_or_else(|| AppError::forbidden("only members of an organisation post offers and programmes"))?;
+        let kind = match posting {
+            PostingInput::Offer(_) => EntityKind::Offer,
+            PostingInput::Programme(_) => EntityKind::Programme,
+        };
         let mut work = self.profiles.work().await?;
-        let id = match id {
+        let (id, status) = match id {
             Some(id) => {
                 let current = work.get(kind, id).await?;
                 if !owns(actor, &current.entity) {
                     return Err(AppError::forbidden("this belongs to another organisation"));
                 }
-                id
+                let status = match &current.entity {
+                    Entity::Offer(o) => o.status,
+                    Entity::Programme(p) => p.status,
+                    _ => Status::Open,
+                };
+                (id, status)
             }
-            None => Uuid::now_v7(),
+            None => (Uuid::now_v7(), Status::Open),
         };
-        let owned =
-            [("organisation_id", serde_json::Value::String(org.to_string())), ("demo", serde_json::Value::Bool(false))];
-        let entity = match kind {
-            EntityKind::Offer => Entity::Offer(decode("offer", posting, id, &owned)?),
-            EntityKind::Programme => {
+        let (arg, entity) = match posting {
+            PostingInput::Offer(offer) => {
+                let today = Utc::now().date_naive();
+                let offer = offer.into_domain(OfferId::from_uuid(id), org, status, today);
+                ("offer", Entity::Offer(offer.map_err(|e| invalid_input("offer", e))?))
+            }
+            PostingInput::Programme(programme) => {
                 let Entity::Organisation(organisation) =
                     work.get(EntityKind::Organisation, org.as_uuid()).await?.entity
                 else {
@@ -275,15 +305,16 @@ impl App {
                 };
                 if !organisation.kind.runs_programmes() {
                     return Err(AppError::forbidden(format!(
-                        "a {} does not run AcceleraTO programmes (incubators, accelerators, universities and public bodies do)",
+                        "a {} does not run AcceleraTO programmes (incubators, accelerators, universities, public bodies and foundations do)",
                         organisation.kind.key()
                     )));
                 }
-                Entity::Programme(decode("programme", posting, id, &owned)?)
+                let programme = programme.into_domain(ProgrammeId::from_uuid(id), org, status);
+                ("programme", Entity::Programme(programme.map_err(|e| invalid_input("programme", e))?))
             }
-            other => return Err(AppError::invalid("kind", format!("{other} is not an offer or a programme"))),
         };
-        let outcome = work.upsert(entity, expected_version, CORRELATION).await?;
+        let outcome =
+            work.upsert(entity, expected_version, CORRELATION).await.map_err(|e| in_api_spelling(arg, e.into()))?;
         work.commit().await?;
         Ok(outcome)
     }
@@ -489,32 +520,54 @@ impl App {
 
     /// Everything Crocevia holds about the actor (GDPR Art. 15/20). A read that fails fails
     /// the export: a partial copy presented as complete would mislead.
-    pub async fn export(&self, actor: &Actor) -> Result<serde_json::Value, AppError> {
+    pub async fn export(&self, actor: &Actor) -> Result<MyData, AppError> {
         let user = actor.require()?;
         let db = self.profiles.db();
-        let encode = |e: &Entity| serde_json::to_value(e).map_err(|e| AppError::Other(anyhow::anyhow!("{e}")));
-        let mut profiles = Vec::new();
+        let (mut talent, mut startup) = (None, None);
         if let Some((kind, id)) = self.own_profile(actor).await? {
-            profiles.push(encode(&self.profiles.get(kind, id).await?.entity)?);
+            let stored = self.profiles.get(kind, id).await?;
+            match &stored.entity {
+                Entity::Talent(t) => talent = Some(TalentView::of(t, stored.version, true)),
+                Entity::Startup(s) => startup = Some(StartupView::of(s, stored.version, true)),
+                _ => {}
+            }
         }
-        let applications = if user.role == Role::Organisation { vec![] } else { self.applications(actor).await? };
+        let mut applications = Vec::new();
+        if user.role != Role::Organisation {
+            for application in self.applications(actor).await? {
+                let stored = self.profiles.get(EntityKind::Application, application.id.as_uuid()).await?;
+                applications.push(ApplicationView::of(&application, stored.version));
+            }
+        }
         let mut consents = Vec::new();
         for id in self.pointing(db, user.id.as_uuid(), EntityKind::Consent, "user_id").await? {
-            consents.push(encode(&self.profiles.get(EntityKind::Consent, id).await?.entity)?);
+            let stored = self.profiles.get(EntityKind::Consent, id).await?;
+            if let Entity::Consent(c) = &stored.entity {
+                consents.push(ConsentView::of(c, stored.version));
+            }
         }
-        let searches: Vec<serde_json::Value> = saved::of_user(db, user.id.as_uuid())
-            .await?
-            .into_iter()
-            .map(|s| serde_json::json!({ "id": s.id, "name": s.name, "request": s.request }))
-            .collect();
-        Ok(serde_json::json!({
-            "user": user,
-            "profiles": profiles,
-            "applications": applications,
-            "consents": consents,
-            "saved_searches": searches,
-            "exported_at": Utc::now(),
-        }))
+        let mut saved_searches = Vec::new();
+        for s in saved::of_user(db, user.id.as_uuid()).await? {
+            let request: SearchRequest = serde_json::from_value(s.request)
+                .map_err(|e| AppError::Other(anyhow::anyhow!("saved search {} does not decode: {e}", s.id)))?;
+            let kinds = request.kinds.iter().map(|k| k.as_str().to_uppercase()).collect();
+            saved_searches.push(SavedSearchData {
+                id: crocevia_api::wire::id(s.id),
+                name: s.name,
+                text: request.text,
+                kinds,
+                filters: request.filters,
+            });
+        }
+        Ok(MyData {
+            user: UserView::from(user),
+            talent,
+            startup,
+            applications,
+            consents,
+            saved_searches,
+            exported_at: crocevia_api::DateTime(Utc::now()),
+        })
     }
 
     /// Erases the actor (GDPR Art. 17) in ONE transaction: their applications, profile,

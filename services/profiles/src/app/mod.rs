@@ -14,10 +14,10 @@ mod queries;
 pub mod throttle;
 
 pub use actor::{Actor, Session};
-pub use commands::{NewAccount, RubricLine};
+pub use commands::{NewAccount, PostingInput, RubricLine};
 pub use error::AppError;
 pub use policy::{owns, sees_talents, visible_kinds};
-pub use queries::{EntityView, Relation, kind_of, profile_kind};
+pub use queries::{Relation, kind_of, profile_kind};
 
 use crate::Profiles;
 use crate::accounts::Accounts;

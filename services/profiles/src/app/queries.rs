@@ -3,19 +3,13 @@
 use super::{Actor, App, AppError, owns, visible_kinds};
 use crate::saved::{self, SavedSearch};
 use crate::store;
-use crocevia_domain::{Applicant, Application, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role};
+use crocevia_api::{EntityView, PostingView, ProfileView};
+use crocevia_domain::{
+    Applicant, Application, ApplicationStage, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role,
+};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_search::{SearchRequest, SearchResults};
 use uuid::Uuid;
-
-/// An entity as one actor may see it: the domain value as JSON, minus what they may not see.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EntityView {
-    pub kind: EntityKind,
-    pub id: Uuid,
-    pub version: u64,
-    pub data: serde_json::Value,
-}
 
 /// How an actor stands to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -196,30 +190,43 @@ impl App {
                 AppError::forbidden("you may not read this")
             });
         }
-        let mut data = serde_json::to_value(&stored.entity)
-            .map_err(|e| AppError::Other(anyhow::anyhow!("encoding {kind}: {e}")))?
-            .get("data")
-            .cloned()
-            .unwrap_or_default();
-        if !self.may_contact(actor, &stored.entity).await?
-            && let Some(object) = data.as_object_mut()
-        {
-            object.remove("contact_email");
-            object.remove("user_id");
+        let contact = self.may_contact(actor, &stored.entity).await?;
+        let accepted = match &stored.entity {
+            Entity::Programme(p) if actor.is_admin() || owns(actor, &stored.entity) => {
+                Some(self.accepted(p.id.as_uuid()).await?)
+            }
+            _ => None,
+        };
+        Ok(EntityView::of(&stored.entity, stored.version, contact, accepted))
+    }
+
+    /// How many applications to a programme were accepted (its cohort so far).
+    async fn accepted(&self, programme: Uuid) -> Result<u32, AppError> {
+        let db = self.profiles.db();
+        let mut accepted = 0;
+        for id in self.pointing(db, programme, EntityKind::Application, "target").await? {
+            if let Some(stored) = store::find(db, EntityKind::Application, id).await?
+                && let Entity::Application(a) = stored.entity
+                && a.stage == ApplicationStage::Accepted
+            {
+                accepted += 1;
+            }
         }
-        Ok(EntityView { kind, id, version: stored.version, data })
+        Ok(accepted)
     }
 
     /// My talent or startup profile as [`App::entity`] shows it to me; `None` until saved.
-    pub async fn my_profile(&self, actor: &Actor) -> Result<Option<EntityView>, AppError> {
-        match self.own_profile(actor).await? {
-            Some((kind, id)) => Ok(Some(self.entity(actor, kind, id).await?)),
-            None => Ok(None),
+    pub async fn my_profile(&self, actor: &Actor) -> Result<Option<ProfileView>, AppError> {
+        let Some((kind, id)) = self.own_profile(actor).await? else { return Ok(None) };
+        match self.entity(actor, kind, id).await? {
+            EntityView::Talent(t) => Ok(Some(ProfileView::Talent(t))),
+            EntityView::Startup(s) => Ok(Some(ProfileView::Startup(s))),
+            _ => Err(AppError::Other(anyhow::anyhow!("profile {id} is not a talent or startup"))),
         }
     }
 
     /// My organisation's offers and programmes, open and closed, newest first.
-    pub async fn my_postings(&self, actor: &Actor) -> Result<Vec<EntityView>, AppError> {
+    pub async fn my_postings(&self, actor: &Actor) -> Result<Vec<PostingView>, AppError> {
         actor.require()?;
         let org = actor.organisation().ok_or_else(|| AppError::forbidden("postings belong to organisation members"))?;
         let mut ids = Vec::new();
@@ -231,7 +238,11 @@ impl App {
         ids.sort_unstable_by_key(|(_, id)| std::cmp::Reverse(*id));
         let mut out = Vec::with_capacity(ids.len());
         for (kind, id) in ids {
-            out.push(self.entity(actor, kind, id).await?);
+            match self.entity(actor, kind, id).await? {
+                EntityView::Offer(o) => out.push(PostingView::Offer(o)),
+                EntityView::Programme(p) => out.push(PostingView::Programme(p)),
+                _ => {}
+            }
         }
         Ok(out)
     }

@@ -1,0 +1,30 @@
+//! The public API's types: what clients send (inputs) and what they read (views) for every
+//! entity, in the API's own spelling.
+//!
+//! The domain crate keeps the storage and event form (snake_case, server-owned fields such as
+//! `id`, `user_id`, `demo`); this crate is the contract with clients. Both the gateway (which
+//! derives the GraphQL schema from these types with the `graphql` feature) and the web app
+//! (which deserializes the gateway's answers into them) compile against it, so renaming a
+//! field breaks the build instead of a client at run time.
+//!
+//! Conversions live here too: an input becomes a domain value only through
+//! [`TalentInput::into_domain`] and its siblings, which name a bad field in API spelling
+//! (`offer.salaryMinEur`), and a view is built only from a domain value.
+
+mod convert;
+mod inputs;
+mod records;
+mod views;
+pub mod wire;
+
+pub use convert::{api_errors, api_path};
+pub use inputs::*;
+pub use records::input_of;
+pub use views::*;
+pub use wire::{Date, DateTime, Id};
+
+/// The domain enums the API uses as they are (with GraphQL derivations under `graphql`).
+pub use crocevia_domain::{
+    ApplicationStage, Cefr, ConsentPurpose, ContractType, EntityKind, LegalForm, Locale, OfferKind, OrganisationKind,
+    ProgrammeModel, ProgrammePhase, RemotePolicy, Role, Sector, StartupStage, Status,
+};
