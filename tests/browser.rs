@@ -318,7 +318,40 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     let ranks = c.find_all(Locator::Css("#candidates li.match")).await.unwrap();
     assert!(ranks.len() >= 2, "several startups ranked");
     screenshot(&c, "incubator-ranking").await;
+
+    // The organisation's list has it; its form reads it back, rules included, and saves it.
+    let url = c.current_url().await.unwrap();
+    let id = url.fragment().and_then(|f| f.rsplit('/').next()).unwrap().to_owned();
+    let line = format!(".posting-list li[data-id='{id}']");
+    let edit = format!("{}/#/postings/programme/{id}", server.base);
+    c.goto(&format!("{}/#/postings", server.base)).await.unwrap();
+    click(&c, &format!("{line} a[href='#/postings/programme/{id}']")).await;
+    find(&c, "#programme-form").await;
+    assert_eq!(prop(&c, "#programme-title", "value").await, "Digital Seed Track 2027");
+    assert_eq!(prop(&c, "#programme-cohort_start", "value").await, "2027-03-01");
+    for rule in ["#programme-rule_stages-seed", "#programme-rule_sectors-ict", "#programme-rule_seat"] {
+        assert_eq!(prop(&c, rule, "checked").await, "true", "{rule}");
+    }
+    type_in(&c, "#programme-capacity", "9").await;
+    click(&c, "#programme-save").await;
+    wait_text(&c, "#ranking-title", |t| t == "Digital Seed Track 2027").await;
+    c.goto(&edit).await.unwrap();
+    find(&c, "#programme-form").await;
+    assert_eq!(prop(&c, "#programme-capacity", "value").await, "9", "the update was saved");
+
+    // Closed from the list, its page says it takes no more applications.
+    c.goto(&format!("{}/#/postings", server.base)).await.unwrap();
+    click(&c, &format!("{line} button.link")).await;
+    wait_text(&c, &format!("{line} .status"), |t| t == "Chiusa").await;
+    c.goto(&format!("{}/#/programme/{id}", server.base)).await.unwrap();
+    wait_text(&c, ".detail .org", |t| t.starts_with("I3P")).await;
+    find(&c, "#closed").await;
     c.close().await.unwrap();
+}
+
+/// A property of the element `css` matches (`value`, `checked`).
+async fn prop(c: &Client, css: &str, name: &str) -> String {
+    find(c, css).await.prop(name).await.unwrap().unwrap_or_default()
 }
 
 /// The `data-count` of every element `css` matches.

@@ -360,11 +360,18 @@ async fn an_erasure_acknowledged_just_before_a_kill_completes_after_the_restart(
         .await
         .unwrap();
     assert!(rows.is_empty(), "her profile row is gone");
+    drop(db);
     assert!(server.stop().success());
+    // Nor do her words linger in the database's free pages or WAL (secure_delete, checkpoint).
+    for file in ["crocevia.db", "crocevia.db-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(!bytes.windows(word.len()).any(|w| w == word.as_bytes()), "{file} still holds her bio");
+    }
 }
 
 /// One serving process per data folder: a second `serve all`, or a `serve profiles` beside
-/// it, is refused up front with the holder named, and the folder is its owner's only.
+/// it, is refused up front with the holder named, and the folder and everything in it are
+/// their owner's only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_process_on_the_same_data_folder_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -380,6 +387,21 @@ async fn a_second_process_on_the_same_data_folder_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, "the data folder is its owner's only");
+    // Every file and folder inside too: the database, its WAL, the bus log, the indexes, the key.
+    let mut pending = vec![dir.path().to_path_buf()];
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        for entry in std::fs::read_dir(&path).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            assert_eq!(meta.permissions().mode() & 0o077, 0, "{} is open to others", entry.path().display());
+            seen += 1;
+            if meta.is_dir() {
+                pending.push(entry.path());
+            }
+        }
+    }
+    assert!(seen > 10, "the scan saw the data folder's files ({seen})");
     assert_eq!(server.get("/healthz").await.0, 200, "the first process goes on");
     assert!(server.stop().success());
 }

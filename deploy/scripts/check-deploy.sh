@@ -158,6 +158,29 @@ for role in ROLES:
                     fail(f"k8s: {role}'s config calls {host}, which is no pod of StatefulSet {service}")
     check_config(f"k8s {role}", text, env)
 
+# The public door: an Ingress with TLS in front of the gateway Service's port, the only one.
+ingresses = by_kind.get("Ingress", {})
+if not ingresses:
+    fail("k8s: no Ingress (the gateway is published through one, with TLS)")
+for name, ing in ingresses.items():
+    spec = ing["spec"]
+    if not spec.get("tls") or not all(t.get("secretName") for t in spec["tls"]):
+        fail(f"k8s: Ingress {name} has no TLS Secret")
+    tls_hosts = {h for t in spec.get("tls", []) for h in t.get("hosts", [])}
+    for rule in spec.get("rules", []):
+        if rule.get("host") not in tls_hosts:
+            fail(f"k8s: Ingress {name} serves {rule.get('host')} without TLS")
+        for path in rule.get("http", {}).get("paths", []):
+            backend = path["backend"]["service"]
+            svc = by_kind.get("Service", {}).get(backend["name"])
+            ports = {p.get("name") for p in (svc or {}).get("spec", {}).get("ports", [])}
+            if backend["name"] != "gateway" or backend["port"].get("name") not in ports:
+                fail(f"k8s: Ingress {name} does not lead to the gateway Service's port")
+for role, s in services.items():
+    for port in s.get("ports", []):
+        if not str(port).startswith("127.0.0.1:"):
+            fail(f"compose.yaml: {role} publishes {port} on every interface; bind 127.0.0.1")
+
 if failures:
     print("deploy/ has problems:", *failures, sep="\n  ", file=sys.stderr)
     sys.exit(1)

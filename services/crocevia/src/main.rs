@@ -4,6 +4,9 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // Everything this process creates (the database, the bus log, the indexes, the key) holds
+    // personal data or secrets: owner-only from the first byte, whatever the shell's umask.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let cli = crocevia::cli::Cli::parse();
     match crocevia::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

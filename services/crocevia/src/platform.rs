@@ -285,7 +285,8 @@ fn api(
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
     let services = graphql::Services { app, keys: keys.clone(), skills, insights };
-    let limits = graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: g.introspection };
+    let limits =
+        graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: settings.introspection() };
     let schema = graphql::schema(services.clone(), limits);
     let introspection_schema = graphql::introspection_schema(services, limits);
     Ok(Api {

@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
+    /// `development` (the default: `make run`, tests) or `production`, where start-up also
+    /// refuses what is only safe on a developer's machine (introspection on).
+    pub environment: Environment,
     /// Where the embedded mode keeps its SQLite file, bus log and indexes.
     pub data_dir: PathBuf,
     pub database: DatabaseSettings,
@@ -85,8 +88,9 @@ pub struct GatewaySection {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub token_ttl_minutes: i64,
-    /// GraphQL introspection (and so GraphiQL's schema explorer); turn off in production.
-    pub introspection: bool,
+    /// GraphQL introspection (and so GraphiQL's schema explorer). Unset: on in development,
+    /// off in production, where turning it on is refused.
+    pub introspection: Option<bool>,
     pub max_depth: usize,
     pub max_complexity: usize,
     /// Most operations in one batched request.
@@ -123,7 +127,7 @@ impl Default for GatewaySection {
             jwt_issuer: "crocevia".into(),
             jwt_audience: "crocevia-api".into(),
             token_ttl_minutes: 60,
-            introspection: true,
+            introspection: None,
             max_depth: 10,
             max_complexity: 500,
             max_batch: 5,
@@ -219,6 +223,14 @@ pub enum LogFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TelemetrySettings {
@@ -239,6 +251,7 @@ pub struct TestingSettings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            environment: Environment::Development,
             data_dir: PathBuf::from("data/run"),
             database: DatabaseSettings::default(),
             bus: BusSettings::default(),
@@ -385,6 +398,12 @@ impl Settings {
                 );
             }
         }
+        if self.environment == Environment::Production && self.gateway.introspection == Some(true) {
+            bail!(
+                "gateway.introspection cannot be on when environment = \"production\": the schema \
+                 explorer is for development (the schema is published in services/gateway/schema.graphql)"
+            );
+        }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");
         }
@@ -400,6 +419,11 @@ impl Settings {
             bail!("testing.failpoint must be one of {FAILPOINTS:?}");
         }
         Ok(())
+    }
+
+    /// Whether GraphQL introspection is on (see [`GatewaySection::introspection`]).
+    pub fn introspection(&self) -> bool {
+        self.gateway.introspection.unwrap_or(self.environment == Environment::Development)
     }
 
     /// The database URL, defaulting to `crocevia.db` in the data folder.
@@ -471,6 +495,20 @@ mod tests {
         s.validate().unwrap();
         s.gateway.jwt_secret = Some(SecretString::from("too short"));
         assert!(s.validate().unwrap_err().to_string().contains("at least 32 bytes"));
+    }
+
+    #[test]
+    fn production_refuses_introspection() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "environment = \"production\"\n[gateway]\nintrospection = true\n").unwrap();
+        let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
+        assert!(err.contains("gateway.introspection") && err.contains("production"), "{err}");
+        std::fs::write(&file, "environment = \"production\"\n").unwrap();
+        assert!(!Settings::load(Some(&file)).unwrap().introspection(), "off by default in production");
+        assert!(Settings::default().introspection(), "on by default in development");
+        std::fs::write(&file, "environment = \"staging\"\n").unwrap();
+        assert!(format!("{:#}", Settings::load(Some(&file)).unwrap_err()).contains("environment"));
     }
 
     #[test]

@@ -22,18 +22,61 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         // SQL statements would log bound values, which may be personal data.
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Per connection (a PRAGMA run once reaches one pooled connection only): WAL lets
+        // readers proceed during a write; the busy timeout queues writers instead of failing
+        // them while another holds the write lock; secure_delete zeroes the pages a delete
+        // frees, so an erased person's rows do not linger in free pages of the file.
+        .map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .synchronous(SqliteSynchronous::Normal)
+                .pragma("secure_delete", "ON")
+        });
     // The error of a failed connection may echo the URL; keep only its kind.
     let db = Database::connect(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {}", redact(&e.to_string(), url)))?;
     if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers proceed during a write; the busy timeout queues writers instead of
-        // failing them while another connection holds the write lock.
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;").await?;
         db.execute_unprepared(&format!("CREATE TABLE IF NOT EXISTS {WRITER_TABLE} (id INTEGER PRIMARY KEY)")).await?;
+        if let Some(path) = sqlite_path(url) {
+            owner_only(path)?;
+        }
     }
     Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<&std::path::Path> {
+    let path = url.strip_prefix("sqlite://")?.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| std::path::Path::new(path))
+}
+
+/// The database file and its WAL and shared-memory files readable by their owner only
+/// (SQLite gives the -wal and -shm files it creates later the database file's mode).
+fn owner_only(db: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let path = std::path::PathBuf::from(name);
+        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("making {} owner-only", path.display())),
+        }
+    }
+    Ok(())
+}
+
+/// Moves the WAL's pages into the database file and empties the WAL, so what a delete
+/// removed (and secure_delete zeroed in the file) is not left behind in old WAL frames. Only
+/// SQLite has a WAL of its own; elsewhere this does nothing.
+pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    }
+    Ok(())
 }
 
 /// The table a SQLite write transaction touches first (see [`begin_write`]).

@@ -612,6 +612,12 @@ impl App {
         Accounts::delete_in(work.txn(), me).await?;
         work.delete(EntityKind::User, me, reason, "erase").await?;
         work.commit().await?;
+        // The erasure is durable now; emptying the WAL only keeps its old frames (her rows
+        // before the delete) from lingering on disk. Busy readers can defer it to SQLite's
+        // next automatic checkpoint, which is no reason to fail the erasure.
+        if let Err(e) = crocevia_kit::db::checkpoint(self.profiles.db()).await {
+            tracing::warn!(error = %e, "WAL checkpoint after an erasure failed; SQLite will checkpoint later");
+        }
         tracing::info!(user_id = %user.id, erased = erased + 1, "erased on request");
         Ok(erased + 1)
     }

@@ -9,6 +9,7 @@ use crate::bus::OutMessage;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 pub(super) fn encode_frame(message: &OutMessage, out: &mut Vec<u8>) {
@@ -92,9 +93,14 @@ pub(super) fn read_partition(path: &Path) -> io::Result<Vec<OutMessage>> {
 
 pub(super) fn open_append(path: &Path) -> io::Result<File> {
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
+        private_dirs(parent)?;
     }
-    OpenOptions::new().create(true).append(true).open(path)
+    OpenOptions::new().create(true).append(true).mode(0o600).open(path)
+}
+
+/// Folders of the log, readable by their owner only: the records hold personal data.
+fn private_dirs(path: &Path) -> io::Result<()> {
+    fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
 }
 
 pub(super) fn topic_dir(root: &Path, topic: &str) -> PathBuf {
@@ -107,7 +113,7 @@ pub(super) fn partition_path(root: &Path, topic: &str, partition: usize) -> Path
 
 pub(super) fn write_partition_count(root: &Path, topic: &str, partitions: usize) -> io::Result<()> {
     let dir = topic_dir(root, topic);
-    fs::create_dir_all(&dir)?;
+    private_dirs(&dir)?;
     replace_file(&dir.join("partitions"), partitions.to_string().as_bytes())
 }
 
@@ -146,7 +152,7 @@ pub(super) fn write_offsets(root: &Path, group: &str, offsets: &Offsets) -> io::
     }
     let path = group_path(root, group);
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
+        private_dirs(parent)?;
     }
     replace_file(&path, text.as_bytes())
 }
@@ -183,7 +189,7 @@ pub(super) fn read_groups(root: &Path) -> io::Result<BTreeMap<String, Offsets>> 
 fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
     {
-        let mut f = File::create(&tmp)?;
+        let mut f = OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&tmp)?;
         f.write_all(bytes)?;
     }
     fs::rename(tmp, path)
