@@ -346,6 +346,18 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     c.goto(&format!("{}/#/programme/{id}", server.base)).await.unwrap();
     wait_text(&c, ".detail .org", |t| t.starts_with("I3P")).await;
     find(&c, "#closed").await;
+
+    // An offer: a salary range upside down is marked before anything is sent, then it is posted.
+    c.goto(&format!("{}/#/postings/new-offer", server.base)).await.unwrap();
+    find(&c, "#offer-form").await;
+    type_in(&c, "#offer-title", "Tirocinio in sistemi embedded").await;
+    type_in(&c, "#offer-salary_min_eur", "40000").await;
+    type_in(&c, "#offer-salary_max_eur", "30000").await;
+    click(&c, "#offer-save").await;
+    wait_text(&c, "#offer-salary_max_eur-error", |t| !t.is_empty()).await;
+    type_in(&c, "#offer-salary_max_eur", "50000").await;
+    click(&c, "#offer-save").await;
+    wait_text(&c, "#ranking-title", |t| t == "Tirocinio in sistemi embedded").await;
     c.close().await.unwrap();
 }
 

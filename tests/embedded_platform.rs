@@ -154,7 +154,20 @@ async fn search_follows_changes_and_reindexes_without_downtime() {
     let (_, after) = search(&server, serde_json::json!({ "limit": 1 })).await;
     assert_eq!(before["total"], after["total"]);
     let current = std::fs::read_to_string(dir.path().join("search/CURRENT")).unwrap();
-    assert!(dir.path().join("search").join(current.split_whitespace().next().unwrap()).is_dir());
+    let live = dir.path().join("search").join(current.split_whitespace().next().unwrap());
+    assert!(live.is_dir());
+    assert!(server.stop().success());
+
+    // A damaged index (its meta.json overwritten) does not stop the start: a new one is built
+    // from the database, and the same query finds the same offer.
+    std::fs::write(live.join("meta.json"), b"{ not json").unwrap();
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let (status, results) = search(&server, serde_json::json!({ "kinds": ["offer"], "text": "tramways" })).await;
+    assert_eq!((status, results["total"].as_u64()), (200, Some(1)), "{results}");
+    let (_, rebuilt) = search(&server, serde_json::json!({ "limit": 1 })).await;
+    assert_eq!(rebuilt["total"], after["total"], "every document is back");
+    assert!(!live.exists(), "the damaged index is gone");
     assert!(server.stop().success());
 }
 

@@ -162,7 +162,21 @@ impl SearchService {
                 name
             }
         };
-        let index = SearchIndex::open(&root.join(&name), taxonomy.clone())?;
+        let index = match SearchIndex::open(&root.join(&name), taxonomy.clone()) {
+            Ok(index) => index,
+            // The index is derived data: a damaged one (an overwritten meta.json, a lost
+            // segment file) is replaced by an empty one, which its owner refills (the embedded
+            // mode from the database at start, a search process from the topic), instead of
+            // keeping the whole platform from starting.
+            Err(e) => {
+                tracing::error!(index = %name, error = format!("{e:#}"), "the search index is damaged: starting a new one");
+                let fresh = format!("index-{}", uuid::Uuid::now_v7().simple());
+                let index = SearchIndex::open(&root.join(&fresh), taxonomy.clone())?;
+                write_current(root, &fresh, 0)?;
+                remove_other_indexes(root, &fresh);
+                index
+            }
+        };
         Ok(Self { handle: Arc::new(RwLock::new(Arc::new(index))), recent: Recent::default(), taxonomy })
     }
 
