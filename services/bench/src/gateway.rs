@@ -109,6 +109,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
             max_batch: 5,
             max_body_bytes: 64 * 1024,
             ws_init_timeout: std::time::Duration::from_secs(10),
+            trusted_proxies: Vec::new().into(),
         }),
         insights: None,
         // No web app: the bench measures the API.

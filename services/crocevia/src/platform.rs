@@ -296,6 +296,7 @@ fn api(
         max_batch: g.max_batch,
         max_body_bytes: g.max_body_bytes,
         ws_init_timeout: Duration::from_millis(g.ws_init_timeout_ms),
+        trusted_proxies: g.trusted_proxies.clone().into(),
     })
 }
 

@@ -81,6 +81,8 @@ pub struct Api {
     pub keys: Arc<auth::JwtKeys>,
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see `gateway.trusted_proxies`).
+    pub trusted_proxies: Arc<[crocevia_kit::net::Cidr]>,
 }
 
 impl std::fmt::Debug for Api {
@@ -254,7 +256,9 @@ async fn graphql_handler(
     };
     let mut batch = batch.data(actor);
     if let Some(peer) = peer {
-        batch = batch.data(graphql::ClientAddress(peer));
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let client = crocevia_kit::net::client_address(peer, forwarded, &api.trusted_proxies);
+        batch = batch.data(graphql::ClientAddress(client));
     }
     let response = graphql::with_codes(schema.execute_batch(batch).await);
     let retry_after = graphql::retry_after(&response);

@@ -1275,6 +1275,34 @@ async fn logins_are_throttled() {
     }
 }
 
+/// Behind a trusted reverse proxy (this harness trusts loopback), the budget per address
+/// counts the client `X-Forwarded-For` names, so one noisy client does not lock out everyone
+/// behind the same proxy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_budget_counts_clients_behind_a_trusted_proxy() {
+    let h = start(true).await;
+    let login = |from: &str, email: String| {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", h.base))
+            .header("x-forwarded-for", format!("6.6.6.6, {from}"))
+            .json(
+                &json!({ "query": "mutation($e: String!) { login(email: $e, password: \"wrong password!\") { token } }",
+                           "variables": { "e": email } }),
+            )
+            .send()
+    };
+    // 30 failures from one client, on accounts of its own (each under its own budget of 5).
+    for i in 0..30 {
+        let body: Value =
+            login("203.0.113.7", format!("noisy{}@example.org", i / 5)).await.unwrap().json().await.unwrap();
+        assert_eq!(code(&body), Some("UNAUTHENTICATED"), "{i}: {body}");
+    }
+    let body: Value = login("203.0.113.7", "fresh@example.org".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(code(&body), Some("TOO_MANY_REQUESTS"), "the noisy client is out of budget: {body}");
+    let body: Value = login("203.0.113.8", "fresh@example.org".into()).await.unwrap().json().await.unwrap();
+    assert_eq!(code(&body), Some("UNAUTHENTICATED"), "its neighbour behind the proxy is not: {body}");
+}
+
 /// The close code a socket ends with, waiting at most `limit`.
 async fn close_code(
     socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,

@@ -88,6 +88,10 @@ pub struct GatewaySection {
     pub jwt_issuer: String,
     pub jwt_audience: String,
     pub token_ttl_minutes: i64,
+    /// Reverse proxies (address ranges, e.g. the ingress controller's pod network) whose
+    /// `X-Forwarded-For` names the client; the login throttle counts per client address, so
+    /// behind a proxy it needs this. Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<crate::net::Cidr>,
     /// GraphQL introspection (and so GraphiQL's schema explorer). Unset: on in development,
     /// off in production, where turning it on is refused.
     pub introspection: Option<bool>,
@@ -128,6 +132,7 @@ impl Default for GatewaySection {
             jwt_audience: "crocevia-api".into(),
             token_ttl_minutes: 60,
             introspection: None,
+            trusted_proxies: Vec::new(),
             max_depth: 10,
             max_complexity: 500,
             max_batch: 5,

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod error_code;
 pub mod metrics;
+pub mod net;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -83,6 +83,8 @@ pub async fn serve(
         max_batch: 5,
         max_body_bytes,
         ws_init_timeout: std::time::Duration::from_millis(WS_INIT_TIMEOUT_MS),
+        // The tests' own client stands in for a reverse proxy on loopback.
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap(), "::1".parse().unwrap()].into(),
     };
     let (_ready_tx, ready) = tokio::sync::watch::channel(true);
     // A test that wants the web app writes it here before serving.
