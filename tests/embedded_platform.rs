@@ -171,6 +171,38 @@ async fn search_follows_changes_and_reindexes_without_downtime() {
     assert!(server.stop().success());
 }
 
+/// A flipped bit in the bus log loses one record, loudly, not the rest of the log: the
+/// damaged record is counted in the metrics and the search index is rebuilt from the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_bus_record_is_reported_and_repaired_from_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    let server = instance.serve(&["all", "--demo-data", &demo_dir().display().to_string()]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let (_, before) = search(&server, serde_json::json!({ "limit": 1 })).await;
+    assert!(server.stop().success());
+
+    let log = dir.path().join("bus/topics/profiles.v1/0.log");
+    let mut bytes = std::fs::read(&log).unwrap();
+    let records_before = bytes.len();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&log, &bytes).unwrap();
+
+    let server = instance.serve(&["all"]);
+    server.wait_ready(Duration::from_secs(120)).await;
+    let (_, metrics) = server.get("/metrics").await;
+    assert!(metrics.contains("crocevia_bus_damaged_records_total 1"), "{metrics}");
+    let (_, after) = search(&server, serde_json::json!({ "limit": 1 })).await;
+    assert_eq!(before["total"], after["total"], "every document is searchable: {after}");
+    assert!(server.stop().success());
+    let kept = std::fs::metadata(&log).unwrap().len() as usize;
+    assert!(
+        kept > records_before * 9 / 10,
+        "the log kept its records after the damaged one ({kept} of {records_before} bytes)"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn matches_and_eligibility_through_the_running_platform() {
     let dir = tempfile::tempdir().unwrap();

@@ -43,10 +43,19 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
 const GROUP_INSTANCE_ID: &str = "group.instance.id";
 
 pub async fn open_bus(settings: &Settings) -> anyhow::Result<SharedBus> {
+    Ok(open_bus_counting_damage(settings).await?.0)
+}
+
+/// The bus, and how many damaged records the in-process log held (replaced by markers:
+/// what they carried comes back from the database).
+async fn open_bus_counting_damage(settings: &Settings) -> anyhow::Result<(SharedBus, usize)> {
     let dead_letter = settings.topic(DEAD_LETTER_TOPIC);
+    let mut damaged = 0;
     let bus: SharedBus = match settings.bus.kind {
         BusKind::InProcess => {
-            Arc::new(InProcessBus::open(&settings.data_dir.join("bus"), settings.bus.fsync, &dead_letter)?)
+            let bus = InProcessBus::open(&settings.data_dir.join("bus"), settings.bus.fsync, &dead_letter)?;
+            damaged = bus.damaged_records();
+            Arc::new(bus)
         }
         BusKind::Kafka => Arc::new(KafkaBus::connect(KafkaSettings {
             brokers: settings.bus.kafka.brokers.clone(),
@@ -75,7 +84,7 @@ pub async fn open_bus(settings: &Settings) -> anyhow::Result<SharedBus> {
         .map(|t| TopicSpec::new(settings.topic(t), settings.bus.partitions))
         .collect();
     bus.create_topics(&topics).await.context("creating topics")?;
-    Ok(bus)
+    Ok((bus, damaged))
 }
 
 fn relay(settings: &Settings, profiles: &Profiles, bus: SharedBus) -> Relay {
@@ -210,7 +219,12 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     })];
 
     let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search | Role::Matching | Role::Insights);
-    let bus = if needs_bus { Some(open_bus(&settings).await?) } else { None };
+    let (bus, damaged) = if needs_bus {
+        let (bus, damaged) = open_bus_counting_damage(&settings).await?;
+        (Some(bus), damaged)
+    } else {
+        (None, 0)
+    };
     if matches!(role, Role::All | Role::Profiles) {
         profiles.upsert_skills(&concepts).await.context("loading the taxonomy")?;
         if let Some(dir) = &settings.profiles.import_on_first_start {
@@ -223,7 +237,11 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     if let (Some(search), Some(bus)) = (&search, &bus) {
         // A new, empty index in the embedded mode is filled from the database, which holds
         // every entity at its latest version; the consumer then skips older events by version.
-        if role == Role::All && search.index().num_searchable()? == 0 {
+        // So is one that a damaged bus log may have kept from a change.
+        if damaged > 0 {
+            tracing::error!(damaged, "the bus log had damaged records: rebuilding the search index from the database");
+        }
+        if role == Role::All && (search.index().num_searchable()? == 0 || damaged > 0) {
             let (name, docs) =
                 indexing::rebuild(&profiles, &search_root, taxonomy.clone(), std::io::stderr().is_terminal()).await?;
             tracing::info!(index = %name, docs, "search index built from the database");

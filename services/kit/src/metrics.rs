@@ -39,6 +39,12 @@ pub static HTTP_SECONDS: LazyLock<HistogramVec> = LazyLock::new(|| {
 
 pub static OUTBOX_PUBLISHED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_outbox_published_total", "Outbox events published to the bus"));
+pub static BUS_DAMAGED_RECORDS: LazyLock<IntCounter> = LazyLock::new(|| {
+    counter(
+        "crocevia_bus_damaged_records_total",
+        "Damaged records found in the in-process bus log (replaced by markers)",
+    )
+});
 pub static SEARCH_APPLIED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_search_events_applied_total", "Profile events applied to the search index"));
 pub static MATCH_LISTS_CHANGED: LazyLock<IntCounter> =

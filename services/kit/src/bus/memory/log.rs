@@ -2,7 +2,8 @@
 //!
 //! Each topic partition is one append-only file of frames `len: u32 | crc32: u32 | body`.
 //! A crash can leave a torn frame at the end; opening the file truncates it, so what was
-//! acknowledged to a publisher (written in full) is never lost and garbage is never read.
+//! acknowledged to a publisher (written in full) is never lost and garbage is never read. A
+//! frame damaged later (its checksum fails) is replaced by a marked record and reported.
 //! Group offsets live in one small text file per group, replaced atomically.
 
 use crate::bus::OutMessage;
@@ -63,32 +64,74 @@ fn decode_body(body: &[u8]) -> Option<OutMessage> {
     Some(OutMessage { key, payload: r.0.to_vec(), headers })
 }
 
-/// Reads every whole frame of a partition file and cuts off a torn tail.
-pub(super) fn read_partition(path: &Path) -> io::Result<Vec<OutMessage>> {
+/// The largest frame a damaged region is searched for (a publish batch is far smaller).
+const MAX_FRAME: usize = 64 * 1024 * 1024;
+
+/// The header that marks a record put in place of a damaged one.
+pub const DAMAGED_HEADER: &str = "crocevia-damaged";
+
+/// The frame starting at `pos`, if a whole valid one does: (message, frame length).
+fn frame_at(bytes: &[u8], pos: usize) -> Option<(OutMessage, usize)> {
+    let mut r = Reader(bytes.get(pos..)?);
+    let (len, crc) = (r.u32()? as usize, r.u32()?);
+    let body = r.0.get(..len.min(MAX_FRAME))?;
+    (body.len() == len && crc32fast::hash(body) == crc).then_some(())?;
+    Some((decode_body(body)?, 8 + len))
+}
+
+/// A partition as read: its records and how many were damaged.
+#[derive(Debug)]
+pub(super) struct Partition {
+    pub records: Vec<OutMessage>,
+    pub damaged: usize,
+}
+
+/// Reads every frame of a partition file. A frame cut short at the end (a crash during an
+/// append that was never acknowledged) is cut off. A damaged frame (a checksum that does not
+/// match, a flipped bit) is reported and replaced by a record marked [`DAMAGED_HEADER`], so
+/// the offsets of every record after it stay what consumers committed, and reading goes on
+/// at the next valid frame instead of dropping the rest; the file is then rewritten clean.
+pub(super) fn read_partition(path: &Path) -> io::Result<Partition> {
     let mut bytes = Vec::new();
     match File::open(path) {
         Ok(mut f) => f.read_to_end(&mut bytes)?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Partition { records: Vec::new(), damaged: 0 }),
         Err(e) => return Err(e),
     };
-    let mut records = Vec::new();
-    let mut pos = 0usize;
-    while let Some(frame) = bytes.get(pos..) {
-        let mut r = Reader(frame);
-        let (Some(len), Some(crc)) = (r.u32(), r.u32()) else { break };
-        let Some(body) = r.0.get(..len as usize) else { break };
-        if crc32fast::hash(body) != crc {
-            break;
+    let (mut records, mut damaged, mut pos) = (Vec::new(), 0, 0usize);
+    while pos < bytes.len() {
+        if let Some((message, len)) = frame_at(&bytes, pos) {
+            records.push(message);
+            pos += len;
+            continue;
         }
-        let Some(message) = decode_body(body) else { break };
-        records.push(message);
-        pos += 8 + len as usize;
+        let claimed = Reader(&bytes[pos..]).u32().map_or(usize::MAX, |l| l as usize);
+        let next = (pos + 1..bytes.len()).find(|&p| frame_at(&bytes, p).is_some());
+        match next {
+            // Nothing valid after it, and it claims more than the file holds: a torn tail.
+            None if pos.saturating_add(8).saturating_add(claimed) > bytes.len() => break,
+            _ => {
+                let end = next.unwrap_or(bytes.len());
+                tracing::error!(path = %path.display(), offset = records.len(), at_byte = pos, bytes = end - pos, "damaged record in a bus log: replaced by a marker; repair from the database");
+                let mut marker = OutMessage::new("", Vec::new());
+                marker.headers.push((DAMAGED_HEADER.into(), format!("{} bytes at byte {pos}", end - pos)));
+                records.push(marker);
+                damaged += 1;
+                pos = end;
+            }
+        }
     }
-    if pos < bytes.len() {
+    if damaged > 0 {
+        let mut clean = Vec::with_capacity(bytes.len());
+        for record in &records {
+            encode_frame(record, &mut clean);
+        }
+        replace_file(path, &clean)?;
+    } else if pos < bytes.len() {
         tracing::warn!(path = %path.display(), kept_bytes = pos, dropped_bytes = bytes.len() - pos, "torn tail of a bus log truncated");
         OpenOptions::new().write(true).open(path)?.set_len(pos as u64)?;
     }
-    Ok(records)
+    Ok(Partition { records, damaged })
 }
 
 pub(super) fn open_append(path: &Path) -> io::Result<File> {
@@ -212,23 +255,45 @@ mod tests {
         bytes.extend_from_slice(&[9, 0, 0, 0, 1, 2]); // a frame cut short by a crash
         fs::write(&path, &bytes).unwrap();
 
-        let records = read_partition(&path).unwrap();
-        assert_eq!(records, vec![message, OutMessage::new("k2", vec![])]);
+        let read = read_partition(&path).unwrap();
+        assert_eq!((read.records, read.damaged), (vec![message, OutMessage::new("k2", vec![])], 0));
         assert_eq!(fs::metadata(&path).unwrap().len(), whole as u64);
     }
 
     #[test]
-    fn a_corrupt_frame_ends_the_log() {
+    fn a_damaged_frame_is_marked_and_the_rest_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("0.log");
+        let mut bytes = Vec::new();
+        for (key, payload) in [("a", b"1"), ("b", b"2"), ("c", b"3")] {
+            encode_frame(&OutMessage::new(key, payload.to_vec()), &mut bytes);
+        }
+        let second = bytes.len() / 3 + 12; // inside the second frame's body
+        bytes[second] ^= 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let read = read_partition(&path).unwrap();
+        assert_eq!(read.damaged, 1);
+        let keys: Vec<&str> = read.records.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["a", "", "c"], "the offsets after it stay");
+        assert!(read.records[1].headers.iter().any(|(k, _)| k == DAMAGED_HEADER));
+        // Rewritten clean: a second read finds nothing damaged and the same records.
+        let again = read_partition(&path).unwrap();
+        assert_eq!((again.damaged, again.records), (0, read.records));
+    }
+
+    #[test]
+    fn a_damaged_length_loses_only_its_record() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("0.log");
         let mut bytes = Vec::new();
         encode_frame(&OutMessage::new("a", b"1".to_vec()), &mut bytes);
-        let first = bytes.len();
+        let second = bytes.len();
         encode_frame(&OutMessage::new("b", b"2".to_vec()), &mut bytes);
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0xff;
+        encode_frame(&OutMessage::new("c", b"3".to_vec()), &mut bytes);
+        bytes[second + 2] ^= 0x40; // the length field now claims megabytes
         fs::write(&path, &bytes).unwrap();
-        assert_eq!(read_partition(&path).unwrap().len(), 1);
-        assert_eq!(fs::metadata(&path).unwrap().len(), first as u64);
+        let read = read_partition(&path).unwrap();
+        let keys: Vec<&str> = read.records.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!((keys, read.damaged), (vec!["a", "", "c"], 1));
     }
 }

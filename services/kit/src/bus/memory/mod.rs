@@ -41,6 +41,8 @@ struct Shared {
     state: Mutex<State>,
     /// Bumped on every append and membership change, to wake waiting consumers.
     changed: watch::Sender<u64>,
+    /// Damaged records found when the log was opened.
+    damaged: usize,
 }
 
 impl Shared {
@@ -154,11 +156,14 @@ impl InProcessBus {
     pub fn open(dir: &Path, fsync: bool, dead_letter_topic: &str) -> Result<Self, BusError> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating bus folder {}", dir.display()))?;
         let mut state = State::default();
+        let mut damaged = 0;
         for (topic, count) in log::read_topics(dir)? {
             let mut partitions = Vec::with_capacity(count);
             for p in 0..count {
                 let path = log::partition_path(dir, &topic, p);
-                let records = log::read_partition(&path)?.into_iter().map(Arc::new).collect();
+                let read = log::read_partition(&path)?;
+                damaged += read.damaged;
+                let records = read.records.into_iter().map(Arc::new).collect();
                 partitions.push(PartitionLog { records, file: Some(log::open_append(&path)?) });
             }
             state.topics.insert(topic, partitions);
@@ -166,7 +171,18 @@ impl InProcessBus {
         for (group, committed) in log::read_groups(dir)? {
             state.groups.insert(group, GroupState { committed, members: Vec::new(), generation: 0 });
         }
-        Ok(Self::from_state(Some(dir.to_owned()), fsync, dead_letter_topic, state))
+        crate::metrics::BUS_DAMAGED_RECORDS.inc_by(damaged as u64);
+        let mut bus = Self::from_state(Some(dir.to_owned()), fsync, dead_letter_topic, state);
+        if let Some(shared) = Arc::get_mut(&mut bus.shared) {
+            shared.damaged = damaged;
+        }
+        Ok(bus)
+    }
+
+    /// Records found damaged (and replaced by markers) when the log was opened: what was
+    /// in them must be recovered from the database, the source of truth.
+    pub fn damaged_records(&self) -> usize {
+        self.shared.damaged
     }
 
     /// A bus that keeps nothing on disk, for tests of code above the bus.
@@ -183,6 +199,7 @@ impl InProcessBus {
                 dead_letter_topic: dead_letter_topic.to_owned(),
                 state: Mutex::new(state),
                 changed,
+                damaged: 0,
             }),
         }
     }
