@@ -1,12 +1,13 @@
 //! The platform's GraphQL API over `fetch`: the only way this app talks to Crocevia.
 
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// One error of a GraphQL response: the code from the platform's error table and, for bad
-/// input, the field it names (e.g. `profile.languages[0].level`).
+/// input, the field it names (e.g. `profile.talent.languages[0].level`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub code: String,
@@ -29,8 +30,8 @@ impl ApiErrors {
         Self(vec![e])
     }
 
-    /// The message for a form field, matching the API's field path after its argument name
-    /// (`profile.skills[2].skill` belongs to the field `skills`).
+    /// The message for a form field, matching the API's field path inside its input
+    /// (`profile.talent.skills[2].skill` belongs to the field `skills`).
     pub fn for_field(&self, field: &str) -> Option<String> {
         self.0.iter().find(|e| e.field.as_deref().is_some_and(|f| field_matches(f, field))).map(|e| e.message.clone())
     }
@@ -57,15 +58,47 @@ impl ApiErrors {
     }
 }
 
-/// Whether an API field path (`profile.languages[0].level`, `input.text`, `email`) names the
-/// form field `field` (`languages`, `text`, `email`).
+/// Whether an API field path (`profile.talent.contactEmail`, `offer.salaryMinEur`,
+/// `input.text`, `email`) names the form field `field` (`contact_email`, `salary_min_eur`,
+/// `text`, `email`). Forms keep snake_case names (they are the pages' DOM ids), the API
+/// spells fields in camelCase: both are compared in snake_case.
 pub fn field_matches(path: &str, field: &str) -> bool {
-    let path = match path.split_once('.') {
-        Some(("profile" | "offer" | "programme" | "input", rest)) => rest,
+    let inside = inside_input(path);
+    let head = inside.split(['.', '[']).next().unwrap_or(inside);
+    snake_case(head) == snake_case(field)
+}
+
+/// A field path without its argument (`profile`, `offer`...) and, for the profile's
+/// `@oneOf` input, the member chosen (`talent`, `startup`).
+fn inside_input(path: &str) -> &str {
+    match path.split_once('.') {
+        Some(("profile", rest)) => match rest.split_once('.') {
+            Some(("talent" | "startup", field)) => field,
+            _ => rest,
+        },
+        Some(("offer" | "programme" | "organisation" | "input", rest)) => rest,
         _ => path,
-    };
-    let head = path.split(['.', '[']).next().unwrap_or(path);
-    head == field
+    }
+}
+
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a mutation that stores an entity answers (`Saved`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Saved {
+    pub id: String,
+    pub version: i64,
 }
 
 /// Parses a GraphQL response body into its data or its errors.
@@ -91,15 +124,23 @@ fn js_error(context: &str, e: JsValue) -> ApiErrors {
     ApiErrors::one(ApiError::network(format!("{context}: {}", e.as_string().unwrap_or_else(|| format!("{e:?}")))))
 }
 
-/// Runs one operation; `token` is the bearer token of the logged-in user.
-pub async fn request(query: &str, variables: Value, token: Option<&str>) -> Result<Value, ApiErrors> {
+#[derive(Serialize)]
+struct Body<'a, V> {
+    query: &'a str,
+    variables: V,
+}
+
+/// Runs one operation; `variables` is anything that serializes to the operation's
+/// variables (typed inputs included), `token` the bearer token of the logged-in user.
+pub async fn request(query: &str, variables: impl Serialize, token: Option<&str>) -> Result<Value, ApiErrors> {
     let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
     let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
     headers.set("Content-Type", "application/json").map_err(|e| js_error("headers", e))?;
     if let Some(token) = token {
         headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
     }
-    let body = json!({ "query": query, "variables": variables }).to_string();
+    let body = serde_json::to_string(&Body { query, variables })
+        .map_err(|e| ApiErrors::one(ApiError::network(format!("the request cannot be written ({e})"))))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
@@ -118,7 +159,7 @@ pub async fn request(query: &str, variables: Value, token: Option<&str>) -> Resu
 /// Runs one operation and decodes the field `field` of its data.
 pub async fn fetch<T: DeserializeOwned>(
     query: &str,
-    variables: Value,
+    variables: impl Serialize,
     token: Option<&str>,
     field: &str,
 ) -> Result<T, ApiErrors> {
@@ -134,7 +175,7 @@ mod tests {
     #[test]
     fn errors_keep_code_and_field() {
         let body = r#"{"data":null,"errors":[
-            {"message":"must be between 1 and 10000","extensions":{"code":"BAD_USER_INPUT","field":"profile.team_size"}},
+            {"message":"must be between 1 and 10000","extensions":{"code":"BAD_USER_INPUT","field":"profile.startup.teamSize"}},
             {"message":"nope","extensions":{"code":"FORBIDDEN"}}]}"#;
         let errors = parse_response(body).unwrap_err();
         assert_eq!(errors.for_field("team_size").as_deref(), Some("must be between 1 and 10000"));
@@ -145,11 +186,18 @@ mod tests {
 
     #[test]
     fn field_paths_map_to_form_fields() {
-        assert!(field_matches("profile.languages[0].level", "languages"));
+        assert!(field_matches("profile.talent.languages[0].level", "languages"));
+        assert!(field_matches("profile.talent.contactEmail", "contact_email"));
+        assert!(field_matches("profile.startup.fundingRaisedEur", "funding_raised_eur"));
+        assert!(field_matches("offer.salaryMinEur", "salary_min_eur"));
+        assert!(field_matches("offer.requiredSkills[1]", "required_skills"));
+        assert!(field_matches("programme.eligibility[1].months", "eligibility"));
+        assert!(field_matches("input.displayName", "displayName"));
         assert!(field_matches("input.text", "text"));
         assert!(field_matches("email", "email"));
-        assert!(field_matches("offer.required_skills[1]", "required_skills"));
-        assert!(!field_matches("profile.languages", "language"));
+        assert!(!field_matches("profile.talent.languages", "language"));
+        assert!(!field_matches("profile.talent.headline", "talent"));
+        assert!(!field_matches("offer.salaryMaxEur", "salary_min_eur"));
     }
 
     #[test]

@@ -4,11 +4,13 @@
 
 pub mod api;
 pub mod components;
+pub mod form;
 pub mod format;
 pub mod i18n;
 pub mod live;
 pub mod open_data;
 pub mod pages;
+pub mod queries;
 pub mod route;
 pub mod session;
 pub mod storage;

@@ -86,7 +86,7 @@ impl Session {
     pub async fn call<T: serde::de::DeserializeOwned>(
         &self,
         query: &str,
-        variables: Value,
+        variables: impl serde::Serialize,
         field: &str,
     ) -> Result<T, ApiErrors> {
         let token = self.token();

@@ -116,7 +116,7 @@ async fn an_api_error_appears_next_to_the_field_it_names() {
     errors.set(ApiErrors(vec![ApiError {
         code: "BAD_USER_INPUT".into(),
         message: "must be between 1 and 10000".into(),
-        field: Some("profile.team_size".into()),
+        field: Some("profile.startup.teamSize".into()),
     }]));
     settle().await;
     assert_eq!(texts(&root, "#f-team_size-error"), ["must be between 1 and 10000"]);

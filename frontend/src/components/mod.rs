@@ -3,6 +3,7 @@
 mod chart;
 mod explanation;
 mod fields;
+mod languages;
 mod nav;
 mod skills;
 
@@ -12,5 +13,6 @@ pub use fields::{
     Check, Choice, ComuneSelect, ErrorList, FieldError, Labelled, MultiChoice, Options, TextArea, TextInput,
     enum_options, field_id, key_of,
 };
+pub use languages::{LanguagesEditor, language_rows};
 pub use nav::Nav;
 pub use skills::{SkillNames, SkillsPicker};

@@ -2,13 +2,14 @@
 //! its explanation, kept current by the `myMatchesChanged` subscription.
 
 use super::RequireRole;
-use super::detail::EntityView;
 use crate::components::{Explanation, Factor, Verdict, VerdictBadge};
 use crate::format;
 use crate::i18n::T;
 use crate::live;
+use crate::queries::MY_PROFILE;
 use crate::route::Route;
 use crate::session::{Session, use_session};
+use crocevia_api::ProfileView;
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -104,9 +105,12 @@ fn MyMatches() -> impl IntoView {
     };
 
     leptos::task::spawn_local(async move {
-        let query = "query { myProfile { id version data } }";
-        let mine = session.call::<Option<EntityView>>(query, Value::Null, "myProfile").await;
-        subject.set(Some(mine.ok().flatten().map(|v| v.id)));
+        let mine = session.call::<Option<ProfileView>>(MY_PROFILE, Value::Null, "myProfile").await;
+        let id = mine.ok().flatten().map(|p| match p {
+            ProfileView::Talent(t) => t.id.to_string(),
+            ProfileView::Startup(s) => s.id.to_string(),
+        });
+        subject.set(Some(id));
         refresh();
     });
 

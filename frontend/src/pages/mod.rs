@@ -6,6 +6,7 @@ mod detail;
 mod home;
 mod insights;
 mod matches;
+mod options;
 mod postings;
 mod profile;
 mod ranking;

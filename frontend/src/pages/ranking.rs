@@ -10,8 +10,10 @@ use crate::api::ApiErrors;
 use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
+use crate::queries::MY_POSTINGS;
 use crate::session::use_session;
-use crocevia_domain::ApplicationStage;
+use crocevia_api::wire::parse_enum;
+use crocevia_api::{ApplicationStage, PostingView};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
@@ -21,9 +23,8 @@ const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJ
 /// transition rule (the one the server applies), so the page never offers a move the server
 /// would refuse. Withdrawing is the applicant's, not the organisation's.
 fn allowed_moves(current: &str) -> Vec<&'static str> {
-    let parse = |s: &str| serde_json::from_value::<ApplicationStage>(json!(s.to_lowercase())).ok();
-    let Some(from) = parse(current) else { return vec![] };
-    STAGES.iter().copied().filter(|s| parse(s).is_some_and(|to| from.can_move_to(to))).collect()
+    let Ok(from) = parse_enum::<ApplicationStage>(current) else { return vec![] };
+    STAGES.iter().copied().filter(|s| parse_enum(s).is_ok_and(|to| from.can_move_to(to))).collect()
 }
 
 #[component]
@@ -54,10 +55,14 @@ fn RankingView(id: String) -> impl IntoView {
     // The posting's title heads the page.
     let title = RwSignal::new(String::new());
     leptos::task::spawn_local(async move {
-        let query = "query { myPostings { id data } }";
-        if let Ok(list) = session.call::<Vec<Value>>(query, Value::Null, "myPostings").await {
-            let mine = list.into_iter().find(|p| p.get("id").and_then(Value::as_str) == Some(id.get_value().as_str()));
-            if let Some(t) = mine.and_then(|p| p.pointer("/data/title").and_then(Value::as_str).map(str::to_owned)) {
+        if let Ok(list) = session.call::<Vec<PostingView>>(MY_POSTINGS, Value::Null, "myPostings").await {
+            let wanted = id.get_value();
+            let mine = list.into_iter().find_map(|p| match p {
+                PostingView::Offer(o) if o.id.as_str() == wanted => Some(o.title),
+                PostingView::Programme(p) if p.id.as_str() == wanted => Some(p.title),
+                _ => None,
+            });
+            if let Some(t) = mine {
                 title.set(t);
             }
         }

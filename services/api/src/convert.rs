@@ -496,6 +496,11 @@ impl From<&d::Offer> for OfferInput {
 }
 
 impl OfferView {
+    /// Why it takes no application on `day`, if it does not: the rule `apply` applies.
+    pub fn not_open_on(&self, day: NaiveDate) -> Option<d::NotOpen> {
+        d::NotOpen::of(self.status, self.deadline.map(|d| d.0), day)
+    }
+
     pub fn of(o: &d::Offer, v: u64) -> Self {
         let i = OfferInput::from(o);
         Self {
@@ -621,6 +626,11 @@ impl From<&d::Programme> for ProgrammeInput {
 }
 
 impl ProgrammeView {
+    /// Why it takes no application on `day`, if it does not: the rule `apply` applies.
+    pub fn not_open_on(&self, day: NaiveDate) -> Option<d::NotOpen> {
+        d::NotOpen::of(self.status, Some(self.application_deadline.0), day)
+    }
+
     /// `accepted`: the programme's accepted applications, for viewers who may see them.
     pub fn of(p: &d::Programme, v: u64, accepted: Option<u32>) -> Self {
         let i = ProgrammeInput::from(p);
@@ -741,6 +751,27 @@ impl EntityView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn views_are_open_until_their_deadline_and_never_once_closed() {
+        let offers: Vec<d::Offer> = serde_json::from_str(include_str!("../../../data/demo/offers.json")).unwrap();
+        let open = offers.iter().find(|o| o.deadline.is_some() && o.status == d::Status::Open).unwrap();
+        let mut o = OfferView::of(open, 1);
+        let deadline = o.deadline.unwrap().0;
+        assert_eq!(o.not_open_on(deadline), None);
+        assert_eq!(o.not_open_on(deadline.succ_opt().unwrap()), Some(d::NotOpen::DeadlinePassed(deadline)));
+        o.status = d::Status::Closed;
+        assert_eq!(o.not_open_on(NaiveDate::MIN), Some(d::NotOpen::Closed));
+
+        let programmes: Vec<d::Programme> =
+            serde_json::from_str(include_str!("../../../data/demo/programmes.json")).unwrap();
+        let mut p = ProgrammeView::of(programmes.iter().find(|p| p.status == d::Status::Open).unwrap(), 1, None);
+        let deadline = p.application_deadline.0;
+        assert_eq!(p.not_open_on(deadline), None);
+        assert!(p.not_open_on(deadline.succ_opt().unwrap()).is_some());
+        p.status = d::Status::Closed;
+        assert_eq!(p.not_open_on(NaiveDate::MIN), Some(d::NotOpen::Closed));
+    }
 
     #[test]
     fn paths_are_spelled_as_the_api_spells_them() {

@@ -70,7 +70,9 @@ pub enum NotOpen {
 }
 
 impl NotOpen {
-    pub(crate) fn of(status: Status, deadline: Option<NaiveDate>, day: NaiveDate) -> Option<Self> {
+    /// Whether something with this status and deadline is closed to applications on `day`
+    /// (open until the end of its deadline day).
+    pub fn of(status: Status, deadline: Option<NaiveDate>, day: NaiveDate) -> Option<Self> {
         match (status, deadline) {
             (Status::Closed, _) => Some(Self::Closed),
             (Status::Open, Some(deadline)) if deadline < day => Some(Self::DeadlinePassed(deadline)),

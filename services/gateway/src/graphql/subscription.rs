@@ -104,7 +104,7 @@ impl SubscriptionRoot {
                     yield ApplicationChanged {
                         id: ID(notice.id.to_string()),
                         version: notice.version as i64,
-                        stage: application.stage.into(),
+                        stage: application.stage,
                         score: application.score.map(i32::from),
                     };
                 }

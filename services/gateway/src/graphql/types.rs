@@ -260,7 +260,7 @@ impl MatchGql {
     pub fn from_entry(rank: usize, e: &crocevia_matching::Entry, kind: d::EntityKind) -> Self {
         Self {
             counterpart_id: ID(e.counterpart.to_string()),
-            kind: kind.into(),
+            kind,
             rank: rank as i32 + 1,
             score: e.score,
             mutual: e.mutual,

@@ -1,16 +1,20 @@
 //! An offer or a programme: what it is, and for a logged-in talent or startup, "your match"
 //! with its explanation (and for programmes the eligibility verdict), then applying.
 
-use crate::api::ApiErrors;
-use crate::components::{Explanation, Factor, Reason, SkillNames, Verdict, VerdictBadge};
+mod facts;
+
+use crate::api::{ApiErrors, Saved};
+use crate::components::{Explanation, Factor, Reason, Verdict, VerdictBadge};
 use crate::format;
-use crate::i18n::{self, T};
+use crate::i18n::T;
+use crate::queries::{ENTITY, EntityVariables};
 use crate::route::Route;
 use crate::session::use_session;
-use crocevia_domain::{Offer, Programme};
+use crocevia_api::{EntityKind, EntityView, OfferView, ProgrammeView};
+use facts::{OfferFacts, ProgrammeFacts};
 use leptos::prelude::*;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -33,29 +37,36 @@ pub struct PairMatch {
 pub const PAIR_FIELDS: &str = "score mutual rank excluded exclusionReasons { rule it en }
     verdict { status reasons { rule it en } } factors { key weight value reasonIt reasonEn }";
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct EntityView {
-    pub id: String,
-    pub version: i64,
-    pub data: Value,
-}
-
-pub const ENTITY: &str = "query($kind: EntityKind!, $id: ID!) { entity(kind: $kind, id: $id) { id version data } }";
-
 #[derive(Clone, Debug, PartialEq)]
 enum Loaded {
-    Offer(Box<Offer>),
-    Programme(Box<Programme>),
+    Offer(Box<OfferView>),
+    Programme(Box<ProgrammeView>),
 }
 
 impl Loaded {
-    /// Whether it takes applications today: the domain's rule, the one the server applies
-    /// to `apply`.
+    /// The posting the page asked for, or what else the server answered.
+    fn of(kind: Kind, view: EntityView) -> Result<Self, String> {
+        match (kind, view) {
+            (Kind::Offer, EntityView::Offer(o)) => Ok(Loaded::Offer(Box::new(o))),
+            (Kind::Programme, EntityView::Programme(p)) => Ok(Loaded::Programme(Box::new(p))),
+            (Kind::Offer, other) => Err(format!("{} is not an offer", other.id())),
+            (Kind::Programme, other) => Err(format!("{} is not a programme", other.id())),
+        }
+    }
+
+    /// Whether it takes applications today.
     fn open(&self) -> bool {
         let today = format::today();
         match self {
             Loaded::Offer(o) => o.not_open_on(today).is_none(),
             Loaded::Programme(p) => p.not_open_on(today).is_none(),
+        }
+    }
+
+    fn id(&self) -> String {
+        match self {
+            Loaded::Offer(o) => o.id.to_string(),
+            Loaded::Programme(p) => p.id.to_string(),
         }
     }
 
@@ -74,23 +85,14 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
     let org_name = RwSignal::new(String::new());
     let id = StoredValue::new(id);
     leptos::task::spawn_local(async move {
-        let kind_name = if kind == Kind::Offer { "OFFER" } else { "PROGRAMME" };
-        let result =
-            session.call::<EntityView>(ENTITY, json!({"kind": kind_name, "id": id.get_value()}), "entity").await;
-        let parsed = match result {
-            Ok(view) => match kind {
-                Kind::Offer => serde_json::from_value(view.data).map(|o| Loaded::Offer(Box::new(o))),
-                Kind::Programme => serde_json::from_value(view.data).map(|p| Loaded::Programme(Box::new(p))),
-            }
-            .map_err(|e| e.to_string()),
-            Err(e) => Err(e.summary()),
-        };
+        let entity_kind = if kind == Kind::Offer { EntityKind::Offer } else { EntityKind::Programme };
+        let asked = EntityVariables { kind: entity_kind, id: id.get_value() };
+        let result = session.call::<EntityView>(ENTITY, asked, "entity").await;
+        let parsed = result.map_err(|e| e.summary()).and_then(|view| Loaded::of(kind, view));
         if let Ok(l) = &parsed {
-            let org = l.organisation();
-            if let Ok(v) =
-                session.call::<EntityView>(ENTITY, json!({"kind": "ORGANISATION", "id": org}), "entity").await
-            {
-                org_name.set(v.data.get("name").and_then(Value::as_str).unwrap_or_default().to_owned());
+            let asked = EntityVariables { kind: EntityKind::Organisation, id: l.organisation() };
+            if let Ok(EntityView::Organisation(o)) = session.call::<EntityView>(ENTITY, asked, "entity").await {
+                org_name.set(o.name);
             }
         }
         loaded.set(Some(parsed));
@@ -104,12 +106,13 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                     let owner = l.organisation();
                     let open = l.open();
                     let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_deref() == Some(owner.as_str()));
-                    let (edit, ranking) = match &l {
-                        Loaded::Offer(o) => (Route::EditOffer(o.id.to_string()), Route::Ranking(o.id.to_string())),
-                        Loaded::Programme(p) => (Route::EditProgramme(p.id.to_string()), Route::Ranking(p.id.to_string())),
+                    let ranking = Route::Ranking(l.id());
+                    let edit = match &l {
+                        Loaded::Offer(_) => Route::EditOffer(l.id()),
+                        Loaded::Programme(_) => Route::EditProgramme(l.id()),
                     };
                     view! {
-                        {match l.clone() {
+                        {match l {
                             Loaded::Offer(o) => view! { <OfferFacts offer=*o org=org_name /> }.into_any(),
                             Loaded::Programme(p) => view! { <ProgrammeFacts programme=*p org=org_name /> }.into_any(),
                         }}
@@ -130,68 +133,6 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                 }
             }}
         </article>
-    }
-}
-
-fn skill_ids(ids: &[crocevia_domain::SkillId]) -> Vec<String> {
-    ids.iter().map(ToString::to_string).collect()
-}
-
-#[component]
-fn OfferFacts(offer: Offer, org: RwSignal<String>) -> impl IntoView {
-    let session = use_session();
-    let o = StoredValue::new(offer);
-    let lang = move || session.lang.get();
-    let comune = o.with_value(|o| o.comune.comune().name);
-    view! {
-        <header>
-            <p class="kind">{move || o.with_value(|o| i18n::offer_kind(lang(), o.kind))}</p>
-            <h1 lang=o.with_value(|o| o.text_language.to_string())>{o.with_value(|o| o.title.clone())}</h1>
-            <p class="org">{move || org.get()}</p>
-        </header>
-        <p class="description" lang=o.with_value(|o| o.text_language.to_string())>{o.with_value(|o| o.description.clone())}</p>
-        <dl class="facts">
-            <dt>{move || session.t(T::Comune)}</dt><dd>{comune}</dd>
-            <dt>{move || session.t(T::Remote)}</dt><dd>{move || o.with_value(|o| i18n::remote(lang(), o.remote))}</dd>
-            <dt>{move || session.t(T::Contract)}</dt><dd>{move || o.with_value(|o| i18n::contract(lang(), o.contract))}</dd>
-            <dt>{move || session.t(T::Languages)}</dt>
-            <dd>{move || o.with_value(|o| o.languages.iter().map(|l| format!("{} {}", i18n::language_name(lang(), l.language.as_str()), i18n::cefr(lang(), l.level))).collect::<Vec<_>>().join(", "))}</dd>
-            <dt>{move || session.t(T::RequiredSkills)}</dt><dd class="skills"><SkillNames ids=o.with_value(|o| skill_ids(&o.required_skills)) /></dd>
-            <dt>{move || session.t(T::PostedOn)}</dt><dd>{move || o.with_value(|o| format::date(lang(), o.posted_on))}</dd>
-            {o.with_value(|o| o.deadline).map(|d| view! { <dt>{move || session.t(T::Deadline)}</dt><dd>{move || format::date(lang(), d)}</dd> })}
-            {o.with_value(|o| o.salary_min_eur.zip(o.salary_max_eur)).map(|(a, b)| view! {
-                <dt>{move || session.t(T::SalaryMin)}</dt>
-                <dd>{move || format!("{} – {}", format::euros(lang(), f64::from(a)), format::euros(lang(), f64::from(b)))}</dd>
-            })}
-            {o.with_value(|o| o.sponsors_work_permit).then(|| view! { <dt>{move || session.t(T::SponsorsPermit)}</dt><dd>"✓"</dd> })}
-        </dl>
-    }
-}
-
-#[component]
-fn ProgrammeFacts(programme: Programme, org: RwSignal<String>) -> impl IntoView {
-    let session = use_session();
-    let p = StoredValue::new(programme);
-    let lang = move || session.lang.get();
-    view! {
-        <header>
-            <p class="kind">{move || p.with_value(|p| i18n::model(lang(), p.model))}</p>
-            <h1>{p.with_value(|p| p.title.clone())}</h1>
-            <p class="org">{move || org.get()}</p>
-        </header>
-        <p class="description">{p.with_value(|p| p.description.clone())}</p>
-        <dl class="facts">
-            <dt>{move || session.t(T::Comune)}</dt><dd>{p.with_value(|p| p.comune.comune().name)}</dd>
-            <dt>{move || session.t(T::Phases)}</dt>
-            <dd>{move || p.with_value(|p| p.phases.iter().map(|x| i18n::phase(lang(), *x)).collect::<Vec<_>>().join(", "))}</dd>
-            <dt>{move || session.t(T::Sectors)}</dt>
-            <dd>{move || p.with_value(|p| p.sectors.iter().map(|s| i18n::sector(lang(), *s)).collect::<Vec<_>>().join(", "))}</dd>
-            <dt>{move || session.t(T::ApplicationDeadline)}</dt><dd>{move || p.with_value(|p| format::date(lang(), p.application_deadline))}</dd>
-            <dt>{move || session.t(T::CohortStart)}</dt><dd>{move || p.with_value(|p| format::date(lang(), p.cohort_start))}</dd>
-            <dt>{move || session.t(T::Capacity)}</dt><dd>{move || p.with_value(|p| format::number(lang(), f64::from(p.capacity), 0))}</dd>
-            <dt>{move || session.t(T::Languages)}</dt>
-            <dd>{move || p.with_value(|p| p.languages.iter().map(|l| i18n::language_name(lang(), l.as_str())).collect::<Vec<_>>().join(", "))}</dd>
-        </dl>
     }
 }
 
@@ -276,9 +217,9 @@ fn ApplyForm(target: String) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            let query = "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }";
+            let query = "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id version } }";
             let result = session
-                .call::<Value>(query, json!({"t": target.get_value(), "m": motivation.get_untracked()}), "apply")
+                .call::<Saved>(query, json!({"t": target.get_value(), "m": motivation.get_untracked()}), "apply")
                 .await
                 .map(|_| ());
             status.set(Some(result));
