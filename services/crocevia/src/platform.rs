@@ -285,6 +285,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     for task in tasks {
         task.await.context("service task")?;
     }
+    // Every writer has stopped: fold the WAL into the database file and empty it, so what
+    // erasures deleted lingers neither in old WAL frames nor in stale pages of the file.
+    crocevia_kit::db::checkpoint(profiles.db()).await.context("checkpointing the database at shutdown")?;
     Ok(())
 }
 

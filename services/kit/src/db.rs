@@ -72,11 +72,25 @@ fn owner_only(db: &std::path::Path) -> anyhow::Result<()> {
 /// Moves the WAL's pages into the database file and empties the WAL, so what a delete
 /// removed (and secure_delete zeroed in the file) is not left behind in old WAL frames. Only
 /// SQLite has a WAL of its own; elsewhere this does nothing.
+///
+/// A reader still on an old snapshot makes SQLite answer "busy" (not an error): it is asked
+/// again, for up to about two seconds, and then reported.
 pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
     }
-    Ok(())
+    for _ in 0..40 {
+        let statement = sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(TRUNCATE)");
+        let busy = match db.query_one(statement).await? {
+            Some(row) => row.try_get_by_index::<i32>(0)?,
+            None => 0,
+        };
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(DbErr::Custom("the WAL checkpoint stayed busy: a reader holds an old snapshot".into()))
 }
 
 /// The table a SQLite write transaction touches first (see [`begin_write`]).

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{PasswordHash, SaltString, rand_core::OsRng};
 use chrono::Utc;
 use sea_orm::sea_query::{Alias, IntoIden};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -160,10 +160,9 @@ pub enum AccountError {
 /// Argon2 with its default cost holds 19 MiB while it runs. Every hash and verification runs
 /// on one of [`HASHING_SLOTS`] dedicated threads, taking a permit first: however many logins
 /// arrive at once, at most that many run together (logins beyond wait as small futures in the
-/// semaphore's queue), and no other thread ever holds an Argon2 block. Unbounded, 200
-/// concurrent logins took the process from 185 MB to 4.86 GB. Measured here (debug build):
-/// +650 MB with a semaphore on the blocking pool, +400 MB with these threads; the allocator
-/// still keeps about 90 MB per hashing thread after a burst, which issue 18 has yet to bound.
+/// semaphore's queue), and no other thread ever holds an Argon2 block; each thread reuses one
+/// block buffer (see [`BLOCKS`]). Unbounded, 200 concurrent logins took the process from
+/// 185 MB to 4.86 GB; see the test `a_login_burst_stays_within_its_memory_bound`.
 pub const HASHING_SLOTS: usize = 4;
 
 static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_SLOTS);
@@ -215,13 +214,49 @@ async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
     rx.await.map_err(|_| anyhow::anyhow!("a hashing job was dropped"))
 }
 
+/// The most Argon2 memory a stored hash may ask for (the defaults ask 19 MiB): a hash that
+/// asks more is refused rather than let a row set the process's memory.
+const MAX_HASH_KIB: u32 = 64 * 1024;
+
+thread_local! {
+    /// This hashing thread's Argon2 memory, allocated on its first hash and reused by every
+    /// later one. Allocating 19 MiB per login let the allocator keep about 90 MB per thread
+    /// after a burst; reused, hashing holds HASHING_SLOTS x 19 MiB (76 MiB) at most, however
+    /// many logins arrive.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs one Argon2 computation in this thread's reused memory.
+fn in_thread_memory(argon: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> argon2::Result<()> {
+    let count = argon.params().block_count();
+    BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        if blocks.len() < count {
+            blocks.resize(count, argon2::Block::default());
+        }
+        argon.hash_password_into_with_memory(password, salt, out, &mut blocks[..count])
+    })
+}
+
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
     on_hashing_thread(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing: {e}"))
+        let argon = Argon2::default();
+        let mut salt_bytes = [0u8; 64];
+        let raw_salt = salt.as_salt().decode_b64(&mut salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+        let output = argon2::password_hash::Output::init_with(argon2::Params::DEFAULT_OUTPUT_LEN, |out| {
+            in_thread_memory(&argon, password.as_bytes(), raw_salt, out).map_err(Into::into)
+        })
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+        let hash = PasswordHash {
+            algorithm: argon2::Algorithm::default().ident(),
+            version: Some(argon2::Version::default().into()),
+            params: argon2::password_hash::ParamsString::try_from(argon.params())
+                .map_err(|e| anyhow::anyhow!("hash parameters: {e}"))?,
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        };
+        Ok(hash.to_string())
     })
     .await?
 }
@@ -229,7 +264,25 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 async fn verify(password: String, hashed: String) -> anyhow::Result<bool> {
     on_hashing_thread(move || {
         let parsed = PasswordHash::new(&hashed).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let params = argon2::Params::try_from(&parsed).map_err(|e| anyhow::anyhow!("stored hash parameters: {e}"))?;
+        anyhow::ensure!(params.m_cost() <= MAX_HASH_KIB, "a stored hash asks for {} KiB", params.m_cost());
+        let algorithm = argon2::Algorithm::try_from(parsed.algorithm).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let version = match parsed.version {
+            Some(v) => argon2::Version::try_from(v).map_err(|e| anyhow::anyhow!("{e}"))?,
+            None => argon2::Version::default(),
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            anyhow::bail!("a stored hash without salt or hash")
+        };
+        let mut salt_bytes = [0u8; 64];
+        let raw_salt = salt.decode_b64(&mut salt_bytes).map_err(|e| anyhow::anyhow!("stored salt: {e}"))?;
+        let argon = Argon2::new(algorithm, version, params);
+        let computed = argon2::password_hash::Output::init_with(expected.len(), |out| {
+            in_thread_memory(&argon, password.as_bytes(), raw_salt, out).map_err(Into::into)
+        })
+        .map_err(|e| anyhow::anyhow!("verifying: {e}"))?;
+        // Output's equality is constant-time.
+        Ok(computed == expected)
     })
     .await?
 }
@@ -304,6 +357,24 @@ fn is_run(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::check_password;
+
+    /// Hashes made in the reused thread memory are standard PHC strings: the argon2 crate's
+    /// own verifier accepts them, and hashes the crate made (every stored one) still verify.
+    #[tokio::test]
+    async fn hashes_stay_standard_argon2id() {
+        use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+        let ours = super::hash_password("correct horse battery".into()).await.unwrap();
+        assert!(ours.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{ours}");
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(argon2::Argon2::default().verify_password(b"correct horse battery", &parsed).is_ok());
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = argon2::Argon2::default().hash_password(b"member password", &salt).unwrap().to_string();
+        assert!(super::verify("member password".into(), theirs.clone()).await.unwrap());
+        assert!(!super::verify("member passwore".into(), theirs).await.unwrap());
+        assert!(super::verify("correct horse battery".into(), ours.clone()).await.unwrap());
+        let greedy = ours.replace("m=19456", "m=1048576");
+        assert!(super::verify("correct horse battery".into(), greedy).await.is_err(), "a hash asking 1 GiB is refused");
+    }
 
     #[test]
     fn easy_passwords_are_refused_naming_the_field() {

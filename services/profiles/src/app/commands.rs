@@ -613,11 +613,15 @@ impl App {
         work.delete(EntityKind::User, me, reason, "erase").await?;
         work.commit().await?;
         // The erasure is durable now; emptying the WAL only keeps its old frames (her rows
-        // before the delete) from lingering on disk. Busy readers can defer it to SQLite's
-        // next automatic checkpoint, which is no reason to fail the erasure.
-        if let Err(e) = crocevia_kit::db::checkpoint(self.profiles.db()).await {
-            tracing::warn!(error = %e, "WAL checkpoint after an erasure failed; SQLite will checkpoint later");
-        }
+        // before the delete) from lingering on disk, so it runs beside the answer. Readers
+        // busy past its retries defer it to the next checkpoint (at the latest, at shutdown):
+        // no reason to fail the erasure.
+        let db = self.profiles.db().clone();
+        tokio::spawn(async move {
+            if let Err(e) = crocevia_kit::db::checkpoint(&db).await {
+                tracing::warn!(error = %e, "WAL checkpoint after an erasure deferred");
+            }
+        });
         tracing::info!(user_id = %user.id, erased = erased + 1, "erased on request");
         Ok(erased + 1)
     }
