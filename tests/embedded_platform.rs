@@ -193,6 +193,8 @@ async fn a_damaged_bus_record_is_reported_and_repaired_from_the_database() {
     server.wait_ready(Duration::from_secs(120)).await;
     let (_, metrics) = server.get("/metrics").await;
     assert!(metrics.contains("crocevia_bus_damaged_records_total 1"), "{metrics}");
+    let (status, ready) = server.get("/readyz").await;
+    assert!(status == 200 && ready.contains("1 damaged record"), "/readyz tells: {ready}");
     let (_, after) = search(&server, serde_json::json!({ "limit": 1 })).await;
     assert_eq!(before["total"], after["total"], "every document is searchable: {after}");
     assert!(server.stop().success());

@@ -174,7 +174,20 @@ impl Gateway {
 }
 
 async fn readyz(State(state): State<GatewayState>) -> impl IntoResponse {
-    if *state.ready.borrow() { (StatusCode::OK, "ready") } else { (StatusCode::SERVICE_UNAVAILABLE, "starting") }
+    if !*state.ready.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "starting".to_owned());
+    }
+    // Ready, but an operator should know: the bus log this process opened had damage.
+    match crocevia_kit::metrics::BUS_DAMAGED_RECORDS.get() {
+        0 => (StatusCode::OK, "ready".to_owned()),
+        damaged => (
+            StatusCode::OK,
+            format!(
+                "ready; the bus log held {damaged} damaged record(s) at start: replaced by markers, search rebuilt \
+                 from the database (see the ERROR log)"
+            ),
+        ),
+    }
 }
 
 async fn graphiql() -> Html<String> {
