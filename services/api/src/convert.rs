@@ -96,13 +96,16 @@ impl Conv {
     }
 
     /// The value, validated, or every error found (conversion errors first: a value that did
-    /// not convert is not worth validating).
-    fn finish<T: Validate>(self, value: T) -> Result<T, ValidationErrors> {
-        if !self.errors.is_empty() {
-            return Err(api_errors("", ValidationErrors(self.errors)));
+    /// not convert is not worth validating). `None` is a value a required field kept from
+    /// being built, and its error is among those collected.
+    fn finish<T: Validate>(self, value: Option<T>) -> Result<T, ValidationErrors> {
+        match value {
+            Some(value) if self.errors.is_empty() => {
+                value.validate().map_err(|e| api_errors("", e))?;
+                Ok(value)
+            }
+            _ => Err(api_errors("", ValidationErrors(self.errors))),
         }
-        value.validate().map_err(|e| api_errors("", e))?;
-        Ok(value)
     }
 }
 
@@ -145,7 +148,7 @@ impl TalentInput {
             seeking: self.seeking,
             demo: false,
         };
-        c.finish(talent)
+        c.finish(Some(talent))
     }
 }
 
@@ -175,15 +178,14 @@ impl StartupInput {
             website: self.website,
             demo: false,
         };
-        c.finish(value)
+        c.finish(Some(value))
     }
 }
 
 impl OrganisationInput {
     pub fn into_domain(self, organisation: d::OrganisationId) -> Result<d::Organisation, ValidationErrors> {
         let mut c = Conv::default();
-        let Some(comune) = c.comune("comune", &self.comune) else { return c.finish_failed() };
-        let value = d::Organisation {
+        let value = c.comune("comune", &self.comune).map(|comune| d::Organisation {
             id: organisation,
             name: self.name,
             kind: self.kind,
@@ -192,15 +194,8 @@ impl OrganisationInput {
             website: self.website,
             sectors: self.sectors,
             demo: false,
-        };
+        });
         c.finish(value)
-    }
-}
-
-impl Conv {
-    /// The errors so far, when a required value could not be converted at all.
-    fn finish_failed<T>(self) -> Result<T, ValidationErrors> {
-        Err(api_errors("", ValidationErrors(self.errors)))
     }
 }
 
@@ -217,36 +212,38 @@ impl OfferInput {
         let mut c = Conv::default();
         let comune = c.comune("comune", &self.comune);
         let text_language = c.language("textLanguage", &self.text_language);
-        let value = (|| {
-            Some(d::Offer {
-                id: offer,
-                organisation_id: organisation,
-                kind: self.kind,
-                required_skills: c.skills("requiredSkills", &self.required_skills),
-                nice_to_have_skills: c.skills("niceToHaveSkills", &self.nice_to_have_skills),
-                languages: c.levels("languages", &self.languages),
-                min_experience_years: c.int("minExperienceYears", self.min_experience_years.into(), 0, 60),
-                salary_min_eur: c.opt_int("salaryMinEur", self.salary_min_eur.map(i64::from), 0, i64::from(i32::MAX)),
-                salary_max_eur: c.opt_int("salaryMaxEur", self.salary_max_eur.map(i64::from), 0, i64::from(i32::MAX)),
-                title: self.title,
-                description: self.description,
-                text_language: text_language?,
-                comune: comune?,
-                remote: self.remote,
-                contract: self.contract,
-                posted_on: self.posted_on.map_or(today, |d| d.0),
-                starts_on: self.starts_on.map(|d| d.0),
-                deadline: self.deadline.map(|d| d.0),
-                sponsors_work_permit: self.sponsors_work_permit,
-                sectors: self.sectors,
-                status,
-                demo: false,
-            })
-        })();
-        match value {
-            Some(v) => c.finish(v),
-            None => c.finish_failed(),
-        }
+        let required_skills = c.skills("requiredSkills", &self.required_skills);
+        let nice_to_have_skills = c.skills("niceToHaveSkills", &self.nice_to_have_skills);
+        let languages = c.levels("languages", &self.languages);
+        let min_experience_years = c.int("minExperienceYears", self.min_experience_years.into(), 0, 60);
+        let salary = i64::from(i32::MAX);
+        let salary_min_eur = c.opt_int("salaryMinEur", self.salary_min_eur.map(i64::from), 0, salary);
+        let salary_max_eur = c.opt_int("salaryMaxEur", self.salary_max_eur.map(i64::from), 0, salary);
+        let value = comune.zip(text_language).map(|(comune, text_language)| d::Offer {
+            id: offer,
+            organisation_id: organisation,
+            kind: self.kind,
+            title: self.title,
+            description: self.description,
+            text_language,
+            required_skills,
+            nice_to_have_skills,
+            languages,
+            comune,
+            remote: self.remote,
+            contract: self.contract,
+            min_experience_years,
+            salary_min_eur,
+            salary_max_eur,
+            posted_on: self.posted_on.map_or(today, |d| d.0),
+            starts_on: self.starts_on.map(|d| d.0),
+            deadline: self.deadline.map(|d| d.0),
+            sponsors_work_permit: self.sponsors_work_permit,
+            sectors: self.sectors,
+            status,
+            demo: false,
+        });
+        c.finish(value)
     }
 }
 
@@ -297,8 +294,7 @@ impl ProgrammeInput {
             .map(|(i, r)| r.into_domain(&mut c, &format!("eligibility[{i}]")))
             .collect();
         let capacity = c.int("capacity", self.capacity.into(), 1, 10_000);
-        let Some(comune) = comune else { return c.finish_failed() };
-        let value = d::Programme {
+        let value = comune.map(|comune| d::Programme {
             id: programme,
             organisation_id: organisation,
             title: self.title,
@@ -315,17 +311,13 @@ impl ProgrammeInput {
             languages,
             status,
             demo: false,
-        };
+        });
         c.finish(value)
     }
 }
 
 fn level(l: &d::LanguageSkill) -> LanguageLevel {
     LanguageLevel { language: l.language.as_str().to_owned(), level: l.level }
-}
-
-fn strings<T: AsRef<str>>(values: &[T]) -> Vec<String> {
-    values.iter().map(|v| v.as_ref().to_owned()).collect()
 }
 
 fn version(v: u64) -> i64 {
@@ -620,7 +612,7 @@ impl From<&d::Programme> for ProgrammeInput {
             cohort_end: date(p.cohort_end),
             application_deadline: date(p.application_deadline),
             capacity: small(p.capacity),
-            languages: strings(&p.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>()),
+            languages: p.languages.iter().map(|l| l.as_str().to_owned()).collect(),
         }
     }
 }

@@ -11,9 +11,7 @@ use std::time::Duration;
 
 pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     let url = url.expose_secret();
-    if let Some(path) = url.strip_prefix("sqlite://").and_then(|rest| rest.split('?').next())
-        && let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
-    {
+    if let Some(parent) = sqlite_path(url).and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
@@ -40,9 +38,6 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {}", redact(&e.to_string(), url)))?;
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared(&format!("CREATE TABLE IF NOT EXISTS {WRITER_TABLE} (id INTEGER PRIMARY KEY)")).await?;
-        if let Some(path) = sqlite_path(url) {
-            owner_only(path)?;
-        }
     }
     Ok(db)
 }
@@ -50,23 +45,6 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
 fn sqlite_path(url: &str) -> Option<&std::path::Path> {
     let path = url.strip_prefix("sqlite://")?.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| std::path::Path::new(path))
-}
-
-/// The database file and its WAL and shared-memory files readable by their owner only
-/// (SQLite gives the -wal and -shm files it creates later the database file's mode).
-fn owner_only(db: &std::path::Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = db.as_os_str().to_owned();
-        name.push(suffix);
-        let path = std::path::PathBuf::from(name);
-        match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("making {} owner-only", path.display())),
-        }
-    }
-    Ok(())
 }
 
 /// Moves the WAL's pages into the database file and empties the WAL, so what a delete

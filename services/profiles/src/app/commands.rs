@@ -534,9 +534,8 @@ impl App {
         }
         let mut applications = Vec::new();
         if user.role != Role::Organisation {
-            for application in self.applications(actor).await? {
-                let stored = self.profiles.get(EntityKind::Application, application.id.as_uuid()).await?;
-                applications.push(ApplicationView::of(&application, stored.version));
+            for (application, version) in self.stored_applications(actor).await? {
+                applications.push(ApplicationView::of(&application, version));
             }
         }
         let mut consents = Vec::new();

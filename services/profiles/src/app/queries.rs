@@ -86,6 +86,11 @@ impl App {
 
     /// Applications I made, or applications to my organisation's offers and programmes.
     pub async fn applications(&self, actor: &Actor) -> Result<Vec<Application>, AppError> {
+        Ok(self.stored_applications(actor).await?.into_iter().map(|(a, _)| a).collect())
+    }
+
+    /// [`App::applications`] with the version each was read at.
+    pub(super) async fn stored_applications(&self, actor: &Actor) -> Result<Vec<(Application, u64)>, AppError> {
         let user = actor.require()?;
         let field = if user.role == Role::Organisation { "target" } else { "applicant" };
         let mut out = Vec::new();
@@ -95,14 +100,14 @@ impl App {
                 match store::find(self.profiles.db(), EntityKind::Application, id).await? {
                     Some(stored) => {
                         if let Entity::Application(a) = stored.entity {
-                            out.push(a);
+                            out.push((a, stored.version));
                         }
                     }
                     None => continue, // deleted between the two reads
                 }
             }
         }
-        out.sort_by_key(|a| a.id);
+        out.sort_by_key(|(a, _)| a.id);
         Ok(out)
     }
 

@@ -10,7 +10,6 @@ use crate::bus::OutMessage;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 pub(super) fn encode_frame(message: &OutMessage, out: &mut Vec<u8>) {
@@ -136,14 +135,9 @@ pub(super) fn read_partition(path: &Path) -> io::Result<Partition> {
 
 pub(super) fn open_append(path: &Path) -> io::Result<File> {
     if let Some(parent) = path.parent() {
-        private_dirs(parent)?;
+        fs::create_dir_all(parent)?;
     }
-    OpenOptions::new().create(true).append(true).mode(0o600).open(path)
-}
-
-/// Folders of the log, readable by their owner only: the records hold personal data.
-fn private_dirs(path: &Path) -> io::Result<()> {
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(path)
+    OpenOptions::new().create(true).append(true).open(path)
 }
 
 pub(super) fn topic_dir(root: &Path, topic: &str) -> PathBuf {
@@ -156,7 +150,7 @@ pub(super) fn partition_path(root: &Path, topic: &str, partition: usize) -> Path
 
 pub(super) fn write_partition_count(root: &Path, topic: &str, partitions: usize) -> io::Result<()> {
     let dir = topic_dir(root, topic);
-    private_dirs(&dir)?;
+    fs::create_dir_all(&dir)?;
     replace_file(&dir.join("partitions"), partitions.to_string().as_bytes())
 }
 
@@ -195,7 +189,7 @@ pub(super) fn write_offsets(root: &Path, group: &str, offsets: &Offsets) -> io::
     }
     let path = group_path(root, group);
     if let Some(parent) = path.parent() {
-        private_dirs(parent)?;
+        fs::create_dir_all(parent)?;
     }
     replace_file(&path, text.as_bytes())
 }
@@ -232,7 +226,7 @@ pub(super) fn read_groups(root: &Path) -> io::Result<BTreeMap<String, Offsets>> 
 fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
     {
-        let mut f = OpenOptions::new().create(true).write(true).truncate(true).mode(0o600).open(&tmp)?;
+        let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
     }
     fs::rename(tmp, path)
