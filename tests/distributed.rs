@@ -1,8 +1,9 @@
 //! The distributed mode end to end: `crocevia serve profiles`, `search`, `matching` and
 //! `gateway` as four processes, each started from its file in `deploy/config/`, on the real
 //! Kafka-protocol broker and a fresh PostgreSQL database, with topics and consumer groups of
-//! their own. Entities created through GraphQL on the gateway become searchable and matched,
-//! answered by the search and matching processes over HTTP.
+//! their own. Entities created through GraphQL on the gateway (whose every request goes to
+//! the application service in the profiles process) become searchable and matched, answered
+//! by the search and matching processes over HTTP.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
@@ -181,6 +182,21 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     assert_eq!(matching.get_as(&path, Some("a-wrong-token-a-wrong-token-a-wrong-token")).await.0, 401);
     let (status, side) = matching.get_as(&path, Some(support::stack::SERVICE_TOKEN)).await;
     assert_eq!((status, side.as_str()), (200, r#"{"side":"offer"}"#));
+    // Every call above went through the application service in the profiles process, which
+    // answers only to the credential too; the gateway holds no rule of its own.
+    let call = json!({ "session": null, "op": "entity", "kind": "offer", "id": offer_id });
+    let app = |token: Option<&str>| {
+        let request = reqwest::Client::new().post(format!("{}/internal/v1/app", profiles.base)).json(&call);
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        async move { request.send().await.unwrap() }
+    };
+    assert_eq!(app(None).await.status().as_u16(), 401, "no credential");
+    let answer: Value = app(Some(support::stack::SERVICE_TOKEN)).await.json().await.unwrap();
+    assert_eq!(answer["__typename"], "Offer", "{answer}");
+    assert_eq!(gateway.get_as("/internal/v1/app/notices", Some(support::stack::SERVICE_TOKEN)).await.0, 404);
 
     // A poison event goes to the dead-letter topic with its error, once from each consumer
     // group, and the consumers go on: the talent's next edit, behind it on her partition, is

@@ -84,15 +84,21 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
     // A broker of its own: group membership must not wait on other tests' traffic.
     let broker_dir = tempfile::tempdir().unwrap();
     let broker = faults::Broker::start(broker_dir.path());
-    let Stack { dir, database, brokers, suffix, search: first, profiles: _profiles, matching: _matching, .. } =
-        Stack::start_on(&broker.address(), "crocevia_rebalance", false).await;
+    // The application service (in the profiles process) asks both members of the search
+    // group; the second one's port is chosen before it starts.
+    let second_port = support::stack::free_port().to_string();
+    let urls = format!("{{search}},http://127.0.0.1:{second_port}");
+    let Stack {
+        dir, database, brokers, suffix, search: _first, profiles: _profiles, matching: _matching, gateway, ..
+    } = Stack::start_with(&broker.address(), "crocevia_rebalance", false, &[("CROCEVIA__GATEWAY__SEARCH_URL", &urls)])
+        .await;
     // The second member joins and leaves the group dynamically (no instance id): a stop sends
     // the broker a LeaveGroup and its partitions move at once.
     let member =
         |name: &str| {
             process(name, dir.path(), &database, &brokers, &suffix)
                 .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", "")
-                .serve(&["search", "--config", &config("search")])
+                .serve(&["search", "--config", &config("search"), "--port", &second_port])
         };
     let (dir_a, dir_b) = (dir.path().join("search"), dir.path().join("search-b"));
     let db = Database::connect(&database).await.unwrap();
@@ -113,11 +119,7 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
     second.wait_ready(Duration::from_secs(60)).await;
     members_agree(&database, &[&dir_a, &dir_b]).await;
 
-    // The gateway asks both members and merges.
-    let gateway = process("gateway-b", dir.path(), &database, &brokers, &suffix)
-        .with("CROCEVIA__GATEWAY__SEARCH_URL", &format!("{},{}", first.base, second.base))
-        .serve(&["gateway", "--config", &config("gateway")]);
-    gateway.wait_ready(Duration::from_secs(60)).await;
+    // A search through the gateway asks both members and merges.
     let expected = public(&database).await;
     assert_eq!(total(&gateway).await, json!(expected), "the merged answer counts every member's share");
 
@@ -151,10 +153,6 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
     }
     let sizes = members_agree(&database, &[&dir_a, &dir_b]).await;
     let expected = public(&database).await;
-    let gateway = process("gateway-c", dir.path(), &database, &brokers, &suffix)
-        .with("CROCEVIA__GATEWAY__SEARCH_URL", &format!("{},{}", first.base, second.base))
-        .serve(&["gateway", "--config", &config("gateway")]);
-    gateway.wait_ready(Duration::from_secs(60)).await;
     assert_eq!(total(&gateway).await, json!(expected));
     eprintln!("{} searchable documents, split {sizes:?}; {expected} found anonymously", sizes.iter().sum::<usize>());
 }

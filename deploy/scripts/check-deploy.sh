@@ -45,13 +45,13 @@ def check_config(where, toml_text, env):
 for role in ROLES:
     text = open(f"deploy/config/{role}.toml").read()
     check_config(f"deploy/config/{role}.toml", text, {})
-    if role == "gateway":
-        for key in ("search_url", "matching_url"):
-            port = re.search(rf'^{key} = "http://127.0.0.1:(\d+)"', text, re.M)
-            target = key.split("_")[0]
-            want = re.search(r"^port = (\d+)", open(f"deploy/config/{target}.toml").read(), re.M)
-            if not port or not want or port.group(1) != want.group(1):
-                fail(f"deploy/config/gateway.toml: {key} does not point at {target}.toml's port")
+    calls = {"gateway": ("profiles_url", "matching_url"), "profiles": ("search_url", "matching_url")}
+    for key in calls.get(role, ()):
+        port = re.search(rf'^{key} = "http://127.0.0.1:(\d+)"', text, re.M)
+        target = key.split("_")[0]
+        want = re.search(r"^port = (\d+)", open(f"deploy/config/{target}.toml").read(), re.M)
+        if not port or not want or port.group(1) != want.group(1):
+            fail(f"deploy/config/{role}.toml: {key} does not point at {target}.toml's port")
 
 # Compose.
 compose = yaml.safe_load(open("deploy/compose.yaml"))

@@ -121,11 +121,14 @@ impl Instance {
         (out.status, String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// Starts `crocevia serve ...` on a free port and returns once it listens.
+    /// Starts `crocevia serve ...` on a free port (unless `args` name one) and returns once
+    /// it listens.
     pub fn serve(&self, args: &[&str]) -> Server {
         let mut all = vec!["serve"];
         all.extend_from_slice(args);
-        all.extend_from_slice(&["--port", "0"]);
+        if !args.contains(&"--port") {
+            all.extend_from_slice(&["--port", "0"]);
+        }
         let mut child =
             self.command(&all).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn crocevia");
         let stdout = child.stdout.take().expect("stdout");

@@ -33,6 +33,11 @@ pub fn process(role: &str, dir: &Path, database: &str, brokers: &str, suffix: &s
         .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", role)
 }
 
+/// A port free now, for a process that must be known before it starts (another one calls it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 pub fn config(role: &str) -> String {
     repo_root().join("deploy/config").join(format!("{role}.toml")).display().to_string()
 }
@@ -91,7 +96,9 @@ impl Stack {
         Self::start_with(brokers, database_prefix, with_insights, &[]).await
     }
 
-    /// [`Stack::start_on`], with settings (`CROCEVIA__...` variables) for every process.
+    /// [`Stack::start_on`], with settings (`CROCEVIA__...` variables) for every process. A
+    /// `CROCEVIA__GATEWAY__SEARCH_URL` among them replaces the profiles process's (with
+    /// `{search}` standing for the stack's own search member).
     pub async fn start_with(
         brokers: &str,
         database_prefix: &str,
@@ -103,7 +110,10 @@ impl Stack {
         let suffix = testing::unique_suffix();
         let dir = tempfile::tempdir().unwrap();
         let at = |role: &str| {
-            settings.iter().fold(process(role, dir.path(), &database, &brokers, &suffix), |p, (k, v)| p.with(k, v))
+            settings
+                .iter()
+                .filter(|(k, _)| *k != "CROCEVIA__GATEWAY__SEARCH_URL")
+                .fold(process(role, dir.path(), &database, &brokers, &suffix), |p, (k, v)| p.with(k, v))
         };
 
         // Only the organisations exist at first; everything else comes through GraphQL.
@@ -124,16 +134,28 @@ impl Stack {
         ]);
         assert!(status.success(), "{out}");
         let seed = seed.display().to_string();
-        let profiles = at("profiles").serve(&["profiles", "--config", &config("profiles"), "--demo-data", &seed]);
+        // The profiles process (the application service) calls search and matching, which
+        // start after it (it creates the topics they consume): their ports are chosen first.
+        let (search_port, matching_port) = (free_port(), free_port());
+        let search_url = format!("http://127.0.0.1:{search_port}");
+        let search_urls = settings
+            .iter()
+            .find(|(k, _)| *k == "CROCEVIA__GATEWAY__SEARCH_URL")
+            .map_or(search_url.clone(), |(_, v)| v.replace("{search}", &search_url));
+        let profiles = at("profiles")
+            .with("CROCEVIA__GATEWAY__SEARCH_URL", &search_urls)
+            .with("CROCEVIA__GATEWAY__MATCHING_URL", &format!("http://127.0.0.1:{matching_port}"))
+            .serve(&["profiles", "--config", &config("profiles"), "--demo-data", &seed]);
         profiles.wait_ready(Duration::from_secs(120)).await;
-        let search = at("search").serve(&["search", "--config", &config("search")]);
-        let matching = at("matching").serve(&["matching", "--config", &config("matching")]);
+        let search = at("search").serve(&["search", "--config", &config("search"), "--port", &search_port.to_string()]);
+        let matching =
+            at("matching").serve(&["matching", "--config", &config("matching"), "--port", &matching_port.to_string()]);
         let insights = with_insights.then(|| at("insights").serve(&["insights", "--config", &config("insights")]));
         for server in [Some(&search), Some(&matching), insights.as_ref()].into_iter().flatten() {
             server.wait_ready(Duration::from_secs(120)).await;
         }
         let gateway = at("gateway")
-            .with("CROCEVIA__GATEWAY__SEARCH_URL", &search.base)
+            .with("CROCEVIA__GATEWAY__PROFILES_URL", &profiles.base)
             .with("CROCEVIA__GATEWAY__MATCHING_URL", &matching.base)
             .serve(&["gateway", "--config", &config("gateway")]);
         gateway.wait_ready(Duration::from_secs(120)).await;

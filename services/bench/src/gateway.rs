@@ -87,8 +87,10 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
+    let app: Arc<dyn crocevia_profiles::AppApi> = Arc::new(app);
     let services = graphql::Services {
         app: app.clone(),
+        matching: None,
         keys: keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::default()),
         insights: None,

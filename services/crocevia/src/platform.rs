@@ -14,13 +14,13 @@ use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
 use crocevia_kit::config::{BusKind, Settings};
-use crocevia_matching::MatchingService;
 use crocevia_matching::service::MatchingSettings;
+use crocevia_matching::{MatchingApi, MatchingService};
 use crocevia_profiles::accounts::Accounts;
 use crocevia_profiles::import::import_dir;
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::relay::{Failpoint, Relay};
-use crocevia_profiles::{App, Profiles};
+use crocevia_profiles::{App, AppApi, Profiles};
 use crocevia_proto::{DEAD_LETTER_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
 use crocevia_search::SearchService;
 use crocevia_search::consumer::BatchSettings;
@@ -177,17 +177,26 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     } else {
         None
     };
-    let (app, api) = if matches!(role, Role::All | Role::Gateway) {
-        let skills = Arc::new(SkillCatalog::new(concepts.clone()));
-        let accounts = Accounts::open(profiles.db().clone()).await?;
-        let app = App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone());
-        (Some(app.clone()), Some(api(&settings, app, skills, insights.clone())?))
-    } else {
-        (None, None)
+    // The application service runs where the entities are written (embedded: here; the
+    // distributed mode: the profiles process); a `serve gateway` process calls it remotely.
+    let app: Option<Arc<dyn AppApi>> = match role {
+        Role::All | Role::Profiles => {
+            let accounts = Accounts::open(profiles.db().clone()).await?;
+            Some(Arc::new(App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone())))
+        }
+        Role::Gateway => Some(crate::remote::app_api(&settings)?),
+        Role::Search | Role::Matching | Role::Insights => None,
+    };
+    let api = match (&app, role) {
+        (Some(app), Role::All | Role::Gateway) => {
+            let skills = Arc::new(SkillCatalog::new(concepts.clone()));
+            Some(api(&settings, app.clone(), matching_api.clone(), skills, insights.clone())?)
+        }
+        _ => None,
     };
     // Processes without the public API serve the internal endpoints, behind the credential.
     let internal = match role {
-        Role::Search | Role::Matching => {
+        Role::Profiles | Role::Search | Role::Matching => {
             let credential = settings.gateway.service_token.clone().map(|t| ServiceCredential(Arc::new(t)));
             if credential.is_none() {
                 tracing::error!("gateway.service_token is not set: this process refuses every internal call");
@@ -295,7 +304,8 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
 /// embedded mode, generated on first run and kept in the data folder.
 fn api(
     settings: &Settings,
-    app: App,
+    app: Arc<dyn AppApi>,
+    matching: Option<Arc<dyn MatchingApi>>,
     skills: Arc<SkillCatalog>,
     insights: Option<InsightsService>,
 ) -> anyhow::Result<Api> {
@@ -305,7 +315,7 @@ fn api(
         None => JwtKeys::load_or_create_secret(&settings.data_dir.join("jwt.key"))?,
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
-    let services = graphql::Services { app, keys: keys.clone(), skills, insights };
+    let services = graphql::Services { app, matching, keys: keys.clone(), skills, insights };
     let limits =
         graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: settings.introspection() };
     let schema = graphql::schema(services.clone(), limits);

@@ -1,19 +1,28 @@
-//! Which search and matching a process's gateway calls: the service in this process when it
-//! runs one, else (a `serve gateway` process in the distributed mode) an HTTP client of the
-//! process at `gateway.search_url` / `gateway.matching_url` (for search, several URLs separated
-//! by commas: the members of the search group, asked together).
+//! Which services a process calls: the service in this process when it runs one, else (the
+//! distributed mode) an HTTP client of the process at `gateway.search_url` /
+//! `gateway.matching_url` (for search, several URLs separated by commas: the members of the
+//! search group, asked together), called by the profiles process's application service, and
+//! `gateway.profiles_url`, the application service a `serve gateway` process calls.
 
 use crate::cli::Role;
-use crocevia_gateway::remote::{RemoteMatching, RemoteSearch, RemoteSettings, ShardedSearch};
+use crocevia_gateway::remote::{RemoteApp, RemoteMatching, RemoteSearch, RemoteSettings, ShardedSearch};
 use crocevia_kit::config::Settings;
 use crocevia_matching::{MatchingApi, MatchingService};
+use crocevia_profiles::AppApi;
 use crocevia_search::{SearchApi, SearchService};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn remote(settings: &Settings, role: Role, url: Option<&String>, service: &str) -> Option<RemoteSettings> {
-    // Only the gateway calls out; a search or profiles process has no use for the other one.
-    if role != Role::Gateway {
+fn remote(
+    settings: &Settings,
+    callers: &[Role],
+    role: Role,
+    url: Option<&String>,
+    service: &str,
+) -> Option<RemoteSettings> {
+    // Only the application service calls search and matching, and only the gateway calls
+    // the application service.
+    if !callers.contains(&role) {
         return None;
     }
     let Some(url) = url else {
@@ -42,7 +51,7 @@ pub fn search_api(
     if let Some(local) = local {
         return Ok(Some(Arc::new(local)));
     }
-    let Some(remote) = remote(settings, role, settings.gateway.search_url.as_ref(), "search") else {
+    let Some(remote) = remote(settings, &[Role::Profiles], role, settings.gateway.search_url.as_ref(), "search") else {
         return Ok(None);
     };
     // Several URLs: the members of the search group, each holding part of the index.
@@ -69,8 +78,22 @@ pub fn matching_api(
     if let Some(local) = local {
         return Ok(Some(Arc::new(local)));
     }
-    match remote(settings, role, settings.gateway.matching_url.as_ref(), "matching") {
+    // The gateway keeps a matching client for `myMatchesChanged` (silent across processes).
+    match remote(settings, &[Role::Profiles, Role::Gateway], role, settings.gateway.matching_url.as_ref(), "matching") {
         Some(remote) => Ok(Some(Arc::new(RemoteMatching::new(&remote)?))),
         None => Ok(None),
     }
+}
+
+/// The application service a `serve gateway` process calls: the profiles process at
+/// `gateway.profiles_url`. Required: without it the gateway could answer nothing.
+pub fn app_api(settings: &Settings) -> anyhow::Result<Arc<dyn AppApi>> {
+    let Some(remote) =
+        remote(settings, &[Role::Gateway], Role::Gateway, settings.gateway.profiles_url.as_ref(), "profiles")
+    else {
+        anyhow::bail!(
+            "gateway.profiles_url is not set: a `serve gateway` process calls the profiles process's application service"
+        );
+    };
+    Ok(Arc::new(RemoteApp::start(&remote)?))
 }

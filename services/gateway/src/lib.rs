@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use crocevia_profiles::{Actor, App, Profiles};
+use crocevia_profiles::{Actor, AppApi, Profiles};
 use crocevia_search::SearchApi;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,7 +44,7 @@ pub struct GatewayState {
     /// For the status page's counts.
     pub profiles: Profiles,
     /// The application boundary, in processes that serve the public API (REST and GraphQL).
-    pub app: Option<App>,
+    pub app: Option<Arc<dyn AppApi>>,
     /// This process's own search service, for the internal endpoints.
     pub search: Option<Arc<dyn SearchApi>>,
     /// This process's own matching service, for the internal endpoints.
@@ -213,7 +213,7 @@ fn serde_json_string(s: &str) -> String {
 /// bearer token must verify (a bad one is refused, never downgraded to anonymous) and name a
 /// live account in its current credential generation. The one resolution every door uses.
 pub(crate) async fn resolve_actor(
-    app: &App,
+    app: &dyn AppApi,
     keys: &auth::JwtKeys,
     headers: &HeaderMap,
 ) -> Result<Actor, (ErrorCode, String)> {
@@ -246,7 +246,7 @@ async fn graphql_handler(
             "this process does not serve GraphQL",
         );
     };
-    let actor = match resolve_actor(app, &api.keys, &headers).await {
+    let actor = match resolve_actor(app.as_ref(), &api.keys, &headers).await {
         Ok(actor) => actor,
         Err((code, message)) => {
             let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use crocevia_kit::ErrorCode;
 use crocevia_matching::MatchingError;
-use crocevia_profiles::{Actor, App, AppError};
+use crocevia_profiles::{Actor, AppApi, AppError};
 use crocevia_search::{SearchError, SearchRequest, SearchResults};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
@@ -109,10 +109,10 @@ pub(crate) fn uuid(field: &str, s: &str) -> Result<uuid::Uuid, ApiError> {
         .map_err(|_| ApiError::new(ErrorCode::BadUserInput, Some(field), format!("{s:?} is not an id")))
 }
 
-fn app(state: &GatewayState) -> Result<&App, ApiError> {
+fn app(state: &GatewayState) -> Result<&dyn AppApi, ApiError> {
     state
         .app
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| ApiError::new(ErrorCode::Unavailable, None, "this process does not serve the public API"))
 }
 
@@ -121,7 +121,9 @@ async fn actor(state: &GatewayState, headers: &HeaderMap) -> Result<Actor, ApiEr
     let (Some(app), Some(api)) = (state.app.as_ref(), state.api.as_ref()) else {
         return Err(ApiError::new(ErrorCode::Unavailable, None, "this process does not serve the public API"));
     };
-    crate::resolve_actor(app, &api.keys, headers).await.map_err(|(code, message)| ApiError::new(code, None, message))
+    crate::resolve_actor(app.as_ref(), &api.keys, headers)
+        .await
+        .map_err(|(code, message)| ApiError::new(code, None, message))
 }
 
 /// The ranked matches of one subject (`GET /api/v1/matches/{id}`).

@@ -13,7 +13,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use crocevia_kit::ErrorCode;
-use crocevia_profiles::{Actor, App, Session};
+use crocevia_profiles::{Actor, AppApi, Session};
 use futures::{SinkExt, StreamExt};
 
 pub(crate) async fn graphql_ws(
@@ -41,7 +41,7 @@ pub(crate) async fn graphql_ws(
             if message["type"] != "connection_init" {
                 return close(&mut sink, 4401, "Unauthorized").await;
             }
-            let Some((actor, session)) = authenticate(&app, &api.keys, &message["payload"]).await else {
+            let Some((actor, session)) = authenticate(app.as_ref(), &api.keys, &message["payload"]).await else {
                 return close(&mut sink, 4403, "Forbidden").await;
             };
             let mut data = async_graphql::Data::default();
@@ -78,7 +78,11 @@ async fn close(sink: &mut futures::stream::SplitSink<WebSocket, Message>, code: 
 
 /// The same check as every HTTP request: signature, expiry, issuer and audience, then the
 /// account and its credential generation.
-async fn authenticate(app: &App, keys: &crate::auth::JwtKeys, payload: &serde_json::Value) -> Option<(Actor, Session)> {
+async fn authenticate(
+    app: &dyn AppApi,
+    keys: &crate::auth::JwtKeys,
+    payload: &serde_json::Value,
+) -> Option<(Actor, Session)> {
     let token = payload["token"]
         .as_str()
         .or_else(|| payload["Authorization"].as_str().and_then(|v| v.strip_prefix("Bearer ")))?;

@@ -52,7 +52,14 @@ async fn rest(h: &Harness, token: Option<&str>, method: &str, path: &str, body: 
 }
 
 async fn world() -> World {
-    let b = backend().await;
+    world_with(false).await
+}
+
+/// The world, its application service in-process or (`remote_app`) behind a second server,
+/// as in the distributed mode.
+async fn world_with(remote_app: bool) -> World {
+    let mut b = backend().await;
+    b.remote_app = remote_app;
     let (orgs, admin_token) = seed(&b, 2).await;
     let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
@@ -173,7 +180,16 @@ fn expect(actor: &str, allowed: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_door_decides_the_same() {
-    let w = world().await;
+    every_door_decides_the_same_in(world().await).await;
+}
+
+/// The same with the application service in another process, called over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_door_decides_the_same_with_a_remote_application_service() {
+    every_door_decides_the_same_in(world_with(true).await).await;
+}
+
+async fn every_door_decides_the_same_in(w: World) {
     let people = ["owner", "other organisation", "admin"];
     let mut leaks = Vec::new();
     for actor in ACTORS {
@@ -341,7 +357,16 @@ async fn every_door_decides_the_same() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_ends_with_its_account_at_every_door() {
-    let w = world().await;
+    a_token_ends_with_its_account_at_every_door_in(world().await).await;
+}
+
+/// The same with the application service in another process, called over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_ends_with_its_account_at_every_door_with_a_remote_application_service() {
+    a_token_ends_with_its_account_at_every_door_in(world_with(true).await).await;
+}
+
+async fn a_token_ends_with_its_account_at_every_door_in(w: World) {
     let admin = w.token("admin").unwrap().to_owned();
     let member = w.token("owner").unwrap().to_owned();
     // "Log out everywhere": the member's token stops working for GraphQL, REST and sockets.
@@ -436,7 +461,16 @@ async fn the_openapi_document_validates_and_matches_the_routes() {
 /// next event that would reach it ends the subscription instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_open_socket_ends_with_its_token() {
-    let w = world().await;
+    an_open_socket_ends_with_its_token_in(world().await).await;
+}
+
+/// The same with the application service in another process, called over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_socket_ends_with_its_token_with_a_remote_application_service() {
+    an_open_socket_ends_with_its_token_in(world_with(true).await).await;
+}
+
+async fn an_open_socket_ends_with_its_token_in(w: World) {
     let old = w.token("owner").unwrap().to_owned();
     let body = gql(&w.h, Some(&old), "{ myApplications { id } }", json!({})).await;
     let application = body["data"]["myApplications"][0]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
@@ -445,18 +479,18 @@ async fn an_open_socket_ends_with_its_token() {
     let sub = json!({ "id": "a", "type": "subscribe", "payload": { "query": "subscription { myApplicationsChanged { id stage } }" } });
     socket.send(Message::text(sub.to_string())).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mv = "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { id } }";
+    // While the token stands, the socket hears of a move.
+    let moved = gql(&w.h, Some(&old), mv, json!({ "id": application, "s": "SCREENING" })).await;
+    assert!(moved["errors"].is_null(), "{moved}");
+    let event = next_json(&mut socket).await.expect("the event of the move");
+    assert_eq!(event["payload"]["data"]["myApplicationsChanged"]["stage"], "SCREENING", "{event}");
     let body = gql(&w.h, Some(&old), "mutation { logOutEverywhere }", json!({})).await;
     assert!(body["errors"].is_null(), "{body}");
     // A fresh login moves the application: the old socket must not hear of it.
     let login = "mutation { login(email: \"member0@example.org\", password: \"member password\") { token } }";
     let fresh = gql(&w.h, None, login, json!({})).await["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let moved = gql(
-        &w.h,
-        Some(&fresh),
-        "mutation($id: ID!) { moveApplication(id: $id, stage: SCREENING) { id } }",
-        json!({ "id": application }),
-    )
-    .await;
+    let moved = gql(&w.h, Some(&fresh), mv, json!({ "id": application, "s": "INTERVIEW" })).await;
     assert!(moved["errors"].is_null(), "{moved}");
     let reply = next_json(&mut socket).await;
     assert!(

@@ -111,11 +111,16 @@ pub struct GatewaySection {
     pub search_url: Option<String>,
     /// The same for matching (`http://matching:8080`).
     pub matching_url: Option<String>,
+    /// Distributed mode: the base URL of the profiles process (`http://profiles:8080`), which
+    /// runs the application service (every command and query about people); a `serve
+    /// gateway` process calls it for every request and follows its change notices. Search
+    /// and matching URLs are then the profiles process's to know.
+    pub profiles_url: Option<String>,
     /// Longest wait for one call to a remote search or matching process, in milliseconds;
     /// past it the request fails with UNAVAILABLE.
     pub remote_timeout_ms: u64,
-    /// Distributed mode: the credential a gateway presents to the internal endpoints of the
-    /// search and matching processes (`/internal/v1/*`), and that those processes require;
+    /// Distributed mode: the credential a caller presents to the internal endpoints of the
+    /// profiles, search and matching processes (`/internal/v1/*`), and that those processes require;
     /// at least 32 bytes, the same in every process. Without it the internal endpoints
     /// refuse every call. Unused in the embedded mode, which serves no internal endpoint.
     pub service_token: Option<SecretString>,
@@ -140,6 +145,7 @@ impl Default for GatewaySection {
             web_dir: PathBuf::from("target/web"),
             search_url: None,
             matching_url: None,
+            profiles_url: None,
             remote_timeout_ms: 5_000,
             service_token: None,
             ws_init_timeout_ms: 10_000,
@@ -375,9 +381,11 @@ impl Settings {
         if self.gateway.web_dir.as_os_str().is_empty() {
             bail!("gateway.web_dir must name a folder");
         }
-        for (key, url) in
-            [("gateway.search_url", &self.gateway.search_url), ("gateway.matching_url", &self.gateway.matching_url)]
-        {
+        for (key, url) in [
+            ("gateway.search_url", &self.gateway.search_url),
+            ("gateway.matching_url", &self.gateway.matching_url),
+            ("gateway.profiles_url", &self.gateway.profiles_url),
+        ] {
             for url in url.iter().flat_map(|urls| urls.split(',')) {
                 validate_service_url(key, url.trim())?;
             }

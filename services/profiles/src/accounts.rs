@@ -401,7 +401,7 @@ mod tests {
 
 /// What a successful login or a credential change gives: whom to issue a token for, and the
 /// generation the token must carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
     pub user_id: Uuid,
     pub generation: i64,

@@ -19,6 +19,6 @@ pub mod saved;
 pub mod service;
 pub mod store;
 
-pub use app::{Actor, App, AppError, Session};
+pub use app::{Actor, App, AppApi, AppError, Session};
 pub use error::ProfilesError;
 pub use service::{ChangeNotice, Profiles, Work, WriteOutcome};

@@ -9,7 +9,7 @@ use uuid::Uuid;
 pub mod table {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
     #[sea_orm(table_name = "gateway_saved_searches")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]

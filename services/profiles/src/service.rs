@@ -12,7 +12,7 @@ use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WriteOutcome {
     pub id: Uuid,
     pub version: u64,
@@ -23,7 +23,7 @@ pub struct WriteOutcome {
 
 /// A committed change, announced in-process (live updates such as GraphQL subscriptions);
 /// the durable record is the outbox event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeNotice {
     pub kind: EntityKind,
     pub id: Uuid,

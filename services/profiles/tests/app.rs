@@ -53,7 +53,8 @@ async fn world(url: String, dir: Option<tempfile::TempDir>) -> World {
         locale: Locale::It,
     };
     let admin = app.provision_account(admin, "administrator pass".into()).await.unwrap();
-    World { app, profiles, _dir: dir, admin: Actor::User(admin) }
+    let session = Session { user: admin.id, generation: 0 };
+    World { app, profiles, _dir: dir, admin: Actor::User(admin, session) }
 }
 
 async fn sqlite() -> World {
@@ -85,7 +86,8 @@ async fn signed_up(w: &World, email: &str, role: Role) -> Actor {
 async fn member(w: &World, i: usize, email: &str) -> Actor {
     let org = demo("organisations.json")[i]["id"].as_str().unwrap().parse().unwrap();
     let user = w.app.create_member(&w.admin, org, email, "member password".into(), "M").await.unwrap();
-    Actor::User(user)
+    let session = Session { user: user.id, generation: 0 };
+    Actor::User(user, session)
 }
 
 fn open_offer() -> Value {

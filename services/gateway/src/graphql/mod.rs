@@ -16,7 +16,7 @@ use crate::auth::JwtKeys;
 use crate::skills::SkillCatalog;
 use async_graphql::{Error, ErrorExtensions, Schema};
 use crocevia_kit::ErrorCode;
-use crocevia_profiles::{Actor, App, AppError, ProfilesError};
+use crocevia_profiles::{Actor, AppApi, AppError, ProfilesError};
 use std::sync::Arc;
 
 pub use mutation::MutationRoot;
@@ -33,7 +33,9 @@ pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// boundary; the rest is reference data and open data.
 #[derive(Clone, Debug)]
 pub struct Services {
-    pub app: App,
+    pub app: Arc<dyn AppApi>,
+    /// For `myMatchesChanged` (silent when matching runs in another process).
+    pub matching: Option<Arc<dyn crocevia_matching::MatchingApi>>,
     pub keys: Arc<JwtKeys>,
     /// The skills taxonomy, for the skills picker (search need not run in this process).
     pub skills: Arc<SkillCatalog>,
@@ -230,6 +232,6 @@ pub fn signed_in<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Actor, Erro
     Ok(actor)
 }
 
-pub fn app<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a App, Error> {
-    Ok(&ctx.data::<Services>()?.app)
+pub fn app<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a dyn AppApi, Error> {
+    Ok(ctx.data::<Services>()?.app.as_ref())
 }

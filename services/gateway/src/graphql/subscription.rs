@@ -7,7 +7,7 @@ use super::{Services, app_error, signed_in};
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use crocevia_domain::ApplicationStage;
 use crocevia_domain::EntityKind;
-use crocevia_profiles::{App, AppError, Session};
+use crocevia_profiles::{AppApi, AppError, Session};
 use futures::Stream;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -19,7 +19,7 @@ pub struct SubscriptionRoot;
 /// Whether the subscriber's token still stands (its account not erased, no password change
 /// or "log out everywhere" since): checked before every event, so an open socket stops with
 /// its token instead of streaming on.
-async fn still_valid(app: &App, session: Option<Session>) -> bool {
+async fn still_valid(app: &dyn AppApi, session: Option<Session>) -> bool {
     match session {
         Some(session) => app.actor(Some(session)).await.is_ok(),
         None => false,
@@ -52,12 +52,13 @@ pub struct NewResults {
 impl SubscriptionRoot {
     /// Fires when the ranked list of one of my profiles, offers or programmes changes.
     async fn my_matches_changed(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = MatchesChanged>> {
-        let app = ctx.data::<Services>()?.app.clone();
+        let services = ctx.data::<Services>()?;
+        let app = services.app.clone();
         let actor = signed_in(ctx)?.clone();
         let session = ctx.data_opt::<Session>().copied();
-        let matching = app
-            .matching()
-            .cloned()
+        let matching = services
+            .matching
+            .clone()
             .ok_or_else(|| app_error(AppError::Unavailable("matching is not running in this process".into())))?;
         let mine: BTreeSet<uuid::Uuid> = app.owned_subjects(&actor).await.map_err(app_error)?.into_iter().collect();
         let mut rx = matching.list_changes();
@@ -65,7 +66,7 @@ impl SubscriptionRoot {
             loop {
                 match rx.recv().await {
                     Ok((subject, _)) if mine.contains(&subject) => {
-                        if !still_valid(&app, session).await {
+                        if !still_valid(app.as_ref(), session).await {
                             break;
                         }
                         yield MatchesChanged { subject: ID(subject.to_string()) }
@@ -82,7 +83,7 @@ impl SubscriptionRoot {
         let app = ctx.data::<Services>()?.app.clone();
         let actor = signed_in(ctx)?.clone();
         let session = ctx.data_opt::<Session>().copied();
-        let mut rx = app.profiles().notices();
+        let mut rx = app.notices();
         Ok(async_stream::stream! {
             loop {
                 let notice = match rx.recv().await {
@@ -98,7 +99,7 @@ impl SubscriptionRoot {
                 // posting counts from then on.
                 let Ok((application, _, relation)) = app.application(&actor, notice.id).await else { continue };
                 if relation.organisation || relation.applicant {
-                    if !still_valid(&app, session).await {
+                    if !still_valid(app.as_ref(), session).await {
                         break;
                     }
                     yield ApplicationChanged {
@@ -118,9 +119,9 @@ impl SubscriptionRoot {
         let actor = signed_in(ctx)?.clone();
         let session = ctx.data_opt::<Session>().copied();
         let search_id = uuid("id", &id)?;
-        // The request as this actor may run it: kinds they may not see are refused here.
-        let request = app.saved_search(&actor, search_id).await.map_err(app_error)?;
-        let mut rx = app.profiles().notices();
+        // Refused here when it is not theirs; each run narrows it to the kinds they may see.
+        app.saved_search(&actor, search_id).await.map_err(app_error)?;
+        let mut rx = app.notices();
         Ok(async_stream::stream! {
             let mut seen: BTreeSet<String> = BTreeSet::new();
             let mut first = true;
@@ -137,10 +138,10 @@ impl SubscriptionRoot {
                     tokio::time::sleep(Duration::from_millis(600)).await;
                     while rx.try_recv().is_ok() {}
                 }
-                if !still_valid(&app, session).await {
+                if !still_valid(app.as_ref(), session).await {
                     return;
                 }
-                let Ok(results) = app.run_saved(request.clone()).await else { continue };
+                let Ok(results) = app.run_saved(&actor, search_id).await else { continue };
                 let results: SearchResultsGql = results.into();
                 let fresh: Vec<SearchHit> = results.hits.into_iter().filter(|h| seen.insert(h.id.to_string())).collect();
                 if first || !fresh.is_empty() {

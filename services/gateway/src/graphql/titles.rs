@@ -4,33 +4,15 @@
 
 use super::query::ApplicationView;
 use super::types::MatchGql;
-use super::{Services, profiles_error};
+use super::{Services, app_error};
 use async_graphql::{ComplexObject, Context, Result};
-use crocevia_domain::{Entity, EntityKind};
-use crocevia_profiles::ProfilesError;
+use crocevia_domain::EntityKind;
 use uuid::Uuid;
-
-/// The human name of an entity.
-pub fn title_of(entity: &Entity) -> String {
-    match entity {
-        Entity::Offer(o) => o.title.clone(),
-        Entity::Programme(p) => p.title.clone(),
-        Entity::Startup(s) => s.name.clone(),
-        Entity::Talent(t) => t.display_name.clone(),
-        Entity::Organisation(o) => o.name.clone(),
-        Entity::User(u) => u.display_name.clone(),
-        Entity::Consent(_) | Entity::Application(_) => String::new(),
-    }
-}
 
 /// The title of `kind` `id`, or an empty string when it is gone: a list may still name an
 /// entity erased a moment ago, and one missing title must not void the whole list.
 pub async fn title(services: &Services, kind: EntityKind, id: Uuid) -> Result<String> {
-    match services.app.profiles().get(kind, id).await {
-        Ok(stored) => Ok(title_of(&stored.entity)),
-        Err(ProfilesError::NotFound { .. }) => Ok(String::new()),
-        Err(e) => Err(profiles_error(e)),
-    }
+    services.app.title(kind, id).await.map_err(app_error)
 }
 
 #[ComplexObject]

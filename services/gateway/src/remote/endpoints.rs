@@ -1,10 +1,13 @@
-//! The internal endpoints of a process that runs search or matching, for the gateway's
-//! [`RemoteSearch`](super::RemoteSearch) and [`RemoteMatching`](super::RemoteMatching).
+//! The internal endpoints of a process that runs search, matching or the application
+//! service, for the gateway's [`RemoteSearch`](super::RemoteSearch),
+//! [`RemoteMatching`](super::RemoteMatching) and [`RemoteApp`](super::RemoteApp).
 //!
-//! They answer without any notion of an actor (the gateway's application layer has decided
-//! what may be asked), so they never face the public: a process that serves the public API
-//! (`serve all`, `serve gateway`) does not mount them at all, and a `serve search` or
-//! `serve matching` process answers them only to a caller presenting the service credential
+//! Search and matching answer without any notion of an actor (the application service has
+//! decided what may be asked); the application endpoint is given the caller's session and
+//! resolves the actor itself, but trusts its caller to have verified the token. So none of
+//! them faces the public: a process that serves the public API (`serve all`, `serve gateway`)
+//! does not mount them at all, and a `serve profiles`, `serve search` or `serve matching`
+//! process answers them only to a caller presenting the service credential
 //! (`gateway.service_token`, as `Authorization: Bearer ...`), refusing everything when it has
 //! none configured.
 
@@ -19,6 +22,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use crocevia_kit::ErrorCode;
 use crocevia_matching::{Eligibility, Entry, MatchingApi, PairView};
+use crocevia_profiles::AppApi;
+use crocevia_profiles::app::wire::{self as app_wire, Envelope, WireError};
 use crocevia_search::{SearchApi, SearchRequest, SearchResults};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
@@ -47,6 +52,8 @@ pub fn routes(state: &GatewayState) -> Router<GatewayState> {
         .route(&format!("/{}/{{id}}", wire::SIDE), get(side))
         .route(&format!("/{}/{{startup}}/{{programme}}", wire::ELIGIBILITY), get(eligibility))
         .route(&format!("/{}", wire::PAIR), post(pair))
+        .route(&format!("/{}", app_wire::PATH), post(app_call))
+        .route(&format!("/{}", app_wire::NOTICES_PATH), get(app_notices))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
 }
 
@@ -120,4 +127,76 @@ async fn pair(
     let Json(request) =
         body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
     Ok(Json(local(&state)?.pair(request.subject, request.target).await?))
+}
+
+/// The application service of this process (a `serve profiles` process), never a client of
+/// another one.
+fn local_app(state: &GatewayState) -> Option<&dyn AppApi> {
+    state.app.as_deref().filter(|app| !app.is_remote())
+}
+
+fn wire_error(error: WireError) -> Response {
+    let status = axum::http::StatusCode::from_u16(error.code().http_status())
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(error)).into_response()
+}
+
+/// `POST /internal/v1/app`: one application call, run as the session it carries.
+async fn app_call(State(state): State<GatewayState>, body: Result<Json<Envelope>, JsonRejection>) -> Response {
+    let Some(app) = local_app(&state) else {
+        return wire_error(WireError::Unavailable {
+            message: "this process does not run the application service".into(),
+        });
+    };
+    let Json(envelope) = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            return wire_error(WireError::Invalid { field: "call".into(), message: rejection.body_text() });
+        }
+    };
+    let op = envelope.call.name();
+    let started = std::time::Instant::now();
+    let answer = app_wire::dispatch(app, envelope).await;
+    tracing::debug!(op, ok = answer.is_ok(), elapsed_ms = started.elapsed().as_millis() as u64, "application call");
+    match answer {
+        Ok(value) => Json(value).into_response(),
+        Err(error) => wire_error(error.into()),
+    }
+}
+
+/// How often the notice stream sends an empty line, so a silent stream can be told from a
+/// dead one.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// `GET /internal/v1/app/notices`: every change committed by this process from now on, one
+/// JSON object per line, with an empty line every 15 s. A caller that reads too slowly skips
+/// ahead, as an in-process subscriber does.
+async fn app_notices(State(state): State<GatewayState>) -> Response {
+    let Some(app) = local_app(&state) else {
+        return wire_error(WireError::Unavailable {
+            message: "this process does not run the application service".into(),
+        });
+    };
+    let mut rx = app.notices();
+    let lines = async_stream::stream! {
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        loop {
+            let line = tokio::select! {
+                notice = rx.recv() => match notice {
+                    Ok(notice) => match serde_json::to_string(&notice) {
+                        Ok(json) => json + "\n",
+                        Err(_) => continue,
+                    },
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
+                        tracing::warn!(skipped, "a notice stream reader lagged and skipped notices");
+                        continue;
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+                _ = heartbeat.tick() => "\n".to_owned(),
+            };
+            yield Ok::<_, std::convert::Infallible>(line);
+        }
+    };
+    ([(axum::http::header::CONTENT_TYPE, "application/x-ndjson")], axum::body::Body::from_stream(lines)).into_response()
 }

@@ -9,11 +9,13 @@
 //! answers 5xx-unavailable is `UNAVAILABLE` (worth a retry), and an error answer keeps the
 //! code and field the other process gave.
 
+mod app;
 mod endpoints;
 mod matching;
 mod search;
 pub(crate) mod wire;
 
+pub use app::RemoteApp;
 pub use endpoints::{ServiceCredential, routes};
 pub use matching::RemoteMatching;
 pub use search::{RemoteSearch, ShardedSearch};

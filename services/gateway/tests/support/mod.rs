@@ -5,10 +5,10 @@
 
 use crocevia_gateway::auth::JwtKeys;
 use crocevia_gateway::{Api, Gateway, GatewayState, graphql};
-use crocevia_profiles::App;
 use crocevia_profiles::Profiles;
 use crocevia_profiles::accounts::Accounts;
 use crocevia_profiles::migration::Migrator;
+use crocevia_profiles::{App, AppApi};
 use futures::{SinkExt, StreamExt};
 use sea_orm_migration::MigratorTrait;
 use secrecy::SecretString;
@@ -41,7 +41,14 @@ pub struct Backend {
     pub db: sea_orm::DatabaseConnection,
     pub profiles: Profiles,
     pub keys: Arc<JwtKeys>,
+    /// Serve as the distributed mode does: the application service in a second server (the
+    /// profiles process's internal endpoints, behind the service credential) and the public
+    /// gateway calling it over HTTP.
+    pub remote_app: bool,
 }
+
+/// The service credential of the split harness.
+pub const SERVICE_TOKEN: &str = "doors-test-service-token-0123456789abcdef";
 
 pub async fn backend() -> Backend {
     let dir = tempfile::tempdir().unwrap();
@@ -50,7 +57,7 @@ pub async fn backend() -> Backend {
     Migrator::up(&db, None).await.unwrap();
     let profiles = Profiles::new(db.clone(), "profiles.v1");
     let keys = Arc::new(JwtKeys::new(&SecretString::from(SECRET), "crocevia", "crocevia-api", 3600).unwrap());
-    Backend { dir, db, profiles, keys }
+    Backend { dir, db, profiles, keys, remote_app: false }
 }
 
 /// The real gateway on port 0 over `b`.
@@ -67,8 +74,12 @@ pub async fn serve(
     let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
     let concepts: Vec<crocevia_domain::SkillConcept> =
         serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let app: Arc<dyn AppApi> =
+        if b.remote_app { Arc::new(profiles_process(&b, app, shutdown.clone()).await) } else { Arc::new(app) };
     let services = graphql::Services {
         app: app.clone(),
+        matching: matching.clone(),
         keys: b.keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
         insights: Some(insights.clone()),
@@ -102,9 +113,41 @@ pub async fn serve(
     };
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap().with_limits(LIMITS);
     let base = format!("http://{}", gateway.local_addr().unwrap());
-    let (stop, shutdown) = tokio::sync::watch::channel(false);
     tokio::spawn(gateway.serve(shutdown));
     Harness { base, _dir: b.dir, _stop: stop }
+}
+
+/// A `serve profiles`-like server running `app` behind its internal endpoints, and the
+/// gateway's client of it.
+async fn profiles_process(
+    b: &Backend,
+    app: App,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> crocevia_gateway::remote::RemoteApp {
+    let credential = Arc::new(SecretString::from(SERVICE_TOKEN));
+    let (_ready_tx, ready) = tokio::sync::watch::channel(true);
+    let state = GatewayState {
+        ready,
+        profiles: b.profiles.clone(),
+        app: Some(Arc::new(app)),
+        search: None,
+        matching: None,
+        internal: Some(crocevia_gateway::Internal {
+            credential: Some(crocevia_gateway::remote::ServiceCredential(credential.clone())),
+        }),
+        api: None,
+        web_dir: b.dir.path().join("no-web"),
+        insights: None,
+    };
+    let server = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let base_url = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.serve(shutdown));
+    crocevia_gateway::remote::RemoteApp::start(&crocevia_gateway::remote::RemoteSettings {
+        base_url,
+        timeout: std::time::Duration::from_secs(10),
+        credential: Some(credential),
+    })
+    .unwrap()
 }
 
 pub async fn start(introspection: bool) -> Harness {

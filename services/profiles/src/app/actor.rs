@@ -6,25 +6,35 @@ use super::{App, AppError};
 use crocevia_domain::{Entity, EntityKind, OrganisationId, Role, User, UserId};
 
 /// A verified token's claims as far as the application cares: whose, and which generation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub user: UserId,
     pub generation: i64,
 }
 
 /// The one who asks, as the application knows them now (role and organisation come from the
-/// stored account, not from the token, so a changed role counts at once).
-#[derive(Debug, Clone, PartialEq)]
+/// stored account, not from the token, so a changed role counts at once). It keeps the session
+/// it was resolved from: a remote application service resolves the actor again from it, so
+/// the process that decides is the one that checks who asks.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Actor {
     Anonymous,
-    User(User),
+    User(User, Session),
 }
 
 impl Actor {
     pub fn user(&self) -> Option<&User> {
         match self {
             Self::Anonymous => None,
-            Self::User(user) => Some(user),
+            Self::User(user, _) => Some(user),
+        }
+    }
+
+    /// The session this actor was resolved from (none for an anonymous one).
+    pub fn session(&self) -> Option<Session> {
+        match self {
+            Self::Anonymous => None,
+            Self::User(_, session) => Some(*session),
         }
     }
 
@@ -65,7 +75,7 @@ impl App {
         }
         match self.profiles.get(EntityKind::User, session.user.as_uuid()).await {
             Ok(stored) => match stored.entity {
-                Entity::User(user) => Ok(Actor::User(user)),
+                Entity::User(user) => Ok(Actor::User(user, session)),
                 _ => Err(AppError::Other(anyhow::anyhow!("user {} names another kind", session.user))),
             },
             Err(crate::ProfilesError::NotFound { .. }) => {

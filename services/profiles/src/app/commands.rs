@@ -22,7 +22,7 @@ use crocevia_search::SearchRequest;
 use uuid::Uuid;
 
 /// A self-registration.
-#[derive(Debug, Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct NewAccount {
     pub email: String,
     pub password: String,
@@ -31,8 +31,18 @@ pub struct NewAccount {
     pub locale: Locale,
 }
 
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("locale", &self.locale)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One rubric line as a client sends it (wide integers: the range is checked here).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RubricLine {
     pub criterion: String,
     pub points: i64,
@@ -57,7 +67,7 @@ fn in_api_spelling(arg: &str, error: AppError) -> AppError {
 }
 
 /// An offer or a programme as an organisation member posts it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum PostingInput {
     Offer(OfferInput),
     Programme(ProgrammeInput),

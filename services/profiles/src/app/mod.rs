@@ -10,14 +10,17 @@ mod actor;
 mod commands;
 mod error;
 mod policy;
+mod port;
 mod queries;
 pub mod throttle;
+pub mod wire;
 
 pub use actor::{Actor, Session};
 pub use commands::{NewAccount, PostingInput, RubricLine};
 pub use error::AppError;
 pub use policy::{owns, sees_talents, visible_kinds};
-pub use queries::{Relation, kind_of, profile_kind};
+pub use port::AppApi;
+pub use queries::{Relation, kind_of, profile_kind, title_of};
 
 use crate::Profiles;
 use crate::accounts::Accounts;
@@ -47,14 +50,6 @@ impl App {
         matching: Option<Arc<dyn MatchingApi>>,
     ) -> Self {
         Self { profiles, accounts, search, matching, throttle: Arc::default() }
-    }
-
-    pub fn profiles(&self) -> &Profiles {
-        &self.profiles
-    }
-
-    pub fn matching(&self) -> Option<&Arc<dyn MatchingApi>> {
-        self.matching.as_ref()
     }
 
     fn search_api(&self) -> Result<&Arc<dyn SearchApi>, AppError> {

@@ -50,15 +50,20 @@ mod tests {
     use crocevia_domain::{User, UserId};
 
     fn actor(role: Role) -> Actor {
-        Actor::User(User {
-            id: UserId::from_uuid(uuid::Uuid::now_v7()),
-            email: "a@example.org".into(),
-            display_name: "A".into(),
-            role,
-            organisation_id: (role == Role::Organisation)
-                .then(|| crocevia_domain::OrganisationId::from_uuid(uuid::Uuid::now_v7())),
-            locale: Default::default(),
-        })
+        let id = UserId::from_uuid(uuid::Uuid::now_v7());
+        let session = crate::app::Session { user: id, generation: 0 };
+        Actor::User(
+            User {
+                id,
+                email: "a@example.org".into(),
+                display_name: "A".into(),
+                role,
+                organisation_id: (role == Role::Organisation)
+                    .then(|| crocevia_domain::OrganisationId::from_uuid(uuid::Uuid::now_v7())),
+                locale: Default::default(),
+            },
+            session,
+        )
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crocevia_search::{SearchRequest, SearchResults};
 use uuid::Uuid;
 
 /// How an actor stands to an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Relation {
     /// A member of the organisation whose offer or programme it targets.
     pub organisation: bool,
@@ -350,8 +350,34 @@ impl App {
         Ok(request)
     }
 
-    /// Runs a request that came from [`App::saved_search`] (already narrowed for its actor).
-    pub async fn run_saved(&self, request: SearchRequest) -> Result<SearchResults, AppError> {
+    /// Runs one of my saved searches as I may run it now (see [`App::saved_search`]).
+    pub async fn run_saved(&self, actor: &Actor, id: Uuid) -> Result<SearchResults, AppError> {
+        let request = self.saved_search(actor, id).await?;
         Ok(self.search_api()?.search(request).await?)
+    }
+
+    /// The display title of an entity (offer or programme title, startup or organisation
+    /// name, talent or user display name), or an empty string when it is gone: a list may
+    /// still name an entity erased a moment ago. For naming counterparts in lists the actor
+    /// was already allowed to see.
+    pub async fn title(&self, kind: EntityKind, id: Uuid) -> Result<String, AppError> {
+        match self.profiles.get(kind, id).await {
+            Ok(stored) => Ok(title_of(&stored.entity)),
+            Err(crate::ProfilesError::NotFound { .. }) => Ok(String::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The human name of an entity.
+pub fn title_of(entity: &Entity) -> String {
+    match entity {
+        Entity::Offer(o) => o.title.clone(),
+        Entity::Programme(p) => p.title.clone(),
+        Entity::Startup(s) => s.name.clone(),
+        Entity::Talent(t) => t.display_name.clone(),
+        Entity::Organisation(o) => o.name.clone(),
+        Entity::User(u) => u.display_name.clone(),
+        Entity::Consent(_) | Entity::Application(_) => String::new(),
     }
 }
