@@ -2,7 +2,8 @@
 //! Keys are an enum, so a missing translation is a compile error rather than a blank label.
 
 use crocevia_domain::{
-    Cefr, ContractType, LegalForm, OfferKind, ProgrammeModel, ProgrammePhase, RemotePolicy, Sector, StartupStage,
+    ApplicationStage, Cefr, ContractType, LegalForm, OfferKind, ProgrammeModel, ProgrammePhase, RemotePolicy, Sector,
+    StartupStage,
 };
 
 /// The interface language; Italian first, as in Torino.
@@ -245,7 +246,6 @@ texts! {
     StageAccepted => "Accettata", "Accepted";
     StageRejected => "Respinta", "Rejected";
     StageWithdrawn => "Ritirata", "Withdrawn";
-    StageErased => "Cancellata", "Erased";
     Insights => "Osservatorio", "Insights";
     InsightsIntro => "Dati aperti e anonimi su talenti, offerte, startup e programmi di accelerazione nell'area metropolitana di Torino, calcolati dalla piattaforma.", "Open, anonymous figures on talents, offers, startups and accelerator programmes in the Torino metropolitan area, computed by the platform.";
     AtAGlance => "In sintesi", "At a glance";
@@ -351,16 +351,15 @@ pub fn cefr(lang: Lang, c: Cefr) -> &'static str {
 }
 
 /// An application stage as the API names it (`SUBMITTED`, …).
-pub fn application_stage(lang: Lang, stage: &str) -> &'static str {
+pub fn application_stage(lang: Lang, stage: ApplicationStage) -> &'static str {
     let t = match stage {
-        "SUBMITTED" => T::StageSubmitted,
-        "SCREENING" => T::StageScreening,
-        "INTERVIEW" => T::StageInterview,
-        "OFFERED" => T::StageOffered,
-        "ACCEPTED" => T::StageAccepted,
-        "REJECTED" => T::StageRejected,
-        "WITHDRAWN" => T::StageWithdrawn,
-        _ => T::StageErased,
+        ApplicationStage::Submitted => T::StageSubmitted,
+        ApplicationStage::Screening => T::StageScreening,
+        ApplicationStage::Interview => T::StageInterview,
+        ApplicationStage::Offered => T::StageOffered,
+        ApplicationStage::Accepted => T::StageAccepted,
+        ApplicationStage::Rejected => T::StageRejected,
+        ApplicationStage::Withdrawn => T::StageWithdrawn,
     };
     t.get(lang)
 }
@@ -418,7 +417,7 @@ mod tests {
     fn enum_labels_differ_by_language() {
         assert_eq!(offer_kind(Lang::It, OfferKind::Internship), "Tirocinio");
         assert_eq!(offer_kind(Lang::En, OfferKind::Internship), "Internship");
-        assert_eq!(application_stage(Lang::It, "INTERVIEW"), "Colloquio");
+        assert_eq!(application_stage(Lang::It, ApplicationStage::Interview), "Colloquio");
         assert_eq!(language_name(Lang::En, "it"), "Italian");
         assert_eq!(language_name(Lang::It, "xx"), "XX");
     }

@@ -4,32 +4,10 @@ use crate::api::{self, ApiErrors};
 use crate::i18n::{Lang, T};
 use crate::storage;
 use leptos::prelude::*;
-use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    /// `TALENT`, `STARTUP`, `ORGANISATION` or `ADMIN`.
-    pub role: String,
-    pub organisation_id: Option<String>,
-    pub locale: String,
-}
-
-impl User {
-    pub fn is_talent(&self) -> bool {
-        self.role == "TALENT"
-    }
-    pub fn is_startup(&self) -> bool {
-        self.role == "STARTUP"
-    }
-    pub fn is_organisation(&self) -> bool {
-        self.role == "ORGANISATION"
-    }
-}
+/// The signed-in user, as the API's `User` type.
+pub type User = crocevia_api::UserView;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Session {

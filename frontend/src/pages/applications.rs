@@ -9,6 +9,8 @@ use crate::i18n::{self, T};
 use crate::live;
 use crate::route::Route;
 use crate::session::{Session, use_session};
+use crocevia_api::ApplicationStage;
+use crocevia_api::wire::enum_name;
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,7 +23,8 @@ pub struct Application {
     pub applicant_name: String,
     pub target_id: String,
     pub target_title: String,
-    pub stage: String,
+    #[serde(with = "crocevia_api::wire::enumeration")]
+    pub stage: ApplicationStage,
     pub score: Option<i64>,
 }
 
@@ -100,8 +103,8 @@ fn Applications() -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {l.into_iter().map(|a| {
-                                let stage = a.stage.clone();
-                                let open = !matches!(stage.as_str(), "WITHDRAWN" | "REJECTED" | "ACCEPTED");
+                                let stage = a.stage;
+                                let open = !stage.is_final();
                                 let id = a.id.clone();
                                 // Startups apply to programmes, talents to offers.
                                 let target_route = if session.user.get_untracked().is_some_and(|u| u.is_startup()) {
@@ -111,13 +114,13 @@ fn Applications() -> impl IntoView {
                                 };
                                 let target_link = view! { <a href=target_route.href()>{a.target_title.clone()}</a> };
                                 view! {
-                                    <tr data-id=a.id.clone() data-stage=stage.clone()>
+                                    <tr data-id=a.id.clone() data-stage=enum_name(&stage).unwrap_or_default()>
                                         {move || if is_org() {
                                             view! { <td>{a.applicant_name.clone()}</td><td><a href=Route::Ranking(a.target_id.clone()).href()>{a.target_title.clone()}</a></td> }.into_any()
                                         } else {
                                             view! { <td>{target_link.clone()}</td> }.into_any()
                                         }}
-                                        <td class="stage">{let s = stage.clone(); move || i18n::application_stage(session.lang.get(), &s)}</td>
+                                        <td class="stage">{move || i18n::application_stage(session.lang.get(), stage)}</td>
                                         <td>{a.score.map(|s| view! { {move || format::number(session.lang.get(), s as f64, 0)} "/100" })}</td>
                                         <td>{(open && !is_org()).then(|| {
                                             let id = id.clone();

@@ -12,19 +12,25 @@ use crate::i18n::{self, T};
 use crate::live;
 use crate::queries::MY_POSTINGS;
 use crate::session::use_session;
-use crocevia_api::wire::parse_enum;
+use crocevia_api::wire::{enum_name, parse_enum};
 use crocevia_api::{ApplicationStage, PostingView};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-const STAGES: [&str; 6] = ["SCREENING", "INTERVIEW", "OFFERED", "ACCEPTED", "REJECTED", "SUBMITTED"];
+const STAGES: [ApplicationStage; 6] = [
+    ApplicationStage::Screening,
+    ApplicationStage::Interview,
+    ApplicationStage::Offered,
+    ApplicationStage::Accepted,
+    ApplicationStage::Rejected,
+    ApplicationStage::Submitted,
+];
 
 /// The stages an organisation may move an application to from `current`: the domain's own
 /// transition rule (the one the server applies), so the page never offers a move the server
 /// would refuse. Withdrawing is the applicant's, not the organisation's.
-fn allowed_moves(current: &str) -> Vec<&'static str> {
-    let Ok(from) = parse_enum::<ApplicationStage>(current) else { return vec![] };
-    STAGES.iter().copied().filter(|s| parse_enum(s).is_ok_and(|to| from.can_move_to(to))).collect()
+fn allowed_moves(current: ApplicationStage) -> Vec<ApplicationStage> {
+    STAGES.into_iter().filter(|to| current.can_move_to(*to)).collect()
 }
 
 #[component]
@@ -129,8 +135,8 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
     let session = use_session();
     let id = StoredValue::new(a.id.clone());
     let explanation = RwSignal::new(None::<Result<PairMatch, ApiErrors>>);
-    let moves = allowed_moves(&a.stage);
-    let next_stage = RwSignal::new(moves.first().copied().unwrap_or_default().to_owned());
+    let moves = allowed_moves(a.stage);
+    let next_stage = RwSignal::new(moves.first().copied());
     let error = RwSignal::new(String::new());
     let rubric = RwSignal::new(vec![("".to_owned(), String::new(), "10".to_owned())]);
     leptos::task::spawn_local(async move {
@@ -150,7 +156,8 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
     };
     let move_it = move |_| {
         let query = "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { id } }";
-        run(query, json!({"id": id.get_value(), "s": next_stage.get_untracked()}), "moveApplication");
+        let stage = next_stage.get_untracked().and_then(|s| enum_name(&s).ok());
+        run(query, json!({"id": id.get_value(), "s": stage}), "moveApplication");
     };
     let score_it = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -162,15 +169,15 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
         let query = "mutation($id: ID!, $r: [RubricInput!]!) { scoreApplication(id: $id, rubric: $r) { id } }";
         run(query, json!({"id": id.get_value(), "r": rows}), "scoreApplication");
     };
-    let stage = a.stage.clone();
+    let stage = a.stage;
     let prefix = format!("app-{}", a.id);
     let p2 = prefix.clone();
     view! {
-        <li class="application" data-id=a.id.clone() data-stage=a.stage.clone()>
+        <li class="application" data-id=a.id.clone() data-stage=enum_name(&a.stage).unwrap_or_default()>
             <h3>{a.applicant_name.clone()}</h3>
             <p>
                 {move || session.t(T::Stage)} ": "
-                <strong class="stage">{let s = stage.clone(); move || i18n::application_stage(session.lang.get(), &s)}</strong>
+                <strong class="stage">{move || i18n::application_stage(session.lang.get(), stage)}</strong>
                 {a.score.map(|s| view! { " · " {move || session.t(T::Score)} ": " {move || format::number(session.lang.get(), s as f64, 0)} "/100" })}
             </p>
             {move || match explanation.get() {
@@ -181,8 +188,8 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
             {(!moves.is_empty()).then(move || view! {
                 <div class="inline-form">
                     <label for=format!("{prefix}-stage")>{move || session.t(T::MoveTo)}</label>
-                    <select id=format!("{prefix}-stage") on:change=move |ev| next_stage.set(event_target_value(&ev))>
-                        {moves.into_iter().map(|s| view! { <option value=s>{move || i18n::application_stage(session.lang.get(), s)}</option> }).collect_view()}
+                    <select id=format!("{prefix}-stage") on:change=move |ev| next_stage.set(parse_enum(&event_target_value(&ev)).ok())>
+                        {moves.into_iter().map(|s| view! { <option value=enum_name(&s).unwrap_or_default()>{move || i18n::application_stage(session.lang.get(), s)}</option> }).collect_view()}
                     </select>
                     <button type="button" class="move" on:click=move_it>{move || session.t(T::Move)}</button>
                 </div>
@@ -221,13 +228,13 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
 #[cfg(test)]
 mod tests {
     use super::allowed_moves;
+    use crocevia_api::ApplicationStage::*;
 
     #[test]
     fn only_moves_the_server_allows_are_offered() {
-        assert_eq!(allowed_moves("SUBMITTED"), vec!["SCREENING", "REJECTED"]);
-        assert_eq!(allowed_moves("SCREENING"), vec!["INTERVIEW", "OFFERED", "REJECTED"]);
-        assert!(allowed_moves("WITHDRAWN").is_empty(), "a final stage offers no move");
-        assert!(allowed_moves("ACCEPTED").is_empty());
-        assert!(allowed_moves("nonsense").is_empty());
+        assert_eq!(allowed_moves(Submitted), vec![Screening, Rejected]);
+        assert_eq!(allowed_moves(Screening), vec![Interview, Offered, Rejected]);
+        assert!(allowed_moves(Withdrawn).is_empty(), "a final stage offers no move");
+        assert!(allowed_moves(Accepted).is_empty());
     }
 }

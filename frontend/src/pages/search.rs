@@ -134,7 +134,7 @@ pub fn SearchBox(initial: SearchQuery) -> impl IntoView {
         };
         crate::navigate(&Route::Search(q));
     };
-    let may_see_talents = move || session.user.get().is_some_and(|u| u.is_organisation() || u.role == "ADMIN");
+    let may_see_talents = move || session.user.get().is_some_and(|u| u.is_organisation() || u.is_admin());
     let kind_box = move |kind: &'static str| {
         let id = format!("search-kind-{kind}");
         view! {

@@ -262,6 +262,21 @@ pub struct UserView {
     pub locale: Locale,
 }
 
+impl UserView {
+    pub fn is_talent(&self) -> bool {
+        self.role == Role::Talent
+    }
+    pub fn is_startup(&self) -> bool {
+        self.role == Role::Startup
+    }
+    pub fn is_organisation(&self) -> bool {
+        self.role == Role::Organisation
+    }
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
 /// Any entity, as `entity(kind, id)` answers (ask for `__typename`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Union))]
