@@ -105,7 +105,7 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                 Some(Ok(l)) => {
                     let owner = l.organisation();
                     let open = l.open();
-                    let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_deref() == Some(owner.as_str()));
+                    let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_ref().is_some_and(|o| o.as_str() == owner.as_str()));
                     let ranking = Route::Ranking(l.id());
                     let edit = match &l {
                         Loaded::Offer(_) => Route::EditOffer(l.id()),
