@@ -32,8 +32,19 @@ frontend/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrappin
 mv "$wasm.opt" "$wasm"
 size_kb=$(( $(stat -c %s "$wasm") / 1024 ))
 cp frontend/index.html frontend/boot.js frontend/style.css "$staging/"
-# The gateway serves these copies to browsers that accept gzip.
-gzip -9 -k -f "$wasm" "$staging/pkg/crocevia_frontend.js" "$staging/style.css"
+# The gateway serves these copies to browsers that accept gzip. Each copy is checked against
+# its original (a fresh machine once produced a zero-filled wasm copy right after wasm-opt
+# wrote the file, which left browsers with a blank page): flushed, compressed again, or refused.
+for f in "$wasm" "$staging/pkg/crocevia_frontend.js" "$staging/style.css"; do
+  for attempt in 1 2 3; do
+    sync "$f"
+    gzip -9 -k -f "$f"
+    if zcat "$f.gz" | cmp -s - "$f"; then break; fi
+    echo "the gzip copy of $f differs from it (attempt $attempt)" >&2
+    if [ "$attempt" = 3 ]; then exit 1; fi
+    sleep 1
+  done
+done
 # Swap in whole, so a running gateway never serves half a build.
 rm -rf "$OUT.old"
 [ -d "$OUT" ] && mv "$OUT" "$OUT.old"
