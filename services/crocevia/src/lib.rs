@@ -6,6 +6,7 @@ pub mod generate;
 pub mod indexing;
 mod platform;
 mod remote;
+mod resync;
 
 use cli::{Cli, Command};
 use crocevia_kit::config::Settings;

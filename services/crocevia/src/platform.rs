@@ -256,6 +256,14 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             tracing::info!(index = %name, docs, "search index built from the database");
             search.reload(&search_root)?;
         }
+        // The embedded index holds every partition: whatever the bus log lost (a damaged
+        // record, a log cut short by a full disk), the database has. (A member of a search
+        // group holds only its share and resumes from its own positions.)
+        if role == Role::All {
+            let caught =
+                crate::resync::search(&profiles, search).await.context("re-syncing search with the database")?;
+            report("search", caught);
+        }
         let settings = SearchSettings {
             root: search_root.clone(),
             topic: settings.topic(PROFILES_TOPIC),
@@ -268,6 +276,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         tasks.extend(search.start(bus.clone(), settings, shutdown.clone()).await?);
     }
     if let (Some(matching), Some(bus)) = (&matching, &bus) {
+        let caught =
+            crate::resync::matching(&profiles, matching).await.context("re-syncing matching with the database")?;
+        report("matching", caught);
         let settings = MatchingSettings {
             topic: settings.topic(PROFILES_TOPIC),
             matches_topic: settings.topic(MATCHES_TOPIC),
@@ -298,6 +309,19 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     // erasures deleted lingers neither in old WAL frames nor in stale pages of the file.
     crocevia_kit::db::checkpoint(profiles.db()).await.context("checkpointing the database at shutdown")?;
     Ok(())
+}
+
+fn report(service: &str, caught: crate::resync::Caught) {
+    if caught == crate::resync::Caught::default() {
+        tracing::info!(service, "in step with the database");
+    } else {
+        tracing::warn!(
+            service,
+            behind = caught.behind,
+            gone = caught.gone,
+            "was behind the database: caught up at start"
+        );
+    }
 }
 
 /// The GraphQL API over the application boundary; the token key from config or, in the

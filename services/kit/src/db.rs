@@ -20,26 +20,61 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30))
         // SQL statements would log bound values, which may be personal data.
-        .sqlx_logging(false)
-        // Per connection (a PRAGMA run once reaches one pooled connection only): WAL lets
-        // readers proceed during a write; the busy timeout queues writers instead of failing
-        // them while another holds the write lock; secure_delete zeroes the pages a delete
-        // frees, so an erased person's rows do not linger in free pages of the file.
-        .map_sqlx_sqlite_opts(|o| {
-            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-            o.journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-                .synchronous(SqliteSynchronous::Normal)
-                .pragma("secure_delete", "ON")
-        });
+        .sqlx_logging(false);
     // The error of a failed connection may echo the URL; keep only its kind.
-    let db = Database::connect(options)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {}", redact(&e.to_string(), url)))?;
+    let failed =
+        |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot connect to the database: {}", redact(&e.to_string(), url));
+    let db = if url.starts_with("sqlite:") {
+        sqlite_pool(url, max_connections).await.map_err(|e| failed(&e))?
+    } else {
+        Database::connect(options).await.map_err(|e| failed(&e))?
+    };
     if db.get_database_backend() == DbBackend::Sqlite {
         db.execute_unprepared(&format!("CREATE TABLE IF NOT EXISTS {WRITER_TABLE} (id INTEGER PRIMARY KEY)")).await?;
     }
     Ok(db)
+}
+
+/// The SQLite pool, built here rather than by sea-orm so that it can refuse to lend out again
+/// a connection that is still inside a transaction. SQLite rolls a transaction back by itself
+/// on some errors (a full disk among them) and then refuses the driver's ROLLBACK, after which
+/// the driver believes the connection is still in a transaction: its next "transaction" would
+/// be a savepoint, whose rollback leaves a real transaction open, holding the write lock for
+/// good ("database is locked" for every writer, long after the disk has room again). Such a
+/// connection is closed on release instead (closing rolls back), and a fresh one replaces it.
+async fn sqlite_pool(url: &str, max_connections: u32) -> Result<DatabaseConnection, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+    use sea_orm::sqlx::{ConnectOptions as _, Connection, TransactionManager};
+    use std::str::FromStr;
+    // Per connection (a PRAGMA run once reaches one pooled connection only): WAL lets readers
+    // proceed during a write; the busy timeout queues writers instead of failing them while
+    // another holds the write lock; secure_delete zeroes the pages a delete frees, so an
+    // erased person's rows do not linger in free pages of the file.
+    let options = SqliteConnectOptions::from_str(url)?
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(Duration::from_secs(10))
+        .synchronous(SqliteSynchronous::Normal)
+        .pragma("secure_delete", "ON")
+        // SQL statements would log bound values, which may be personal data.
+        .disable_statement_logging();
+    let pool = SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                // The ping queues behind a pending rollback, so the depth read after it is settled.
+                conn.ping().await?;
+                let depth =
+                    <sea_orm::sqlx::Sqlite as sea_orm::sqlx::Database>::TransactionManager::get_transaction_depth(conn);
+                if depth > 0 {
+                    tracing::warn!(depth, "a database connection left inside a transaction is closed");
+                }
+                Ok(depth == 0)
+            })
+        })
+        .connect_with(options)
+        .await?;
+    Ok(sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 fn sqlite_path(url: &str) -> Option<&std::path::Path> {
@@ -91,6 +126,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     Ok(txn)
 }
 
+/// Whether an error's text (with its causes) says the storage ran out of room: SQLite's
+/// SQLITE_FULL, PostgreSQL's disk_full or the file system's ENOSPC.
+pub fn is_storage_full(text: &str) -> bool {
+    ["database or disk is full", "No space left on device", "could not extend file"]
+        .iter()
+        .any(|sign| text.contains(sign))
+}
+
 fn redact(message: &str, url: &str) -> String {
     message.replace(url, "<database url>")
+}
+
+#[cfg(test)]
+mod storage_tests {
+    #[test]
+    fn a_full_disk_is_told_apart() {
+        assert!(super::is_storage_full(
+            "database: Execution Error: error returned from database: (code: 13) database or disk is full"
+        ));
+        assert!(super::is_storage_full("writing: No space left on device (os error 28)"));
+        assert!(!super::is_storage_full("database is locked"));
+    }
 }

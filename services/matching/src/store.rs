@@ -272,6 +272,19 @@ pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
     txn.commit().await
 }
 
+/// The kind and version the replica holds of each entity, and whether it is erased there.
+pub async fn replica_versions(db: &DatabaseConnection) -> Result<Vec<(Uuid, String, i64, bool)>, DbErr> {
+    replica::Entity::find()
+        .select_only()
+        .column(replica::Column::Id)
+        .column(replica::Column::Kind)
+        .column(replica::Column::Version)
+        .expr(sea_orm::sea_query::Expr::col(replica::Column::Data).is_null())
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 pub async fn load_replica(db: &DatabaseConnection) -> Result<Vec<replica::Model>, DbErr> {
     replica::Entity::find().all(db).await
 }

@@ -42,6 +42,16 @@ impl ProfilesError {
         }
     }
 
+    /// Whether the storage refused the write for want of room (SQLite's "database or disk is
+    /// full", PostgreSQL's disk_full, or the file system's ENOSPC). Nothing was written; the
+    /// caller may retry once an operator has made room.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            Self::Other(e) => crocevia_kit::db::is_storage_full(&format!("{e:#}")),
+            _ => false,
+        }
+    }
+
     /// The field an API should show this error next to, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

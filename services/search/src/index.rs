@@ -206,6 +206,34 @@ impl SearchIndex {
         Ok(found)
     }
 
+    /// The id and version of every committed document that is an entity (not a tombstone),
+    /// read from fast columns: what a re-sync with the database compares.
+    pub fn live_documents(&self) -> anyhow::Result<Vec<(Uuid, u64)>> {
+        let tombstone = Term::from_field_text(self.fields.kind, "tombstone");
+        let searcher = self.reader.searcher();
+        let mut live = Vec::new();
+        for segment in searcher.segment_readers() {
+            let mut tombstones = std::collections::HashSet::new();
+            if let Some(mut postings) =
+                segment.inverted_index(self.fields.kind)?.read_postings(&tombstone, IndexRecordOption::Basic)?
+            {
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    tombstones.insert(doc);
+                    doc = postings.advance();
+                }
+            }
+            let fast = segment.fast_fields();
+            let (high, low, version) = (fast.u64("id_high")?, fast.u64("id_low")?, fast.u64("version")?);
+            for doc in segment.doc_ids_alive().filter(|doc| !tombstones.contains(doc)) {
+                if let (Some(h), Some(l), Some(v)) = (high.first(doc), low.first(doc), version.first(doc)) {
+                    live.push((Uuid::from_u64_pair(h, l), v));
+                }
+            }
+        }
+        Ok(live)
+    }
+
     /// Applies one change unless the index already has this version or a newer one.
     pub fn apply(&self, meta: &EventMeta, change: &Change) -> anyhow::Result<Applied> {
         self.apply_from(meta, change, None)
@@ -231,7 +259,11 @@ impl SearchIndex {
         if let Some(partition) = partition.and_then(|p| u64::try_from(p).ok()) {
             doc.add_u64(self.fields.partition, partition);
         }
-        writer.add_document(doc)?;
+        if let Err(e) = writer.add_document(doc) {
+            let mut writer = writer;
+            self.revive(&mut writer);
+            return Err(e.into());
+        }
         drop(writer);
         lock(&self.pending).insert(meta.entity_id, meta.entity_version);
         if erased {
@@ -246,9 +278,17 @@ impl SearchIndex {
     pub fn commit(&self) -> anyhow::Result<()> {
         let payload = serde_json::to_string(&Payload { positions: self.positions() })?;
         let mut writer = lock(&self.writer);
-        let mut prepared = writer.prepare_commit().context("index commit")?;
-        prepared.set_payload(&payload);
-        prepared.commit().context("index commit")?;
+        let committed = match writer.prepare_commit() {
+            Ok(mut prepared) => {
+                prepared.set_payload(&payload);
+                prepared.commit()
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = committed {
+            self.revive(&mut writer);
+            return Err(anyhow::Error::new(e).context("index commit"));
+        }
         drop(writer);
         self.reader.reload().context("index reload")?;
         lock(&self.pending).clear();
@@ -261,6 +301,21 @@ impl SearchIndex {
             tracing::warn!(error = %e, "merge after an erasure failed; retried at the next commit");
         }
         Ok(())
+    }
+
+    /// After a failed write (a full disk kills the writer's threads, and every later add or
+    /// commit fails): back to the last commit, with new threads, so the index recovers by
+    /// itself once the cause is gone. What was applied since is dropped, and its versions
+    /// forgotten, so the consumer's redelivery of those events is applied again, not skipped.
+    fn revive(&self, writer: &mut IndexWriter) {
+        match writer.rollback() {
+            Ok(opstamp) => tracing::warn!(opstamp, "index writer rolled back to its last commit after a failed write"),
+            Err(e) => {
+                tracing::error!(error = %e, "index writer could not be rolled back; it recovers at the next start")
+            }
+        }
+        lock(&self.pending).clear();
+        self.erased_pending.store(false, Ordering::Release);
     }
 
     /// Searchable documents (tombstones excluded).

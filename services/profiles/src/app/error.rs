@@ -94,6 +94,7 @@ impl From<ProfilesError> for AppError {
             }
             e @ ProfilesError::NotFound { .. } => Self::NotFound(e.to_string()),
             ProfilesError::Conflict { message, current } => Self::Conflict { message, current: Some(current) },
+            e if e.is_storage_full() => Self::Unavailable(format!("storage is full, nothing was saved: {e:#}")),
             e @ ProfilesError::Other(_) => Self::Other(anyhow::Error::new(e)),
         }
     }
@@ -114,7 +115,7 @@ impl From<AccountError> for AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
-        Self::Other(anyhow::Error::new(e).context("database"))
+        ProfilesError::from(e).into()
     }
 }
 

@@ -143,6 +143,29 @@ pub async fn list(
     })
 }
 
+/// The id and version of every entity of a kind, in id order, a page at a time: what a
+/// replica compares itself with, without reading the entities.
+pub async fn versions(
+    conn: &impl ConnectionTrait,
+    kind: EntityKind,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<(Uuid, u64)>, DbErr> {
+    on_table!(kind, t => {
+        let mut query = t::Entity::find()
+            .select_only()
+            .column(t::Column::Id)
+            .column(t::Column::Version)
+            .order_by_asc(t::Column::Id)
+            .limit(limit);
+        if let Some(after) = after {
+            query = query.filter(t::Column::Id.gt(after));
+        }
+        let rows: Vec<(Uuid, i64)> = query.into_tuple().all(conn).await?;
+        Ok(rows.into_iter().map(|(id, version)| (id, version_u64(version))).collect())
+    })
+}
+
 pub async fn insert(
     conn: &impl ConnectionTrait,
     entity: &Entity,

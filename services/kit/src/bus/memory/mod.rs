@@ -45,6 +45,40 @@ struct Shared {
     damaged: usize,
 }
 
+/// Appends each partition's frames, all or none. A failed write (a full disk, an I/O error)
+/// cuts every file back to its length before this batch: a frame the publisher was told
+/// failed must not stay in a log, where the next start would read it as a record (or, torn,
+/// as a damaged one) and the publisher's retry would add it again.
+fn write_all_or_none(partitions: &mut [PartitionLog], frames: &[Vec<u8>], fsync: bool) -> std::io::Result<()> {
+    let mut started: Vec<(usize, u64)> = Vec::new();
+    let mut failure = None;
+    for (p, frame) in frames.iter().enumerate() {
+        let (false, Some(PartitionLog { file: Some(file), .. })) = (frame.is_empty(), partitions.get_mut(p)) else {
+            continue;
+        };
+        let written = file.metadata().map(|m| m.len()).and_then(|length| {
+            started.push((p, length));
+            file.write_all(frame)?;
+            if fsync { file.sync_data() } else { Ok(()) }
+        });
+        if let Err(e) = written {
+            failure = Some(e);
+            break;
+        }
+    }
+    let Some(failure) = failure else { return Ok(()) };
+    for (p, length) in started {
+        if let Some(PartitionLog { file: Some(file), .. }) = partitions.get_mut(p)
+            && let Err(e) = file.set_len(length)
+        {
+            // Left in place, the torn frame is found at the next start, marked and counted as
+            // damaged; later records keep their order (consumers may see some again).
+            tracing::error!(partition = p, error = %e, "a failed append could not be cut back");
+        }
+    }
+    Err(failure)
+}
+
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave a half-appended record in memory (the
@@ -75,15 +109,8 @@ impl Shared {
             }
         }
         // Write every partition first, then expose the records: a failed write publishes
-        // nothing of this batch in memory and the publisher gets the error.
-        for (p, frame) in frames.iter().enumerate() {
-            if let (false, Some(PartitionLog { file: Some(file), .. })) = (frame.is_empty(), partitions.get_mut(p)) {
-                file.write_all(frame)?;
-                if self.fsync {
-                    file.sync_data()?;
-                }
-            }
-        }
+        // nothing of this batch, in memory or on disk, and the publisher gets the error.
+        write_all_or_none(partitions, &frames, self.fsync)?;
         for (p, list) in routed.into_iter().enumerate() {
             if let Some(log) = partitions.get_mut(p) {
                 log.records.extend(list.into_iter().map(Arc::new));
