@@ -138,6 +138,8 @@ impl MigrationTrait for AddGeneration {
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 200;
+/// How much of a password the strength estimate reads.
+const ESTIMATED_CHARS: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Accounts {
@@ -323,7 +325,7 @@ const COMMON: [&str; 16] = [
 /// alternating, guess in no time whatever their length.
 pub const MIN_DISTINCT_CHARS: usize = 5;
 
-pub fn check_password(password: &str) -> Result<(), AccountError> {
+pub fn check_password(password: &str, about: &[&str]) -> Result<(), AccountError> {
     let bad = |message: String| Err(AccountError::BadInput { field: "password", message });
     let n = password.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
@@ -344,6 +346,19 @@ pub fn check_password(password: &str) -> Result<(), AccountError> {
     let lower = password.to_lowercase();
     if COMMON.contains(&lower.as_str()) || is_run(&lower) {
         return bad("is one of the first passwords anyone tries: choose another".into());
+    }
+    // The strength estimate (zxcvbn: dictionaries of common passwords, names and words,
+    // keyboard walks, dates, repeats, l33t), with the account's own e-mail and name counted
+    // as known words. It costs time that grows with the length, so only the first
+    // characters are estimated: past them, a password is long enough anyway.
+    let head: String = password.chars().take(ESTIMATED_CHARS).collect();
+    let estimate = zxcvbn::zxcvbn(&head, about);
+    if estimate.score() < zxcvbn::Score::Three {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning().map(|w| w.to_string()).or_else(|| f.suggestions().first().map(|s| s.to_string())))
+            .unwrap_or_else(|| "add another word or two".into());
+        return bad(format!("is too easy to guess: {hint}"));
     }
     Ok(())
 }
@@ -387,14 +402,20 @@ mod tests {
             "Password123",
             "lmnopqrstuv",
             "short",
+            // Past the rules above, caught by the estimate: common words with a digit, a
+            // keyboard walk, the person's own name.
+            "Password1!",
+            "qwertyuiop1",
+            "iloveyou12",
+            "anna.rossi@example.org",
         ] {
-            match check_password(easy) {
+            match check_password(easy, &["anna.rossi@example.org", "Anna Rossi"]) {
                 Err(super::AccountError::BadInput { field, .. }) => assert_eq!(field, "password", "{easy:?}"),
                 other => panic!("{easy:?} was accepted: {other:?}"),
             }
         }
         for fine in ["correct horse battery", "member password", "a long enough password", "Torino-2027!ok"] {
-            assert!(check_password(fine).is_ok(), "{fine:?}");
+            assert!(check_password(fine, &[]).is_ok(), "{fine:?}");
         }
     }
 }
@@ -523,7 +544,7 @@ impl Accounts {
     /// Test and tool helper: credentials for an existing user entity, in their own
     /// transaction.
     pub async fn create(&self, email: &str, password: &str, user_id: Uuid) -> Result<(), AccountError> {
-        check_password(password)?;
+        check_password(password, &[email])?;
         let hash = hash_password(password.to_owned()).await?;
         Self::create_in(&self.db, email, hash, user_id).await
     }

@@ -106,7 +106,7 @@ impl App {
                 "organisation members and administrators are invited, not self-registered",
             ));
         }
-        check_password(&input.password)?;
+        check_password(&input.password, &[&input.email, &input.display_name])?;
         let user = User {
             id: UserId::from_uuid(Uuid::now_v7()),
             email: input.email.trim().to_lowercase(),
@@ -121,7 +121,7 @@ impl App {
     /// For the operator's own tools (`crocevia add-user`), which act with no actor: creates
     /// an account of any role, the user and its credentials in one transaction.
     pub async fn provision_account(&self, user: User, password: String) -> Result<User, AppError> {
-        check_password(&password)?;
+        check_password(&password, &[&user.email, &user.display_name])?;
         Ok(self.create_account(user, password).await?.0)
     }
 
@@ -177,7 +177,7 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::forbidden("only administrators add organisation members"));
         }
-        check_password(&password)?;
+        check_password(&password, &[email, display_name])?;
         let org = OrganisationId::from_uuid(organisation);
         let user = User {
             id: UserId::from_uuid(Uuid::now_v7()),
@@ -212,7 +212,7 @@ impl App {
         if !self.accounts.verify_user(user.id.as_uuid(), current).await? {
             return Err(AppError::invalid("currentPassword", "is not your current password"));
         }
-        check_password(&new).map_err(|e| match e {
+        check_password(&new, &[&user.email, &user.display_name]).map_err(|e| match e {
             crate::accounts::AccountError::BadInput { message, .. } => AppError::invalid("newPassword", message),
             other => other.into(),
         })?;
