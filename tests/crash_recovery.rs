@@ -38,7 +38,7 @@ impl IdempotentConsumer {
             let Some(d) = sub.poll(Duration::from_millis(500)).await.unwrap() else { continue };
             idle_since = Instant::now();
             self.deliveries += 1;
-            let (meta, _) = crocevia_proto::envelope::decode(&d.payload).unwrap();
+            let meta = crocevia_proto::envelope::decode_meta(&d.payload).unwrap();
             let last = self.applied.get(&meta.entity_id).copied().unwrap_or(0);
             if meta.entity_version > last {
                 self.applied.insert(meta.entity_id, meta.entity_version);

@@ -18,7 +18,7 @@ async fn published_events(data_dir: &std::path::Path) -> Vec<(uuid::Uuid, u64)> 
         bus.subscribe(&["profiles.v1".to_owned()], &format!("reader-{}", uuid::Uuid::now_v7())).await.unwrap();
     let mut events = Vec::new();
     while let Some(d) = sub.poll(Duration::from_millis(300)).await.unwrap() {
-        let (meta, _) = crocevia_proto::envelope::decode(&d.payload).unwrap();
+        let meta = crocevia_proto::envelope::decode_meta(&d.payload).unwrap();
         events.push((meta.entity_id, meta.entity_version));
     }
     events
@@ -425,6 +425,23 @@ async fn an_erasure_acknowledged_just_before_a_kill_completes_after_the_restart(
         let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
         assert!(!bytes.windows(word.len()).any(|w| w == word.as_bytes()), "{file} still holds her bio");
     }
+    // Nor the bus log, which keeps every event: hers were sealed with her key, and the
+    // erasure destroyed it (crypto-shredding).
+    let mut stack = vec![dir.path().join("bus")];
+    let mut logs = 0;
+    while let Some(at) = stack.pop() {
+        for entry in std::fs::read_dir(&at).unwrap().map(Result::unwrap) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            logs += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!bytes.windows(word.len()).any(|w| w == word.as_bytes()), "{} holds her bio", path.display());
+        }
+    }
+    assert!(logs > 0, "the bus log was scanned");
 }
 
 /// One serving process per data folder: a second `serve all`, or a `serve profiles` beside

@@ -20,8 +20,21 @@ use support::input;
 use support::stack::{Stack, demo, eventually, gql};
 use uuid::Uuid;
 
+/// Letters of this run only: a scan of a long-lived broker's storage then finds this run's
+/// words, not those an earlier run left in clear before events were sealed.
+static RUN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Uuid::now_v7().as_u128().to_le_bytes()[..6].iter().map(|b| char::from(b'a' + b % 26)).collect()
+});
+
 /// Her words: none of them occurs anywhere in the demo data or the taxonomy.
-const NAME: &str = "Zephyrine Quokkalind";
+fn word(base: &str) -> String {
+    format!("{base}{}", *RUN)
+}
+
+fn name() -> String {
+    format!("{} {}", word("Zephyrine"), word("Quokkalind"))
+}
+
 const EXPORT: &str = "mutation { exportMyData { user { id email } talent { id displayName headline bio contactEmail } applications { id motivation } consents { id purpose } savedSearches { id name } } }";
 const HEADLINE_WORD: &str = "Xylocopaorchestrator";
 const BIO_WORD: &str = "Quillwortzanzibarite";
@@ -29,7 +42,7 @@ const MOTIVATION_WORD: &str = "Brontolinovasca";
 const EMAIL: &str = "zephyrine.quokkalind@example.org";
 
 fn needles() -> Vec<String> {
-    ["Quokkalind", "Zephyrine", HEADLINE_WORD, BIO_WORD, MOTIVATION_WORD].iter().map(|s| s.to_string()).collect()
+    ["Quokkalind", "Zephyrine", HEADLINE_WORD, BIO_WORD, MOTIVATION_WORD].iter().map(|s| word(s)).collect()
 }
 
 async fn token(gateway: &Server, query: &str, variables: Value, field: &str) -> String {
@@ -199,16 +212,23 @@ fn scan_index(dir: &Path, needles: &[String]) -> anyhow::Result<Vec<String>> {
     Ok(hits)
 }
 
-/// The events of `topic` from the start (a fresh group), in order per entity.
-async fn topic_events(brokers: &str, topic: &str) -> HashMap<Uuid, Vec<(u64, Change)>> {
-    let mut events: HashMap<Uuid, Vec<(u64, Change)>> = HashMap::new();
+/// The events of `topic` from the start (a fresh group), in order per entity: the change,
+/// or `None` for a payload sealed with a person's key (read as the raw topic holds it); and
+/// the raw payloads.
+async fn topic_events(brokers: &str, topic: &str) -> (HashMap<Uuid, Vec<(u64, Option<Change>)>>, Vec<Vec<u8>>) {
+    let mut events: HashMap<Uuid, Vec<(u64, Option<Change>)>> = HashMap::new();
     let messages = support::kafka::read_topic(brokers, topic).await;
     assert!(!messages.is_empty(), "nothing on {topic}");
-    for delivery in messages {
-        let (meta, change) = envelope::decode(&delivery.payload).unwrap();
+    for delivery in &messages {
+        let meta = envelope::decode_meta(&delivery.payload).unwrap();
+        let change = match envelope::decode(&delivery.payload) {
+            Ok((_, change)) => Some(change),
+            Err(crocevia_proto::DecodeError::Sealed { .. }) => None,
+            Err(e) => panic!("{e}"),
+        };
         events.entry(meta.entity_id).or_default().push((meta.entity_version, change));
     }
-    events
+    (events, messages.into_iter().map(|m| m.payload).collect())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,16 +272,16 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     let talent = token(
         &gateway,
         "mutation($i: RegisterInput!) { register(input: $i) { token } }",
-        json!({ "i": { "email": EMAIL, "password": "correct horse battery", "displayName": NAME, "role": "TALENT" } }),
+        json!({ "i": { "email": EMAIL, "password": "correct horse battery", "displayName": name(), "role": "TALENT" } }),
         "register",
     )
     .await;
     let mut profile = demo("talents.json").swap_remove(0);
     profile["id"] = json!(Uuid::now_v7());
-    profile["display_name"] = json!(NAME);
+    profile["display_name"] = json!(name());
     profile["contact_email"] = json!(EMAIL);
-    profile["headline"] = json!(format!("{HEADLINE_WORD} - Rust backend engineer"));
-    profile["bio"] = json!(format!("{BIO_WORD} {}", profile["bio"].as_str().unwrap()));
+    profile["headline"] = json!(format!("{} - Rust backend engineer", word(HEADLINE_WORD)));
+    profile["bio"] = json!(format!("{} {}", word(BIO_WORD), profile["bio"].as_str().unwrap()));
     // Another talent saves at the same moment, so both land in one index batch and her
     // document shares a segment with a live one: tantivy drops a segment whose documents are
     // all deleted, but keeps a deleted document of a shared segment in the files until a merge.
@@ -285,7 +305,7 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
         &gateway,
         Some(&talent),
         "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }",
-        json!({ "t": offer_id, "m": format!("{MOTIVATION_WORD}: I would love this role") }),
+        json!({ "t": offer_id, "m": format!("{}: I would love this role", word(MOTIVATION_WORD)) }),
     )
     .await;
     let application_id = applied["data"]["apply"]["id"].as_str().unwrap_or_else(|| panic!("{applied}")).to_owned();
@@ -313,7 +333,7 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
             &gateway,
             Some(&member),
             "query($q: String!) { search(input: {kinds: [TALENT], text: $q}) { total hits { id } } }",
-            json!({ "q": BIO_WORD.to_lowercase() }),
+            json!({ "q": word(BIO_WORD).to_lowercase() }),
         )
         .await
     };
@@ -339,12 +359,12 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     assert_eq!(data["user"]["id"], user_id.to_string(), "{export}");
     let mine = &data["talent"];
     assert_eq!(mine["id"], talent_id.as_str(), "{export}");
-    assert_eq!(mine["displayName"], NAME);
-    assert!(mine["bio"].as_str().unwrap().contains(BIO_WORD));
+    assert_eq!(mine["displayName"], name().as_str());
+    assert!(mine["bio"].as_str().unwrap().contains(&word(BIO_WORD)));
     let applications = data["applications"].as_array().unwrap();
     assert_eq!(applications.len(), 1, "{export}");
     assert_eq!(applications[0]["id"], application_id.as_str(), "{export}");
-    assert!(applications[0].to_string().contains(MOTIVATION_WORD), "{export}");
+    assert!(applications[0].to_string().contains(&word(MOTIVATION_WORD)), "{export}");
     let consents = data["consents"].as_array().unwrap();
     assert_eq!(consents.len(), 1, "{export}");
     assert_eq!(consents[0]["id"], consent_id.to_string(), "{export}");
@@ -419,13 +439,36 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     let raw = files_holding(dir.path(), &needles());
     assert!(raw.is_empty(), "{raw:#?}");
 
-    // The topic: the last event of each of her entities is its erasure.
-    let events = topic_events(&brokers, &topic).await;
+    // The topic: the last event of each of her entities is its erasure, and every earlier
+    // one is sealed with her key (crypto-shredding), which went with the erasure: no message
+    // of the topic, and no file of the broker's storage, holds her words.
+    let (events, payloads) = topic_events(&brokers, &topic).await;
     for id in &ids {
         let mine = events.get(id).unwrap_or_else(|| panic!("no event for {id}"));
         let (version, last) = mine.last().unwrap();
-        assert!(matches!(last, Change::Erased { .. }), "{id}: last event v{version} is {last:?}");
-        let earlier = mine.len() - 1;
-        eprintln!("{id}: erasure at v{version}; {earlier} earlier events still on the topic (no compaction)");
+        assert!(matches!(last, Some(Change::Erased { .. })), "{id}: last event v{version} is {last:?}");
+        let readable: Vec<&(u64, Option<Change>)> =
+            mine[..mine.len() - 1].iter().filter(|(_, c)| c.is_some()).collect();
+        assert!(readable.is_empty(), "{id}: earlier events readable in clear: {readable:?}");
+        eprintln!("{id}: erasure at v{version}; {} earlier events on the topic, all sealed", mine.len() - 1);
+    }
+    let holding = |bytes: &[u8]| needles().iter().any(|n| bytes.windows(n.len()).any(|w| w == n.as_bytes()));
+    assert!(!payloads.iter().any(|p| holding(p)), "a message of {topic} holds her words");
+    use sea_orm::ConnectionTrait;
+    let keys = db
+        .query_all(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT subject_id FROM subject_keys WHERE subject_id = '{user_id}'"),
+        ))
+        .await
+        .unwrap();
+    assert!(keys.is_empty(), "her key is destroyed");
+    // The broker's own storage (the local tansu's SQLite files, when the tests run on it).
+    let broker_dir = support::repo_root().join("target/broker");
+    if broker_dir.join("tansu.db").exists() {
+        let raw = files_holding(&broker_dir, &needles());
+        assert!(raw.is_empty(), "the broker's storage holds her words: {raw:#?}");
+    } else {
+        eprintln!("the broker's storage is not local; its messages were checked above");
     }
 }

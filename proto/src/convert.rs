@@ -17,6 +17,9 @@ pub enum DecodeError {
     Protobuf(#[from] prost::DecodeError),
     #[error("{field}: {message}")]
     Field { field: String, message: String },
+    /// The payload is sealed with a person's key: open it first (see [`crate::sealing`]).
+    #[error("the payload is sealed with the key of data subject {subject}")]
+    Sealed { subject: String },
 }
 
 impl DecodeError {
@@ -223,6 +226,7 @@ pub(crate) fn entity_of(entity_id: Uuid, payload: Payload) -> Result<d::Entity> 
         Payload::Offer(o) => d::Entity::Offer(offer_from(entity_id, o)?),
         Payload::Application(a) => d::Entity::Application(application_from(entity_id, a)?),
         Payload::Erased(_) => return Err(DecodeError::field("payload", "an erasure carries no entity")),
+        Payload::Sealed(s) => return Err(DecodeError::Sealed { subject: s.subject_id }),
     })
 }
 

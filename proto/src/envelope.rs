@@ -69,6 +69,14 @@ pub fn decode(bytes: &[u8]) -> Result<(EventMeta, Change), DecodeError> {
     parse(envelope)
 }
 
+/// The envelope fields alone, sealed payload or not: for readers that route, count or order
+/// events without their data.
+pub fn decode_meta(bytes: &[u8]) -> Result<EventMeta, DecodeError> {
+    let mut envelope = v1::Envelope::decode(bytes)?;
+    envelope.payload = Some(v1::envelope::Payload::Erased(v1::Erased::default()));
+    Ok(parse(envelope)?.0)
+}
+
 pub fn parse(envelope: v1::Envelope) -> Result<(EventMeta, Change), DecodeError> {
     let entity_kind = v1::EntityKind::try_from(envelope.entity_kind)
         .ok()

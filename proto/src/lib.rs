@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod envelope;
+pub mod sealing;
 
 #[allow(clippy::all, missing_debug_implementations)]
 pub mod v1 {

@@ -286,7 +286,7 @@ pub mod checks {
         assert_eq!(ids.len(), messages.len(), "{} messages doubled on {topic}", messages.len() - ids.len());
         let mut versions: HashMap<Uuid, Vec<u64>> = HashMap::new();
         for d in &messages {
-            let (meta, _) = envelope::decode(&d.payload).unwrap();
+            let meta = envelope::decode_meta(&d.payload).unwrap();
             versions.entry(meta.entity_id).or_default().push(meta.entity_version);
         }
         let mut wrong = Vec::new();

@@ -12,12 +12,14 @@ use crocevia_insights::{InsightsService, InsightsSettings};
 use crocevia_kit::bus::batch::BatchSettings as ConsumerBatch;
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
+use crocevia_kit::bus::opening::OpeningBus;
 use crocevia_kit::bus::{SharedBus, TopicSpec};
 use crocevia_kit::config::{BusKind, Settings};
 use crocevia_matching::service::MatchingSettings;
 use crocevia_matching::{MatchingApi, MatchingService};
 use crocevia_profiles::accounts::Accounts;
 use crocevia_profiles::import::import_dir;
+use crocevia_profiles::keys::KeyRing;
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::relay::{Failpoint, Relay};
 use crocevia_profiles::{App, AppApi, Profiles};
@@ -273,7 +275,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
                 max_delay: Duration::from_millis(settings.search.max_delay_ms),
             },
         };
-        tasks.extend(search.start(bus.clone(), settings, shutdown.clone()).await?);
+        tasks.extend(search.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     if let (Some(matching), Some(bus)) = (&matching, &bus) {
         let caught =
@@ -286,7 +288,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             batch_max: settings.matching.batch_max,
             max_delay: Duration::from_millis(settings.matching.max_delay_ms),
         };
-        tasks.push(matching.start(bus.clone(), settings, shutdown.clone()).await?);
+        tasks.push(matching.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     if let (Some(insights), Some(bus), true) = (&insights, &bus, matches!(role, Role::All | Role::Insights)) {
         let settings = InsightsSettings {
@@ -298,7 +300,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
                 max_delay: Duration::from_millis(settings.insights.max_delay_ms),
             },
         };
-        tasks.push(insights.start(bus.clone(), settings, shutdown.clone()).await?);
+        tasks.push(insights.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     let _ = ready_tx.send(true);
     println!("crocevia is ready: open http://{addr}/ in a browser");
@@ -309,6 +311,12 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     // erasures deleted lingers neither in old WAL frames nor in stale pages of the file.
     crocevia_kit::db::checkpoint(profiles.db()).await.context("checkpointing the database at shutdown")?;
     Ok(())
+}
+
+/// The bus as consumers read it: events sealed with a person's key are opened with the keys
+/// in the profiles database, and those whose key is gone arrive as erasures.
+fn opened(bus: &SharedBus, profiles: &Profiles) -> SharedBus {
+    OpeningBus::wrap(bus.clone(), Arc::new(KeyRing::new(profiles.db().clone())))
 }
 
 fn report(service: &str, caught: crate::resync::Caught) {

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod app;
 pub mod error;
 pub mod import;
+pub mod keys;
 pub mod migration;
 pub mod relay;
 pub mod saved;

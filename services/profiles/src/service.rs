@@ -328,7 +328,14 @@ impl Work<'_> {
     async fn enqueue(&self, change: Change, version: u64, correlation_id: &str) -> Result<(), ProfilesError> {
         let kind = change.kind();
         let entity_id = change.entity_id();
-        let envelope = envelope::build(&change, version, correlation_id, Utc::now());
+        let mut envelope = envelope::build(&change, version, correlation_id, Utc::now());
+        // A person's data leaves this database only sealed with their key (crate::keys).
+        if let Change::Upserted(entity) = &change
+            && let Some(subject) = crate::keys::subject_of(&self.txn, entity).await?
+        {
+            let key = crate::keys::key_for(&self.txn, subject).await?;
+            crocevia_proto::sealing::seal(&mut envelope, subject, &key).context("sealing an event")?;
+        }
         let event_id = Uuid::parse_str(&envelope.event_id).context("event id")?;
         let row = NewOutboxRow {
             event_id,

@@ -58,13 +58,16 @@ fn new_id() -> uuid::Uuid {
 }
 
 /// Events in the outbox, decoded, in write order.
+/// (A person's events are sealed with their key: opened here as a consumer would.)
 async fn outbox(p: &Profiles) -> Vec<(envelope::EventMeta, Change)> {
-    store::unpublished(p.db(), 100_000)
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| envelope::decode(&row.payload).unwrap())
-        .collect()
+    use crocevia_kit::bus::opening::Opener;
+    let keys = crocevia_profiles::keys::KeyRing::new(p.db().clone());
+    let mut events = Vec::new();
+    for row in store::unpublished(p.db(), 100_000).await.unwrap() {
+        let opened = keys.open(&row.payload).await.unwrap().unwrap_or(row.payload);
+        events.push(envelope::decode(&opened).unwrap());
+    }
+    events
 }
 
 /// One entity of every kind, linked together, built from the demo data with fresh ids.
@@ -281,7 +284,7 @@ async fn relay_publishes_in_order_and_marks(db: Db) {
     let mut sub = bus.subscribe(&[TOPIC.to_owned()], "test").await.unwrap();
     let mut versions = Vec::new();
     while let Some(d) = sub.poll(Duration::from_millis(200)).await.unwrap() {
-        let (meta, _) = envelope::decode(&d.payload).unwrap();
+        let meta = envelope::decode_meta(&d.payload).unwrap();
         assert_eq!(d.key, meta.entity_id.to_string());
         if meta.entity_id == org.id() {
             versions.push(meta.entity_version);

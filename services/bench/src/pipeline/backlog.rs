@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(versions[5], (entities[2].id(), 2));
         let messages = encode(&entities, 2..5);
         assert_eq!(messages.len(), 3);
-        let (meta, _) = envelope::decode(&messages[1].payload).unwrap();
+        let meta = envelope::decode_meta(&messages[1].payload).unwrap();
         assert_eq!((meta.entity_id, meta.entity_version), (entities[0].id(), 2));
         assert_eq!(messages[1].key, entities[0].id().to_string());
     }

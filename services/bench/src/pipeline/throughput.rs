@@ -233,7 +233,12 @@ impl RoundRun<'_> {
         };
         let joining = Instant::now();
         let before = applied();
-        let mut tasks = service.start(self.bus.clone(), search_settings, shutdown.clone()).await?;
+        // The consumer reads as the platform's does: sealed talent events opened with the keys.
+        let opened = crocevia_kit::bus::opening::OpeningBus::wrap(
+            self.bus.clone(),
+            std::sync::Arc::new(crocevia_profiles::keys::KeyRing::new(self.db.clone())),
+        );
+        let mut tasks = service.start(opened, search_settings, shutdown.clone()).await?;
         let bytes =
             envelope::encode(&envelope::build(&Change::Upserted(warmup.clone()), 1, "bench-warmup", Utc::now()));
         self.bus.publish(&self.topic, vec![OutMessage::new(warmup.id().to_string(), bytes)]).await?;

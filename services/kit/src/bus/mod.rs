@@ -11,6 +11,7 @@
 pub mod batch;
 pub mod kafka;
 pub mod memory;
+pub mod opening;
 pub mod outbox;
 
 use async_trait::async_trait;

@@ -618,6 +618,10 @@ impl App {
             erased += 1;
         }
         saved::delete_of_user(work.txn(), me).await?;
+        // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
+        // topic is unreadable (an imported profile she claimed was sealed under its own id).
+        let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();
+        crate::keys::forget(work.txn(), &subjects).await?;
         Accounts::delete_in(work.txn(), me).await?;
         work.delete(EntityKind::User, me, reason, "erase").await?;
         work.commit().await?;

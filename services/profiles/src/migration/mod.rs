@@ -1,6 +1,7 @@
 //! Schema migrations, run at start-up by every process that owns the profiles database.
 
 mod m20261129_000001_create_tables;
+mod m20261206_000001_subject_keys;
 
 use sea_orm_migration::prelude::*;
 
@@ -10,6 +11,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_tables::Migration)]
+        vec![Box::new(m20261129_000001_create_tables::Migration), Box::new(m20261206_000001_subject_keys::Migration)]
     }
 }
