@@ -101,6 +101,11 @@ fn talent_record(base: &Value, id: Option<&str>, headline: &str) -> Value {
 
 const SAVE: &str = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id version } }";
 
+/// Talent `(token, id)` saves her profile with `headline`.
+async fn save_as(server: &Server, (token, id): &(String, String), base: &Value, headline: &str) -> Value {
+    graphql(server, Some(token), SAVE, json!({ "p": input("talent", &talent_record(base, Some(id), headline)) })).await
+}
+
 fn demo_talent() -> Value {
     let text = std::fs::read_to_string(support::demo_dir().join("talents.json")).unwrap();
     serde_json::from_str::<Vec<Value>>(&text).unwrap().swap_remove(0)
@@ -141,17 +146,10 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     let mut acknowledged: BTreeMap<usize, (i64, String)> = BTreeMap::new();
     let (mut failures, mut unavailable, mut stale_reads) = (0, 0, 0);
     let mut history: BTreeMap<usize, Vec<i64>> = BTreeMap::new();
-    for save in 1..=400 {
-        let t = save % talents.len();
-        let (token, id) = &talents[t];
-        let headline = word(t, save);
-        let body = graphql(
-            &server,
-            Some(token),
-            SAVE,
-            json!({ "p": input("talent", &talent_record(&base, Some(id), &headline)) }),
-        )
-        .await;
+    for n in 1..=400 {
+        let t = n % talents.len();
+        let headline = word(t, n);
+        let body = save_as(&server, &talents[t], &base, &headline).await;
         match body["data"]["saveProfile"]["version"].as_i64() {
             Some(version) => {
                 assert!(body["errors"].is_null(), "{body}");
@@ -191,14 +189,7 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     for attempt in 0..60 {
         let t = attempt % talents.len();
         let headline = word(t, 1000 + attempt);
-        let (token, id) = &talents[t];
-        let body = graphql(
-            &server,
-            Some(token),
-            SAVE,
-            json!({ "p": input("talent", &talent_record(&base, Some(id), &headline)) }),
-        )
-        .await;
+        let body = save_as(&server, &talents[t], &base, &headline).await;
         if let Some(version) = body["data"]["saveProfile"]["version"].as_i64() {
             acknowledged.insert(t, (version, headline));
             recovered = true;

@@ -48,7 +48,7 @@ impl EventBus for OpeningBus {
         own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
         let inner = self.inner.join(topics, group, own)?;
-        Ok(Box::new(Opening { inner, opener: self.opener.clone(), sealed: HashMap::new() }))
+        Ok(Box::new(Opening { inner, opener: self.opener.clone(), sealed: HashMap::new(), unopened: None }))
     }
 
     fn dead_letter_topic(&self) -> &str {
@@ -72,18 +72,34 @@ struct Opening {
     /// offset: what a dead letter sends. Bounded by what the consumer holds unacknowledged
     /// (one batch).
     sealed: HashMap<(String, i32), BTreeMap<i64, Vec<u8>>>,
+    /// A delivery whose opening failed (the keys could not be read): the next poll tries it
+    /// again before anything behind it, so a transient failure loses nothing.
+    unopened: Option<Delivery>,
 }
 
 #[async_trait]
 impl Subscription for Opening {
     async fn poll(&mut self, timeout: Duration) -> Result<Option<Delivery>, BusError> {
-        let Some(mut delivery) = self.inner.poll(timeout).await? else { return Ok(None) };
-        if let Some(opened) = self.opener.open(&delivery.payload).await? {
-            let original = std::mem::replace(&mut delivery.payload, opened);
-            self.sealed
-                .entry((delivery.topic.clone(), delivery.partition))
-                .or_default()
-                .insert(delivery.offset, original);
+        let mut delivery = match self.unopened.take() {
+            Some(delivery) => delivery,
+            None => match self.inner.poll(timeout).await? {
+                Some(delivery) => delivery,
+                None => return Ok(None),
+            },
+        };
+        match self.opener.open(&delivery.payload).await {
+            Ok(Some(opened)) => {
+                let original = std::mem::replace(&mut delivery.payload, opened);
+                self.sealed
+                    .entry((delivery.topic.clone(), delivery.partition))
+                    .or_default()
+                    .insert(delivery.offset, original);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.unopened = Some(delivery);
+                return Err(e);
+            }
         }
         Ok(Some(delivery))
     }
@@ -117,10 +133,57 @@ impl Subscription for Opening {
         for partition in &revoked {
             self.sealed.remove(partition);
         }
+        if self.unopened.as_ref().is_some_and(|d| revoked.contains(&(d.topic.clone(), d.partition))) {
+            self.unopened = None;
+        }
         revoked
     }
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {
         self.inner.close().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+    use crate::bus::memory::InProcessBus;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Opens "sealed:x" into "x"; fails once first, as a database that is briefly away.
+    #[derive(Debug, Default)]
+    struct Unsealer {
+        failed_once: AtomicBool,
+    }
+
+    #[async_trait]
+    impl Opener for Unsealer {
+        async fn open(&self, payload: &[u8]) -> Result<Option<Vec<u8>>, BusError> {
+            if !self.failed_once.swap(true, Ordering::SeqCst) {
+                return Err(BusError::Other(anyhow::anyhow!("keys unavailable")));
+            }
+            Ok(payload.strip_prefix(b"sealed:").map(<[u8]>::to_vec))
+        }
+    }
+
+    #[tokio::test]
+    async fn consumers_get_opened_payloads_and_a_failed_opening_loses_nothing() {
+        let inner: SharedBus = Arc::new(InProcessBus::ephemeral("dlq"));
+        inner.create_topics(&[TopicSpec::new("t", 1), TopicSpec::new("dlq", 1)]).await.unwrap();
+        let messages = vec![OutMessage::new("a", b"sealed:one".to_vec()), OutMessage::new("b", b"two".to_vec())];
+        inner.publish("t", messages).await.unwrap();
+        let bus = OpeningBus::wrap(inner.clone(), Arc::new(Unsealer::default()));
+        let mut sub = bus.subscribe(&["t".to_owned()], "g").await.unwrap();
+        assert!(sub.poll(Duration::from_secs(1)).await.is_err(), "the opener's failure is reported");
+        let first = sub.poll(Duration::from_secs(1)).await.unwrap().unwrap();
+        assert_eq!((first.offset, first.payload.as_slice()), (0, b"one".as_slice()), "retried, not skipped");
+        let second = sub.poll(Duration::from_secs(1)).await.unwrap().unwrap();
+        assert_eq!(second.payload, b"two");
+        // A dead letter keeps the sealed bytes.
+        sub.dead_letter(&first, "poison").await.unwrap();
+        let mut dlq = inner.subscribe(&["dlq".to_owned()], "d").await.unwrap();
+        let dead = dlq.poll(Duration::from_secs(1)).await.unwrap().unwrap();
+        assert_eq!(dead.payload, b"sealed:one");
     }
 }
