@@ -208,6 +208,18 @@ impl Engine {
         self.versions.get(&id).copied()
     }
 
+    /// Forgets what a failed batch applied: each id back to the version it held before (in
+    /// reverse order of applying), so the redelivered batch is applied again instead of
+    /// skipped as stale. What the batch changed otherwise is overwritten when it is.
+    pub fn restore_versions(&mut self, before: Vec<(Uuid, Option<u64>)>) {
+        for (id, version) in before.into_iter().rev() {
+            match version {
+                Some(v) => self.versions.insert(id, v),
+                None => self.versions.remove(&id),
+            };
+        }
+    }
+
     pub fn list(&self, subject: Uuid) -> &[Entry] {
         self.lists.get(&subject).map_or(&[], Vec::as_slice)
     }
@@ -622,6 +634,34 @@ mod tests {
             verdict,
             explanation: Explained { score, factors: vec![] },
         }
+    }
+
+    /// A batch that failed after applying gives its entities back their earlier versions, so
+    /// its redelivery is applied again instead of skipped as already held.
+    #[test]
+    fn restored_versions_let_a_redelivered_batch_apply_again() {
+        #![allow(clippy::unwrap_used, reason = "test")]
+        let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(vec![]));
+        let mut engine = Engine::new(SearchIndex::in_ram(taxonomy).unwrap());
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/talents.json");
+        let talents: Vec<crocevia_domain::Talent> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let talent = crocevia_domain::Entity::Talent(talents[0].clone());
+        let meta = EventMeta {
+            event_id: Uuid::now_v7(),
+            entity_kind: crocevia_domain::EntityKind::Talent,
+            entity_id: talent.id(),
+            entity_version: 1,
+            occurred_at: chrono::Utc::now(),
+            correlation_id: "t".into(),
+        };
+        let change = Change::Upserted(talent);
+        let before = vec![(meta.entity_id, engine.version_of(meta.entity_id))];
+        assert!(engine.apply(&meta, &change).unwrap());
+        assert!(!engine.apply(&meta, &change).unwrap(), "held: a redelivery is skipped");
+        engine.restore_versions(before);
+        assert_eq!(engine.version_of(meta.entity_id), None);
+        assert!(engine.apply(&meta, &change).unwrap(), "after a failed batch, applied again");
     }
 
     proptest! {

@@ -168,55 +168,17 @@ impl MatchingService {
         let engine = self.engine.clone();
         let deliveries = batch.to_vec();
         let started = std::time::Instant::now();
-        let (saved, poison) =
-            tokio::task::spawn_blocking(move || -> anyhow::Result<(Batch, HashMap<usize, String>)> {
-                let mut held = lock(&engine);
-                let mut poison = HashMap::new();
-                let mut changed = BTreeSet::new();
-                let mut save = Batch::default();
-                let mut correlation = String::new();
-                for (i, d) in deliveries.iter().enumerate() {
-                    let (meta, change) = match envelope::decode(&d.payload) {
-                        Ok(decoded) => decoded,
-                        Err(e) => {
-                            poison.insert(i, e.to_string());
-                            continue;
-                        }
-                    };
-                    if held.apply(&meta, &change)? {
-                        let data = match &change {
-                            Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
-                            Change::Erased { .. } => None,
-                        };
-                        save.entities.push((
-                            meta.entity_id,
-                            meta.entity_kind.as_str().to_owned(),
-                            meta.entity_version,
-                            data,
-                        ));
-                        changed.insert(meta.entity_id);
-                        correlation.clone_from(&meta.correlation_id);
-                    }
-                }
-                held.commit_index()?;
-                drop(held);
-                // In chunks, letting go of the engine in between: a catching-up batch takes
-                // seconds to recompute, and list reads must not wait for all of it. Each
-                // chunk's events follow the previous chunk's, so replaying them still gives
-                // the stored lists (the last list of each subject is the one stored).
-                let changed: Vec<Uuid> = changed.into_iter().collect();
-                for chunk in changed.chunks(RECOMPUTE_CHUNK) {
-                    let changes = lock(&engine).recompute(chunk)?;
-                    for change in &changes {
-                        for (key, event) in events::of(change, &correlation) {
-                            save.events.push((key, events::encode(&event)));
-                        }
-                        save.lists.push((change.subject, change.side, change.new.clone()));
-                    }
-                }
-                Ok((save, poison))
-            })
-            .await??;
+        let (saved, poison) = tokio::task::spawn_blocking(move || {
+            let mut before = Vec::new();
+            let result = apply_batch(&engine, &deliveries, &mut before);
+            if result.is_err() {
+                // A failed index commit or recompute (a full disk): the redelivered batch
+                // must be applied again, not skipped as already held.
+                lock(&engine).restore_versions(before);
+            }
+            result
+        })
+        .await??;
         let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
         crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
         let matched = started.elapsed();
@@ -352,4 +314,55 @@ impl BatchHandler for Matcher {
         }
         Ok(poison)
     }
+}
+
+/// Applies a batch of deliveries to the engine and recomputes the lists they change; returns
+/// what to store and the poison deliveries (index into `deliveries`) with their errors.
+/// `before` records the version each applied entity held, for undoing a failed batch.
+fn apply_batch(
+    engine: &Mutex<Engine>,
+    deliveries: &[Delivery],
+    before: &mut Vec<(Uuid, Option<u64>)>,
+) -> anyhow::Result<(Batch, HashMap<usize, String>)> {
+    let mut held = lock(engine);
+    let mut poison = HashMap::new();
+    let mut changed = BTreeSet::new();
+    let mut save = Batch::default();
+    let mut correlation = String::new();
+    for (i, d) in deliveries.iter().enumerate() {
+        let (meta, change) = match envelope::decode(&d.payload) {
+            Ok(decoded) => decoded,
+            Err(e) => {
+                poison.insert(i, e.to_string());
+                continue;
+            }
+        };
+        before.push((meta.entity_id, held.version_of(meta.entity_id)));
+        if held.apply(&meta, &change)? {
+            let data = match &change {
+                Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
+                Change::Erased { .. } => None,
+            };
+            save.entities.push((meta.entity_id, meta.entity_kind.as_str().to_owned(), meta.entity_version, data));
+            changed.insert(meta.entity_id);
+            correlation.clone_from(&meta.correlation_id);
+        }
+    }
+    held.commit_index()?;
+    drop(held);
+    // In chunks, letting go of the engine in between: a catching-up batch takes
+    // seconds to recompute, and list reads must not wait for all of it. Each
+    // chunk's events follow the previous chunk's, so replaying them still gives
+    // the stored lists (the last list of each subject is the one stored).
+    let changed: Vec<Uuid> = changed.into_iter().collect();
+    for chunk in changed.chunks(RECOMPUTE_CHUNK) {
+        let changes = lock(engine).recompute(chunk)?;
+        for change in &changes {
+            for (key, event) in events::of(change, &correlation) {
+                save.events.push((key, events::encode(&event)));
+            }
+            save.lists.push((change.subject, change.side, change.new.clone()));
+        }
+    }
+    Ok((save, poison))
 }
