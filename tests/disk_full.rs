@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+use support::stack::gql;
 use support::{Instance, Server, input};
 
 /// A tmpfs mounted on a fresh folder, unmounted when dropped.
@@ -61,19 +62,6 @@ impl Drop for Tmpfs {
     }
 }
 
-async fn graphql(server: &Server, token: Option<&str>, query: &str, variables: Value) -> Value {
-    let mut request = reqwest::Client::new()
-        .post(format!("{}/graphql", server.base))
-        .json(&json!({ "query": query, "variables": variables }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    match request.send().await {
-        Ok(response) => response.json().await.unwrap_or(Value::Null),
-        Err(e) => panic!("the server stopped answering: {e}"),
-    }
-}
-
 /// A word the tokenizers keep whole (letters only), unique per (talent, save).
 fn word(talent: usize, save: usize) -> String {
     let mut n = save;
@@ -105,7 +93,7 @@ const SAVE: &str = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id 
 async fn searchable(server: &Server, admin: &str, id: &str, headline: &str) -> bool {
     for _ in 0..40 {
         let query = "query($q: String!) { search(input: {kinds: [TALENT], text: $q}) { hits { id } } }";
-        let body = graphql(server, Some(admin), query, json!({ "q": headline })).await;
+        let body = gql(server, Some(admin), query, json!({ "q": headline })).await;
         if body["data"]["search"]["hits"].as_array().is_some_and(|h| h.iter().any(|h| h["id"] == id)) {
             return true;
         }
@@ -116,12 +104,7 @@ async fn searchable(server: &Server, admin: &str, id: &str, headline: &str) -> b
 
 /// Talent `(token, id)` saves her profile with `headline`.
 async fn save_as(server: &Server, (token, id): &(String, String), base: &Value, headline: &str) -> Value {
-    graphql(server, Some(token), SAVE, json!({ "p": input("talent", &talent_record(base, Some(id), headline)) })).await
-}
-
-fn demo_talent() -> Value {
-    let text = std::fs::read_to_string(support::demo_dir().join("talents.json")).unwrap();
-    serde_json::from_str::<Vec<Value>>(&text).unwrap().swap_remove(0)
+    gql(server, Some(token), SAVE, json!({ "p": input("talent", &talent_record(base, Some(id), headline)) })).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -133,21 +116,17 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     let server = instance.serve(&["all", "--demo-data", &support::demo_dir().display().to_string()]);
     server.wait_ready(Duration::from_secs(120)).await;
     let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
-    let base = demo_talent();
+    let base = support::stack::demo("talents.json").swap_remove(0);
 
     // Three talents, each with a profile.
     let mut talents: Vec<(String, String)> = Vec::new();
     for t in 0..3 {
         let register = "mutation($e: String!) { register(input: {email: $e, password: \"correct horse battery\", displayName: \"T\", role: TALENT}) { token } }";
-        let body = graphql(&server, None, register, json!({ "e": format!("t{t}@example.org") })).await;
+        let body = gql(&server, None, register, json!({ "e": format!("t{t}@example.org") })).await;
         let token = body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
-        let body = graphql(
-            &server,
-            Some(&token),
-            SAVE,
-            json!({ "p": input("talent", &talent_record(&base, None, &word(t, 0))) }),
-        )
-        .await;
+        let body =
+            gql(&server, Some(&token), SAVE, json!({ "p": input("talent", &talent_record(&base, None, &word(t, 0))) }))
+                .await;
         let id = body["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
         talents.push((token, id));
     }
@@ -184,7 +163,7 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     assert!(unavailable > 0, "a full disk answers UNAVAILABLE (retry later)");
     // Reads still answer, with what was acknowledged.
     for (t, (version, _)) in &acknowledged {
-        let body = graphql(
+        let body = gql(
             &server,
             Some(&admin),
             "query($id: ID!) { entity(kind: TALENT, id: $id) { ... on Talent { version headline } } }",
@@ -245,7 +224,7 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
     for (t, (version, headline)) in &acknowledged {
         let id = &talents[*t].1;
-        let body = graphql(
+        let body = gql(
             &server,
             Some(&admin),
             "query($id: ID!) { entity(kind: TALENT, id: $id) { ... on Talent { version headline } } }",

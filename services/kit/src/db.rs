@@ -14,19 +14,19 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> anyhow::Result
     if let Some(parent) = sqlite_path(url).and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .max_connections(max_connections)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
-        // SQL statements would log bound values, which may be personal data.
-        .sqlx_logging(false);
     // The error of a failed connection may echo the URL; keep only its kind.
     let failed =
         |e: &dyn std::fmt::Display| anyhow::anyhow!("cannot connect to the database: {}", redact(&e.to_string(), url));
     let db = if url.starts_with("sqlite:") {
         sqlite_pool(url, max_connections).await.map_err(|e| failed(&e))?
     } else {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
+            // SQL statements would log bound values, which may be personal data.
+            .sqlx_logging(false);
         Database::connect(options).await.map_err(|e| failed(&e))?
     };
     if db.get_database_backend() == DbBackend::Sqlite {
