@@ -322,6 +322,8 @@ fn opened(bus: &SharedBus, profiles: &Profiles) -> SharedBus {
 fn report(service: &str, caught: crate::resync::Caught) {
     if caught == crate::resync::Caught::default() {
         tracing::info!(service, "in step with the database");
+    } else if caught.first {
+        tracing::info!(service, entities = caught.behind, "filled from the database at first start");
     } else {
         tracing::warn!(
             service,

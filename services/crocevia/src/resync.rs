@@ -29,6 +29,8 @@ pub struct Caught {
     pub behind: usize,
     /// Entities gone from the database (erased) that it still held, now erased there too.
     pub gone: usize,
+    /// It held nothing yet (a first start): filled, not repaired.
+    pub first: bool,
 }
 
 /// Every (kind, id, version) of `kinds` in the database whose version `held` is older than
@@ -125,7 +127,7 @@ pub async fn matching(profiles: &Profiles, matching: &MatchingService) -> anyhow
             .collect();
     let held = |id: Uuid| Ok(replica.get(&id).filter(|(_, _, erased)| !erased).map(|(_, v, _)| *v));
     let (late, seen) = behind(profiles, &MATCHED, &held).await?;
-    let mut caught = Caught { behind: late.len(), gone: 0 };
+    let mut caught = Caught { behind: late.len(), gone: 0, first: replica.is_empty() };
     let mut events: Vec<(EventMeta, Change)> = Vec::new();
     for (id, (kind, version, erased_there)) in &replica {
         if let (Some(kind), false, false) = (kind, *erased_there, seen.contains(id)) {
