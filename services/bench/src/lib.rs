@@ -7,6 +7,7 @@
 
 mod catch_up;
 mod gateway;
+pub mod http;
 mod matching;
 mod pipeline;
 mod postgres;
@@ -30,6 +31,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "crocevia-bench", version)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// A TOML configuration file (as for `crocevia`).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
@@ -61,6 +64,23 @@ pub struct Args {
     /// of a 2,000-talent data set.
     #[arg(long, default_value_t = 20_000)]
     pub edits: usize,
+    /// Search over HTTP: requests per second offered to each path.
+    #[arg(long, value_delimiter = ',', default_values_t = [50, 100, 200])]
+    pub http_rates: Vec<u32>,
+    /// Search over HTTP: rounds of every path at every rate (the report gives medians).
+    #[arg(long, default_value_t = 3)]
+    pub http_rounds: usize,
+    /// Search over HTTP: measured seconds of each run.
+    #[arg(long, default_value_t = 15.0)]
+    pub http_seconds: f64,
+}
+
+/// Commands the bench runs as its own child processes.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// The open-loop HTTP load generator of the `http` section (prints a JSON summary).
+    #[command(hide = true)]
+    Loadgen(http::loadgen::LoadArgs),
 }
 
 /// A section of the benchmarks.
@@ -72,6 +92,9 @@ pub enum BenchSection {
     /// Distributed mode: outbox → Kafka → index throughput against the in-process bus, the
     /// drain of a backlog, and freshness across separate processes.
     Pipeline,
+    /// Search over HTTP: the release `crocevia serve all` driven open loop from another
+    /// process at fixed rates, REST and GraphQL, against PostgreSQL FTS behind HTTP.
+    Http,
 }
 
 impl From<Args> for Options {
@@ -85,6 +108,12 @@ impl From<Args> for Options {
             changes: a.changes,
             backlog: a.backlog,
             edits: a.edits,
+            http: http::Plan {
+                talents: a.talents,
+                rates: a.http_rates,
+                rounds: a.http_rounds,
+                seconds: a.http_seconds,
+            },
         }
     }
 }
@@ -99,6 +128,7 @@ pub struct Options {
     pub changes: usize,
     pub backlog: usize,
     pub edits: usize,
+    pub http: http::Plan,
 }
 
 /// Latency samples with their order statistics.
@@ -132,6 +162,10 @@ impl Samples {
         self.quantile(0.95)
     }
 
+    pub fn max(&self) -> Duration {
+        self.0.iter().max().copied().unwrap_or_default()
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -147,6 +181,14 @@ pub fn ms(d: Duration) -> f64 {
 
 #[expect(clippy::print_stdout, reason = "progress of a long command")]
 pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
+    if options.only == Some(BenchSection::Http) {
+        let figures = http::run(settings, options.http.clone()).await?;
+        let section = http::report::render(&figures);
+        merge_into(&options.out, &section)?;
+        println!("{section}");
+        println!("section written to {}", options.out.display());
+        return Ok(());
+    }
     let tty = std::io::stderr().is_terminal();
     println!("generating {} talents (seed 42)...", options.talents);
     let dataset = generate::make(settings, options.talents, 42, tty)?;
@@ -178,9 +220,16 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
     let outcome = pipeline::run(settings, shared.clone(), &concepts, taxonomy, &options, embedded).await;
     let mut text = report::render(&options, shared.len(), &figures, &matched, &caught_up, &gateway);
     text.push_str(&pipeline::report::render(&options, &outcome));
+    drop(shared);
+    let http = http::run(settings, options.http.clone()).await;
+    match &http {
+        Ok(figures) => text.push_str(&http::report::render(figures)),
+        Err(e) => text.push_str(&format!("\n## Search over HTTP (issue 23)\n\nFAILED: {e:#}\n")),
+    }
     write(&options.out, &text)?;
     println!("{text}");
     println!("written to {}", options.out.display());
+    http?;
     outcome_result(&outcome)
 }
 

@@ -1,19 +1,18 @@
 //! `crocevia-bench`: parses its arguments, loads the same configuration as `crocevia`, and
-//! runs the benchmarks (see the library).
+//! runs the benchmarks (see the library); `crocevia-bench loadgen` is the HTTP load generator
+//! the bench runs as its own process.
 
 use clap::Parser;
-use crocevia_bench::{Args, Options};
+use crocevia_bench::{Args, Command, Options};
 use crocevia_kit::config::Settings;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let result = async {
-        let settings = Settings::load(args.config.as_deref())?;
-        crocevia_kit::telemetry::init(&settings.telemetry);
-        crocevia_bench::run(&settings, Options::from(args)).await
-    }
-    .await;
+    let result = if let Some(Command::Loadgen(load)) = &args.command {
+        crocevia_bench::http::loadgen::main(load)
+    } else {
+        benchmarks(args)
+    };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -21,4 +20,12 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn benchmarks(args: Args) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let settings = Settings::load(args.config.as_deref())?;
+        crocevia_kit::telemetry::init(&settings.telemetry);
+        crocevia_bench::run(&settings, Options::from(args)).await
+    })
 }

@@ -96,13 +96,18 @@ impl Baseline {
     /// The same question as the tantivy query: any of the words (OR), both languages,
     /// best 20 by rank within one kind.
     pub async fn query(&self, kind: DocKind, text: &str) -> anyhow::Result<usize> {
+        Ok(self.hits(kind, text).await?.len())
+    }
+
+    /// [`Self::query`]'s best 20, as ids and titles (what the HTTP baseline answers).
+    pub async fn hits(&self, kind: DocKind, text: &str) -> anyhow::Result<Vec<(uuid::Uuid, String)>> {
         let words: Vec<String> = text
             .split_whitespace()
             .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
             .filter(|w| !w.is_empty())
             .collect();
         let tsquery = words.join(" | ");
-        let sql = "SELECT id FROM docs, to_tsquery('italian', $2) q_it, to_tsquery('english', $2) q_en
+        let sql = "SELECT id, title FROM docs, to_tsquery('italian', $2) q_it, to_tsquery('english', $2) q_en
                    WHERE kind = $1 AND (tsv_it @@ q_it OR tsv_en @@ q_en)
                    ORDER BY ts_rank(tsv_it, q_it) + ts_rank(tsv_en, q_en) DESC LIMIT 20";
         let rows = self
@@ -113,7 +118,9 @@ impl Baseline {
                 [Value::from(kind.as_str()), Value::from(tsquery)],
             ))
             .await?;
-        Ok(rows.len())
+        rows.iter()
+            .map(|r| -> anyhow::Result<(uuid::Uuid, String)> { Ok((r.try_get("", "id")?, r.try_get("", "title")?)) })
+            .collect()
     }
 
     pub async fn drop_database(self) -> anyhow::Result<()> {

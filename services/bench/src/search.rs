@@ -171,7 +171,8 @@ pub async fn run(
     Ok((figures, service))
 }
 
-fn request(kind: DocKind, text: &str) -> SearchRequest {
+/// The bench's request for one of [`QUERIES`]: top 20 with snippets and two facets.
+pub(crate) fn request(kind: DocKind, text: &str) -> SearchRequest {
     SearchRequest {
         kinds: vec![kind],
         text: text.into(),

@@ -74,9 +74,9 @@ async fn with_processes(
     let client = reqwest::Client::new();
     // Profiles first: it migrates the database and creates the topics search consumes.
     let mut profiles_process = ServiceProcess::start("profiles", dir.path(), &env("profiles")).await?;
-    profiles_process.wait_ready(&client).await?;
+    profiles_process.wait_ready(&client, super::process::START_LIMIT).await?;
     let mut search_process = ServiceProcess::start("search", dir.path(), &env("search")).await?;
-    search_process.wait_ready(&client).await?;
+    search_process.wait_ready(&client, super::process::START_LIMIT).await?;
 
     let measured = measure(settings, database, entities, offers, &search_process.base, suffix).await;
     search_process.stop().await?;

@@ -11,7 +11,7 @@ mod backlog;
 pub(super) mod data;
 mod follow;
 mod freshness;
-mod process;
+pub(crate) mod process;
 mod progress;
 pub mod report;
 mod throughput;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-const START_LIMIT: Duration = Duration::from_secs(120);
+pub(crate) const START_LIMIT: Duration = Duration::from_secs(120);
 
 #[derive(Debug)]
 pub struct ServiceProcess {
@@ -21,7 +21,7 @@ pub struct ServiceProcess {
 
 /// The `crocevia` binary: `CROCEVIA_BIN`, else the one built beside this bench binary
 /// (`make bench` builds both into target/release).
-fn crocevia_binary() -> anyhow::Result<PathBuf> {
+pub(crate) fn crocevia_binary() -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os("CROCEVIA_BIN") {
         return Ok(PathBuf::from(path));
     }
@@ -37,17 +37,39 @@ impl ServiceProcess {
     /// Starts `serve role` on a free port and returns once it listens; its log goes to a file
     /// in `dir` (quoted in errors), so it does not mix with the bench's progress.
     pub async fn start(role: &'static str, dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
-        let exe = crocevia_binary()?;
         let config = PathBuf::from("deploy/config").join(format!("{role}.toml"));
         if !config.is_file() {
             bail!("{} not found: run the bench from the repository root", config.display());
         }
+        Self::spawn(role, Some(&config), dir, env).await
+    }
+
+    /// Starts `serve all` (the embedded mode) with the default configuration and `env`.
+    pub async fn start_embedded(dir: &Path, env: &[(&str, String)]) -> anyhow::Result<Self> {
+        Self::spawn("all", None, dir, env).await
+    }
+
+    /// The process id (for CPU accounting and profilers).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    async fn spawn(
+        role: &'static str,
+        config: Option<&Path>,
+        dir: &Path,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
+        let exe = crocevia_binary()?;
         let log = dir.join(format!("{role}.log"));
         let log_file = std::fs::File::create(&log).with_context(|| format!("creating {}", log.display()))?;
-        let mut child = Command::new(exe)
-            .args(["serve", role, "--config"])
-            .arg(&config)
-            .args(["--port", "0"])
+        let mut command = Command::new(exe);
+        command.args(["serve", role]);
+        if let Some(config) = config {
+            command.arg("--config").arg(config);
+        }
+        let mut child = command
+            .args(["--host", "127.0.0.1", "--port", "0"])
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -78,9 +100,9 @@ impl ServiceProcess {
         Ok(Self { role, child, log, base })
     }
 
-    /// Waits until `/readyz` answers 200 (its consumers and relay are running).
-    pub async fn wait_ready(&mut self, client: &reqwest::Client) -> anyhow::Result<()> {
-        let deadline = Instant::now() + START_LIMIT;
+    /// Waits until `/readyz` answers 200 (its consumers and relay are running), at most `limit`.
+    pub async fn wait_ready(&mut self, client: &reqwest::Client, limit: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + limit;
         loop {
             let ready = client.get(format!("{}/readyz", self.base)).send().await;
             if ready.is_ok_and(|r| r.status().is_success()) {
@@ -90,7 +112,7 @@ impl ServiceProcess {
                 bail!("crocevia serve {} exited ({status}):\n{}", self.role, tail(&self.log));
             }
             if Instant::now() > deadline {
-                bail!("crocevia serve {} was not ready within {START_LIMIT:?}:\n{}", self.role, tail(&self.log));
+                bail!("crocevia serve {} was not ready within {limit:?}:\n{}", self.role, tail(&self.log));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -18,8 +18,8 @@ fn command(options: &Options) -> String {
     let pipeline = format!("--talents {} --changes {} --backlog {}", options.talents, options.changes, options.backlog);
     match options.only {
         Some(BenchSection::Pipeline) => format!("crocevia-bench --only pipeline {pipeline}"),
-        // The pipeline section is not written by `--only matching`.
-        Some(BenchSection::Matching) | None => {
+        // The pipeline section is not written by `--only matching` or `--only http`.
+        Some(BenchSection::Matching | BenchSection::Http) | None => {
             format!("crocevia-bench {pipeline} --rate {} --queries {}", options.rate, options.queries)
         }
     }
@@ -279,6 +279,7 @@ mod tests {
             changes: 5_000,
             backlog: 1_000_000,
             edits: 20_000,
+            http: crate::http::Plan { talents: 100, rates: vec![50], rounds: 1, seconds: 1.0 },
         }
     }
 
