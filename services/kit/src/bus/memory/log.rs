@@ -81,6 +81,7 @@ fn frame_at(bytes: &[u8], pos: usize) -> Option<(OutMessage, usize)> {
 /// A partition as read: its records and how many were damaged.
 #[derive(Debug)]
 pub(super) struct Partition {
+    #[cfg_attr(not(test), expect(dead_code, reason = "opening indexes the repaired file; the tests read the records"))]
     pub records: Vec<OutMessage>,
     pub damaged: usize,
 }
@@ -131,6 +132,103 @@ pub(super) fn read_partition(path: &Path) -> io::Result<Partition> {
         OpenOptions::new().write(true).open(path)?.set_len(pos as u64)?;
     }
     Ok(Partition { records, damaged })
+}
+
+/// Where every frame of a partition file starts, and where the file ends.
+#[derive(Debug, Default)]
+pub(super) struct Starts {
+    pub starts: Vec<u64>,
+    pub end: u64,
+    pub damaged: usize,
+}
+
+/// Bytes read at a time when indexing a partition file.
+const WINDOW: usize = 8 * 1024 * 1024;
+
+/// Indexes a partition file without holding it: reads it a window at a time and checks every
+/// frame. Anything but whole valid frames (a torn tail, a damaged frame) goes through
+/// [`read_partition`], which repairs the file, and the repaired file is indexed again.
+pub(super) fn index_partition(path: &Path) -> io::Result<Starts> {
+    match scan(path)? {
+        Some(starts) => Ok(starts),
+        None => {
+            let damaged = read_partition(path)?.damaged;
+            let starts = scan(path)?.ok_or_else(|| io::Error::other(format!("{} is still damaged", path.display())))?;
+            Ok(Starts { damaged, ..starts })
+        }
+    }
+}
+
+/// The starts of a file of whole valid frames, or `None` at the first anomaly.
+fn scan(path: &Path) -> io::Result<Option<Starts>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Some(Starts::default())),
+        Err(e) => return Err(e),
+    };
+    let mut out = Starts::default();
+    // `buf` holds the file's bytes from `base` on.
+    let (mut buf, mut base, mut eof) = (Vec::with_capacity(WINDOW), 0u64, false);
+    let mut pos = 0usize;
+    loop {
+        let need = match Reader(&buf[pos..]).u32() {
+            Some(len) if len as usize <= MAX_FRAME => 8 + len as usize,
+            Some(_) => return Ok(None),
+            None => 8,
+        };
+        if buf.len() - pos < need {
+            if eof {
+                return Ok((pos == buf.len()).then_some(out));
+            }
+            // Keep the unread tail, read the next window after it.
+            buf.drain(..pos);
+            base += pos as u64;
+            pos = 0;
+            let have = buf.len();
+            buf.resize(have + WINDOW.max(need), 0);
+            let mut filled = have;
+            while filled < buf.len() {
+                match file.read(&mut buf[filled..])? {
+                    0 => {
+                        eof = true;
+                        break;
+                    }
+                    n => filled += n,
+                }
+            }
+            buf.truncate(filled);
+            continue;
+        }
+        if frame_at(&buf[pos..pos + need], 0).is_none() {
+            return Ok(None);
+        }
+        out.starts.push(base + pos as u64);
+        pos += need;
+        out.end = base + pos as u64;
+    }
+}
+
+/// The record whose frame starts at byte `at` of `file`. A frame damaged since the file was
+/// indexed comes back as a marked record, as one found damaged at opening does.
+pub(super) fn read_frame(file: &File, at: u64) -> io::Result<OutMessage> {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; 8];
+    file.read_exact_at(&mut head, at)?;
+    let len = Reader(&head).u32().unwrap_or(0) as usize;
+    let mut frame = head.to_vec();
+    if len <= MAX_FRAME {
+        frame.resize(8 + len, 0);
+        file.read_exact_at(&mut frame[8..], at + 8)?;
+    }
+    Ok(match frame_at(&frame, 0) {
+        Some((message, _)) => message,
+        None => {
+            tracing::error!(at_byte = at, "a bus log record was damaged after start: marked; repair from the database");
+            let mut marker = OutMessage::new("", Vec::new());
+            marker.headers.push((DAMAGED_HEADER.into(), format!("damaged at byte {at}")));
+            marker
+        }
+    })
 }
 
 pub(super) fn open_append(path: &Path) -> io::Result<File> {

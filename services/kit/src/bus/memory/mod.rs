@@ -16,8 +16,50 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 struct PartitionLog {
-    records: Vec<Arc<OutMessage>>,
+    records: Records,
     file: Option<File>,
+}
+
+/// A partition's records. Kept in a file, only where each frame starts is held (8 bytes a
+/// record) and a record is read back when a consumer reaches it: holding every record, as this
+/// bus once did, held every event ever published (gigabytes of match events after a 10^5
+/// import). An ephemeral bus (tests) holds the records themselves.
+enum Records {
+    Stored { starts: Vec<u64>, reader: File },
+    Held(Vec<Arc<OutMessage>>),
+}
+
+impl Records {
+    fn len(&self) -> usize {
+        match self {
+            Records::Stored { starts, .. } => starts.len(),
+            Records::Held(records) => records.len(),
+        }
+    }
+
+    fn get(&self, offset: usize) -> Option<Arc<OutMessage>> {
+        match self {
+            Records::Stored { starts, reader, .. } => {
+                let at = *starts.get(offset)?;
+                match log::read_frame(reader, at) {
+                    Ok(message) => Some(Arc::new(message)),
+                    Err(e) => {
+                        tracing::error!(offset, error = %e, "reading a bus log record failed");
+                        None
+                    }
+                }
+            }
+            Records::Held(records) => records.get(offset).cloned(),
+        }
+    }
+
+    /// After its frame was appended to the file, starting at byte `at`.
+    fn push(&mut self, message: OutMessage, at: u64) {
+        match self {
+            Records::Stored { starts, .. } => starts.push(at),
+            Records::Held(records) => records.push(Arc::new(message)),
+        }
+    }
 }
 
 struct GroupState {
@@ -98,14 +140,17 @@ impl Shared {
         let partitions = state.topics.get_mut(topic).ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
         let count = partitions.len();
         let mut frames: Vec<Vec<u8>> = vec![Vec::new(); count];
-        let mut routed: Vec<Vec<OutMessage>> = (0..count).map(|_| Vec::new()).collect();
+        let mut routed: Vec<Vec<(OutMessage, u64)>> = (0..count).map(|_| Vec::new()).collect();
         for message in batch {
             let p = partition_for(&message.key, count);
+            let mut frame_len = 0;
             if let Some(frame) = frames.get_mut(p) {
+                let before = frame.len();
                 log::encode_frame(&message, frame);
+                frame_len = (frame.len() - before) as u64;
             }
             if let Some(list) = routed.get_mut(p) {
-                list.push(message);
+                list.push((message, frame_len));
             }
         }
         // Write every partition first, then expose the records: a failed write publishes
@@ -113,7 +158,18 @@ impl Shared {
         write_all_or_none(partitions, &frames, self.fsync)?;
         for (p, list) in routed.into_iter().enumerate() {
             if let Some(log) = partitions.get_mut(p) {
-                log.records.extend(list.into_iter().map(Arc::new));
+                // Where this batch's frames begin: the file's length less what was appended
+                // (read back rather than counted, so a file cut back after a failure, or not,
+                // still gives each record its own frame).
+                let written: u64 = list.iter().map(|(_, len)| len).sum();
+                let mut at = match &log.file {
+                    Some(file) => file.metadata()?.len().saturating_sub(written),
+                    None => 0,
+                };
+                for (message, frame_len) in list {
+                    log.records.push(message, at);
+                    at += frame_len;
+                }
             }
         }
         drop(state);
@@ -188,10 +244,12 @@ impl InProcessBus {
             let mut partitions = Vec::with_capacity(count);
             for p in 0..count {
                 let path = log::partition_path(dir, &topic, p);
-                let read = log::read_partition(&path)?;
-                damaged += read.damaged;
-                let records = read.records.into_iter().map(Arc::new).collect();
-                partitions.push(PartitionLog { records, file: Some(log::open_append(&path)?) });
+                let index = log::index_partition(&path)?;
+                damaged += index.damaged;
+                let file = log::open_append(&path)?;
+                let reader = File::open(&path)?;
+                let records = Records::Stored { starts: index.starts, reader };
+                partitions.push(PartitionLog { records, file: Some(file) });
             }
             state.topics.insert(topic, partitions);
         }
@@ -257,11 +315,16 @@ impl EventBus for InProcessBus {
                     .ok_or_else(|| anyhow!("topic {} needs at least one partition", spec.name))?;
                 let mut partitions = Vec::with_capacity(count);
                 for p in 0..count {
-                    let file = match &shared.dir {
-                        Some(dir) => Some(log::open_append(&log::partition_path(dir, &spec.name, p))?),
-                        None => None,
+                    let log = match &shared.dir {
+                        Some(dir) => {
+                            let path = log::partition_path(dir, &spec.name, p);
+                            let file = log::open_append(&path)?;
+                            let records = Records::Stored { starts: Vec::new(), reader: File::open(&path)? };
+                            PartitionLog { records, file: Some(file) }
+                        }
+                        None => PartitionLog { records: Records::Held(Vec::new()), file: None },
                     };
-                    partitions.push(PartitionLog { records: Vec::new(), file });
+                    partitions.push(log);
                 }
                 if let Some(dir) = &shared.dir {
                     log::write_partition_count(dir, &spec.name, count)?;
@@ -340,7 +403,7 @@ impl EventBus for InProcessBus {
         let mut values = std::collections::HashSet::new();
         for log in partitions {
             let from = log.records.len().saturating_sub(per_partition);
-            for record in &log.records[from..] {
+            for record in (from..log.records.len()).filter_map(|i| log.records.get(i)) {
                 values.extend(record.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()));
             }
         }
