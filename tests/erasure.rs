@@ -114,8 +114,8 @@ async fn database_leftovers(db: &DatabaseConnection, ids: &[Uuid]) -> Vec<String
             format!("SELECT count(*) FROM matching_entities WHERE id IN ({list}) AND data IS NOT NULL"),
         ),
         (
-            "matching_lists",
-            format!("SELECT count(*) FROM matching_lists WHERE subject_id IN ({list}) OR counterpart_id IN ({list})"),
+            "matching_entries",
+            format!("SELECT count(*) FROM matching_entries WHERE subject_id IN ({list}) OR counterpart_id IN ({list})"),
         ),
         (
             "insights_facts fact",

@@ -331,11 +331,11 @@ pub mod checks {
         );
 
         let mut stored: HashMap<(Uuid, Uuid), u32> = HashMap::new();
-        for row in rows(db, "SELECT subject_id, counterpart_id, rank FROM matching_lists").await {
+        for row in rows(db, super::STORED_RANKS).await {
             let (subject, counterpart, rank): (Uuid, Uuid, i32) = (
                 row.try_get("", "subject_id").unwrap(),
                 row.try_get("", "counterpart_id").unwrap(),
-                row.try_get("", "rank").unwrap(),
+                row.try_get::<i64>("", "rank").unwrap() as i32,
             );
             assert!(
                 stored.insert((subject, counterpart), rank as u32).is_none(),
@@ -365,3 +365,7 @@ pub mod checks {
         );
     }
 }
+
+/// Each stored place with its rank: a list's order is its ranking key (see the matching store).
+pub const STORED_RANKS: &str = "SELECT subject_id, counterpart_id, ROW_NUMBER() OVER (PARTITION BY subject_id \
+     ORDER BY class DESC, score DESC, counterpart_id ASC) AS rank FROM matching_entries";

@@ -89,7 +89,7 @@ pub trait MatchingApi: Send + Sync + std::fmt::Debug {
 #[async_trait]
 impl MatchingApi for MatchingService {
     async fn matches(&self, subject: Uuid) -> Result<Vec<Entry>, MatchingError> {
-        Ok(MatchingService::matches(self, subject))
+        MatchingService::matches(self, subject).await.map_err(|e| MatchingError::Other(e.into()))
     }
 
     async fn side_of(&self, id: Uuid) -> Result<Option<Side>, MatchingError> {

@@ -5,6 +5,11 @@
 //! counterpart it was scored against gets its list updated with the new pair score, so both
 //! directions follow a change without recomputing everything. Blocking: use from a blocking
 //! thread.
+//!
+//! Memory: a list is held as its ranking numbers only ([`Ranked`], 48 bytes a place); the
+//! explained entries live in the database, written when a pair enters or changes in a list
+//! ([`ListChange::written`]) and read from there. Explanations held for every list were most of
+//! a 10^5 platform's resident memory (about 1 KB a place, 2 million places).
 
 use crate::eligibility::Verdict;
 use crate::explain::Explained;
@@ -45,15 +50,45 @@ pub struct Entry {
 const UNCONDITIONAL: u8 = 2;
 
 /// What a list ranks by: class (eligible first), score, counterpart.
-type Key = (u8, f64, Uuid);
+pub type Key = (u8, f64, Uuid);
 
 impl Entry {
-    fn class(&self) -> u8 {
+    pub fn class(&self) -> u8 {
         self.verdict.as_ref().map_or(UNCONDITIONAL, Verdict::class)
     }
 
+    /// Its place in a list, without the explanation.
+    pub fn ranked(&self) -> Ranked {
+        Ranked { counterpart: self.counterpart, score: self.score, mutual: self.mutual, class: self.class() }
+    }
+}
+
+/// One place in a subject's list as the engine holds it: what ranks it and what a match event
+/// reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    pub counterpart: Uuid,
+    pub score: f64,
+    pub mutual: f64,
+    /// Eligibility class (see [`Verdict::class`]); talent–offer pairs rank above every verdict
+    /// but "eligible".
+    pub class: u8,
+}
+
+/// What a list ranks by.
+pub trait Ranks {
+    fn key(&self) -> Key;
+}
+
+impl Ranks for Entry {
     fn key(&self) -> Key {
         (self.class(), self.score, self.counterpart)
+    }
+}
+
+impl Ranks for Ranked {
+    fn key(&self) -> Key {
+        (self.class, self.score, self.counterpart)
     }
 }
 
@@ -64,7 +99,7 @@ fn order(a: &Key, b: &Key) -> std::cmp::Ordering {
 }
 
 /// Ranks a list and keeps the top k.
-pub fn rank(list: &mut Vec<Entry>) {
+pub fn rank<T: Ranks>(list: &mut Vec<T>) {
     list.sort_by(|a, b| order(&a.key(), &b.key()));
     list.truncate(TOP_K);
 }
@@ -82,7 +117,7 @@ enum Fate {
 /// Whether `counterpart`, at `key` (`None`: excluded), enters, stays in or leaves the ranked
 /// `list`, decided on the numbers before any explanation is written. Agrees with putting the
 /// entry in and ranking again (see the tests).
-fn fate(list: &[Entry], counterpart: Uuid, key: Option<(u8, f64)>) -> Fate {
+fn fate(list: &[Ranked], counterpart: Uuid, key: Option<(u8, f64)>) -> Fate {
     let had = list.iter().any(|e| e.counterpart == counterpart);
     let Some((class, score)) = key else { return if had { Fate::Leaves } else { Fate::Untouched } };
     if list.len() - usize::from(had) < TOP_K {
@@ -108,6 +143,13 @@ struct PairScore {
     appeal: f64,
     mutual: f64,
     bm25: f32,
+}
+
+impl PairScore {
+    /// Its place in a list ranked by `score` (fit or appeal), naming `counterpart`.
+    fn place(&self, counterpart: Uuid, score: f64) -> Ranked {
+        Ranked { counterpart, score, mutual: self.mutual, class: UNCONDITIONAL }
+    }
 }
 
 /// Both sides of a talent and an offer combined: the geometric mean of fit and appeal,
@@ -150,8 +192,30 @@ impl Side {
 pub struct ListChange {
     pub subject: Uuid,
     pub side: Side,
-    pub old: Vec<Entry>,
-    pub new: Vec<Entry>,
+    pub old: Vec<Ranked>,
+    pub new: Vec<Ranked>,
+    /// The explained entries of `new` that this recomputation wrote (entered or scored
+    /// again); the others are stored already.
+    pub written: Vec<Entry>,
+}
+
+impl ListChange {
+    /// Counterparts in the old list and not in the new one.
+    pub fn left(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.old.iter().map(|e| e.counterpart).filter(|c| !self.new.iter().any(|e| e.counterpart == *c))
+    }
+}
+
+/// What one recomputation touched: each list as it was before, and the places it scored.
+#[derive(Default)]
+struct Touched {
+    before: HashMap<Uuid, (Side, Vec<Ranked>)>,
+    /// Places scored again (subject, counterpart): explained at the end, for those still in
+    /// their list then, so a recomputation holds explanations only for what it stores.
+    written: HashSet<(Uuid, Uuid)>,
+    /// Subjects that lost a place (its counterpart erased, closed or now excluded): refilled
+    /// from the next candidates at the end of the recomputation.
+    short: BTreeSet<Uuid>,
 }
 
 pub struct Engine {
@@ -166,7 +230,7 @@ pub struct Engine {
     /// The terms of `profiles` and `queries`, numbered.
     vocabulary: Vocabulary,
     versions: HashMap<Uuid, u64>,
-    lists: HashMap<Uuid, Vec<Entry>>,
+    lists: HashMap<Uuid, Vec<Ranked>>,
     /// counterpart -> subjects whose list holds it.
     holders: HashMap<Uuid, HashSet<Uuid>>,
 }
@@ -220,7 +284,7 @@ impl Engine {
         }
     }
 
-    pub fn list(&self, subject: Uuid) -> &[Entry] {
+    pub fn list(&self, subject: Uuid) -> &[Ranked] {
         self.lists.get(&subject).map_or(&[], Vec::as_slice)
     }
 
@@ -279,8 +343,9 @@ impl Engine {
         ids
     }
 
-    /// Restores a stored list (at start-up).
-    pub fn restore_list(&mut self, subject: Uuid, list: Vec<Entry>) {
+    /// Restores a stored list (at start-up), ranked.
+    pub fn restore_list(&mut self, subject: Uuid, mut list: Vec<Ranked>) {
+        rank(&mut list);
         for e in &list {
             self.holders.entry(e.counterpart).or_default().insert(subject);
         }
@@ -343,42 +408,109 @@ impl Engine {
 
     /// Recomputes what the changed entities affect; returns every list that changed.
     pub fn recompute(&mut self, changed: &[Uuid]) -> anyhow::Result<Vec<ListChange>> {
-        let mut stats = Stats::new(&self.index);
-        let mut before: HashMap<Uuid, (Side, Vec<Entry>)> = HashMap::new();
-        for id in changed {
-            match self.side_of(*id) {
-                Some(Side::Talent) => self.recompute_talent(*id, &mut stats, &mut before)?,
-                Some(Side::Offer) => self.recompute_offer(*id, &mut stats, &mut before)?,
-                Some(Side::Startup) => self.recompute_startup(*id, &mut stats, &mut before),
-                Some(Side::Programme) => self.recompute_programme(*id, &mut stats, &mut before)?,
-                None => self.remove(*id, &mut before),
-            }
-        }
-        let mut changes: Vec<ListChange> = before
-            .into_iter()
-            .filter_map(|(subject, (side, old))| {
-                let new = self.lists.get(&subject).cloned().unwrap_or_default();
-                (old != new).then_some(ListChange { subject, side, old, new })
-            })
-            .collect();
-        changes.sort_by_key(|c| c.subject);
-        Ok(changes)
+        Ok(self.recompute_until(changed, usize::MAX)?.0)
     }
 
-    fn set_list(
-        &mut self,
-        subject: Uuid,
-        side: Side,
-        list: Vec<Entry>,
-        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
-    ) {
+    /// As [`Self::recompute`], stopping after the entity that brings the lists touched to
+    /// `max_lists` or more (a programme alone touches every startup's list); returns the lists
+    /// that changed and how many of `changed` it recomputed (at least one).
+    pub fn recompute_until(&mut self, changed: &[Uuid], max_lists: usize) -> anyhow::Result<(Vec<ListChange>, usize)> {
+        let mut stats = Stats::new(&self.index);
+        let mut touched = Touched::default();
+        let mut consumed = 0;
+        for id in changed {
+            if touched.before.len() >= max_lists {
+                break;
+            }
+            consumed += 1;
+            match self.side_of(*id) {
+                Some(Side::Talent) => self.recompute_talent(*id, &mut stats, &mut touched)?,
+                Some(Side::Offer) => self.recompute_offer(*id, &mut stats, &mut touched)?,
+                Some(Side::Startup) => self.recompute_startup(*id, &mut stats, &mut touched),
+                Some(Side::Programme) => self.recompute_programme(*id, &mut stats, &mut touched)?,
+                None => self.remove(*id, &mut touched),
+            }
+        }
+        // A list that lost a place takes the next candidate in, in this batch, instead of
+        // staying short until its subject changes. One round: a refill's own losses wait.
+        let short = std::mem::take(&mut touched.short);
+        let changed = &changed[..consumed];
+        for subject in short {
+            if changed.contains(&subject) || self.list(subject).len() >= TOP_K {
+                continue;
+            }
+            match self.side_of(subject) {
+                Some(Side::Talent) => self.recompute_talent(subject, &mut stats, &mut touched)?,
+                Some(Side::Offer) => self.recompute_offer(subject, &mut stats, &mut touched)?,
+                Some(Side::Startup) => self.recompute_startup(subject, &mut stats, &mut touched),
+                Some(Side::Programme) => self.recompute_programme(subject, &mut stats, &mut touched)?,
+                None => {}
+            }
+        }
+        let Touched { before, written, .. } = touched;
+        let mut changes = Vec::new();
+        for (subject, (side, old)) in before {
+            let new = self.lists.get(&subject).cloned().unwrap_or_default();
+            let mut explained = Vec::new();
+            for place in new.iter().filter(|e| written.contains(&(subject, e.counterpart))) {
+                explained.push(self.explain(subject, side, place, &mut stats)?);
+            }
+            if old != new || !explained.is_empty() {
+                changes.push(ListChange { subject, side, old, new, written: explained });
+            }
+        }
+        changes.sort_by_key(|c| c.subject);
+        Ok((changes, consumed))
+    }
+
+    /// The explained entry of a place in `subject`'s list, computed as it was scored (same
+    /// entities, same corpus statistics), so its score is the place's own.
+    fn explain(&self, subject: Uuid, side: Side, place: &Ranked, stats: &mut Stats) -> anyhow::Result<Entry> {
+        let counterpart = place.counterpart;
+        let entry = match side {
+            Side::Talent | Side::Offer => {
+                let (talent_id, offer_id) =
+                    if side == Side::Talent { (subject, counterpart) } else { (counterpart, subject) };
+                self.talents.get(&talent_id).zip(self.offers.get(&offer_id)).and_then(|(talent, offer)| {
+                    let score = self.pair_score(talent, offer, stats)?;
+                    Some(if side == Side::Talent {
+                        self.appeal_entry(talent, offer, score)
+                    } else {
+                        self.fit_entry(talent, offer, score)
+                    })
+                })
+            }
+            Side::Startup | Side::Programme => {
+                let (startup_id, programme_id) =
+                    if side == Side::Startup { (subject, counterpart) } else { (counterpart, subject) };
+                self.startups
+                    .get(&startup_id)
+                    .zip(self.programmes.get(&programme_id))
+                    .map(|(startup, programme)| Entry { counterpart, ..self.startup_pair(startup, programme, stats) })
+            }
+        };
+        match entry {
+            Some(entry) if entry.ranked() == *place => Ok(entry),
+            Some(entry) => anyhow::bail!(
+                "the explanation of {counterpart} in {subject}'s list scores {} where the list holds {}",
+                entry.score,
+                place.score
+            ),
+            None => anyhow::bail!("{subject}'s list holds {counterpart}, which is not held"),
+        }
+    }
+
+    fn set_list(&mut self, subject: Uuid, side: Side, list: Vec<Ranked>, touched: &mut Touched) {
         let old = self.unlink(subject);
-        before.entry(subject).or_insert((side, old));
+        touched.before.entry(subject).or_insert((side, old));
+        for place in &list {
+            touched.written.insert((subject, place.counterpart));
+        }
         self.link(subject, list);
     }
 
     /// Takes `subject`'s list out of the lists and out of its counterparts' holders.
-    fn unlink(&mut self, subject: Uuid) -> Vec<Entry> {
+    fn unlink(&mut self, subject: Uuid) -> Vec<Ranked> {
         let old = self.lists.remove(&subject).unwrap_or_default();
         for e in &old {
             if let Some(h) = self.holders.get_mut(&e.counterpart) {
@@ -389,7 +521,7 @@ impl Engine {
     }
 
     /// Ranks `list` and puts it in as `subject`'s list, linked from its counterparts.
-    fn link(&mut self, subject: Uuid, mut list: Vec<Entry>) {
+    fn link(&mut self, subject: Uuid, mut list: Vec<Ranked>) {
         rank(&mut list);
         for e in &list {
             self.holders.entry(e.counterpart).or_default().insert(subject);
@@ -401,25 +533,29 @@ impl Engine {
 
     /// Puts `entry` into `subject`'s list (or takes the counterpart out when `None`).
     ///
-    /// Changes the list in place: one recompute updates hundreds of counterparts' lists, and
-    /// copying each list (entries carry their explanations) was the largest cost in a profile. The
-    /// list is copied once per recompute, for `before`.
+    /// The list is copied once per recompute, for `touched.before`.
     fn update_entry(
         &mut self,
         subject: Uuid,
         side: Side,
         counterpart: Uuid,
-        entry: Option<Entry>,
-        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
+        entry: Option<Ranked>,
+        touched: &mut Touched,
     ) {
         let had = self.lists.get(&subject).is_some_and(|l| l.iter().any(|e| e.counterpart == counterpart));
         if entry.is_none() && !had {
             return;
         }
         let mut list = self.unlink(subject);
-        before.entry(subject).or_insert_with(|| (side, list.clone()));
+        touched.before.entry(subject).or_insert_with(|| (side, list.clone()));
         list.retain(|e| e.counterpart != counterpart);
-        list.extend(entry);
+        match entry {
+            Some(entry) => {
+                list.push(entry);
+                touched.written.insert((subject, counterpart));
+            }
+            None => drop(touched.short.insert(subject)),
+        }
         self.link(subject, list);
     }
 
@@ -489,12 +625,7 @@ impl Engine {
         }
     }
 
-    fn recompute_offer(
-        &mut self,
-        id: Uuid,
-        stats: &mut Stats,
-        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
-    ) -> anyhow::Result<()> {
+    fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
         let text = format!("{} {}", offer.title, offer.description);
         let skills: Vec<_> = offer.skills().cloned().collect();
@@ -506,30 +637,25 @@ impl Engine {
             .into_iter()
             .filter_map(|talent_id| Some((talent_id, self.pair_score(self.talents.get(&talent_id)?, &offer, stats))))
             .collect();
-        let list: Vec<Entry> = Self::best(&scored, |s| s.fit)
+        let list: Vec<Ranked> = Self::best(&scored, |s| s.fit)
             .into_iter()
-            .filter_map(|(talent_id, pair)| Some(self.fit_entry(self.talents.get(&talent_id)?, &offer, pair)))
+            .map(|(talent_id, pair)| pair.place(talent_id, pair.fit))
             .collect();
         for (talent_id, pair) in scored {
             match self.fate(talent_id, id, pair.map(|p| (UNCONDITIONAL, p.appeal))) {
                 Fate::Untouched => {}
-                Fate::Leaves => self.update_entry(talent_id, Side::Talent, id, None, before),
+                Fate::Leaves => self.update_entry(talent_id, Side::Talent, id, None, touched),
                 Fate::Enters => {
-                    let entry = pair.zip(self.talents.get(&talent_id)).map(|(p, t)| self.appeal_entry(t, &offer, p));
-                    self.update_entry(talent_id, Side::Talent, id, entry, before);
+                    let place = pair.map(|p| p.place(id, p.appeal));
+                    self.update_entry(talent_id, Side::Talent, id, place, touched);
                 }
             }
         }
-        self.set_list(id, Side::Offer, list, before);
+        self.set_list(id, Side::Offer, list, touched);
         Ok(())
     }
 
-    fn recompute_talent(
-        &mut self,
-        id: Uuid,
-        stats: &mut Stats,
-        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
-    ) -> anyhow::Result<()> {
+    fn recompute_talent(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(talent) = self.talents.get(&id).cloned() else { return Ok(()) };
         let text =
             format!("{} {} {}", talent.headline, talent.bio, talent.field_of_study.as_deref().unwrap_or_default());
@@ -541,77 +667,74 @@ impl Engine {
             .into_iter()
             .filter_map(|offer_id| Some((offer_id, self.pair_score(&talent, self.offers.get(&offer_id)?, stats))))
             .collect();
-        let list: Vec<Entry> = Self::best(&scored, |s| s.appeal)
+        let list: Vec<Ranked> = Self::best(&scored, |s| s.appeal)
             .into_iter()
-            .filter_map(|(offer_id, pair)| Some(self.appeal_entry(&talent, self.offers.get(&offer_id)?, pair)))
+            .map(|(offer_id, pair)| pair.place(offer_id, pair.appeal))
             .collect();
         for (offer_id, pair) in scored {
             match self.fate(offer_id, id, pair.map(|p| (UNCONDITIONAL, p.fit))) {
                 Fate::Untouched => {}
-                Fate::Leaves => self.update_entry(offer_id, Side::Offer, id, None, before),
+                Fate::Leaves => self.update_entry(offer_id, Side::Offer, id, None, touched),
                 Fate::Enters => {
-                    let entry = pair.zip(self.offers.get(&offer_id)).map(|(p, o)| self.fit_entry(&talent, o, p));
-                    self.update_entry(offer_id, Side::Offer, id, entry, before);
+                    let place = pair.map(|p| p.place(id, p.fit));
+                    self.update_entry(offer_id, Side::Offer, id, place, touched);
                 }
             }
         }
-        self.set_list(id, Side::Talent, list, before);
+        self.set_list(id, Side::Talent, list, touched);
         Ok(())
     }
 
     /// Programmes are few: a startup is evaluated against every open one.
-    fn recompute_startup(&mut self, id: Uuid, stats: &mut Stats, before: &mut HashMap<Uuid, (Side, Vec<Entry>)>) {
+    fn recompute_startup(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) {
         let Some(startup) = self.startups.get(&id).cloned() else { return };
         let mut programmes: Vec<Programme> = self.programmes.values().cloned().collect();
         programmes.sort_by_key(|p| p.id);
         let mut list = Vec::new();
         for programme in programmes {
             let pid = programme.id.as_uuid();
-            let entry = self.startup_pair(&startup, &programme, stats);
-            list.push(Entry { counterpart: pid, ..entry.clone() });
-            self.update_entry(pid, Side::Programme, id, Some(Entry { counterpart: id, ..entry }), before);
+            let place = self.startup_pair(&startup, &programme, stats).ranked();
+            list.push(Ranked { counterpart: pid, ..place });
+            self.update_entry(pid, Side::Programme, id, Some(Ranked { counterpart: id, ..place }), touched);
         }
-        self.set_list(id, Side::Startup, list, before);
+        self.set_list(id, Side::Startup, list, touched);
     }
 
     /// Every startup is evaluated: eligibility must not depend on text retrieval.
-    fn recompute_programme(
-        &mut self,
-        id: Uuid,
-        stats: &mut Stats,
-        before: &mut HashMap<Uuid, (Side, Vec<Entry>)>,
-    ) -> anyhow::Result<()> {
+    fn recompute_programme(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(programme) = self.programmes.get(&id).cloned() else { return Ok(()) };
         let mut startups: Vec<Startup> = self.startups.values().cloned().collect();
         startups.sort_by_key(|s| s.id);
         let mut list = Vec::new();
         for startup in startups {
             let sid = startup.id.as_uuid();
-            let entry = self.startup_pair(&startup, &programme, stats);
-            list.push(Entry { counterpart: sid, ..entry.clone() });
+            let place = self.startup_pair(&startup, &programme, stats).ranked();
+            list.push(Ranked { counterpart: sid, ..place });
             let in_list = self.list(sid).iter().any(|e| e.counterpart == id);
-            let worst = self.list(sid).last().map(|e| (e.class(), e.score));
+            let worst = self.list(sid).last().map(|e| (e.class, e.score));
             let full = self.list(sid).len() >= TOP_K;
             // Only touch a startup's list when this programme is in it or would enter it.
-            if in_list || !full || worst.is_some_and(|(c, s)| (entry.class(), entry.score) > (c, s)) {
-                self.update_entry(sid, Side::Startup, id, Some(Entry { counterpart: id, ..entry }), before);
+            if in_list || !full || worst.is_some_and(|(c, s)| (place.class, place.score) > (c, s)) {
+                self.update_entry(sid, Side::Startup, id, Some(Ranked { counterpart: id, ..place }), touched);
             }
         }
-        self.set_list(id, Side::Programme, list, before);
+        // Every startup was scored: keep the top k before the list is linked and explained.
+        rank(&mut list);
+        self.set_list(id, Side::Programme, list, touched);
         Ok(())
     }
 
     /// An erased or closed entity leaves every list.
-    fn remove(&mut self, id: Uuid, before: &mut HashMap<Uuid, (Side, Vec<Entry>)>) {
+    fn remove(&mut self, id: Uuid, touched: &mut Touched) {
         let holders: Vec<Uuid> = self.holders.remove(&id).map(|h| h.into_iter().collect()).unwrap_or_default();
         for subject in holders {
             if let Some(side) = self.side_of(subject) {
-                self.update_entry(subject, side, id, None, before);
+                self.update_entry(subject, side, id, None, touched);
             }
         }
-        if let Some(old) = self.lists.get(&id).cloned() {
+        if let Some(old) = self.lists.get(&id) {
             let side = old.first().and_then(|e| self.side_of(e.counterpart)).map_or(Side::Talent, Side::counterpart);
-            self.set_list(id, side, Vec::new(), before);
+            self.set_list(id, side, Vec::new(), touched);
         }
     }
 }
@@ -684,7 +807,8 @@ mod tests {
             ranked.extend(new_entry.clone());
             rank(&mut ranked);
             let without: Vec<Entry> = list.iter().filter(|e| e.counterpart != id).cloned().collect();
-            match fate(&list, id, new_entry.as_ref().map(|e| (e.class(), e.score))) {
+            let places: Vec<Ranked> = list.iter().map(Entry::ranked).collect();
+            match fate(&places, id, new_entry.as_ref().map(|e| (e.class(), e.score))) {
                 Fate::Untouched => prop_assert_eq!(&ranked, &list),
                 Fate::Leaves => prop_assert_eq!(&ranked, &without),
                 Fate::Enters => prop_assert!(ranked.iter().any(|e| e.counterpart == id)),

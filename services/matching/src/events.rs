@@ -1,12 +1,12 @@
 //! Match events: one per counterpart that entered, left or moved in a subject's list.
 
-use crate::engine::{Entry, ListChange};
+use crate::engine::{ListChange, Ranked};
 use chrono::Utc;
 use crocevia_proto::v1::MatchChanged;
 use prost::Message;
 use std::collections::BTreeSet;
 
-fn find(list: &[Entry], id: uuid::Uuid) -> (u32, f64) {
+fn find(list: &[Ranked], id: uuid::Uuid) -> (u32, f64) {
     list.iter().position(|e| e.counterpart == id).map_or((0, 0.0), |i| (i as u32 + 1, list[i].score))
 }
 

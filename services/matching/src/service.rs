@@ -46,8 +46,16 @@ pub struct MatchingService {
     unsaved: Arc<tokio::sync::Mutex<Option<Batch>>>,
 }
 
-/// Changed entities recomputed under one hold of the engine: a few hundred milliseconds.
-const RECOMPUTE_CHUNK: usize = 100;
+/// Changed entities recomputed under one hold of the engine (a few hundred milliseconds) and
+/// stored in one transaction, at most: with [`MAX_TOUCHED`], the bound on what a batch holds in
+/// memory at once, whatever its size.
+pub const RECOMPUTE_CHUNK: usize = 100;
+/// Lists a chunk may touch before it ends (it ends after the entity that reaches it): a chunk's
+/// lists, their explained entries and events, a few tens of megabytes.
+pub const MAX_TOUCHED: usize = 10_000;
+/// List changes announced to live subscribers, at most, before a slow one misses some (it is
+/// told it lagged and reads the lists again).
+pub const LIST_CHANGES: usize = 4096;
 
 fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
     engine.lock().unwrap_or_else(|p| p.into_inner())
@@ -59,14 +67,13 @@ fn entity_of(kind: &str, data: serde_json::Value) -> anyhow::Result<Entity> {
 
 impl MatchingService {
     /// Migrates its tables, loads its replica and lists, and rebuilds its retrieval index
-    /// (in `index_dir`) when it does not hold exactly the replica.
+    /// (in `index_dir`) when it does not hold exactly the replica. The replica is read a page
+    /// at a time ([`store::REPLICA_PAGE`] entities), each page applied on the blocking pool.
     pub async fn open(db: DatabaseConnection, index_dir: &Path, taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
         Migrator::up(&db, None).await.context("matching migrations")?;
-        let replica = store::load_replica(&db).await?;
-        let lists = store::load_lists(&db).await?;
+        let live = store::replica_versions(&db).await?.iter().filter(|(_, _, _, erased)| !erased).count() as u64;
         let dir = index_dir.to_owned();
-        let engine = tokio::task::spawn_blocking(move || -> anyhow::Result<Engine> {
-            let live = replica.iter().filter(|r| r.data.is_some()).count() as u64;
+        let (mut engine, rebuild) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Engine, bool)> {
             let mut index = SearchIndex::open(&dir, taxonomy.clone())?;
             let rebuild = index.num_searchable()? != live;
             if rebuild {
@@ -74,30 +81,40 @@ impl MatchingService {
                 std::fs::remove_dir_all(&dir).ok();
                 index = SearchIndex::open(&dir, taxonomy)?;
             }
-            let mut engine = Engine::new(index);
-            for row in replica {
-                engine.set_version(row.id, row.version as u64);
-                let Some(data) = row.data else { continue };
-                let entity = entity_of(&row.kind, data)?;
-                if rebuild {
-                    let meta = crocevia_proto::envelope::EventMeta {
-                        event_id: Uuid::nil(),
-                        entity_kind: entity.kind(),
-                        entity_id: row.id,
-                        entity_version: row.version as u64,
-                        occurred_at: chrono::Utc::now(),
-                        correlation_id: "restore".into(),
-                    };
-                    engine.index().apply(&meta, &Change::Upserted(entity.clone()))?;
+            Ok((Engine::new(index), rebuild))
+        })
+        .await??;
+        let mut after = None;
+        loop {
+            let page = store::replica_page(&db, after, store::REPLICA_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id);
+            engine = tokio::task::spawn_blocking(move || -> anyhow::Result<Engine> {
+                for row in page {
+                    engine.set_version(row.id, row.version as u64);
+                    let Some(data) = row.data else { continue };
+                    let entity = entity_of(&row.kind, data)?;
+                    if rebuild {
+                        let meta = crocevia_proto::envelope::EventMeta {
+                            event_id: Uuid::nil(),
+                            entity_kind: entity.kind(),
+                            entity_id: row.id,
+                            entity_version: row.version as u64,
+                            occurred_at: chrono::Utc::now(),
+                            correlation_id: "restore".into(),
+                        };
+                        engine.index().apply(&meta, &Change::Upserted(entity.clone()))?;
+                    }
+                    engine.insert(entity);
                 }
-                engine.insert(entity);
-            }
+                Ok(engine)
+            })
+            .await??;
+        }
+        let lists = store::load_ranked(&db).await?;
+        let engine = tokio::task::spawn_blocking(move || -> anyhow::Result<Engine> {
             engine.commit_index()?;
-            let mut grouped: HashMap<Uuid, Vec<Entry>> = HashMap::new();
-            for row in lists {
-                grouped.entry(row.subject_id).or_default().push(serde_json::from_value(row.entry)?);
-            }
-            for (subject, list) in grouped {
+            for (subject, list) in lists {
                 engine.restore_list(subject, list);
             }
             Ok(engine)
@@ -106,7 +123,7 @@ impl MatchingService {
         Ok(Self {
             engine: Arc::new(Mutex::new(engine)),
             db,
-            changed: tokio::sync::broadcast::channel(4096).0,
+            changed: tokio::sync::broadcast::channel(LIST_CHANGES).0,
             outbox_clean: Arc::new(AtomicBool::new(false)),
             unsaved: Arc::new(tokio::sync::Mutex::new(None)),
         })
@@ -117,9 +134,10 @@ impl MatchingService {
         self.changed.subscribe()
     }
 
-    /// The ranked matches of a talent, offer, startup or programme.
-    pub fn matches(&self, subject: Uuid) -> Vec<Entry> {
-        lock(&self.engine).list(subject).to_vec()
+    /// The ranked matches of a talent, offer, startup or programme, with their explanations,
+    /// as stored (the engine holds only their numbers).
+    pub async fn matches(&self, subject: Uuid) -> Result<Vec<Entry>, sea_orm::DbErr> {
+        store::list_of(&self.db, subject).await
     }
 
     /// Talents, open offers, startups and open programmes: every list a rematch recomputes.
@@ -151,15 +169,29 @@ impl MatchingService {
             .map_err(|e| PairError::Other(anyhow::anyhow!("scoring a pair: {e}")))?
     }
 
-    /// Applies a batch of deliveries, recomputes, and stores everything in one transaction.
+    /// Applies a batch of deliveries, recomputes, and stores the effects.
     /// Returns the poison deliveries (index into `batch`) with their errors.
     pub async fn process(&self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
-        // The engine applies a batch in memory before it is stored. If storing failed, the
-        // redelivered batch is stale for the engine and would compute nothing: store the
-        // effects computed the first time instead.
+        self.process_until(batch, &watch::channel(false).1).await
+    }
+
+    /// As [`Self::process`], stopping between chunks once `stop` turns true (shutdown).
+    ///
+    /// Memory stays bounded however large the batch: the changed entities are recomputed and
+    /// stored [`RECOMPUTE_CHUNK`] at a time, each chunk's lists and events in their own
+    /// transaction, and the entities themselves (the replica, which says what is applied) with
+    /// the last chunk. A crash or stop in between leaves stored lists that the redelivered batch
+    /// recomputes against, so what a list shows and what its events said stay in step.
+    pub async fn process_until(
+        &self,
+        batch: &[Delivery],
+        stop: &watch::Receiver<bool>,
+    ) -> anyhow::Result<HashMap<usize, String>> {
+        // A chunk whose storing failed was applied to the engine's lists: the redelivered batch
+        // would find nothing to change for it, so store it first.
         let mut unsaved = self.unsaved.lock().await;
         if let Some(previous) = unsaved.take() {
-            if let Err(e) = store::save(&self.db, previous.clone()).await {
+            if let Err(e) = store::save(&self.db, &previous).await {
                 *unsaved = Some(previous);
                 return Err(anyhow::Error::new(e).context("saving the match lists of an earlier batch"));
             }
@@ -168,37 +200,71 @@ impl MatchingService {
         let engine = self.engine.clone();
         let deliveries = batch.to_vec();
         let started = std::time::Instant::now();
-        let (saved, poison) = tokio::task::spawn_blocking(move || {
-            let mut before = Vec::new();
-            let result = apply_batch(&engine, &deliveries, &mut before);
-            if result.is_err() {
-                // A failed index commit or recompute (a full disk): the redelivered batch
-                // must be applied again, not skipped as already held.
-                lock(&engine).restore_versions(before);
+        let (applied, poison) = tokio::task::spawn_blocking(move || apply_batch(&engine, &deliveries)).await??;
+        let Applied { mut entities, changed, correlation, before } = applied;
+        let (mut lists, mut events, mut done) = (0, 0, 0);
+        while done < changed.len() {
+            let outcome = if *stop.borrow() {
+                Err(anyhow::anyhow!("stopping: the rest of the batch is left for redelivery"))
+            } else {
+                let chunk = &changed[done..changed.len().min(done + RECOMPUTE_CHUNK)];
+                self.recompute_and_store(
+                    chunk,
+                    done + chunk.len() == changed.len(),
+                    &correlation,
+                    &mut entities,
+                    &mut unsaved,
+                )
+                .await
+            };
+            match outcome {
+                Ok((consumed, l, e)) => (done, lists, events) = (done + consumed, lists + l, events + e),
+                Err(e) => {
+                    // The redelivered batch must be applied again, not skipped as held.
+                    lock(&self.engine).restore_versions(before);
+                    return Err(e);
+                }
             }
-            result
-        })
-        .await??;
-        let subjects: Vec<(Uuid, Side)> = saved.lists.iter().map(|(s, side, _)| (*s, *side)).collect();
-        crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
-        let matched = started.elapsed();
-        let (lists, events) = (saved.lists.len(), saved.events.len());
-        if let Err(e) = store::save(&self.db, saved.clone()).await {
-            *unsaved = Some(saved);
-            return Err(anyhow::Error::new(e).context("saving match lists"));
         }
         tracing::debug!(
             deliveries = batch.len(),
+            entities = changed.len(),
             lists,
             events,
-            match_ms = matched.as_millis() as u64,
-            store_ms = (started.elapsed() - matched).as_millis() as u64,
+            ms = started.elapsed().as_millis() as u64,
             "batch matched and stored"
         );
+        Ok(poison)
+    }
+
+    /// Recomputes the changed entities of `chunk` until [`MAX_TOUCHED`] lists are touched and
+    /// stores their lists and events (and, once the batch's last one is done, its `entities`);
+    /// returns how many of `chunk` it recomputed, and how many lists and events it stored.
+    async fn recompute_and_store(
+        &self,
+        chunk: &[Uuid],
+        ends_batch: bool,
+        correlation: &str,
+        entities: &mut Vec<store::Entity>,
+        unsaved: &mut Option<Batch>,
+    ) -> anyhow::Result<(usize, usize, usize)> {
+        let engine = self.engine.clone();
+        let ids = chunk.to_vec();
+        let (changes, consumed) =
+            tokio::task::spawn_blocking(move || lock(&engine).recompute_until(&ids, MAX_TOUCHED)).await??;
+        let last = ends_batch && consumed == chunk.len();
+        let save = batch_of(changes, correlation, if last { std::mem::take(entities) } else { Vec::new() });
+        let subjects: Vec<(Uuid, Side)> = save.lists.iter().map(|c| (c.subject, c.side)).collect();
+        let counts = (save.lists.len(), save.events.len());
+        crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
+        if let Err(e) = store::save(&self.db, &save).await {
+            *unsaved = Some(save);
+            return Err(anyhow::Error::new(e).context("saving match lists"));
+        }
         for subject in subjects {
             let _ = self.changed.send(subject);
         }
-        Ok(poison)
+        Ok((consumed, counts.0, counts.1))
     }
 
     /// Recomputes every list (after a scoring change); `progress(done, total)`.
@@ -217,14 +283,7 @@ impl MatchingService {
             let ids = chunk.to_vec();
             let changes = tokio::task::spawn_blocking(move || lock(&engine).recompute(&ids)).await??;
             changed_lists += changes.len();
-            let mut save = Batch::default();
-            for change in &changes {
-                for (key, event) in events::of(change, "rematch") {
-                    save.events.push((key, events::encode(&event)));
-                }
-                save.lists.push((change.subject, change.side, change.new.clone()));
-            }
-            store::save(&self.db, save).await?;
+            store::save(&self.db, &batch_of(changes, "rematch", Vec::new())).await?;
             progress(((n + 1) * 200).min(subjects.len()) as u64, total);
         }
         Ok(changed_lists)
@@ -292,7 +351,7 @@ impl MatchingService {
         shutdown: watch::Receiver<bool>,
     ) {
         let batch = BatchSettings { batch_max: settings.batch_max, max_delay: settings.max_delay };
-        let handler = Matcher { service: self, bus, matches_topic: settings.matches_topic };
+        let handler = Matcher { service: self, bus, matches_topic: settings.matches_topic, stop: shutdown.clone() };
         crocevia_kit::bus::batch::run("matching", sub, batch, shutdown, handler).await;
     }
 }
@@ -303,12 +362,14 @@ struct Matcher {
     service: MatchingService,
     bus: SharedBus,
     matches_topic: String,
+    /// Shutdown: a batch being matched stops at its next chunk.
+    stop: watch::Receiver<bool>,
 }
 
 #[async_trait::async_trait]
 impl BatchHandler for Matcher {
     async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
-        let poison = self.service.process(batch).await?;
+        let poison = self.service.process_until(batch, &self.stop).await?;
         if let Err(e) = self.service.publish_outbox(&self.bus, &self.matches_topic).await {
             tracing::warn!(error = format!("{e:#}"), "publishing match events failed; they stay in the outbox");
         }
@@ -316,53 +377,70 @@ impl BatchHandler for Matcher {
     }
 }
 
-/// Applies a batch of deliveries to the engine and recomputes the lists they change; returns
-/// what to store and the poison deliveries (index into `deliveries`) with their errors.
-/// `before` records the version each applied entity held, for undoing a failed batch.
-fn apply_batch(
-    engine: &Mutex<Engine>,
-    deliveries: &[Delivery],
-    before: &mut Vec<(Uuid, Option<u64>)>,
-) -> anyhow::Result<(Batch, HashMap<usize, String>)> {
+/// A batch applied to the engine, before its lists are recomputed.
+struct Applied {
+    /// The replica rows to store (last version of each entity that changed).
+    entities: Vec<store::Entity>,
+    /// The entities that changed, each once, in id order.
+    changed: Vec<Uuid>,
+    correlation: String,
+    /// The version each applied entity held before, for undoing the batch.
+    before: Vec<(Uuid, Option<u64>)>,
+}
+
+/// What a recomputation stores: its lists, their match events, and `entities`.
+fn batch_of(changes: Vec<crate::engine::ListChange>, correlation: &str, entities: Vec<store::Entity>) -> Batch {
+    let mut save = Batch { entities, ..Batch::default() };
+    for change in &changes {
+        for (key, event) in events::of(change, correlation) {
+            save.events.push((key, events::encode(&event)));
+        }
+    }
+    save.lists = changes;
+    save
+}
+
+/// Applies a batch of deliveries to the engine and commits its index; returns what changed
+/// and the poison deliveries (index into `deliveries`) with their errors. A failed index
+/// commit (a full disk) gives the entities their earlier versions back, so the redelivered
+/// batch is applied again instead of skipped as held.
+fn apply_batch(engine: &Mutex<Engine>, deliveries: &[Delivery]) -> anyhow::Result<(Applied, HashMap<usize, String>)> {
     let mut held = lock(engine);
     let mut poison = HashMap::new();
     let mut changed = BTreeSet::new();
-    let mut save = Batch::default();
-    let mut correlation = String::new();
-    for (i, d) in deliveries.iter().enumerate() {
-        let (meta, change) = match envelope::decode(&d.payload) {
-            Ok(decoded) => decoded,
-            Err(e) => {
-                poison.insert(i, e.to_string());
-                continue;
-            }
-        };
-        before.push((meta.entity_id, held.version_of(meta.entity_id)));
-        if held.apply(&meta, &change)? {
-            let data = match &change {
-                Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
-                Change::Erased { .. } => None,
+    let mut applied =
+        Applied { entities: Vec::new(), changed: Vec::new(), correlation: String::new(), before: Vec::new() };
+    let result = (|| -> anyhow::Result<()> {
+        for (i, d) in deliveries.iter().enumerate() {
+            let (meta, change) = match envelope::decode(&d.payload) {
+                Ok(decoded) => decoded,
+                Err(e) => {
+                    poison.insert(i, e.to_string());
+                    continue;
+                }
             };
-            save.entities.push((meta.entity_id, meta.entity_kind.as_str().to_owned(), meta.entity_version, data));
-            changed.insert(meta.entity_id);
-            correlation.clone_from(&meta.correlation_id);
-        }
-    }
-    held.commit_index()?;
-    drop(held);
-    // In chunks, letting go of the engine in between: a catching-up batch takes
-    // seconds to recompute, and list reads must not wait for all of it. Each
-    // chunk's events follow the previous chunk's, so replaying them still gives
-    // the stored lists (the last list of each subject is the one stored).
-    let changed: Vec<Uuid> = changed.into_iter().collect();
-    for chunk in changed.chunks(RECOMPUTE_CHUNK) {
-        let changes = lock(engine).recompute(chunk)?;
-        for change in &changes {
-            for (key, event) in events::of(change, &correlation) {
-                save.events.push((key, events::encode(&event)));
+            applied.before.push((meta.entity_id, held.version_of(meta.entity_id)));
+            if held.apply(&meta, &change)? {
+                let data = match &change {
+                    Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
+                    Change::Erased { .. } => None,
+                };
+                applied.entities.push((
+                    meta.entity_id,
+                    meta.entity_kind.as_str().to_owned(),
+                    meta.entity_version,
+                    data,
+                ));
+                changed.insert(meta.entity_id);
+                applied.correlation.clone_from(&meta.correlation_id);
             }
-            save.lists.push((change.subject, change.side, change.new.clone()));
         }
+        held.commit_index()
+    })();
+    if let Err(e) = result {
+        held.restore_versions(std::mem::take(&mut applied.before));
+        return Err(e);
     }
-    Ok((save, poison))
+    applied.changed = changed.into_iter().collect();
+    Ok((applied, poison))
 }

@@ -1,11 +1,11 @@
 //! The matching service's own tables: its replica of the entities, the top-k lists, and an
 //! outbox of match events written in the same transaction as the lists they describe.
 
-use crate::engine::{Entry, Side};
+use crate::engine::{Entry, ListChange, Ranked};
 use sea_orm::sea_query::{Alias, IntoIden, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use sea_orm_migration::prelude::*;
 use uuid::Uuid;
@@ -31,7 +31,36 @@ pub mod replica {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod lists {
+/// One place in a subject's list with its explanation. The list's order is its ranking key
+/// (class, score descending, counterpart), so a change writes only the places that entered,
+/// changed or left, never a whole list again.
+pub mod entries {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "matching_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub subject_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub counterpart_id: Uuid,
+        pub subject_side: String,
+        pub class: i16,
+        pub score: f64,
+        pub mutual: f64,
+        #[sea_orm(column_type = "JsonBinary")]
+        pub entry: Json,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The lists as stored before `matching_entries` (whole lists keyed by rank); read once by
+/// the migration that moves them.
+mod legacy_lists {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -79,7 +108,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables), Box::new(IndexUnpublished)]
+        vec![Box::new(CreateTables), Box::new(IndexUnpublished), Box::new(EntriesByPair)]
     }
 
     /// Separate from the profiles service's table: each service migrates its own schema,
@@ -185,19 +214,22 @@ impl MigrationTrait for IndexUnpublished {
 }
 
 /// What one batch writes, in one transaction.
+/// A replica row: id, kind, version, and the entity's data (`None`: erased).
+pub type Entity = (Uuid, String, u64, Option<serde_json::Value>);
+
+/// What one recomputation stores in one transaction. Its lists name each subject once (one
+/// recomputation's changes), so their deletes and upserts never meet in one statement.
 #[derive(Debug, Default, Clone)]
 pub struct Batch {
-    pub entities: Vec<(Uuid, String, u64, Option<serde_json::Value>)>,
-    pub lists: Vec<(Uuid, Side, Vec<Entry>)>,
+    pub entities: Vec<Entity>,
+    pub lists: Vec<ListChange>,
     pub events: Vec<(String, Vec<u8>)>,
 }
 
-/// Rows per statement: well under the bind-parameter limits of PostgreSQL (65,535) and
-/// SQLite (32,766) at five columns a row.
 const ROWS_PER_STATEMENT: usize = 1000;
+/// Subjects whose left places one delete statement names.
+const SUBJECTS_PER_DELETE: usize = 200;
 
-/// The last of several entries per key, in first-seen order: one statement must not touch a
-/// row twice (`ON CONFLICT DO UPDATE` refuses to), and only the last version counts.
 fn last_per_key<K: std::hash::Hash + Eq + Copy, T>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     let mut at: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
     let mut out: Vec<T> = Vec::with_capacity(items.len());
@@ -213,12 +245,23 @@ fn last_per_key<K: std::hash::Hash + Eq + Copy, T>(items: Vec<T>, key: impl Fn(&
     out
 }
 
-/// Writes a batch in one transaction, a statement per thousand rows rather than one per row:
-/// a catching-up consumer changes thousands of lists a batch, and the round trips were most
-/// of its time.
-pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
+fn entry_row(change: &ListChange, e: &Entry) -> Result<entries::ActiveModel, DbErr> {
+    Ok(entries::ActiveModel {
+        subject_id: Set(change.subject),
+        counterpart_id: Set(e.counterpart),
+        subject_side: Set(change.side.as_str().to_owned()),
+        class: Set(i16::from(e.class())),
+        score: Set(e.score),
+        mutual: Set(e.mutual),
+        entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
+    })
+}
+
+/// Stores a batch in one transaction. By reference: a caller keeps it to retry after a
+/// storage error, without a copy of every list and event in the meantime.
+pub async fn save(db: &DatabaseConnection, batch: &Batch) -> Result<(), DbErr> {
     let txn = crocevia_kit::db::begin_write(db).await?;
-    let entities = last_per_key(batch.entities, |e| e.0);
+    let entities = last_per_key(batch.entities.iter().collect(), |e| e.0);
     for chunk in entities.chunks(ROWS_PER_STATEMENT) {
         let rows = chunk.iter().map(|(id, kind, version, data)| replica::ActiveModel {
             id: Set(*id),
@@ -235,27 +278,47 @@ pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
             .exec_without_returning(&txn)
             .await?;
     }
-    let lists = last_per_key(batch.lists, |l| l.0);
-    for chunk in lists.chunks(ROWS_PER_STATEMENT) {
-        let subjects: Vec<Uuid> = chunk.iter().map(|(subject, _, _)| *subject).collect();
-        lists::Entity::delete_many().filter(lists::Column::SubjectId.is_in(subjects)).exec(&txn).await?;
+    for chunk in batch.lists.chunks(SUBJECTS_PER_DELETE) {
+        let mut left = Condition::any();
+        let mut any = false;
+        for change in chunk {
+            let gone: Vec<Uuid> = change.left().collect();
+            if !gone.is_empty() {
+                any = true;
+                left = left.add(
+                    Condition::all()
+                        .add(entries::Column::SubjectId.eq(change.subject))
+                        .add(entries::Column::CounterpartId.is_in(gone)),
+                );
+            }
+        }
+        if any {
+            entries::Entity::delete_many().filter(left).exec(&txn).await?;
+        }
     }
     let mut rows = Vec::new();
-    for (subject, side, entries) in &lists {
-        for (i, e) in entries.iter().enumerate() {
-            rows.push(lists::ActiveModel {
-                subject_id: Set(*subject),
-                rank: Set(i as i32 + 1),
-                subject_side: Set(side.as_str().to_owned()),
-                counterpart_id: Set(e.counterpart),
-                entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
-            });
+    for change in &batch.lists {
+        for e in &change.written {
+            rows.push(entry_row(change, e)?);
         }
     }
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
-        lists::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
+        entries::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([entries::Column::SubjectId, entries::Column::CounterpartId])
+                    .update_columns([
+                        entries::Column::SubjectSide,
+                        entries::Column::Class,
+                        entries::Column::Score,
+                        entries::Column::Mutual,
+                        entries::Column::Entry,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
     }
     for chunk in batch.events.chunks(500) {
         let rows: Vec<_> = chunk
@@ -285,16 +348,81 @@ pub async fn replica_versions(db: &DatabaseConnection) -> Result<Vec<(Uuid, Stri
         .await
 }
 
-pub async fn load_replica(db: &DatabaseConnection) -> Result<Vec<replica::Model>, DbErr> {
-    replica::Entity::find().all(db).await
+/// Rows of the replica read per page at start-up: a page of entities at a time instead of the
+/// whole table (10^6 entities are gigabytes of JSON).
+pub const REPLICA_PAGE: u64 = 5_000;
+
+/// The replica's entities after `after` in id order, at most `limit`.
+pub async fn replica_page(
+    db: &DatabaseConnection,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<replica::Model>, DbErr> {
+    let mut query = replica::Entity::find().order_by_asc(replica::Column::Id).limit(limit);
+    if let Some(after) = after {
+        query = query.filter(replica::Column::Id.gt(after));
+    }
+    query.all(db).await
 }
 
-pub async fn load_lists(db: &DatabaseConnection) -> Result<Vec<lists::Model>, DbErr> {
-    lists::Entity::find().order_by_asc(lists::Column::SubjectId).order_by_asc(lists::Column::Rank).all(db).await
+/// Places read per page at start-up.
+pub const RANKED_PAGE: u64 = 50_000;
+
+/// Every stored list as its ranking numbers (no explanations), read in pages.
+pub async fn load_ranked(db: &DatabaseConnection) -> Result<std::collections::HashMap<Uuid, Vec<Ranked>>, DbErr> {
+    let mut lists: std::collections::HashMap<Uuid, Vec<Ranked>> = std::collections::HashMap::new();
+    let mut after: Option<(Uuid, Uuid)> = None;
+    loop {
+        let mut query = entries::Entity::find()
+            .select_only()
+            .columns([
+                entries::Column::SubjectId,
+                entries::Column::CounterpartId,
+                entries::Column::Class,
+                entries::Column::Score,
+                entries::Column::Mutual,
+            ])
+            .order_by_asc(entries::Column::SubjectId)
+            .order_by_asc(entries::Column::CounterpartId)
+            .limit(RANKED_PAGE);
+        if let Some((subject, counterpart)) = after {
+            query = query.filter(
+                Condition::any().add(entries::Column::SubjectId.gt(subject)).add(
+                    Condition::all()
+                        .add(entries::Column::SubjectId.eq(subject))
+                        .add(entries::Column::CounterpartId.gt(counterpart)),
+                ),
+            );
+        }
+        let page: Vec<(Uuid, Uuid, i16, f64, f64)> = query.into_tuple().all(db).await?;
+        let Some(last) = page.last() else { return Ok(lists) };
+        after = Some((last.0, last.1));
+        let full = page.len() as u64 == RANKED_PAGE;
+        for (subject, counterpart, class, score, mutual) in page {
+            let class = <u8 as TryFrom<i16>>::try_from(class).unwrap_or_default();
+            lists.entry(subject).or_default().push(Ranked { counterpart, score, mutual, class });
+        }
+        if !full {
+            return Ok(lists);
+        }
+    }
 }
 
-pub async fn list_of(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<lists::Model>, DbErr> {
-    lists::Entity::find().filter(lists::Column::SubjectId.eq(subject)).order_by_asc(lists::Column::Rank).all(db).await
+/// A subject's list with its explanations, best first.
+pub async fn list_of(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<Entry>, DbErr> {
+    let rows: Vec<serde_json::Value> = entries::Entity::find()
+        .select_only()
+        .column(entries::Column::Entry)
+        .filter(entries::Column::SubjectId.eq(subject))
+        .order_by_desc(entries::Column::Class)
+        .order_by_desc(entries::Column::Score)
+        .order_by_asc(entries::Column::CounterpartId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|v| serde_json::from_value(v).map_err(|e| DbErr::Custom(format!("a stored match: {e}"))))
+        .collect()
 }
 
 pub async fn unpublished(db: &DatabaseConnection, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
@@ -313,6 +441,93 @@ pub async fn mark_published(db: &DatabaseConnection, seqs: Vec<i64>) -> Result<(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Lists keyed by (subject, counterpart) with their ranking columns, instead of whole lists
+/// keyed by rank: a change then writes the places it touched, and start-up reads the numbers
+/// without parsing every explanation. Stored lists move over, then the old table goes.
+struct EntriesByPair;
+
+impl MigrationName for EntriesByPair {
+    fn name(&self) -> &str {
+        "m20261206_000002_matching_entries"
+    }
+}
+
+/// Legacy rows moved per statement.
+const MOVE_PAGE: u64 = 5_000;
+
+#[async_trait::async_trait]
+impl MigrationTrait for EntriesByPair {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("matching_entries"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("subject_id")).uuid().not_null())
+                .col(ColumnDef::new(Alias::new("counterpart_id")).uuid().not_null())
+                .col(ColumnDef::new(Alias::new("subject_side")).string().not_null())
+                .col(ColumnDef::new(Alias::new("class")).small_integer().not_null())
+                .col(ColumnDef::new(Alias::new("score")).double().not_null())
+                .col(ColumnDef::new(Alias::new("mutual")).double().not_null())
+                .col(ColumnDef::new(Alias::new("entry")).json_binary().not_null())
+                .primary_key(Index::create().col(Alias::new("subject_id")).col(Alias::new("counterpart_id")))
+                .to_owned(),
+        )
+        .await?;
+        if m.has_table("matching_lists").await? {
+            let db = m.get_connection();
+            let mut after: Option<(Uuid, i32)> = None;
+            loop {
+                let mut query = legacy_lists::Entity::find()
+                    .order_by_asc(legacy_lists::Column::SubjectId)
+                    .order_by_asc(legacy_lists::Column::Rank)
+                    .limit(MOVE_PAGE);
+                if let Some((subject, rank)) = after {
+                    query = query.filter(
+                        Condition::any().add(legacy_lists::Column::SubjectId.gt(subject)).add(
+                            Condition::all()
+                                .add(legacy_lists::Column::SubjectId.eq(subject))
+                                .add(legacy_lists::Column::Rank.gt(rank)),
+                        ),
+                    );
+                }
+                let page = query.all(db).await?;
+                let Some(last) = page.last() else { break };
+                after = Some((last.subject_id, last.rank));
+                let mut rows = Vec::with_capacity(page.len());
+                for row in &page {
+                    let e: Entry = serde_json::from_value(row.entry.clone())
+                        .map_err(|e| DbErr::Custom(format!("a stored match of {}: {e}", row.subject_id)))?;
+                    rows.push(entries::ActiveModel {
+                        subject_id: Set(row.subject_id),
+                        counterpart_id: Set(e.counterpart),
+                        subject_side: Set(row.subject_side.clone()),
+                        class: Set(i16::from(e.class())),
+                        score: Set(e.score),
+                        mutual: Set(e.mutual),
+                        entry: Set(row.entry.clone()),
+                    });
+                }
+                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                    entries::Entity::insert_many(chunk.to_vec())
+                        .on_conflict(
+                            OnConflict::columns([entries::Column::SubjectId, entries::Column::CounterpartId])
+                                .do_nothing()
+                                .to_owned(),
+                        )
+                        .exec_without_returning(db)
+                        .await?;
+                }
+            }
+            m.drop_table(Table::drop().table(Alias::new("matching_lists")).to_owned()).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("matching_entries")).if_exists().to_owned()).await
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crocevia_domain::*;
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{OutMessage, SharedBus, TopicSpec};
 use crocevia_matching::eligibility::{self, Verdict};
-use crocevia_matching::engine::{Engine, Entry, TOP_K, rank};
+use crocevia_matching::engine::{Engine, Entry, ListChange, Ranked, TOP_K, rank};
 use crocevia_matching::explain::Explained;
 use crocevia_matching::service::MatchingSettings;
 use crocevia_matching::{MatchingService, events, scoring};
@@ -51,7 +51,40 @@ fn meta(e: &Entity, version: u64) -> EventMeta {
     }
 }
 
+/// The explained lists as the store keeps them, built only from what recomputations hand
+/// over (the places that left, the entries written), as the store's save does.
+#[derive(Default)]
+struct Stored(std::collections::HashMap<uuid::Uuid, Vec<Entry>>);
+
+impl Stored {
+    fn apply(&mut self, changes: &[ListChange]) {
+        for change in changes {
+            let list = self.0.entry(change.subject).or_default();
+            let left: Vec<uuid::Uuid> = change.left().collect();
+            list.retain(|e| !left.contains(&e.counterpart));
+            for written in &change.written {
+                list.retain(|e| e.counterpart != written.counterpart);
+                list.push(written.clone());
+            }
+            rank(list);
+        }
+    }
+
+    /// A subject's explained list, checked against the engine's numbers: the store holds
+    /// exactly the places the engine ranks.
+    fn list(&self, engine: &Engine, subject: uuid::Uuid) -> Vec<Entry> {
+        let list = self.0.get(&subject).cloned().unwrap_or_default();
+        let ranked: Vec<Ranked> = list.iter().map(Entry::ranked).collect();
+        assert_eq!(ranked, engine.list(subject), "stored and held lists of {subject} agree");
+        list
+    }
+}
+
 fn engine_with(extra: Vec<Entity>) -> Engine {
+    engine_and_store(extra).0
+}
+
+fn engine_and_store(extra: Vec<Entity>) -> (Engine, Stored) {
     let mut engine = Engine::new(SearchIndex::in_ram(taxonomy()).unwrap());
     let mut ids = Vec::new();
     for e in entities().into_iter().chain(extra) {
@@ -59,8 +92,12 @@ fn engine_with(extra: Vec<Entity>) -> Engine {
         ids.push(e.id());
     }
     engine.commit_index().unwrap();
-    engine.recompute(&ids).unwrap();
-    engine
+    let mut stored = Stored::default();
+    // In chunks, as the service recomputes a batch: lists written by several recomputations.
+    for chunk in ids.chunks(7) {
+        stored.apply(&engine.recompute(chunk).unwrap());
+    }
+    (engine, stored)
 }
 
 fn date(s: &str) -> NaiveDate {
@@ -235,12 +272,12 @@ fn eligibility_verdicts_come_with_reasons() {
 
 #[test]
 fn a_programme_sees_eligible_startups_first() {
-    let engine = engine_with(vec![]);
+    let (engine, stored) = engine_and_store(vec![]);
     for programme in demo::<Programme>("programmes.json") {
-        let list = engine.list(programme.id.as_uuid());
+        let list = stored.list(&engine, programme.id.as_uuid());
         let classes: Vec<u8> = list.iter().map(|e| e.verdict.as_ref().unwrap().class()).collect();
         assert!(classes.windows(2).all(|w| w[0] >= w[1]), "{}: {classes:?}", programme.title);
-        for entry in list {
+        for entry in &list {
             let s = engine.startup(entry.counterpart).unwrap();
             assert_eq!(entry.verdict.as_ref().unwrap(), &eligibility::evaluate(&programme, s));
         }
@@ -298,8 +335,8 @@ fn an_italian_only_offer_finds_an_english_only_profile_with_the_same_skills() {
         seeking: vec![OfferKind::Job],
         demo: false,
     };
-    let engine = engine_with(vec![Entity::Offer(offer.clone()), Entity::Talent(talent.clone())]);
-    let list = engine.list(offer.id.as_uuid());
+    let (engine, stored) = engine_and_store(vec![Entity::Offer(offer.clone()), Entity::Talent(talent.clone())]);
+    let list = stored.list(&engine, offer.id.as_uuid());
     assert_eq!(list.first().map(|e| e.counterpart), Some(talent.id.as_uuid()), "the English-only profile ranks first");
     let skills_factor = list[0].explanation.factors.iter().find(|f| f.key == "skills").unwrap();
     assert_eq!(skills_factor.value, 1.0);
@@ -396,10 +433,10 @@ async fn changes_rematch_in_real_time_and_lists_survive_a_restart() {
     }
     let rust_offer = demo::<Offer>("offers.json").remove(0);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while service.matches(rust_offer.id.as_uuid()).is_empty() && Instant::now() < deadline {
+    while service.matches(rust_offer.id.as_uuid()).await.unwrap().is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(!service.matches(rust_offer.id.as_uuid()).is_empty());
+    assert!(!service.matches(rust_offer.id.as_uuid()).await.unwrap().is_empty());
 
     // Read every match event so far, then change a talent and time the re-match.
     let mut matches = bus.subscribe(&["matches.v1".to_owned()], "reader").await.unwrap();
@@ -422,10 +459,11 @@ async fn changes_rematch_in_real_time_and_lists_survive_a_restart() {
     task.await.unwrap();
 
     // A restart restores the lists from the tables, without recomputing.
-    let before: Vec<Entry> = service.matches(rust_offer.id.as_uuid());
+    let before: Vec<Entry> = service.matches(rust_offer.id.as_uuid()).await.unwrap();
+    assert!(before.windows(2).all(|w| w[0].score >= w[1].score), "read best first");
     drop(service);
     let restarted = MatchingService::open(db, &dir.path().join("index"), taxonomy()).await.unwrap();
-    assert_eq!(restarted.matches(rust_offer.id.as_uuid()), before);
+    assert_eq!(restarted.matches(rust_offer.id.as_uuid()).await.unwrap(), before);
     let startup = demo::<Startup>("startups.json").remove(0);
     let programme = demo::<Programme>("programmes.json").remove(0);
     let (verdict, fit) = restarted.eligibility(startup.id.as_uuid(), programme.id.as_uuid()).unwrap();
@@ -433,9 +471,29 @@ async fn changes_rematch_in_real_time_and_lists_survive_a_restart() {
     assert!((0.0..=1.0).contains(&fit.score));
 }
 
+/// A list that loses a place (its talent erased) takes the next candidate in, in the same
+/// recomputation, instead of staying short until its own subject changes.
+#[test]
+fn a_list_that_loses_a_place_is_refilled_at_once() {
+    let (mut engine, mut stored) = engine_and_store(vec![]);
+    let offer = demo::<Offer>("offers.json")
+        .into_iter()
+        .find(|o| engine.list(o.id.as_uuid()).len() == TOP_K)
+        .expect("a demo offer with a full list");
+    let gone = engine.list(offer.id.as_uuid())[0].counterpart;
+    let talent = demo::<Talent>("talents.json").into_iter().find(|t| t.id.as_uuid() == gone).unwrap();
+    let m = EventMeta { entity_version: 2, ..meta(&Entity::Talent(talent), 2) };
+    engine.apply(&m, &Change::Erased { kind: EntityKind::Talent, id: gone, reason: "erasure_request".into() }).unwrap();
+    engine.commit_index().unwrap();
+    stored.apply(&engine.recompute(&[gone]).unwrap());
+    let list = stored.list(&engine, offer.id.as_uuid());
+    assert_eq!(list.len(), TOP_K, "refilled from the next candidates");
+    assert!(list.iter().all(|e| e.counterpart != gone));
+}
+
 #[tokio::test]
 async fn erasure_removes_from_every_list() {
-    let mut engine = engine_with(vec![]);
+    let (mut engine, mut stored) = engine_and_store(vec![]);
     let talent = demo::<Talent>("talents.json").remove(0);
     let id = talent.id.as_uuid();
     let holders_before = demo::<Offer>("offers.json")
@@ -448,8 +506,9 @@ async fn erasure_removes_from_every_list() {
     engine.commit_index().unwrap();
     let changes = engine.recompute(&[id]).unwrap();
     assert!(changes.len() >= holders_before);
+    stored.apply(&changes);
     for offer in demo::<Offer>("offers.json") {
-        assert!(engine.list(offer.id.as_uuid()).iter().all(|e| e.counterpart != id));
+        assert!(stored.list(&engine, offer.id.as_uuid()).iter().all(|e| e.counterpart != id));
     }
-    assert!(engine.list(id).is_empty());
+    assert!(engine.list(id).is_empty() && stored.list(&engine, id).is_empty());
 }

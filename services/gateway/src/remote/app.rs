@@ -25,12 +25,12 @@ use uuid::Uuid;
 
 /// Longest notice line kept while waiting for its end; a longer one breaks the stream (a
 /// notice is about 150 bytes).
-const MAX_LINE_BYTES: usize = 64 * 1024;
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// The profiles process sends a heartbeat line every 15 s; silence this long means the
 /// stream is dead, so it is re-opened.
 const SILENCE: Duration = Duration::from_secs(45);
 /// Notices held for slow subscribers before they skip ahead (as in-process).
-const NOTICE_BUFFER: usize = 1024;
+pub const NOTICE_BUFFER: usize = 1024;
 
 #[derive(Debug, Clone)]
 pub struct RemoteApp {

@@ -15,7 +15,7 @@ mod matching;
 mod search;
 pub(crate) mod wire;
 
-pub use app::RemoteApp;
+pub use app::{MAX_LINE_BYTES, NOTICE_BUFFER, RemoteApp};
 pub use endpoints::{ServiceCredential, routes};
 pub use matching::RemoteMatching;
 pub use search::{RemoteSearch, ShardedSearch};
