@@ -1,6 +1,7 @@
 //! `crocevia generate`: writes a synthetic data set with a progress bar.
 
 use crate::indexing;
+use anyhow::Context;
 use crocevia_kit::config::Settings;
 use crocevia_synth::{Dataset, SynthConfig};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,6 +26,12 @@ pub fn make(settings: &Settings, talents: usize, seed: u64, show_progress: bool)
 pub fn run(settings: &Settings, talents: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
     let dataset = make(settings, talents, seed, std::io::stderr().is_terminal())?;
     dataset.write_dir(out)?;
+    // The set names skills of this taxonomy: it travels with it, so the import it prints
+    // works on a fresh data folder, which holds no taxonomy yet.
+    let skills = out.join("skills.json");
+    std::fs::copy(&settings.taxonomy_file, &skills).with_context(|| {
+        format!("copying the taxonomy {} to {}", settings.taxonomy_file.display(), skills.display())
+    })?;
     println!(
         "wrote {} entities to {} ({} organisations, {} talents, {} startups, {} programmes, {} offers); load them with: crocevia import {}",
         dataset.entity_count(),

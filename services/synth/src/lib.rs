@@ -165,7 +165,7 @@ impl Dataset {
         Dataset { organisations, talents, startups, programmes, offers }
     }
 
-    /// Writes organisations.json, talents.json, startups.json, programmes.json, offers.json (and copies no skills) into `dir`, in the same format as data/demo so `crocevia import DIR` loads it.
+    /// Writes organisations.json, talents.json, startups.json, programmes.json, offers.json into `dir`, in the same format as data/demo (`crocevia generate` adds the taxonomy, skills.json, beside them).
     pub fn write_dir(&self, dir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_json(&dir.join("organisations.json"), &self.organisations)?;
