@@ -85,6 +85,9 @@ pub enum Command {
     /// touching nothing: unknown keys and bad values fail with their name. Deployment
     /// checks run it on every shipped config.
     CheckConfig,
+    /// Print every bound on what the platform holds in memory at once (batches, queues,
+    /// pages, buffers), with the configuration applied, and where each is set.
+    Bounds,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

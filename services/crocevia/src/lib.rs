@@ -1,5 +1,6 @@
 //! What the `crocevia` command runs. `main.rs` only parses arguments and reports errors.
 
+pub mod bounds;
 pub mod cli;
 mod data_dir;
 pub mod generate;
@@ -38,6 +39,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             check_config(&settings);
             Ok(())
         }
+        Command::Bounds => {
+            print_bounds(&settings);
+            Ok(())
+        }
         Command::Migrate => {
             platform::open_database(&settings).await?;
             Ok(())
@@ -49,4 +54,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 #[expect(clippy::print_stdout, reason = "the verdict is the command's output")]
 fn check_config(settings: &Settings) {
     println!("configuration is valid: bus {:?}, listening on {}", settings.bus.kind, settings.http_addr());
+}
+
+/// `crocevia bounds`.
+#[expect(clippy::print_stdout, reason = "the table is the command's output")]
+fn print_bounds(settings: &Settings) {
+    print!("{}", bounds::table(&bounds::all(settings)));
 }

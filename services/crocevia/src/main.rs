@@ -2,6 +2,10 @@
 
 use clap::Parser;
 
+/// jemalloc gives freed memory back to the system (see Cargo.toml); glibc's arenas kept it.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // Everything this process creates (the database, the bus log, the indexes, the key) holds

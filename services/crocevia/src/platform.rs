@@ -157,6 +157,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     // Before anything touches the folder: one serving process per data folder.
     let _data_dir = crate::data_dir::DataDirLock::acquire(&settings.data_dir, &format!("{role:?}").to_lowercase())?;
     let shutdown = shutdown_signal();
+    tokio::spawn(stop_deadline(shutdown.clone()));
     let db = open_database(&settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
     let (ready_tx, ready) = watch::channel(false);
@@ -278,9 +279,16 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         tasks.extend(search.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     if let (Some(matching), Some(bus)) = (&matching, &bus) {
-        let caught =
-            crate::resync::matching(&profiles, matching).await.context("re-syncing matching with the database")?;
-        report("matching", caught);
+        // Catching up with the database (a first start after an import: every entity) runs
+        // beside the consumer, not before readiness: both go through the same batch path,
+        // which skips versions already held, so neither undoes the other.
+        let (service, source, stop) = (matching.clone(), profiles.clone(), shutdown.clone());
+        tasks.push(tokio::spawn(async move {
+            match crate::resync::matching(&source, &service, &stop).await {
+                Ok(caught) => report("matching", caught),
+                Err(e) => tracing::error!(error = format!("{e:#}"), "re-syncing matching with the database"),
+            }
+        }));
         let settings = MatchingSettings {
             topic: settings.topic(PROFILES_TOPIC),
             matches_topic: settings.topic(MATCHES_TOPIC),
@@ -311,6 +319,22 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     // erasures deleted lingers neither in old WAL frames nor in stale pages of the file.
     crocevia_kit::db::checkpoint(profiles.db()).await.context("checkpointing the database at shutdown")?;
     Ok(())
+}
+
+/// How long a stop may take after SIGTERM or Ctrl-C before the process exits anyway.
+const STOP_DEADLINE: Duration = Duration::from_secs(8);
+
+/// Every task stops at its next step (a batch's chunk, a catch-up step, a request); a step
+/// that cannot be cut short (an index being built at start-up) must not hold the process past
+/// an orchestrator's patience. Exiting then is what a crash does, which loses nothing: every
+/// write acknowledged is in the database, and the next start resumes from it.
+async fn stop_deadline(mut shutdown: watch::Receiver<bool>) {
+    if shutdown.wait_for(|stop| *stop).await.is_err() {
+        return;
+    }
+    tokio::time::sleep(STOP_DEADLINE).await;
+    tracing::error!(after_s = STOP_DEADLINE.as_secs(), "still stopping: exiting now; the next start resumes");
+    std::process::exit(1);
 }
 
 /// The bus as consumers read it: events sealed with a person's key are opened with the keys

@@ -13,14 +13,15 @@ use crocevia_profiles::{Profiles, store};
 use crocevia_proto::envelope::{self, Change, EventMeta};
 use crocevia_search::SearchService;
 use std::collections::{HashMap, HashSet};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 /// Kinds the matching service ranks.
 const MATCHED: [EntityKind; 4] = [EntityKind::Talent, EntityKind::Offer, EntityKind::Startup, EntityKind::Programme];
 /// Ids and versions read from the database per query.
-const PAGE: u64 = 5_000;
+pub const PAGE: u64 = 5_000;
 /// Entities loaded and applied per step (bounds what is held at once).
-const STEP: usize = 500;
+pub const STEP: usize = 500;
 
 /// What a replica was missing, and what it fixed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +115,13 @@ pub async fn search(profiles: &Profiles, search: &SearchService) -> anyhow::Resu
 }
 
 /// Brings matching's replica (and so its lists) up to date with the database, through the
-/// same path as a batch of bus events.
-pub async fn matching(profiles: &Profiles, matching: &MatchingService) -> anyhow::Result<Caught> {
+/// same path as a batch of bus events. Stops between steps (and the matching service between
+/// chunks) once `stop` turns true; what it did is stored and the next start goes on from there.
+pub async fn matching(
+    profiles: &Profiles,
+    matching: &MatchingService,
+    stop: &watch::Receiver<bool>,
+) -> anyhow::Result<Caught> {
     // Matching keeps its replica in the profiles database.
     let replica: HashMap<Uuid, (Option<EntityKind>, u64, bool)> =
         crocevia_matching::store::replica_versions(profiles.db())
@@ -135,15 +141,26 @@ pub async fn matching(profiles: &Profiles, matching: &MatchingService) -> anyhow
             caught.gone += 1;
         }
     }
-    for step in late.chunks(STEP) {
+    let total = late.len();
+    for (n, step) in late.chunks(STEP).enumerate() {
+        if *stop.borrow() {
+            anyhow::bail!("stopped after {} of {total} entities (the next start goes on)", n * STEP);
+        }
         events.extend(changes(profiles, step).await?);
-        feed(matching, std::mem::take(&mut events)).await?;
+        feed(matching, std::mem::take(&mut events), stop).await?;
+        if (n + 1) % 20 == 0 {
+            tracing::info!(done = (n + 1) * STEP, total, "matching catching up with the database");
+        }
     }
-    feed(matching, events).await?;
+    feed(matching, events, stop).await?;
     Ok(caught)
 }
 
-async fn feed(matching: &MatchingService, events: Vec<(EventMeta, Change)>) -> anyhow::Result<()> {
+async fn feed(
+    matching: &MatchingService,
+    events: Vec<(EventMeta, Change)>,
+    stop: &watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -159,7 +176,7 @@ async fn feed(matching: &MatchingService, events: Vec<(EventMeta, Change)>) -> a
             headers: Vec::new(),
         })
         .collect();
-    let poison = matching.process(&batch).await?;
+    let poison = matching.process_until(&batch, stop).await?;
     if let Some((_, error)) = poison.into_iter().next() {
         anyhow::bail!("an entity of the database did not decode for matching: {error}");
     }
