@@ -7,6 +7,7 @@
 //! after the commit that holds the events ([`consumer`]). [`SearchApi`] is what the gateway calls.
 
 pub mod analysis;
+mod buckets;
 pub mod consumer;
 pub mod document;
 pub mod error;

@@ -2,6 +2,7 @@
 //! sorting, pagination and snippets.
 
 use crate::analysis::{self, ENGLISH, ITALIAN, RAW};
+use crate::buckets::{self, DeadlineBuckets};
 use crate::document::{date_of, days};
 use crate::error::SearchError;
 use crate::index::SearchIndex;
@@ -13,7 +14,7 @@ use chrono::NaiveDate;
 use crocevia_domain::place;
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -171,15 +172,11 @@ fn distance_table(plan: &Plan) -> Option<Vec<f64>> {
 
 type SortKey = (f64, f32);
 
-fn top_docs(
-    searcher: &Searcher,
-    query: &dyn Query,
-    plan: &Plan,
-    distances: Option<Vec<f64>>,
-) -> tantivy::Result<(Vec<(SortKey, DocAddress)>, usize)> {
+/// The page of hits in the plan's order.
+fn top_docs(plan: &Plan, distances: Option<Vec<f64>>) -> impl Collector<Fruit = Vec<(SortKey, DocAddress)>> {
     let top = TopDocs::with_limit(plan.limit).and_offset(plan.offset);
     let sort = plan.sort;
-    let collector = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+    top.tweak_score(move |segment: &tantivy::SegmentReader| {
         let fast = segment.fast_fields();
         let comune = fast.u64("comune").ok().map(|c| c.first_or_default_col(0));
         let deadline = fast.i64("deadline").ok();
@@ -199,46 +196,29 @@ fn top_docs(
                 Sort::Newest => (posted.as_ref().and_then(|c| c.first(doc)).map_or(f64::MIN, |d| d as f64), score),
             }
         }
-    });
-    searcher.search(query, &(collector, Count))
+    })
 }
 
-fn deadline_buckets(
-    searcher: &Searcher,
-    index: &SearchIndex,
-    query: &dyn Query,
-    today: NaiveDate,
-) -> tantivy::Result<FacetCounts> {
-    let t = days(today);
-    let field = index.fields.deadline;
-    let buckets = [
-        ("past", None, Some(t - 1)),
-        ("within_7_days", Some(t), Some(t + 7)),
-        ("within_30_days", Some(t + 8), Some(t + 30)),
-        ("within_90_days", Some(t + 31), Some(t + 90)),
-        ("later", Some(t + 91), None),
-    ];
-    let mut values = Vec::new();
-    for (name, lower, upper) in buckets {
-        let bounded = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), filter(range(field, lower, upper))]);
-        values.push(FacetCount { value: name.to_owned(), count: searcher.search(&bounded, &Count)? as u64 });
-    }
-    Ok(FacetCounts { name: "deadline".into(), values })
+/// The Italian and English snippet generators of a request's text, built once for all its
+/// hits (each builds a stemming analyzer).
+fn snippet_generators(index: &SearchIndex, terms: Option<&TextTerms>) -> Vec<SnippetGenerator> {
+    let Some(terms) = terms else { return Vec::new() };
+    [(&terms.italian, ITALIAN, index.fields.body_it), (&terms.english, ENGLISH, index.fields.body_en)]
+        .into_iter()
+        .map(|(words, analyzer, field)| {
+            let weights = words.iter().map(|w| (w.clone(), 1.0)).collect();
+            SnippetGenerator::new(weights, analysis::analyzer(analyzer), field, SNIPPET_CHARS)
+        })
+        .collect()
 }
 
-fn snippet(index: &SearchIndex, terms: Option<&TextTerms>, body: &str) -> String {
+fn snippet(generators: &[SnippetGenerator], body: &str) -> String {
     let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let mut best: Option<tantivy::snippet::Snippet> = None;
-    if let Some(terms) = terms {
-        for (words, analyzer, field) in
-            [(&terms.italian, ITALIAN, index.fields.body_it), (&terms.english, ENGLISH, index.fields.body_en)]
-        {
-            let weights = words.iter().map(|w| (w.clone(), 1.0)).collect();
-            let generator = SnippetGenerator::new(weights, analysis::analyzer(analyzer), field, SNIPPET_CHARS);
-            let candidate = generator.snippet(body);
-            if best.as_ref().is_none_or(|b| candidate.highlighted().len() > b.highlighted().len()) {
-                best = Some(candidate);
-            }
+    for generator in generators {
+        let candidate = generator.snippet(body);
+        if best.as_ref().is_none_or(|b| candidate.highlighted().len() > b.highlighted().len()) {
+            best = Some(candidate);
         }
     }
     match best.filter(|s| !s.is_empty()) {
@@ -253,7 +233,7 @@ fn hit(
     address: DocAddress,
     key: SortKey,
     plan: &Plan,
-    terms: Option<&TextTerms>,
+    snippets: &[SnippetGenerator],
     distances: Option<&Vec<f64>>,
 ) -> Result<Option<Hit>, SearchError> {
     let f = &index.fields;
@@ -267,7 +247,7 @@ fn hit(
         id,
         kind,
         title: text(f.title),
-        snippet: snippet(index, terms, &text(f.body)),
+        snippet: snippet(snippets, &text(f.body)),
         score,
         distance_km: distances
             .and_then(|d| d.get(comune).copied())
@@ -279,26 +259,32 @@ fn hit(
     }))
 }
 
-/// Runs `plan`; blocking (call it off the async runtime).
+/// Runs `plan` in one pass over its matches (page, total, facets and deadline buckets
+/// together); blocking (call it off the async runtime).
 pub fn execute(index: &SearchIndex, plan: &Plan, today: NaiveDate) -> Result<SearchResults, SearchError> {
     let searcher = index.reader.searcher();
     let (query, terms) = build_query(index, plan);
     let distances = distance_table(plan);
-    let (top, total) = top_docs(&searcher, query.as_ref(), plan, distances.clone())?;
-    let mut hits = Vec::with_capacity(top.len());
-    for (key, address) in top {
-        if let Some(h) = hit(index, &searcher, address, key, plan, terms.as_ref(), distances.as_ref())? {
-            hits.push(h);
-        }
-    }
-    let mut facets = Vec::new();
     let named: Vec<&String> = plan.facets.iter().filter(|f| **f != "deadline").collect();
-    if !named.is_empty() {
+    let facet_collector = (!named.is_empty()).then(|| {
         let mut collector = FacetCollector::for_field("facets");
         for name in &named {
             collector.add_facet(Facet::from(format!("/{name}").as_str()));
         }
-        let counts = searcher.search(query.as_ref(), &collector)?;
+        collector
+    });
+    let buckets = plan.facets.iter().any(|f| f == "deadline").then(|| DeadlineBuckets::new(today));
+    let collectors = ((top_docs(plan, distances.clone()), Count), facet_collector, buckets);
+    let ((top, total), counts, deadline) = searcher.search(query.as_ref(), &collectors)?;
+    let snippets = snippet_generators(index, terms.as_ref());
+    let mut hits = Vec::with_capacity(top.len());
+    for (key, address) in top {
+        if let Some(h) = hit(index, &searcher, address, key, plan, &snippets, distances.as_ref())? {
+            hits.push(h);
+        }
+    }
+    let mut facets = Vec::new();
+    if let Some(counts) = counts {
         for name in named {
             let mut values: Vec<FacetCount> = counts
                 .get(format!("/{name}").as_str())
@@ -311,8 +297,13 @@ pub fn execute(index: &SearchIndex, plan: &Plan, today: NaiveDate) -> Result<Sea
             facets.push(FacetCounts { name: name.clone(), values });
         }
     }
-    if plan.facets.iter().any(|f| f == "deadline") {
-        facets.push(deadline_buckets(&searcher, index, query.as_ref(), today)?);
+    if let Some(counts) = deadline {
+        let values = buckets::NAMES
+            .iter()
+            .zip(counts)
+            .map(|(name, count)| FacetCount { value: (*name).to_owned(), count })
+            .collect();
+        facets.push(FacetCounts { name: "deadline".into(), values });
     }
     let next_cursor = (plan.offset + plan.limit < total && plan.offset + 2 * plan.limit <= crate::query::MAX_DEPTH)
         .then(|| encode_cursor(plan.offset + plan.limit));

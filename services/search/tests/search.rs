@@ -150,6 +150,20 @@ async fn facet_counts_match_the_data() {
     assert_eq!(count("comune", "torino"), offers.iter().filter(|o| o.comune.as_str() == "torino").count() as u64);
     let buckets: u64 = r.facets.iter().find(|f| f.name == "deadline").unwrap().values.iter().map(|v| v.count).sum();
     assert_eq!(buckets, offers.iter().filter(|o| o.deadline.is_some()).count() as u64);
+    // Each bucket holds the offers whose deadline falls in its days (counted in the query's
+    // one pass, from the deadline column).
+    let today = chrono::Utc::now().date_naive();
+    let bucket = |d: chrono::NaiveDate| match (d - today).num_days() {
+        ..0 => "past",
+        0..=7 => "within_7_days",
+        8..=30 => "within_30_days",
+        31..=90 => "within_90_days",
+        _ => "later",
+    };
+    for name in ["past", "within_7_days", "within_30_days", "within_90_days", "later"] {
+        let expected = offers.iter().filter(|o| o.deadline.is_some_and(|d| bucket(d) == name)).count() as u64;
+        assert_eq!(count("deadline", name), expected, "deadline bucket {name}");
+    }
 
     // A filter narrows, and the counts follow.
     let filtered = s
