@@ -12,6 +12,7 @@ mod matching;
 mod pipeline;
 mod postgres;
 mod report;
+pub mod scale;
 mod search;
 
 use anyhow::Context;
@@ -81,6 +82,10 @@ pub enum Command {
     /// The open-loop HTTP load generator of the `http` section (prints a JSON summary).
     #[command(hide = true)]
     Loadgen(http::loadgen::LoadArgs),
+    /// Runs a program as its only child and prints its peak memory, CPU and wall time (JSON),
+    /// for the `scale` section.
+    #[command(hide = true)]
+    Measure(scale::measure::MeasureArgs),
 }
 
 /// A section of the benchmarks.
@@ -95,6 +100,10 @@ pub enum BenchSection {
     /// Search over HTTP: the release `crocevia serve all` driven open loop from another
     /// process at fixed rates, REST and GraphQL, against PostgreSQL FTS behind HTTP.
     Http,
+    /// One machine, a million people: `crocevia import` (SQLite and PostgreSQL) and `serve all`
+    /// on a fresh import through its first catch-up, a SIGTERM while catching up, and a
+    /// restart, with the peak memory of each, through the release binary.
+    Scale,
 }
 
 impl From<Args> for Options {
@@ -189,6 +198,14 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
         println!("section written to {}", options.out.display());
         return Ok(());
     }
+    if options.only == Some(BenchSection::Scale) {
+        let figures = scale::run(settings, options.talents).await?;
+        let section = scale::report::render(&figures, true);
+        merge_into(&options.out, &section)?;
+        println!("{section}");
+        println!("section written to {}", options.out.display());
+        return Ok(());
+    }
     let tty = std::io::stderr().is_terminal();
     println!("generating {} talents (seed 42)...", options.talents);
     let dataset = generate::make(settings, options.talents, 42, tty)?;
@@ -226,10 +243,16 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
         Ok(figures) => text.push_str(&http::report::render(figures)),
         Err(e) => text.push_str(&format!("\n## Search over HTTP (issue 23)\n\nFAILED: {e:#}\n")),
     }
+    let scaled = scale::run(settings, options.talents).await;
+    match &scaled {
+        Ok(figures) => text.push_str(&scale::report::render(figures, false)),
+        Err(e) => text.push_str(&format!("\n## One machine, a million people (issue 23)\n\nFAILED: {e:#}\n")),
+    }
     write(&options.out, &text)?;
     println!("{text}");
     println!("written to {}", options.out.display());
     http?;
+    scaled?;
     outcome_result(&outcome)
 }
 

@@ -1,6 +1,7 @@
 //! `crocevia-bench`: parses its arguments, loads the same configuration as `crocevia`, and
 //! runs the benchmarks (see the library); `crocevia-bench loadgen` is the HTTP load generator
-//! the bench runs as its own process.
+//! the bench runs as its own process, `crocevia-bench measure` the wrapper that reads an
+//! import's peak memory.
 
 use clap::Parser;
 use crocevia_bench::{Args, Command, Options};
@@ -8,10 +9,10 @@ use crocevia_kit::config::Settings;
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let result = if let Some(Command::Loadgen(load)) = &args.command {
-        crocevia_bench::http::loadgen::main(load)
-    } else {
-        benchmarks(args)
+    let result = match &args.command {
+        Some(Command::Loadgen(load)) => crocevia_bench::http::loadgen::main(load),
+        Some(Command::Measure(measured)) => crocevia_bench::scale::measure::main(measured),
+        None => benchmarks(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

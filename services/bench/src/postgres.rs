@@ -41,6 +41,11 @@ impl Scratch {
         Ok((Self { admin, name }, db))
     }
 
+    /// The database's URL (for a `crocevia` process to use it).
+    pub fn url(&self) -> String {
+        format!("{}/{}", server(), self.name)
+    }
+
     pub async fn drop_database(self, db: DatabaseConnection) -> anyhow::Result<()> {
         db.close().await?;
         self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {}", self.name)).await?;

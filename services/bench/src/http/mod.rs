@@ -5,7 +5,7 @@
 
 mod baseline;
 pub mod loadgen;
-mod platform;
+pub(crate) mod platform;
 pub mod report;
 
 use crate::pipeline::process::ServiceProcess;

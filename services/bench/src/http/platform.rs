@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const EMAIL: &str = "bench-http@example.org";
 const PASSWORD: &str = "tramonto sul Po, bench di carico 2026";
 /// Marks a folder whose import and account finished.
-const DONE: &str = "imported";
+pub(crate) const DONE: &str = "imported";
 
 /// The data folder of `talents`, and how long its import took (None: reused).
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    fn data_dir(&self) -> PathBuf {
+    pub(crate) fn data_dir(&self) -> PathBuf {
         self.root.join("data")
     }
 }
@@ -54,7 +54,8 @@ pub async fn prepare(dataset: &Dataset, talents: usize, taxonomy: &Path) -> anyh
     Ok(Prepared { root, import_secs: Some(import_secs) })
 }
 
-fn env(prepared: &Prepared, taxonomy: &Path) -> Vec<(&'static str, String)> {
+/// The environment of a `crocevia` command on the folder (the scale section's runs too).
+pub(crate) fn env(prepared: &Prepared, taxonomy: &Path) -> Vec<(&'static str, String)> {
     vec![
         ("CROCEVIA__DATA_DIR", prepared.data_dir().display().to_string()),
         ("CROCEVIA__TAXONOMY_FILE", taxonomy.display().to_string()),
@@ -136,7 +137,7 @@ pub fn machine_busy_seconds() -> anyhow::Result<f64> {
 }
 
 /// Waits until the process used under 5% of a core over 3 s running.
-async fn settle(pid: u32, limit: Duration) -> anyhow::Result<()> {
+pub(crate) async fn settle(pid: u32, limit: Duration) -> anyhow::Result<()> {
     let deadline = Instant::now() + limit;
     let mut quiet = 0;
     let mut before = cpu_seconds(pid)?;

@@ -118,6 +118,32 @@ impl ServiceProcess {
         }
     }
 
+    /// How the process ended, if it has.
+    pub fn exited(&mut self) -> anyhow::Result<Option<std::process::ExitStatus>> {
+        Ok(self.child.try_wait()?)
+    }
+
+    /// The end of the process's log, for an error message.
+    pub fn log_tail(&self) -> String {
+        tail(&self.log)
+    }
+
+    /// SIGTERM, timed: how long the process took to exit and how it ended, or `None` when it
+    /// still ran after `limit` (then it is killed).
+    pub async fn terminate(mut self, limit: Duration) -> anyhow::Result<(Duration, Option<std::process::ExitStatus>)> {
+        let pid = self.child.id().context("the process had already been waited for")?;
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(pid)?);
+        let asked = Instant::now();
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).context("sending SIGTERM")?;
+        match tokio::time::timeout(limit, self.child.wait()).await {
+            Ok(status) => Ok((asked.elapsed(), Some(status?))),
+            Err(_) => {
+                self.child.kill().await?;
+                Ok((asked.elapsed(), None))
+            }
+        }
+    }
+
     /// SIGTERM (the process leaves its group and flushes), then SIGKILL if it lingers.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(pid) = self.child.id() {

@@ -18,8 +18,8 @@ fn command(options: &Options) -> String {
     let pipeline = format!("--talents {} --changes {} --backlog {}", options.talents, options.changes, options.backlog);
     match options.only {
         Some(BenchSection::Pipeline) => format!("crocevia-bench --only pipeline {pipeline}"),
-        // The pipeline section is not written by `--only matching` or `--only http`.
-        Some(BenchSection::Matching | BenchSection::Http) | None => {
+        // The pipeline section is not written by `--only matching`, `--only http` or `--only scale`.
+        Some(BenchSection::Matching | BenchSection::Http | BenchSection::Scale) | None => {
             format!("crocevia-bench {pipeline} --rate {} --queries {}", options.rate, options.queries)
         }
     }
