@@ -248,10 +248,12 @@ async fn matches_and_eligibility_through_the_running_platform() {
     assert_eq!(server.get_as("/api/v1/matches/00000000-0000-4000-8000-000000000000", token).await.0, 404);
     assert!(server.stop().success());
 
-    // The lists live in the matching tables: a restart serves them at once.
+    // The lists live in the matching tables: a restart serves them (once matching holds the
+    // offer: the stop above may have cut its catch-up short, which goes on at start and answers
+    // 503 meanwhile, never 404).
     let server = instance.serve(&["all"]);
     server.wait_ready(Duration::from_secs(60)).await;
-    let (status, text) = server.get_as(&format!("/api/v1/matches/{rust_offer}"), token).await;
+    let (status, text) = caught_up_matches(&server, rust_offer, token).await;
     assert_eq!(status, 200);
     let again: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(again["matches"], body["matches"]);
@@ -262,10 +264,23 @@ async fn matches_and_eligibility_through_the_running_platform() {
     assert!(status.success() && out.contains("re-matched every talent"), "{out}");
     let server = instance.serve(&["all"]);
     server.wait_ready(Duration::from_secs(60)).await;
-    let (_, text) = server.get_as(&format!("/api/v1/matches/{rust_offer}"), token).await;
+    let (_, text) = caught_up_matches(&server, rust_offer, token).await;
     let after: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(after["matches"][0]["counterpart"], body["matches"][0]["counterpart"]);
     assert!(server.stop().success());
+}
+
+/// An offer's matches once matching holds it: 503 while it catches up at start, retried.
+async fn caught_up_matches(server: &support::Server, offer: &str, token: Option<&str>) -> (u16, String) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, text) = server.get_as(&format!("/api/v1/matches/{offer}"), token).await;
+        assert_ne!(status, 404, "an offer matching has not reached yet is not 'not found': {text}");
+        if status != 503 || std::time::Instant::now() > deadline {
+            return (status, text);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 async fn graphql(

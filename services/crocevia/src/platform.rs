@@ -282,12 +282,17 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         // Catching up with the database (a first start after an import: every entity) runs
         // beside the consumer, not before readiness: both go through the same batch path,
         // which skips versions already held, so neither undoes the other.
+        // Until then, an id matching does not hold yet answers "retry shortly" (UNAVAILABLE),
+        // not "not found".
         let (service, source, stop) = (matching.clone(), profiles.clone(), shutdown.clone());
+        service.set_catching_up(true);
         tasks.push(tokio::spawn(async move {
             match crate::resync::matching(&source, &service, &stop).await {
                 Ok(caught) => report("matching", caught),
+                Err(e) if *stop.borrow() => tracing::info!(reason = format!("{e:#}"), "matching's catch-up stopped"),
                 Err(e) => tracing::error!(error = format!("{e:#}"), "re-syncing matching with the database"),
             }
+            service.set_catching_up(false);
         }));
         let settings = MatchingSettings {
             topic: settings.topic(PROFILES_TOPIC),

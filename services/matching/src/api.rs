@@ -89,11 +89,16 @@ pub trait MatchingApi: Send + Sync + std::fmt::Debug {
 #[async_trait]
 impl MatchingApi for MatchingService {
     async fn matches(&self, subject: Uuid) -> Result<Vec<Entry>, MatchingError> {
-        MatchingService::matches(self, subject).await.map_err(|e| MatchingError::Other(e.into()))
+        Ok(MatchingService::matches(self, subject).await?)
     }
 
     async fn side_of(&self, id: Uuid) -> Result<Option<Side>, MatchingError> {
-        Ok(MatchingService::side_of(self, id))
+        match MatchingService::side_of(self, id) {
+            None if self.catching_up() => Err(MatchingError::Unavailable(
+                "matching is catching up with the database after a start; retry shortly".into(),
+            )),
+            side => Ok(side),
+        }
     }
 
     async fn eligibility(&self, startup: Uuid, programme: Uuid) -> Result<Option<Eligibility>, MatchingError> {

@@ -6,10 +6,11 @@
 //! directions follow a change without recomputing everything. Blocking: use from a blocking
 //! thread.
 //!
-//! Memory: a list is held as its ranking numbers only ([`Ranked`], 48 bytes a place); the
-//! explained entries live in the database, written when a pair enters or changes in a list
-//! ([`ListChange::written`]) and read from there. Explanations held for every list were most of
-//! a 10^5 platform's resident memory (about 1 KB a place, 2 million places).
+//! Memory: a list is held as its ranking numbers only ([`Ranked`], 40 bytes a place), and so
+//! is it stored. A place keeps the text relevance (BM25) it was scored with, so its bilingual
+//! explanation is written when it is read, from the two entities and that number, and says
+//! exactly what the stored score says. Explanations held and stored for every place were most
+//! of a 10^5 platform's memory and of a catch-up's writes (about 1 KB a place, 2 million).
 
 use crate::eligibility::Verdict;
 use crate::explain::Explained;
@@ -56,11 +57,6 @@ impl Entry {
     pub fn class(&self) -> u8 {
         self.verdict.as_ref().map_or(UNCONDITIONAL, Verdict::class)
     }
-
-    /// Its place in a list, without the explanation.
-    pub fn ranked(&self) -> Ranked {
-        Ranked { counterpart: self.counterpart, score: self.score, mutual: self.mutual, class: self.class() }
-    }
 }
 
 /// One place in a subject's list as the engine holds it: what ranks it and what a match event
@@ -73,6 +69,9 @@ pub struct Ranked {
     /// Eligibility class (see [`Verdict::class`]); talent–offer pairs rank above every verdict
     /// but "eligible".
     pub class: u8,
+    /// The text relevance the pair was scored with: with the two entities, all its
+    /// explanation needs.
+    pub bm25: f32,
 }
 
 /// What a list ranks by.
@@ -148,7 +147,7 @@ struct PairScore {
 impl PairScore {
     /// Its place in a list ranked by `score` (fit or appeal), naming `counterpart`.
     fn place(&self, counterpart: Uuid, score: f64) -> Ranked {
-        Ranked { counterpart, score, mutual: self.mutual, class: UNCONDITIONAL }
+        Ranked { counterpart, score, mutual: self.mutual, class: UNCONDITIONAL, bm25: self.bm25 }
     }
 }
 
@@ -194,9 +193,9 @@ pub struct ListChange {
     pub side: Side,
     pub old: Vec<Ranked>,
     pub new: Vec<Ranked>,
-    /// The explained entries of `new` that this recomputation wrote (entered or scored
-    /// again); the others are stored already.
-    pub written: Vec<Entry>,
+    /// The places of `new` that this recomputation wrote (entered or scored again); the
+    /// others are stored already.
+    pub written: Vec<Ranked>,
 }
 
 impl ListChange {
@@ -210,8 +209,8 @@ impl ListChange {
 #[derive(Default)]
 struct Touched {
     before: HashMap<Uuid, (Side, Vec<Ranked>)>,
-    /// Places scored again (subject, counterpart): explained at the end, for those still in
-    /// their list then, so a recomputation holds explanations only for what it stores.
+    /// Places scored again (subject, counterpart): stored at the end, for those still in
+    /// their list then.
     written: HashSet<(Uuid, Uuid)>,
     /// Subjects that lost a place (its counterpart erased, closed or now excluded): refilled
     /// from the next candidates at the end of the recomputation.
@@ -451,52 +450,53 @@ impl Engine {
         let mut changes = Vec::new();
         for (subject, (side, old)) in before {
             let new = self.lists.get(&subject).cloned().unwrap_or_default();
-            let mut explained = Vec::new();
-            for place in new.iter().filter(|e| written.contains(&(subject, e.counterpart))) {
-                explained.push(self.explain(subject, side, place, &mut stats)?);
-            }
-            if old != new || !explained.is_empty() {
-                changes.push(ListChange { subject, side, old, new, written: explained });
+            let written: Vec<Ranked> =
+                new.iter().filter(|e| written.contains(&(subject, e.counterpart))).copied().collect();
+            if old != new || !written.is_empty() {
+                changes.push(ListChange { subject, side, old, new, written });
             }
         }
         changes.sort_by_key(|c| c.subject);
         Ok((changes, consumed))
     }
 
-    /// The explained entry of a place in `subject`'s list, computed as it was scored (same
-    /// entities, same corpus statistics), so its score is the place's own.
-    fn explain(&self, subject: Uuid, side: Side, place: &Ranked, stats: &mut Stats) -> anyhow::Result<Entry> {
+    /// A subject's list, explained: each place from the two entities and the relevance it was
+    /// scored with, so each explanation's score is the place's own.
+    pub fn explained_list(&self, subject: Uuid) -> Vec<Entry> {
+        let Some(side) = self.side_of(subject) else { return Vec::new() };
+        let mut entries = Vec::new();
+        for place in self.list(subject) {
+            match self.explain(subject, side, place) {
+                Some(entry) => entries.push(entry),
+                // Lists name only held entities (an erased one leaves them): not reached.
+                None => {
+                    tracing::error!(%subject, counterpart = %place.counterpart, "a listed pair cannot be explained")
+                }
+            }
+        }
+        entries
+    }
+
+    fn explain(&self, subject: Uuid, side: Side, place: &Ranked) -> Option<Entry> {
         let counterpart = place.counterpart;
-        let entry = match side {
-            Side::Talent | Side::Offer => {
-                let (talent_id, offer_id) =
-                    if side == Side::Talent { (subject, counterpart) } else { (counterpart, subject) };
-                self.talents.get(&talent_id).zip(self.offers.get(&offer_id)).and_then(|(talent, offer)| {
-                    let score = self.pair_score(talent, offer, stats)?;
-                    Some(if side == Side::Talent {
-                        self.appeal_entry(talent, offer, score)
-                    } else {
-                        self.fit_entry(talent, offer, score)
-                    })
-                })
+        let pair = PairScore { fit: place.score, appeal: place.score, mutual: place.mutual, bm25: place.bm25 };
+        match side {
+            Side::Talent => {
+                let (talent, offer) = (self.talents.get(&subject)?, self.offers.get(&counterpart)?);
+                Some(self.appeal_entry(talent, offer, pair))
             }
-            Side::Startup | Side::Programme => {
-                let (startup_id, programme_id) =
-                    if side == Side::Startup { (subject, counterpart) } else { (counterpart, subject) };
-                self.startups
-                    .get(&startup_id)
-                    .zip(self.programmes.get(&programme_id))
-                    .map(|(startup, programme)| Entry { counterpart, ..self.startup_pair(startup, programme, stats) })
+            Side::Offer => {
+                let (talent, offer) = (self.talents.get(&counterpart)?, self.offers.get(&subject)?);
+                Some(self.fit_entry(talent, offer, pair))
             }
-        };
-        match entry {
-            Some(entry) if entry.ranked() == *place => Ok(entry),
-            Some(entry) => anyhow::bail!(
-                "the explanation of {counterpart} in {subject}'s list scores {} where the list holds {}",
-                entry.score,
-                place.score
-            ),
-            None => anyhow::bail!("{subject}'s list holds {counterpart}, which is not held"),
+            Side::Startup => {
+                let (startup, programme) = (self.startups.get(&subject)?, self.programmes.get(&counterpart)?);
+                Some(Entry { counterpart, ..self.startup_entry(startup, programme, place.bm25) })
+            }
+            Side::Programme => {
+                let (startup, programme) = (self.startups.get(&counterpart)?, self.programmes.get(&subject)?);
+                Some(Entry { counterpart, ..self.startup_entry(startup, programme, place.bm25) })
+            }
         }
     }
 
@@ -610,11 +610,19 @@ impl Engine {
         best
     }
 
+    /// The live verdict and fit of a startup for a programme (`counterpart` left nil).
     pub fn startup_pair(&self, startup: &Startup, programme: &Programme, stats: &mut Stats) -> Entry {
-        let bm25 = match (self.profiles.get(&startup.id.as_uuid()), self.queries.get(&programme.id.as_uuid())) {
+        self.startup_entry(startup, programme, self.startup_bm25(startup, programme, stats))
+    }
+
+    fn startup_bm25(&self, startup: &Startup, programme: &Programme, stats: &mut Stats) -> f32 {
+        match (self.profiles.get(&startup.id.as_uuid()), self.queries.get(&programme.id.as_uuid())) {
             (Some(p), Some(q)) => stats.bm25(q, p, &self.vocabulary),
             _ => 0.0,
-        };
+        }
+    }
+
+    fn startup_entry(&self, startup: &Startup, programme: &Programme, bm25: f32) -> Entry {
         let (verdict, fit) = scoring::startup_programme(startup, programme, bm25);
         Entry {
             counterpart: Uuid::nil(),
@@ -623,6 +631,13 @@ impl Engine {
             verdict: Some(verdict),
             explanation: fit,
         }
+    }
+
+    /// A startup–programme pair's place (`counterpart` left nil).
+    fn startup_place(&self, startup: &Startup, programme: &Programme, stats: &mut Stats) -> Ranked {
+        let bm25 = self.startup_bm25(startup, programme, stats);
+        let entry = self.startup_entry(startup, programme, bm25);
+        Ranked { counterpart: Uuid::nil(), score: entry.score, mutual: entry.mutual, class: entry.class(), bm25 }
     }
 
     fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
@@ -693,7 +708,7 @@ impl Engine {
         let mut list = Vec::new();
         for programme in programmes {
             let pid = programme.id.as_uuid();
-            let place = self.startup_pair(&startup, &programme, stats).ranked();
+            let place = self.startup_place(&startup, &programme, stats);
             list.push(Ranked { counterpart: pid, ..place });
             self.update_entry(pid, Side::Programme, id, Some(Ranked { counterpart: id, ..place }), touched);
         }
@@ -708,7 +723,7 @@ impl Engine {
         let mut list = Vec::new();
         for startup in startups {
             let sid = startup.id.as_uuid();
-            let place = self.startup_pair(&startup, &programme, stats).ranked();
+            let place = self.startup_place(&startup, &programme, stats);
             list.push(Ranked { counterpart: sid, ..place });
             let in_list = self.list(sid).iter().any(|e| e.counterpart == id);
             let worst = self.list(sid).last().map(|e| (e.class, e.score));
@@ -759,6 +774,13 @@ mod tests {
         }
     }
 
+    /// What a list place costs in memory, as the bounds table says: 20 places of 10^5
+    /// subjects are 80 MB.
+    #[test]
+    fn a_place_is_forty_bytes() {
+        assert_eq!(std::mem::size_of::<Ranked>(), 40);
+    }
+
     /// A batch that failed after applying gives its entities back their earlier versions, so
     /// its redelivery is applied again instead of skipped as already held.
     #[test]
@@ -807,7 +829,10 @@ mod tests {
             ranked.extend(new_entry.clone());
             rank(&mut ranked);
             let without: Vec<Entry> = list.iter().filter(|e| e.counterpart != id).cloned().collect();
-            let places: Vec<Ranked> = list.iter().map(Entry::ranked).collect();
+            let places: Vec<Ranked> = list
+                .iter()
+                .map(|e| Ranked { counterpart: e.counterpart, score: e.score, mutual: e.mutual, class: e.class(), bm25: 0.0 })
+                .collect();
             match fate(&places, id, new_entry.as_ref().map(|e| (e.class(), e.score))) {
                 Fate::Untouched => prop_assert_eq!(&ranked, &list),
                 Fate::Leaves => prop_assert_eq!(&ranked, &without),

@@ -44,6 +44,8 @@ pub struct MatchingService {
     outbox_clean: Arc<AtomicBool>,
     /// Effects computed and applied in memory whose storing failed; stored before the next batch.
     unsaved: Arc<tokio::sync::Mutex<Option<Batch>>>,
+    /// Catching up with the database at start: an id it does not hold yet may still come.
+    catching_up: Arc<AtomicBool>,
 }
 
 /// Changed entities recomputed under one hold of the engine (a few hundred milliseconds) and
@@ -126,6 +128,7 @@ impl MatchingService {
             changed: tokio::sync::broadcast::channel(LIST_CHANGES).0,
             outbox_clean: Arc::new(AtomicBool::new(false)),
             unsaved: Arc::new(tokio::sync::Mutex::new(None)),
+            catching_up: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -134,10 +137,13 @@ impl MatchingService {
         self.changed.subscribe()
     }
 
-    /// The ranked matches of a talent, offer, startup or programme, with their explanations,
-    /// as stored (the engine holds only their numbers).
-    pub async fn matches(&self, subject: Uuid) -> Result<Vec<Entry>, sea_orm::DbErr> {
-        store::list_of(&self.db, subject).await
+    /// The ranked matches of a talent, offer, startup or programme, explained. On the
+    /// blocking pool: a batch being matched holds the engine for up to a chunk.
+    pub async fn matches(&self, subject: Uuid) -> anyhow::Result<Vec<Entry>> {
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || lock(&engine).explained_list(subject))
+            .await
+            .map_err(|e| anyhow::anyhow!("explaining a list: {e}"))
     }
 
     /// Talents, open offers, startups and open programmes: every list a rematch recomputes.
@@ -148,6 +154,16 @@ impl MatchingService {
 
     pub fn side_of(&self, id: Uuid) -> Option<Side> {
         lock(&self.engine).side_of(id)
+    }
+
+    /// Whether it is catching up with the database (set around the start-up catch-up): an
+    /// unknown id is then "not yet", not "not found".
+    pub fn catching_up(&self) -> bool {
+        self.catching_up.load(Ordering::Acquire)
+    }
+
+    pub fn set_catching_up(&self, catching_up: bool) {
+        self.catching_up.store(catching_up, Ordering::Release);
     }
 
     /// The live verdict and fit of a startup for a programme.

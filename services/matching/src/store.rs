@@ -1,11 +1,11 @@
 //! The matching service's own tables: its replica of the entities, the top-k lists, and an
 //! outbox of match events written in the same transaction as the lists they describe.
 
-use crate::engine::{Entry, ListChange, Ranked};
+use crate::engine::{ListChange, Ranked};
 use sea_orm::sea_query::{Alias, IntoIden, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use sea_orm_migration::prelude::*;
 use uuid::Uuid;
@@ -31,9 +31,10 @@ pub mod replica {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// One place in a subject's list with its explanation. The list's order is its ranking key
-/// (class, score descending, counterpart), so a change writes only the places that entered,
-/// changed or left, never a whole list again.
+/// One place in a subject's list, as its numbers: the list's order is its ranking key (class,
+/// score descending, counterpart), so a change writes only the places that entered, changed or
+/// left, never a whole list again; the explanation is written when the list is read, from the
+/// two entities and the place's `bm25` (see the engine).
 pub mod entries {
     use sea_orm::entity::prelude::*;
 
@@ -48,33 +49,7 @@ pub mod entries {
         pub class: i16,
         pub score: f64,
         pub mutual: f64,
-        #[sea_orm(column_type = "JsonBinary")]
-        pub entry: Json,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// The lists as stored before `matching_entries` (whole lists keyed by rank); read once by
-/// the migration that moves them.
-mod legacy_lists {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-    #[sea_orm(table_name = "matching_lists")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub subject_id: Uuid,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub rank: i32,
-        pub subject_side: String,
-        pub counterpart_id: Uuid,
-        /// The entry (scores, verdict, explanation) as JSON.
-        #[sea_orm(column_type = "JsonBinary")]
-        pub entry: Json,
+        pub bm25: f32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -245,16 +220,16 @@ fn last_per_key<K: std::hash::Hash + Eq + Copy, T>(items: Vec<T>, key: impl Fn(&
     out
 }
 
-fn entry_row(change: &ListChange, e: &Entry) -> Result<entries::ActiveModel, DbErr> {
-    Ok(entries::ActiveModel {
+fn entry_row(change: &ListChange, e: &Ranked) -> entries::ActiveModel {
+    entries::ActiveModel {
         subject_id: Set(change.subject),
         counterpart_id: Set(e.counterpart),
         subject_side: Set(change.side.as_str().to_owned()),
-        class: Set(i16::from(e.class())),
+        class: Set(i16::from(e.class)),
         score: Set(e.score),
         mutual: Set(e.mutual),
-        entry: Set(serde_json::to_value(e).map_err(|e| DbErr::Custom(e.to_string()))?),
-    })
+        bm25: Set(e.bm25),
+    }
 }
 
 /// Stores a batch in one transaction. By reference: a caller keeps it to retry after a
@@ -299,7 +274,7 @@ pub async fn save(db: &DatabaseConnection, batch: &Batch) -> Result<(), DbErr> {
     let mut rows = Vec::new();
     for change in &batch.lists {
         for e in &change.written {
-            rows.push(entry_row(change, e)?);
+            rows.push(entry_row(change, e));
         }
     }
     let mut rows = rows.into_iter().peekable();
@@ -313,7 +288,7 @@ pub async fn save(db: &DatabaseConnection, batch: &Batch) -> Result<(), DbErr> {
                         entries::Column::Class,
                         entries::Column::Score,
                         entries::Column::Mutual,
-                        entries::Column::Entry,
+                        entries::Column::Bm25,
                     ])
                     .to_owned(),
             )
@@ -381,6 +356,7 @@ pub async fn load_ranked(db: &DatabaseConnection) -> Result<std::collections::Ha
                 entries::Column::Class,
                 entries::Column::Score,
                 entries::Column::Mutual,
+                entries::Column::Bm25,
             ])
             .order_by_asc(entries::Column::SubjectId)
             .order_by_asc(entries::Column::CounterpartId)
@@ -394,35 +370,18 @@ pub async fn load_ranked(db: &DatabaseConnection) -> Result<std::collections::Ha
                 ),
             );
         }
-        let page: Vec<(Uuid, Uuid, i16, f64, f64)> = query.into_tuple().all(db).await?;
+        let page: Vec<(Uuid, Uuid, i16, f64, f64, f32)> = query.into_tuple().all(db).await?;
         let Some(last) = page.last() else { return Ok(lists) };
         after = Some((last.0, last.1));
         let full = page.len() as u64 == RANKED_PAGE;
-        for (subject, counterpart, class, score, mutual) in page {
+        for (subject, counterpart, class, score, mutual, bm25) in page {
             let class = <u8 as TryFrom<i16>>::try_from(class).unwrap_or_default();
-            lists.entry(subject).or_default().push(Ranked { counterpart, score, mutual, class });
+            lists.entry(subject).or_default().push(Ranked { counterpart, score, mutual, class, bm25 });
         }
         if !full {
             return Ok(lists);
         }
     }
-}
-
-/// A subject's list with its explanations, best first.
-pub async fn list_of(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<Entry>, DbErr> {
-    let rows: Vec<serde_json::Value> = entries::Entity::find()
-        .select_only()
-        .column(entries::Column::Entry)
-        .filter(entries::Column::SubjectId.eq(subject))
-        .order_by_desc(entries::Column::Class)
-        .order_by_desc(entries::Column::Score)
-        .order_by_asc(entries::Column::CounterpartId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    rows.into_iter()
-        .map(|v| serde_json::from_value(v).map_err(|e| DbErr::Custom(format!("a stored match: {e}"))))
-        .collect()
 }
 
 pub async fn unpublished(db: &DatabaseConnection, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
@@ -443,9 +402,10 @@ pub async fn mark_published(db: &DatabaseConnection, seqs: Vec<i64>) -> Result<(
     Ok(())
 }
 
-/// Lists keyed by (subject, counterpart) with their ranking columns, instead of whole lists
-/// keyed by rank: a change then writes the places it touched, and start-up reads the numbers
-/// without parsing every explanation. Stored lists move over, then the old table goes.
+/// Lists keyed by (subject, counterpart) with their ranking numbers, instead of whole explained
+/// lists keyed by rank: a change then writes the places it touched, and start-up reads numbers.
+/// Stored lists do not keep the relevance their explanations need, so they go, and so does the
+/// replica: the next start fills matching again from the database, as a first start does.
 struct EntriesByPair;
 
 impl MigrationName for EntriesByPair {
@@ -453,9 +413,6 @@ impl MigrationName for EntriesByPair {
         "m20261206_000002_matching_entries"
     }
 }
-
-/// Legacy rows moved per statement.
-const MOVE_PAGE: u64 = 5_000;
 
 #[async_trait::async_trait]
 impl MigrationTrait for EntriesByPair {
@@ -470,57 +427,14 @@ impl MigrationTrait for EntriesByPair {
                 .col(ColumnDef::new(Alias::new("class")).small_integer().not_null())
                 .col(ColumnDef::new(Alias::new("score")).double().not_null())
                 .col(ColumnDef::new(Alias::new("mutual")).double().not_null())
-                .col(ColumnDef::new(Alias::new("entry")).json_binary().not_null())
+                .col(ColumnDef::new(Alias::new("bm25")).float().not_null())
                 .primary_key(Index::create().col(Alias::new("subject_id")).col(Alias::new("counterpart_id")))
                 .to_owned(),
         )
         .await?;
         if m.has_table("matching_lists").await? {
-            let db = m.get_connection();
-            let mut after: Option<(Uuid, i32)> = None;
-            loop {
-                let mut query = legacy_lists::Entity::find()
-                    .order_by_asc(legacy_lists::Column::SubjectId)
-                    .order_by_asc(legacy_lists::Column::Rank)
-                    .limit(MOVE_PAGE);
-                if let Some((subject, rank)) = after {
-                    query = query.filter(
-                        Condition::any().add(legacy_lists::Column::SubjectId.gt(subject)).add(
-                            Condition::all()
-                                .add(legacy_lists::Column::SubjectId.eq(subject))
-                                .add(legacy_lists::Column::Rank.gt(rank)),
-                        ),
-                    );
-                }
-                let page = query.all(db).await?;
-                let Some(last) = page.last() else { break };
-                after = Some((last.subject_id, last.rank));
-                let mut rows = Vec::with_capacity(page.len());
-                for row in &page {
-                    let e: Entry = serde_json::from_value(row.entry.clone())
-                        .map_err(|e| DbErr::Custom(format!("a stored match of {}: {e}", row.subject_id)))?;
-                    rows.push(entries::ActiveModel {
-                        subject_id: Set(row.subject_id),
-                        counterpart_id: Set(e.counterpart),
-                        subject_side: Set(row.subject_side.clone()),
-                        class: Set(i16::from(e.class())),
-                        score: Set(e.score),
-                        mutual: Set(e.mutual),
-                        entry: Set(row.entry.clone()),
-                    });
-                }
-                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                    entries::Entity::insert_many(chunk.to_vec())
-                        .on_conflict(
-                            OnConflict::columns([entries::Column::SubjectId, entries::Column::CounterpartId])
-                                .do_nothing()
-                                .to_owned(),
-                        )
-                        .exec_without_returning(db)
-                        .await?;
-                }
-            }
             m.drop_table(Table::drop().table(Alias::new("matching_lists")).to_owned()).await?;
+            replica::Entity::delete_many().exec(m.get_connection()).await?;
         }
         Ok(())
     }

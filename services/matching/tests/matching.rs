@@ -51,10 +51,10 @@ fn meta(e: &Entity, version: u64) -> EventMeta {
     }
 }
 
-/// The explained lists as the store keeps them, built only from what recomputations hand
-/// over (the places that left, the entries written), as the store's save does.
+/// The lists as the store keeps them, built only from what recomputations hand over (the
+/// places that left, the places written), as the store's save does.
 #[derive(Default)]
-struct Stored(std::collections::HashMap<uuid::Uuid, Vec<Entry>>);
+struct Stored(std::collections::HashMap<uuid::Uuid, Vec<Ranked>>);
 
 impl Stored {
     fn apply(&mut self, changes: &[ListChange]) {
@@ -64,19 +64,22 @@ impl Stored {
             list.retain(|e| !left.contains(&e.counterpart));
             for written in &change.written {
                 list.retain(|e| e.counterpart != written.counterpart);
-                list.push(written.clone());
+                list.push(*written);
             }
             rank(list);
         }
     }
 
-    /// A subject's explained list, checked against the engine's numbers: the store holds
-    /// exactly the places the engine ranks.
+    /// A subject's list explained, checked against the engine's: the store holds exactly the
+    /// places the engine ranks, and each explanation scores what its place says.
     fn list(&self, engine: &Engine, subject: uuid::Uuid) -> Vec<Entry> {
-        let list = self.0.get(&subject).cloned().unwrap_or_default();
-        let ranked: Vec<Ranked> = list.iter().map(Entry::ranked).collect();
-        assert_eq!(ranked, engine.list(subject), "stored and held lists of {subject} agree");
-        list
+        let stored = self.0.get(&subject).cloned().unwrap_or_default();
+        assert_eq!(stored, engine.list(subject), "stored and held lists of {subject} agree");
+        let explained = engine.explained_list(subject);
+        let scores: Vec<(uuid::Uuid, f64)> = explained.iter().map(|e| (e.counterpart, e.score)).collect();
+        let places: Vec<(uuid::Uuid, f64)> = stored.iter().map(|e| (e.counterpart, e.score)).collect();
+        assert_eq!(scores, places, "explanations of {subject}'s list score its places");
+        explained
     }
 }
 

@@ -77,6 +77,17 @@ pub async fn run(
         }
         let poison = match handler.handle(&batch).await {
             Ok(poison) => poison,
+            // A handler may stop part way when asked to (matching stops between chunks):
+            // nothing is acknowledged, the next start redelivers the batch.
+            Err(e) if *shutdown.borrow() => {
+                tracing::info!(
+                    consumer = name,
+                    reason = format!("{e:#}"),
+                    events = batch.len(),
+                    "stopped during a batch; it will be redelivered"
+                );
+                break;
+            }
             Err(e) => {
                 tracing::error!(
                     consumer = name,

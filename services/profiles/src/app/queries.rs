@@ -263,9 +263,19 @@ impl App {
     pub async fn matches(&self, actor: &Actor, subject: Uuid) -> Result<(Side, Vec<Entry>), AppError> {
         actor.require()?;
         let matching = self.matching_api()?;
-        let side = matching.side_of(subject).await?.ok_or_else(|| {
-            AppError::not_found("no talent, offer, startup or programme open to matching has this id")
-        })?;
+        let side = match matching.side_of(subject).await {
+            Ok(side) => side,
+            // Matching cannot say yet (catching up at start, or unreachable): an id the
+            // database does not hold is still not found; one it holds is "retry shortly".
+            Err(crocevia_matching::MatchingError::Unavailable(reason)) => {
+                if self.held_to_match(subject).await? {
+                    return Err(AppError::Unavailable(reason));
+                }
+                None
+            }
+            Err(e) => return Err(e.into()),
+        }
+        .ok_or_else(|| AppError::not_found("no talent, offer, startup or programme open to matching has this id"))?;
         if !actor.is_admin() {
             let entity = self.profiles.get(kind_of(side), subject).await?.entity;
             if !owns(actor, &entity) {
@@ -273,6 +283,18 @@ impl App {
             }
         }
         Ok((side, matching.matches(subject).await?))
+    }
+
+    /// Whether the database holds a talent, offer, startup or programme with this id.
+    async fn held_to_match(&self, id: Uuid) -> Result<bool, AppError> {
+        for side in [Side::Talent, Side::Offer, Side::Startup, Side::Programme] {
+            match self.profiles.get(kind_of(side), id).await {
+                Ok(_) => return Ok(true),
+                Err(crate::ProfilesError::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(false)
     }
 
     /// A startup's eligibility for a programme, for the startup, the programme's
