@@ -385,10 +385,12 @@ async fn count(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {
     Ok(row.try_get_by_index(0)?)
 }
 
-/// What matching's replica holds (0 before its table exists, said in the log).
+/// What matching's replica holds (0 before its table exists; other errors are logged).
 async fn held(db: &DatabaseConnection) -> i64 {
     match count(db, "SELECT count(*) FROM matching_entities").await {
         Ok(n) => n,
+        // Its first start creates the table.
+        Err(e) if format!("{e:#}").contains("no such table") => 0,
         Err(e) => {
             tracing::warn!(error = %format!("{e:#}"), "counting matching's replica");
             0

@@ -246,7 +246,7 @@ fn targets(f: &Figures, bound: u64, signalled: &Result<Serving, String>, resumed
             let m = AtMillion::of(secs, f.talents);
             let rate = f.matched as f64 / secs.max(1e-9);
             text.push_str(&format!(
-                "- Initial matching of a freshly imported 10^6 set ≤ 10 min: {} ({})\n\
+                "- Initial matching of a freshly imported 10^6 set ≤ 10 min: {}: {}\n\
                  - Matching's first fill: **{rate:.0} entities/s** from the process's start (the issue's ≥ 2,000 changes/s is \
                  about changes through the bus; against it: {})\n",
                 m.cell(),
@@ -259,7 +259,7 @@ fn targets(f: &Figures, bound: u64, signalled: &Result<Serving, String>, resumed
     }
     if f.talents < 1_000_000 {
         text.push_str(&format!(
-            "- Projections multiply the {} -talent time by {:.0}, as if cost grew linearly with the set; `--talents 1000000` measures it.\n",
+            "- Projections multiply the {}-talent time by {:.0}, as if cost grew linearly with the set; `--talents 1000000` measures it.\n",
             f.talents,
             MILLION / f.talents.max(1) as f64
         ));
@@ -336,7 +336,7 @@ mod tests {
         assert!(text.contains("slowest of 4 stops 0.4 s (NOT met)"), "{text}");
         // 117500 entities in 60 s: 1958/s, under 2,000; 600 s projected for 10^6 meets 10 min.
         assert!(text.contains("**1958 entities/s**"), "{text}");
-        assert!(text.contains("~600 s (projection, linear) (met (projected))"), "{text}");
+        assert!(text.contains("≤ 10 min: ~600 s (projection, linear): met (projected)"), "{text}");
     }
 
     #[test]
