@@ -422,12 +422,8 @@ impl Engine {
                 break;
             }
             consumed += 1;
-            match self.side_of(*id) {
-                Some(Side::Talent) => self.recompute_talent(*id, &mut stats, &mut touched)?,
-                Some(Side::Offer) => self.recompute_offer(*id, &mut stats, &mut touched)?,
-                Some(Side::Startup) => self.recompute_startup(*id, &mut stats, &mut touched),
-                Some(Side::Programme) => self.recompute_programme(*id, &mut stats, &mut touched)?,
-                None => self.remove(*id, &mut touched),
+            if !self.recompute_one(*id, &mut stats, &mut touched)? {
+                self.remove(*id, &mut touched);
             }
         }
         // A list that lost a place takes the next candidate in, in this batch, instead of
@@ -438,13 +434,7 @@ impl Engine {
             if changed.contains(&subject) || self.list(subject).len() >= TOP_K {
                 continue;
             }
-            match self.side_of(subject) {
-                Some(Side::Talent) => self.recompute_talent(subject, &mut stats, &mut touched)?,
-                Some(Side::Offer) => self.recompute_offer(subject, &mut stats, &mut touched)?,
-                Some(Side::Startup) => self.recompute_startup(subject, &mut stats, &mut touched),
-                Some(Side::Programme) => self.recompute_programme(subject, &mut stats, &mut touched)?,
-                None => {}
-            }
+            self.recompute_one(subject, &mut stats, &mut touched)?;
         }
         let Touched { before, written, .. } = touched;
         let mut changes = Vec::new();
@@ -458,6 +448,19 @@ impl Engine {
         }
         changes.sort_by_key(|c| c.subject);
         Ok((changes, consumed))
+    }
+
+    /// Recomputes the list of `id` and its counterparts' places; false if `id` is open to
+    /// matching on no side (erased or closed).
+    fn recompute_one(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<bool> {
+        match self.side_of(id) {
+            Some(Side::Talent) => self.recompute_talent(id, stats, touched)?,
+            Some(Side::Offer) => self.recompute_offer(id, stats, touched)?,
+            Some(Side::Startup) => self.recompute_startup(id, stats, touched),
+            Some(Side::Programme) => self.recompute_programme(id, stats, touched)?,
+            None => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// A subject's list, explained: each place from the two entities and the relevance it was

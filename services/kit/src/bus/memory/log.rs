@@ -134,11 +134,10 @@ pub(super) fn read_partition(path: &Path) -> io::Result<Partition> {
     Ok(Partition { records, damaged })
 }
 
-/// Where every frame of a partition file starts, and where the file ends.
+/// Where every frame of a partition file starts.
 #[derive(Debug, Default)]
 pub(super) struct Starts {
     pub starts: Vec<u64>,
-    pub end: u64,
     pub damaged: usize,
 }
 
@@ -204,7 +203,6 @@ fn scan(path: &Path) -> io::Result<Option<Starts>> {
         }
         out.starts.push(base + pos as u64);
         pos += need;
-        out.end = base + pos as u64;
     }
 }
 
