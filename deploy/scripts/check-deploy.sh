@@ -19,6 +19,7 @@ OPERATOR_SECRETS = {
         "database-url": "postgres://crocevia:checked@postgres:5432/crocevia",
         "jwt-secret": secrets.token_hex(32),
         "service-token": secrets.token_hex(32),
+        "smtp-url": "smtp://crocevia:checked@mail.example.org:587",
     }
 }
 
@@ -71,8 +72,10 @@ for role in ROLES:
         k: re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", lambda _: secrets.token_hex(32), re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)))
         for k, v in s.get("environment", {}).items()
     }
+    if ":?" in str(s.get("environment", {}).get("CROCEVIA__MAIL__SMTP_URL", "")):
+        env["CROCEVIA__MAIL__SMTP_URL"] = OPERATOR_SECRETS["crocevia-secrets"]["smtp-url"]
     for k, v in s.get("environment", {}).items():
-        if k in ("CROCEVIA__GATEWAY__JWT_SECRET", "CROCEVIA__GATEWAY__SERVICE_TOKEN") and ":?" not in str(v):
+        if k in ("CROCEVIA__GATEWAY__JWT_SECRET", "CROCEVIA__GATEWAY__SERVICE_TOKEN", "CROCEVIA__MAIL__SMTP_URL") and ":?" not in str(v):
             fail(f"compose.yaml: {role}'s {k} must come from deploy/.env (${{VAR:?...}}), not a committed value")
     for k, v in env.items():
         if k.endswith("_URL") and k.startswith("CROCEVIA__GATEWAY__"):

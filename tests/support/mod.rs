@@ -160,6 +160,19 @@ impl Instance {
     }
 }
 
+/// The token of the newest `page` link (`verify`, `reset`) e-mailed to `email`, read with
+/// `crocevia outbox --json`.
+pub fn mailed_token(instance: &Instance, email: &str, page: &str) -> String {
+    let (status, out) = instance.run(&["outbox", "--to", email, "--json"]);
+    assert!(status.success(), "crocevia outbox: {out}");
+    let messages: Vec<serde_json::Value> = serde_json::from_str(&out).expect("outbox JSON");
+    messages
+        .iter()
+        .rev()
+        .find_map(|m| crocevia_profiles::mail::link_token(m["body"].as_str().unwrap_or_default(), page))
+        .unwrap_or_else(|| panic!("no {page} link to {email} in the outbox: {out}"))
+}
+
 #[derive(Debug)]
 pub struct Server {
     pub child: Child,
@@ -184,6 +197,39 @@ impl Server {
         let response = request.send().await.expect("http request");
         let status = response.status().as_u16();
         (status, response.text().await.unwrap_or_default())
+    }
+
+    /// Signs up over GraphQL and opens the confirmation link e-mailed to `email` (read from
+    /// the outbox with `crocevia outbox`, as on a laptop without SMTP); returns the token.
+    pub async fn sign_up(&self, instance: &Instance, email: &str, password: &str, name: &str, role: &str) -> String {
+        let body = self
+            .graphql(
+                None,
+                "mutation($i: RegisterInput!) { register(input: $i) { email } }",
+                serde_json::json!({ "i": { "email": email, "password": password, "displayName": name, "role": role } }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "register: {body}");
+        let token = mailed_token(instance, email, "verify");
+        let body = self
+            .graphql(
+                None,
+                "mutation($t: String!) { confirmEmail(token: $t) { token } }",
+                serde_json::json!({ "t": token }),
+            )
+            .await;
+        body["data"]["confirmEmail"]["token"].as_str().unwrap_or_else(|| panic!("confirmEmail: {body}")).to_owned()
+    }
+
+    /// One GraphQL request; the answer's JSON.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", self.base))
+            .json(&serde_json::json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("http request").json().await.expect("a JSON answer")
     }
 
     /// Logs in over GraphQL and returns the token.

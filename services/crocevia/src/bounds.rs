@@ -55,6 +55,13 @@ pub fn all(s: &Settings) -> Vec<Bound> {
         fixed("resync STEP", crate::resync::STEP, "entities", "entities loaded and fed to matching at once"),
         fixed("import QUEUE", import::QUEUE, "entities", "parsed entities waiting for the writer"),
         fixed("import BATCH", import::BATCH, "entities", "entities written per transaction"),
+        set("mail.batch", s.mail.batch, "messages", "outbox messages read and sent per round"),
+        fixed(
+            "tokens MAX_LIVE_PER_ADDRESS",
+            crocevia_profiles::tokens::MAX_LIVE_PER_ADDRESS as usize,
+            "links",
+            "live e-mail links of one kind per address (sign-up, reset): what one address can be sent",
+        ),
         set("database.max_connections", u64::from(s.database.max_connections), "connections", "database pool"),
         set("gateway.max_body_bytes", s.gateway.max_body_bytes as u64, "bytes", "a request body"),
         set("gateway.max_batch", s.gateway.max_batch as u64, "operations", "GraphQL operations in one request"),

@@ -79,6 +79,21 @@ pub enum Command {
         #[arg(long)]
         organisation: Option<uuid::Uuid>,
     },
+    /// Print the messages waiting in the mail outbox: every message when no SMTP server is
+    /// configured (mail.smtp_url), or those not sent yet. This is how a sign-up is confirmed
+    /// on a laptop: open the link of the "Conferma / Confirm" message.
+    Outbox {
+        /// Only the messages to this address.
+        #[arg(long)]
+        to: Option<String>,
+        /// One JSON array (id, to, kind, locale, subject, body, created_at, attempts,
+        /// last_error) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// At most this many messages, oldest first.
+        #[arg(long, default_value_t = 100)]
+        limit: u64,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load and validate the configuration (defaults, --config file, environment) and exit,

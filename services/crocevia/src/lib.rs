@@ -43,6 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print_bounds(&settings);
             Ok(())
         }
+        Command::Outbox { to, json, limit } => platform::outbox(&settings, to.as_deref(), json, limit).await,
         Command::Migrate => {
             platform::open_database(&settings).await?;
             Ok(())

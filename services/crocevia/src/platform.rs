@@ -89,6 +89,20 @@ async fn open_bus_counting_damage(settings: &Settings) -> anyhow::Result<(Shared
     Ok((bus, damaged))
 }
 
+/// The sender of the mail outbox (over SMTP when configured; the purge of expired links either
+/// way).
+fn mailer(settings: &Settings, profiles: &Profiles) -> anyhow::Result<crocevia_profiles::mail::deliver::Mailer> {
+    crocevia_profiles::mail::deliver::Mailer::new(
+        profiles.db().clone(),
+        crocevia_profiles::mail::deliver::MailerSettings {
+            smtp_url: settings.mail.smtp_url.clone(),
+            from: settings.mail.from.clone(),
+            poll: Duration::from_millis(settings.mail.poll_ms),
+            batch: settings.mail.batch,
+        },
+    )
+}
+
 fn relay(settings: &Settings, profiles: &Profiles, bus: SharedBus) -> Relay {
     Relay {
         db: profiles.db().clone(),
@@ -154,6 +168,15 @@ fn shutdown_signal() -> watch::Receiver<bool> {
 
 #[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
+    if matches!(role, Role::All | Role::Profiles)
+        && settings.environment == crocevia_kit::config::Environment::Production
+        && settings.mail.smtp_url.is_none()
+    {
+        anyhow::bail!(
+            "mail.smtp_url is not set, and environment = \"production\": nobody could confirm a sign-up \
+             or reset a password (set CROCEVIA__MAIL__SMTP_URL, e.g. smtp://user:password@mail.example.org:587)"
+        );
+    }
     // Before anything touches the folder: one serving process per data folder.
     let _data_dir = crate::data_dir::DataDirLock::acquire(&settings.data_dir, &format!("{role:?}").to_lowercase())?;
     let shutdown = shutdown_signal();
@@ -185,7 +208,10 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let app: Option<Arc<dyn AppApi>> = match role {
         Role::All | Role::Profiles => {
             let accounts = Accounts::open(profiles.db().clone()).await?;
-            Some(Arc::new(App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone())))
+            let links = crocevia_profiles::mail::Links { public_url: settings.mail.public_url.clone() };
+            Some(Arc::new(
+                App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone()).with_links(links),
+            ))
         }
         Role::Gateway => Some(crate::remote::app_api(&settings)?),
         Role::Search | Role::Matching | Role::Insights => None,
@@ -245,6 +271,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         if let Some(bus) = &bus {
             tasks.push(tokio::spawn(relay(&settings, &profiles, bus.clone()).run(shutdown.clone())));
         }
+        tasks.push(tokio::spawn(mailer(&settings, &profiles)?.run(shutdown.clone())));
     }
     if let (Some(search), Some(bus)) = (&search, &bus) {
         // A new, empty index in the embedded mode is filled from the database, which holds
@@ -453,6 +480,44 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
     println!(
         "re-matched every talent, offer, startup and programme: {changed} lists changed, {events} match events published"
     );
+    Ok(())
+}
+
+/// `crocevia outbox`.
+#[expect(clippy::print_stdout, reason = "the messages are the command's output")]
+pub async fn outbox(settings: &Settings, to: Option<&str>, json: bool, limit: u64) -> anyhow::Result<()> {
+    let db = open_database(settings).await?;
+    Accounts::open(db.clone()).await?;
+    let messages = crocevia_profiles::mail::waiting(&db, to, limit).await?;
+    if json {
+        let items: Vec<serde_json::Value> = messages
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "id": m.id, "to": m.recipient, "kind": m.kind, "locale": m.locale, "subject": m.subject,
+                    "body": m.body, "created_at": m.created_at, "attempts": m.attempts, "last_error": m.last_error,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(());
+    }
+    if messages.is_empty() {
+        println!("the outbox is empty");
+    }
+    for (i, m) in messages.iter().enumerate() {
+        println!(
+            "--- message {} of {} ({}, {})",
+            i + 1,
+            messages.len(),
+            m.kind,
+            m.created_at.format("%Y-%m-%d %H:%M UTC")
+        );
+        println!("To: {}\nSubject: {}\n\n{}", m.recipient, m.subject, m.body);
+        if let Some(error) = &m.last_error {
+            println!("(not delivered: {error}, {} attempts)", m.attempts);
+        }
+    }
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub struct Settings {
     pub matching: MatchingSection,
     pub insights: InsightsSection,
     pub gateway: GatewaySection,
+    pub mail: MailSection,
     /// The bilingual skills taxonomy (reference data every service loads).
     pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
@@ -34,6 +35,38 @@ pub struct Settings {
     /// `crocevia add-user`'s password, from CROCEVIA_NEW_PASSWORD (never a file or a flag).
     #[serde(skip)]
     pub new_password: Option<SecretString>,
+}
+
+/// E-mail: sign-up confirmation and password reset links. Sent by the process that owns the
+/// database (`serve all`, `serve profiles`).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSection {
+    /// The SMTP server: `smtp://host:587` (STARTTLS when offered), `smtp://host:587?tls=required`,
+    /// `smtps://host:465`, with `user:password@` when it asks. Unset: messages stay in the
+    /// outbox of the database and `crocevia outbox` prints them (a laptop's `make run`);
+    /// `environment = "production"` refuses to serve without it. Secret: it may hold a password.
+    pub smtp_url: Option<SecretString>,
+    /// The sender, e.g. `Crocevia <no-reply@crocevia.example.org>`.
+    pub from: String,
+    /// The web app's address as people open it, for the links messages carry.
+    pub public_url: String,
+    /// How often the outbox is read when nothing is waiting, in milliseconds.
+    pub poll_ms: u64,
+    /// Most messages read and sent per round (and held in memory).
+    pub batch: u64,
+}
+
+impl Default for MailSection {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "Crocevia <no-reply@crocevia.localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            poll_ms: 1_000,
+            batch: 20,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -272,6 +305,7 @@ impl Default for Settings {
             matching: MatchingSection::default(),
             insights: InsightsSection::default(),
             gateway: GatewaySection::default(),
+            mail: MailSection::default(),
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
@@ -416,6 +450,16 @@ impl Settings {
                 "gateway.introspection cannot be on when environment = \"production\": the schema \
                  explorer is for development (the schema is published in services/gateway/schema.graphql)"
             );
+        }
+        if let Some(url) = &self.mail.smtp_url {
+            let url = url.expose_secret();
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("mail.smtp_url must start with smtp:// or smtps://");
+            }
+        }
+        validate_service_url("mail.public_url", &self.mail.public_url)?;
+        if !(100..=600_000).contains(&self.mail.poll_ms) || !(1..=1000).contains(&self.mail.batch) {
+            bail!("mail.poll_ms must be 100..=600000 and mail.batch 1..=1000");
         }
         if !(1..=1000).contains(&self.database.max_connections) {
             bail!("database.max_connections must be between 1 and 1000");

@@ -41,7 +41,13 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateCredentials), Box::new(CreateSavedSearches), Box::new(AddGeneration)]
+        vec![
+            Box::new(CreateCredentials),
+            Box::new(CreateSavedSearches),
+            Box::new(AddGeneration),
+            Box::new(crate::tokens::CreateTokens),
+            Box::new(crate::mail::CreateOutbox),
+        ]
     }
 
     fn migration_table_name() -> DynIden {

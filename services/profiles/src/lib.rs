@@ -14,11 +14,13 @@ pub mod app;
 pub mod error;
 pub mod import;
 pub mod keys;
+pub mod mail;
 pub mod migration;
 pub mod relay;
 pub mod saved;
 pub mod service;
 pub mod store;
+pub mod tokens;
 
 pub use app::{Actor, App, AppApi, AppError, Session};
 pub use error::ProfilesError;

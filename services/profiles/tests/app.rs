@@ -67,9 +67,9 @@ async fn postgres() -> World {
     world(testing::fresh_postgres_database("crocevia_app").await, None).await
 }
 
+/// Signs up and confirms the address with the link e-mailed to it (read from the outbox).
 async fn signed_up(w: &World, email: &str, role: Role) -> Actor {
-    let (user, credentials) = w
-        .app
+    w.app
         .register(NewAccount {
             email: email.into(),
             password: "correct horse battery".into(),
@@ -79,6 +79,9 @@ async fn signed_up(w: &World, email: &str, role: Role) -> Actor {
         })
         .await
         .unwrap();
+    let mail = crocevia_profiles::mail::waiting(w.profiles.db(), Some(email), 100).await.unwrap();
+    let token = mail.iter().rev().find_map(|m| crocevia_profiles::mail::link_token(&m.body, "verify")).unwrap();
+    let (user, credentials) = w.app.confirm_email(token).await.unwrap();
     w.app.actor(Some(Session { user: user.id, generation: credentials.generation })).await.unwrap()
 }
 

@@ -2,7 +2,7 @@
 //! back; no rule is decided here.
 
 use super::query::uuid;
-use super::types::AuthPayload;
+use super::types::{AuthPayload, RegistrationSent};
 use super::{Services, actor, app, app_error, field_error, internal, signed_in};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use crocevia_api::{MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, UserView};
@@ -58,8 +58,11 @@ fn token(services: &Services, user: &User, credentials: Credentials) -> Result<A
 
 #[Object(name = "Mutation")]
 impl MutationRoot {
-    /// Creates an account (a talent or a startup) and logs it in.
-    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
+    /// Starts a sign-up (a talent or a startup): a link to confirm the address is e-mailed,
+    /// and `confirmEmail` with its token creates the account and logs it in. The answer is
+    /// the same whether or not the address already has an account (its owner is told
+    /// instead), so sign-up does not reveal who is registered.
+    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<RegistrationSent> {
         let role = match input.role {
             Role::Talent => Role::Talent,
             Role::Startup => Role::Startup,
@@ -77,8 +80,32 @@ impl MutationRoot {
             role,
             locale: input.locale,
         };
-        let (user, credentials) = app(ctx)?.register(account).await.map_err(app_error)?;
-        token(ctx.data::<Services>()?, &user, credentials)
+        let sent = app(ctx)?.register(account).await.map_err(app_error)?;
+        Ok(RegistrationSent {
+            email: sent.email,
+            link_valid_hours: i32::try_from(sent.link_valid_hours).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// Opens the link of a sign-up e-mail: creates the account and logs it in. A link works
+    /// once and for a limited time; a used or expired one is a BAD_USER_INPUT on `token`.
+    async fn confirm_email(&self, ctx: &Context<'_>, token: String) -> Result<AuthPayload> {
+        let (user, credentials) = app(ctx)?.confirm_email(token).await.map_err(app_error)?;
+        self::token(ctx.data::<Services>()?, &user, credentials)
+    }
+
+    /// E-mails a password-reset link if the address has an account. Returns true either way,
+    /// so the answer does not reveal who is registered.
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> Result<bool> {
+        app(ctx)?.request_password_reset(email).await.map_err(app_error)?;
+        Ok(true)
+    }
+
+    /// Sets a new password with the token of a reset e-mail, ends every other session and
+    /// logs in. The link works once, for an hour.
+    async fn reset_password(&self, ctx: &Context<'_>, token: String, new_password: String) -> Result<AuthPayload> {
+        let (user, credentials) = app(ctx)?.reset_password(token, new_password).await.map_err(app_error)?;
+        self::token(ctx.data::<Services>()?, &user, credentials)
     }
 
     /// Exchanges an e-mail and password for a bearer token.

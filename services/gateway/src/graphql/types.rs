@@ -15,6 +15,16 @@ pub struct AuthPayload {
     pub user: UserView,
 }
 
+/// What sign-up answers, whether or not the address already had an account: a link to
+/// confirm it went there (or, for a taken address, a note to its owner).
+#[derive(SimpleObject, Debug)]
+pub struct RegistrationSent {
+    /// The address as understood (trimmed, lower case).
+    pub email: String,
+    /// How long the confirmation link works.
+    pub link_valid_hours: i32,
+}
+
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(name = "SearchKind")]
 pub enum KindGql {

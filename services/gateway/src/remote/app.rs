@@ -12,7 +12,7 @@ use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_profiles::accounts::Credentials;
 use crocevia_profiles::app::wire::{Call, Envelope, NOTICES_PATH, PATH, WireError};
-use crocevia_profiles::app::{NewAccount, PostingInput, Relation, RubricLine};
+use crocevia_profiles::app::{NewAccount, PostingInput, Registration, Relation, RubricLine};
 use crocevia_profiles::saved::SavedSearch;
 use crocevia_profiles::{Actor, AppApi, AppError, ChangeNotice, Session, WriteOutcome};
 use crocevia_search::{SearchRequest, SearchResults};
@@ -152,8 +152,17 @@ impl AppApi for RemoteApp {
         }
         self.call(session, Call::Actor).await
     }
-    async fn register(&self, input: NewAccount) -> Result<(User, Credentials), AppError> {
+    async fn register(&self, input: NewAccount) -> Result<Registration, AppError> {
         self.call(None, Call::Register { input }).await
+    }
+    async fn confirm_email(&self, token: String) -> Result<(User, Credentials), AppError> {
+        self.call(None, Call::ConfirmEmail { token }).await
+    }
+    async fn request_password_reset(&self, email: String) -> Result<(), AppError> {
+        self.call(None, Call::RequestPasswordReset { email }).await
+    }
+    async fn reset_password(&self, token: String, new: String) -> Result<(User, Credentials), AppError> {
+        self.call(None, Call::ResetPassword { token, new }).await
     }
     async fn login(
         &self,

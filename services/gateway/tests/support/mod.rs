@@ -31,6 +31,8 @@ pub const SECRET: &str = "0123456789abcdef0123456789abcdef-test-key";
 
 pub struct Harness {
     pub base: String,
+    /// The database behind it (the mail outbox is read here, as `crocevia outbox` does).
+    pub db: sea_orm::DatabaseConnection,
     _dir: tempfile::TempDir,
     _stop: tokio::sync::watch::Sender<bool>,
 }
@@ -69,6 +71,7 @@ pub async fn serve(
     matching: Option<crocevia_matching::MatchingService>,
 ) -> Harness {
     let matching = matching.map(|m| Arc::new(m) as Arc<dyn crocevia_matching::MatchingApi>);
+    let db = b.db.clone();
     let accounts = Accounts::open(b.db.clone()).await.unwrap();
     let app = App::new(b.profiles.clone(), accounts, search.clone(), matching.clone());
     let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
@@ -114,7 +117,7 @@ pub async fn serve(
     let gateway = Gateway::bind("127.0.0.1:0".parse().unwrap(), state).await.unwrap().with_limits(LIMITS);
     let base = format!("http://{}", gateway.local_addr().unwrap());
     tokio::spawn(gateway.serve(shutdown));
-    Harness { base, _dir: b.dir, _stop: stop }
+    Harness { base, db, _dir: b.dir, _stop: stop }
 }
 
 /// A `serve profiles`-like server running `app` behind its internal endpoints, and the
@@ -168,12 +171,29 @@ pub fn code(v: &Value) -> Option<&str> {
     v["errors"][0]["extensions"]["code"].as_str()
 }
 
+/// Signs up and opens the confirmation link e-mailed to `email`; returns the token.
 pub async fn register(h: &Harness, email: &str, role: &str) -> String {
-    let q = json!({ "query": "mutation($i: RegisterInput!) { register(input: $i) { token user { id role } } }",
+    let q = json!({ "query": "mutation($i: RegisterInput!) { register(input: $i) { email linkValidHours } }",
                     "variables": { "i": { "email": email, "password": "correct horse battery", "displayName": "Anna", "role": role } } });
     let (status, body) = post(h, None, q).await;
     assert_eq!(status, 200, "{body}");
-    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+    assert!(body["errors"].is_null(), "{body}");
+    let token = mailed_token(h, email, "verify").await.unwrap_or_else(|| panic!("no confirmation e-mail to {email}"));
+    let confirm = json!({ "query": "mutation($t: String!) { confirmEmail(token: $t) { token user { id role } } }",
+                          "variables": { "t": token } });
+    let (_, body) = post(h, None, confirm).await;
+    body["data"]["confirmEmail"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+}
+
+/// The token of the newest `page` link (`verify`, `reset`) in the outbox for `email`.
+pub async fn mailed_token(h: &Harness, email: &str, page: &str) -> Option<String> {
+    let messages = crocevia_profiles::mail::waiting(&h.db, Some(email), 100).await.unwrap();
+    messages.iter().rev().find_map(|m| crocevia_profiles::mail::link_token(&m.body, page))
+}
+
+/// The messages in the outbox for `email`, oldest first.
+pub async fn mailbox(h: &Harness, email: &str) -> Vec<crocevia_profiles::mail::outbox::Model> {
+    crocevia_profiles::mail::waiting(&h.db, Some(email), 100).await.unwrap()
 }
 
 pub fn demo(file: &str) -> Vec<Value> {

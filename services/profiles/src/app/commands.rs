@@ -53,7 +53,7 @@ const CORRELATION: &str = "app";
 
 /// A client's input that did not convert or validate, its fields named in the API's spelling
 /// under `arg` (e.g. `offer.salaryMinEur`).
-fn invalid_input(arg: &str, errors: ValidationErrors) -> AppError {
+pub(super) fn invalid_input(arg: &str, errors: ValidationErrors) -> AppError {
     let errors = api_errors(arg, errors);
     AppError::Invalid { field: errors.first_field().unwrap_or(arg).to_owned(), message: errors.to_string() }
 }
@@ -95,27 +95,6 @@ impl App {
         let outcome = work.upsert(entity, expected, CORRELATION).await?;
         work.commit().await?;
         Ok(outcome)
-    }
-
-    /// Creates a talent or startup account; the user entity and its credentials commit
-    /// together. Returns whom to issue a token for.
-    pub async fn register(&self, input: NewAccount) -> Result<(User, Credentials), AppError> {
-        if !matches!(input.role, Role::Talent | Role::Startup) {
-            return Err(AppError::invalid(
-                "role",
-                "organisation members and administrators are invited, not self-registered",
-            ));
-        }
-        check_password(&input.password, &[&input.email, &input.display_name])?;
-        let user = User {
-            id: UserId::from_uuid(Uuid::now_v7()),
-            email: input.email.trim().to_lowercase(),
-            display_name: input.display_name.trim().to_owned(),
-            role: input.role,
-            organisation_id: None,
-            locale: input.locale,
-        };
-        self.create_account(user, input.password).await
     }
 
     /// For the operator's own tools (`crocevia add-user`), which act with no actor: creates
@@ -623,6 +602,9 @@ impl App {
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();
         crate::keys::forget(work.txn(), &subjects).await?;
         Accounts::delete_in(work.txn(), me).await?;
+        // Her links and the messages waiting for her carry her address.
+        crate::tokens::forget_in(work.txn(), &user.email, None).await?;
+        crate::mail::forget_in(work.txn(), &user.email).await?;
         work.delete(EntityKind::User, me, reason, "erase").await?;
         work.commit().await?;
         // The erasure is durable now; emptying the WAL only keeps its old frames (her rows

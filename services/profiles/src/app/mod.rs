@@ -6,6 +6,7 @@
 //! Each command is one [`Work`](crate::service::Work): its reads, checks and writes commit
 //! together or not at all, and updates carry the version they read.
 
+mod account;
 mod actor;
 mod commands;
 mod error;
@@ -15,6 +16,7 @@ mod queries;
 pub mod throttle;
 pub mod wire;
 
+pub use account::Registration;
 pub use actor::{Actor, Session};
 pub use commands::{NewAccount, PostingInput, RubricLine};
 pub use error::AppError;
@@ -40,6 +42,8 @@ pub struct App {
     /// Failed logins per account and per address (per process: each gateway replica counts
     /// its own).
     throttle: Arc<throttle::Throttle>,
+    /// Where the links in its messages point.
+    links: crate::mail::Links,
 }
 
 impl App {
@@ -49,7 +53,13 @@ impl App {
         search: Option<Arc<dyn SearchApi>>,
         matching: Option<Arc<dyn MatchingApi>>,
     ) -> Self {
-        Self { profiles, accounts, search, matching, throttle: Arc::default() }
+        Self { profiles, accounts, search, matching, throttle: Arc::default(), links: crate::mail::Links::default() }
+    }
+
+    /// The web app's public address, for the links its messages carry.
+    pub fn with_links(mut self, links: crate::mail::Links) -> Self {
+        self.links = links;
+        self
     }
 
     fn search_api(&self) -> Result<&Arc<dyn SearchApi>, AppError> {

@@ -4,7 +4,7 @@
 //! `RemoteApp`), so GraphQL, REST and subscriptions never know which one they call, as with
 //! `SearchApi` and `MatchingApi`.
 
-use super::{Actor, App, AppError, NewAccount, PostingInput, Relation, RubricLine, Session};
+use super::{Actor, App, AppError, NewAccount, PostingInput, Registration, Relation, RubricLine, Session};
 use crate::accounts::Credentials;
 use crate::saved::SavedSearch;
 use crate::service::{ChangeNotice, WriteOutcome};
@@ -50,7 +50,10 @@ macro_rules! app_api {
 
 app_api! {
     async fn actor(&self, session: Option<Session>) -> Actor;
-    async fn register(&self, input: NewAccount) -> (User, Credentials);
+    async fn register(&self, input: NewAccount) -> Registration;
+    async fn confirm_email(&self, token: String) -> (User, Credentials);
+    async fn request_password_reset(&self, email: String) -> ();
+    async fn reset_password(&self, token: String, new: String) -> (User, Credentials);
     async fn login(&self, email: &str, password: &str, address: Option<IpAddr>) -> (User, Credentials);
     async fn create_member(
         &self,

@@ -38,6 +38,9 @@ pub struct Envelope {
 pub enum Call {
     Actor,
     Register { input: NewAccount },
+    ConfirmEmail { token: String },
+    RequestPasswordReset { email: String },
+    ResetPassword { token: String, new: String },
     Login { email: String, password: String, address: Option<IpAddr> },
     CreateMember { organisation: Uuid, email: String, password: String, display_name: String },
     CreateOrganisation { organisation: OrganisationInput },
@@ -88,6 +91,9 @@ impl Call {
         match self {
             Self::Actor => "actor",
             Self::Register { .. } => "register",
+            Self::ConfirmEmail { .. } => "confirm_email",
+            Self::RequestPasswordReset { .. } => "request_password_reset",
+            Self::ResetPassword { .. } => "reset_password",
             Self::Login { .. } => "login",
             Self::CreateMember { .. } => "create_member",
             Self::CreateOrganisation { .. } => "create_organisation",
@@ -129,13 +135,21 @@ fn json<T: Serialize>(value: Result<T, AppError>) -> Result<Value, AppError> {
 /// that need no actor skip it).
 pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, AppError> {
     let actor = match &envelope.call {
-        Call::Register { .. } | Call::Login { .. } | Call::Title { .. } => super::Actor::Anonymous,
+        Call::Register { .. }
+        | Call::ConfirmEmail { .. }
+        | Call::RequestPasswordReset { .. }
+        | Call::ResetPassword { .. }
+        | Call::Login { .. }
+        | Call::Title { .. } => super::Actor::Anonymous,
         _ => app.actor(envelope.session).await?,
     };
     let a = &actor;
     match envelope.call {
         Call::Actor => json(Ok(a)),
         Call::Register { input } => json(app.register(input).await),
+        Call::ConfirmEmail { token } => json(app.confirm_email(token).await),
+        Call::RequestPasswordReset { email } => json(app.request_password_reset(email).await),
+        Call::ResetPassword { token, new } => json(app.reset_password(token, new).await),
         Call::Login { email, password, address } => json(app.login(&email, &password, address).await),
         Call::CreateMember { organisation, email, password, display_name } => {
             json(app.create_member(a, organisation, &email, password, &display_name).await)
