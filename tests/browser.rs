@@ -163,7 +163,7 @@ async fn screenshot(c: &Client, name: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched() {
     let dir = tempfile::tempdir().unwrap();
-    let (_instance, server) = platform(dir.path()).await;
+    let (instance, server) = platform(dir.path()).await;
     let (_driver, c) = browser().await;
 
     c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
@@ -173,6 +173,11 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
     type_in(&c, "#auth-email", "priya@example.org").await;
     type_in(&c, "#auth-password", "a long enough password").await;
     click(&c, "form button[type=submit]").await;
+    // The address is confirmed first: the page says where the link went, and the link (read
+    // from the outbox, as on a laptop without SMTP) creates the account and logs her in.
+    wait_text(&c, "#signup-sent .address", |t| t == "priya@example.org").await;
+    let token = support::mailed_token(&instance, "priya@example.org", "verify");
+    c.goto(&format!("{}/#/verify/{token}", server.base)).await.unwrap();
     find(&c, "#talent-form").await;
 
     // A wrong field is marked next to itself, before anything is sent.
@@ -238,6 +243,23 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
     wait_text(&c, "h1", |t| t == "My matches").await;
     c.refresh().await.unwrap();
     wait_text(&c, "h1", |t| t == "My matches").await;
+
+    // A forgotten password: the link e-mailed to her sets a new one (an easy one is refused
+    // next to its field) and logs her in; the old password no longer works.
+    c.goto(&format!("{}/#/login", server.base)).await.unwrap();
+    click(&c, "#forgot-link").await;
+    type_in(&c, "#auth-email", "priya@example.org").await;
+    click(&c, "form button[type=submit]").await;
+    find(&c, "#forgot-sent").await;
+    let token = support::mailed_token(&instance, "priya@example.org", "reset");
+    c.goto(&format!("{}/#/reset/{token}", server.base)).await.unwrap();
+    type_in(&c, "#auth-newPassword", "1234567890").await;
+    click(&c, "form button[type=submit]").await;
+    wait_text(&c, "#auth-newPassword-error", |t| !t.is_empty()).await;
+    type_in(&c, "#auth-newPassword", "a fresh and long passphrase").await;
+    click(&c, "form button[type=submit]").await;
+    find(&c, "#talent-form").await;
+    server.login("priya@example.org", "a fresh and long passphrase").await;
     c.close().await.unwrap();
 }
 

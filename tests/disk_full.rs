@@ -121,9 +121,8 @@ async fn a_full_disk_loses_no_acknowledged_save_and_the_platform_recovers() {
     // Three talents, each with a profile.
     let mut talents: Vec<(String, String)> = Vec::new();
     for t in 0..3 {
-        let register = "mutation($e: String!) { register(input: {email: $e, password: \"correct horse battery\", displayName: \"T\", role: TALENT}) { token } }";
-        let body = gql(&server, None, register, json!({ "e": format!("t{t}@example.org") })).await;
-        let token = body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned();
+        let email = format!("t{t}@example.org");
+        let token = server.sign_up(&instance, &email, "correct horse battery", "T", "TALENT").await;
         let body =
             gql(&server, Some(&token), SAVE, json!({ "p": input("talent", &talent_record(&base, None, &word(t, 0))) }))
                 .await;

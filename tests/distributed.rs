@@ -31,15 +31,10 @@ async fn login(gateway: &Server, email: &str, password: &str) -> String {
     body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
 }
 
-async fn register(gateway: &Server, email: &str, role: &str) -> String {
-    let body = gql(
-        gateway,
-        None,
-        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
-        json!({ "i": { "email": email, "password": "correct horse battery", "displayName": "D", "role": role } }),
-    )
-    .await;
-    body["data"]["register"]["token"].as_str().unwrap_or_else(|| panic!("{body}")).to_owned()
+/// Signs up through the gateway and confirms with the link the profiles process queued (read
+/// from the database with `crocevia outbox`).
+async fn register(gateway: &Server, profiles: &support::Instance, email: &str, role: &str) -> String {
+    gateway.sign_up(profiles, email, "correct horse battery", "D", role).await
 }
 
 /// Saves through `mutation` and returns the new entity's id.
@@ -50,8 +45,9 @@ async fn create(gateway: &Server, token: &str, mutation: &str, field: &str, valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_processes() {
-    let Stack { dir: _dir, profiles, search, matching, gateway, brokers, suffix, .. } =
+    let Stack { dir: _dir, profiles, search, matching, gateway, brokers, suffix, database, .. } =
         Stack::start("crocevia_distributed", false).await;
+    let outbox = support::stack::process("profiles", _dir.path(), &database, &brokers, &suffix);
 
     // An organisation member posts an offer and a programme; a talent and a startup sign up.
     let admin = login(&gateway, "root@example.org", "administrator password").await;
@@ -86,10 +82,10 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
         &input("programme", &programme),
     )
     .await;
-    let talent = register(&gateway, "talent@example.org", "TALENT").await;
+    let talent = register(&gateway, &outbox, "talent@example.org", "TALENT").await;
     let save = "mutation($v: ProfileInput!) { saveProfile(profile: $v) { id } }";
     let talent_id = create(&gateway, &talent, save, "saveProfile", &input("talent", &demo("talents.json")[0])).await;
-    let startup = register(&gateway, "startup@example.org", "STARTUP").await;
+    let startup = register(&gateway, &outbox, "startup@example.org", "STARTUP").await;
     let startup_id =
         create(&gateway, &startup, save, "saveProfile", &input("startup", &demo("startups.json")[0])).await;
 

@@ -269,13 +269,9 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     .await;
     let offer_id = posted["data"]["postOffer"]["id"].as_str().unwrap_or_else(|| panic!("{posted}")).to_owned();
 
-    let talent = token(
-        &gateway,
-        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
-        json!({ "i": { "email": EMAIL, "password": "correct horse battery", "displayName": name(), "role": "TALENT" } }),
-        "register",
-    )
-    .await;
+    // Sign-up links are read from the outbox in the database, as `crocevia outbox` does.
+    let outbox = support::stack::process("profiles", dir.path(), &database, &brokers, &suffix);
+    let talent = gateway.sign_up(&outbox, EMAIL, "correct horse battery", &name(), "TALENT").await;
     let mut profile = demo("talents.json").swap_remove(0);
     profile["id"] = json!(Uuid::now_v7());
     profile["display_name"] = json!(name());
@@ -285,13 +281,7 @@ async fn an_erased_talent_leaves_the_database_the_indexes_and_the_matches_within
     // Another talent saves at the same moment, so both land in one index batch and her
     // document shares a segment with a live one: tantivy drops a segment whose documents are
     // all deleted, but keeps a deleted document of a shared segment in the files until a merge.
-    let other = token(
-        &gateway,
-        "mutation($i: RegisterInput!) { register(input: $i) { token } }",
-        json!({ "i": { "email": "other@example.org", "password": "correct horse battery", "displayName": "O", "role": "TALENT" } }),
-        "register",
-    )
-    .await;
+    let other = gateway.sign_up(&outbox, "other@example.org", "correct horse battery", "O", "TALENT").await;
     let mut other_profile = demo("talents.json").swap_remove(1);
     other_profile["id"] = json!(Uuid::now_v7());
     let save = "mutation($v: ProfileInput!) { saveProfile(profile: $v) { id } }";

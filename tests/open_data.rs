@@ -252,16 +252,12 @@ const DATASET: &str = "query($id: String!, $keys: [String!], $from: String, $to:
 #[tokio::test(flavor = "multi_thread")]
 async fn no_filter_combination_singles_out_a_talent() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Instance::embedded(dir.path()).serve(&["all", "--demo-data", demo_dir().to_str().unwrap()]);
+    let instance = Instance::embedded(dir.path());
+    let server = instance.serve(&["all", "--demo-data", demo_dir().to_str().unwrap()]);
     server.wait_ready(Duration::from_secs(120)).await;
     // One talent who is the only one with her country, comune, language and field.
-    let register = graphql(
-        &server,
-        "mutation { register(input: {email: \"solveig@example.org\", password: \"a long enough secret\", displayName: \"Solveig Unique\", role: TALENT}) { token } }",
-        json!({}),
-    )
-    .await;
-    let token = register["data"]["register"]["token"].as_str().expect("registered").to_owned();
+    let token =
+        server.sign_up(&instance, "solveig@example.org", "a long enough secret", "Solveig Unique", "TALENT").await;
     let save = reqwest::Client::new()
         .post(format!("{}/graphql", server.base))
         .bearer_auth(&token)

@@ -87,6 +87,19 @@ texts! {
     RoleStartup => "Startup o PMI", "Startup or SME";
     NoAccount => "Non hai un account?", "No account yet?";
     HaveAccount => "Hai già un account?", "Already have an account?";
+    CheckInbox => "Controlla la posta", "Check your inbox";
+    SignupSent => "Ti abbiamo scritto a questo indirizzo: apri il link del messaggio per completare la registrazione. Il link vale 48 ore. Se l'indirizzo ha già un account, il messaggio lo dice.",
+        "We wrote to this address: open the link in the message to finish signing up. The link works for 48 hours. If the address already has an account, the message says so.";
+    Confirming => "Conferma dell'indirizzo in corso…", "Confirming your address…";
+    ConfirmFailed => "Questo link non vale più. Registrati di nuovo per riceverne uno nuovo.", "This link no longer works. Sign up again to get a new one.";
+    ForgotPassword => "Password dimenticata?", "Forgot your password?";
+    ResetTitle => "Reimposta la password", "Reset your password";
+    ResetAsk => "Scrivi l'indirizzo del tuo account: ti mandiamo un link per scegliere una nuova password.", "Enter your account's address: we will send you a link to choose a new password.";
+    SendLink => "Mandami il link", "Send me the link";
+    ResetSent => "Se questo indirizzo ha un account, ti abbiamo mandato un link. Vale un'ora.", "If this address has an account, we sent it a link. It works for one hour.";
+    NewPassword => "Nuova password", "New password";
+    SetPassword => "Imposta la password", "Set the password";
+    ResetFailed => "Questo link non vale più: chiedine uno nuovo.", "This link no longer works: ask for a new one.";
     MyProfile => "Il mio profilo", "My profile";
     MyMatches => "I miei match", "My matches";
     MyApplications => "Le mie candidature", "My applications";

@@ -1,4 +1,5 @@
-//! Sign up (talent or startup) and log in.
+//! Sign up (talent or startup) and confirm the address by its e-mailed link; log in; reset a
+//! forgotten password by an e-mailed link.
 
 use crate::api::{ApiError, ApiErrors};
 use crate::components::{ErrorList, Labelled, field_id};
@@ -69,6 +70,7 @@ pub fn Login() -> impl IntoView {
                 </Labelled>
                 <button type="submit" class="primary" disabled=move || busy.get()>{move || session.t(T::Login)}</button>
             </form>
+            <p><a id="forgot-link" href=Route::Forgot.href()>{move || session.t(T::ForgotPassword)}</a></p>
             <p>{move || session.t(T::NoAccount)} " " <a href=Route::Signup.href()>{move || session.t(T::Signup)}</a></p>
         </section>
     }
@@ -83,6 +85,8 @@ pub fn Signup() -> impl IntoView {
     let role = RwSignal::new("TALENT".to_owned());
     let errors = RwSignal::new(ApiErrors::default());
     let busy = RwSignal::new(false);
+    // The address the confirmation link went to, once sign-up answered.
+    let sent = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // The same rule as the server, said before the round trip.
@@ -95,9 +99,7 @@ pub fn Signup() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let query = format!(
-            "mutation($input: RegisterInput!) {{ register(input: $input) {{ token user {{ {USER_FIELDS} }} }} }}"
-        );
+        let query = "mutation($input: RegisterInput!) { register(input: $input) { email linkValidHours } }";
         leptos::task::spawn_local(async move {
             let locale = if session.lang.get_untracked() == crate::i18n::Lang::En { "EN" } else { "IT" };
             let vars = json!({"input": {
@@ -107,11 +109,8 @@ pub fn Signup() -> impl IntoView {
                 "role": role.get_untracked(),
                 "locale": locale,
             }});
-            match session.call::<AuthPayload>(&query, vars, "register").await {
-                Ok(p) => {
-                    session.log_in(p.token, p.user);
-                    crate::navigate(&Route::Profile);
-                }
+            match session.call::<Registration>(query, vars, "register").await {
+                Ok(r) => sent.set(Some(r.email)),
                 Err(e) => errors.set(e),
             }
             busy.set(false);
@@ -127,9 +126,8 @@ pub fn Signup() -> impl IntoView {
             </div>
         }
     };
-    view! {
-        <section class="auth narrow">
-            <h1>{move || session.t(T::Signup)}</h1>
+    let form = move || {
+        view! {
             <form on:submit=submit novalidate>
                 <ErrorList errors=errors known=&["email", "password", "displayName"] />
                 <fieldset>
@@ -151,7 +149,152 @@ pub fn Signup() -> impl IntoView {
                 </Labelled>
                 <button type="submit" class="primary" disabled=move || busy.get()>{move || session.t(T::Signup)}</button>
             </form>
+        }
+    };
+    view! {
+        <section class="auth narrow">
+            <h1>{move || session.t(T::Signup)}</h1>
+            {move || match sent.get() {
+                Some(address) => view! {
+                    <div id="signup-sent" role="status">
+                        <h2>{move || session.t(T::CheckInbox)}</h2>
+                        <p class="address">{address}</p>
+                        <p>{move || session.t(T::SignupSent)}</p>
+                    </div>
+                }
+                .into_any(),
+                None => form().into_any(),
+            }}
             <p>{move || session.t(T::HaveAccount)} " " <a href=Route::Login.href()>{move || session.t(T::Login)}</a></p>
+        </section>
+    }
+}
+
+#[derive(Deserialize)]
+struct Registration {
+    email: String,
+}
+
+/// The link of a sign-up e-mail: confirms the address (which creates the account) and logs in.
+#[component]
+pub fn Verify(token: String) -> impl IntoView {
+    let session = use_session();
+    let failed = RwSignal::new(false);
+    let query =
+        format!("mutation($token: String!) {{ confirmEmail(token: $token) {{ token user {{ {USER_FIELDS} }} }} }}");
+    leptos::task::spawn_local(async move {
+        match session.call::<AuthPayload>(&query, json!({ "token": token }), "confirmEmail").await {
+            Ok(p) => {
+                let next = landing(&p.user);
+                session.log_in(p.token, p.user);
+                crate::navigate(&next);
+            }
+            Err(_) => failed.set(true),
+        }
+    });
+    view! {
+        <section class="auth narrow">
+            <h1>{move || session.t(T::Signup)}</h1>
+            {move || if failed.get() {
+                view! {
+                    <p id="verify-failed" role="alert">{move || session.t(T::ConfirmFailed)}</p>
+                    <a class="button" href=Route::Signup.href()>{move || session.t(T::Signup)}</a>
+                }
+                .into_any()
+            } else {
+                view! { <p role="status">{move || session.t(T::Confirming)}</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Asks for a password-reset link. The answer is the same whether or not the address has an
+/// account.
+#[component]
+pub fn Forgot() -> impl IntoView {
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let errors = RwSignal::new(ApiErrors::default());
+    let busy = RwSignal::new(false);
+    let sent = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let query = "mutation($email: String!) { requestPasswordReset(email: $email) }";
+            match session.call::<bool>(query, json!({ "email": email.get_untracked() }), "requestPasswordReset").await {
+                Ok(_) => sent.set(true),
+                Err(e) => errors.set(e),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="auth narrow">
+            <h1>{move || session.t(T::ResetTitle)}</h1>
+            {move || if sent.get() {
+                view! { <p id="forgot-sent" role="status">{move || session.t(T::ResetSent)}</p> }.into_any()
+            } else {
+                view! {
+                    <form on:submit=submit novalidate>
+                        <p>{move || session.t(T::ResetAsk)}</p>
+                        <ErrorList errors=errors known=&["email"] />
+                        <Labelled form=FORM field="email" label=T::Email errors=errors>
+                            <input id=field_id(FORM, "email") type="email" autocomplete="username" required
+                                prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                        </Labelled>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{move || session.t(T::SendLink)}</button>
+                    </form>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// The link of a password-reset e-mail: choose a new password, then in.
+#[component]
+pub fn Reset(token: String) -> impl IntoView {
+    let session = use_session();
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(ApiErrors::default());
+    let busy = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let query = format!(
+            "mutation($token: String!, $password: String!) {{ resetPassword(token: $token, newPassword: $password) {{ token user {{ {USER_FIELDS} }} }} }}"
+        );
+        leptos::task::spawn_local(async move {
+            let vars = json!({ "token": token.get_value(), "password": password.get_untracked() });
+            match session.call::<AuthPayload>(&query, vars, "resetPassword").await {
+                Ok(p) => {
+                    let next = landing(&p.user);
+                    session.log_in(p.token, p.user);
+                    crate::navigate(&next);
+                }
+                Err(e) => errors.set(e),
+            }
+            busy.set(false);
+        });
+    };
+    let dead = move || errors.get().0.iter().any(|e| e.field.as_deref() == Some("token"));
+    view! {
+        <section class="auth narrow">
+            <h1>{move || session.t(T::ResetTitle)}</h1>
+            <Show when=dead>
+                <p id="reset-failed" role="alert">{move || session.t(T::ResetFailed)} " "
+                    <a href=Route::Forgot.href()>{move || session.t(T::SendLink)}</a></p>
+            </Show>
+            <form on:submit=submit novalidate>
+                <ErrorList errors=errors known=&["newPassword", "token"] />
+                <Labelled form=FORM field="newPassword" label=T::NewPassword errors=errors hint=T::PasswordHint>
+                    <input id=field_id(FORM, "newPassword") type="password" autocomplete="new-password" required minlength="10"
+                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                </Labelled>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || session.t(T::SetPassword)}</button>
+            </form>
         </section>
     }
 }
