@@ -124,15 +124,12 @@ impl App {
         let work = self.profiles.work().await?;
         let owner =
             credentials::Entity::find_by_id(email.clone()).one(work.txn()).await.context("reading credentials")?;
-        if let Some(owner) = owner {
-            if let Entity::User(user) = self.profiles.get(EntityKind::User, owner.user_id).await?.entity {
-                if let Some(token) =
-                    tokens::issue_in(work.txn(), Purpose::Reset, &email, Some(owner.user_id), None).await?
-                {
-                    let message = text::password_reset(&self.links, &email, user.locale, &user.display_name, &token);
-                    mail::enqueue_in(work.txn(), &message).await?;
-                }
-            }
+        if let Some(owner) = owner
+            && let Entity::User(user) = self.profiles.get(EntityKind::User, owner.user_id).await?.entity
+            && let Some(token) = tokens::issue_in(work.txn(), Purpose::Reset, &email, Some(owner.user_id), None).await?
+        {
+            let message = text::password_reset(&self.links, &email, user.locale, &user.display_name, &token);
+            mail::enqueue_in(work.txn(), &message).await?;
         }
         work.commit().await?;
         Ok(())
