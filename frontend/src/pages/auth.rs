@@ -5,7 +5,7 @@ use crate::api::{ApiError, ApiErrors};
 use crate::components::{ErrorList, Labelled, field_id};
 use crate::i18n::T;
 use crate::route::Route;
-use crate::session::{USER_FIELDS, User, use_session};
+use crate::session::{Session, USER_FIELDS, User, use_session};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
@@ -29,6 +29,16 @@ fn landing(user: &User) -> Route {
     }
 }
 
+/// Runs a mutation that answers a token (log in, a confirmation link, a reset link), then logs
+/// in and opens the account's first page.
+async fn enter(session: Session, query: &str, vars: serde_json::Value, field: &str) -> Result<(), ApiErrors> {
+    let p = session.call::<AuthPayload>(query, vars, field).await?;
+    let next = landing(&p.user);
+    session.log_in(p.token, p.user);
+    crate::navigate(&next);
+    Ok(())
+}
+
 #[component]
 pub fn Login() -> impl IntoView {
     let session = use_session();
@@ -44,13 +54,8 @@ pub fn Login() -> impl IntoView {
         );
         leptos::task::spawn_local(async move {
             let vars = json!({"email": email.get_untracked(), "password": password.get_untracked()});
-            match session.call::<AuthPayload>(&query, vars, "login").await {
-                Ok(p) => {
-                    let next = landing(&p.user);
-                    session.log_in(p.token, p.user);
-                    crate::navigate(&next);
-                }
-                Err(e) => errors.set(e),
+            if let Err(e) = enter(session, &query, vars, "login").await {
+                errors.set(e);
             }
             busy.set(false);
         });
@@ -183,13 +188,8 @@ pub fn Verify(token: String) -> impl IntoView {
     let query =
         format!("mutation($token: String!) {{ confirmEmail(token: $token) {{ token user {{ {USER_FIELDS} }} }} }}");
     leptos::task::spawn_local(async move {
-        match session.call::<AuthPayload>(&query, json!({ "token": token }), "confirmEmail").await {
-            Ok(p) => {
-                let next = landing(&p.user);
-                session.log_in(p.token, p.user);
-                crate::navigate(&next);
-            }
-            Err(_) => failed.set(true),
+        if enter(session, &query, json!({ "token": token }), "confirmEmail").await.is_err() {
+            failed.set(true);
         }
     });
     view! {
@@ -268,13 +268,8 @@ pub fn Reset(token: String) -> impl IntoView {
         );
         leptos::task::spawn_local(async move {
             let vars = json!({ "token": token.get_value(), "password": password.get_untracked() });
-            match session.call::<AuthPayload>(&query, vars, "resetPassword").await {
-                Ok(p) => {
-                    let next = landing(&p.user);
-                    session.log_in(p.token, p.user);
-                    crate::navigate(&next);
-                }
-                Err(e) => errors.set(e),
+            if let Err(e) = enter(session, &query, vars, "resetPassword").await {
+                errors.set(e);
             }
             busy.set(false);
         });

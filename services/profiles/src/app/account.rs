@@ -4,7 +4,7 @@
 //! (only an existing account gets a link). Both spend the same work on either path: sign-up
 //! hashes the password even when it will be thrown away.
 
-use super::commands::invalid_input;
+use super::commands::{invalid_input, new_password_hash};
 use super::{App, AppError};
 use crate::accounts::{Accounts, Credentials, check_password, credentials, hash_password};
 use crate::mail::{self, text};
@@ -155,11 +155,7 @@ impl App {
             },
             Err(_) => return Err(dead_link()),
         };
-        check_password(&new, &[&user.email, &user.display_name]).map_err(|e| match e {
-            crate::accounts::AccountError::BadInput { message, .. } => AppError::invalid("newPassword", message),
-            other => other.into(),
-        })?;
-        let hash = hash_password(new).await?;
+        let hash = new_password_hash(new, &user).await?;
         let work = self.profiles.work().await?;
         let redeemed = tokens::redeem_in(work.txn(), Purpose::Reset, &token).await?.ok_or_else(dead_link)?;
         if redeemed.user_id != Some(user_id) {

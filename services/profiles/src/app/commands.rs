@@ -53,6 +53,16 @@ const CORRELATION: &str = "app";
 
 /// A client's input that did not convert or validate, its fields named in the API's spelling
 /// under `arg` (e.g. `offer.salaryMinEur`).
+/// A new password for `user`, checked by the sign-up policy (the error on `newPassword`), then
+/// hashed.
+pub(super) async fn new_password_hash(new: String, user: &User) -> Result<String, AppError> {
+    check_password(&new, &[&user.email, &user.display_name]).map_err(|e| match e {
+        crate::accounts::AccountError::BadInput { message, .. } => AppError::invalid("newPassword", message),
+        other => other.into(),
+    })?;
+    Ok(hash_password(new).await?)
+}
+
 pub(super) fn invalid_input(arg: &str, errors: ValidationErrors) -> AppError {
     let errors = api_errors(arg, errors);
     AppError::Invalid { field: errors.first_field().unwrap_or(arg).to_owned(), message: errors.to_string() }
@@ -191,11 +201,7 @@ impl App {
         if !self.accounts.verify_user(user.id.as_uuid(), current).await? {
             return Err(AppError::invalid("currentPassword", "is not your current password"));
         }
-        check_password(&new, &[&user.email, &user.display_name]).map_err(|e| match e {
-            crate::accounts::AccountError::BadInput { message, .. } => AppError::invalid("newPassword", message),
-            other => other.into(),
-        })?;
-        let hash = hash_password(new).await?;
+        let hash = new_password_hash(new, user).await?;
         let work = self.profiles.work().await?;
         let generation = Accounts::renew_in(work.txn(), user.id.as_uuid(), Some(hash)).await?;
         work.commit().await?;
