@@ -237,20 +237,28 @@ async fn write_batch(profiles: &Profiles, items: Vec<Item>, report: &mut ImportR
     let mut outcomes = Vec::with_capacity(items.len());
     let together = async {
         let mut work = profiles.work().await?;
+        // Decoded first; the decodable ones are written together (`Work::upsert_many`).
+        let mut decoded = Vec::with_capacity(items.len());
+        let mut slots = Vec::with_capacity(items.len());
         for item in &items {
-            let entity = match decode_entity(item.kind, &item.value) {
-                Ok(entity) => entity,
-                Err((field, message)) => {
-                    outcomes.push(Err(failure(item, field, message)));
-                    continue;
+            match decode_entity(item.kind, &item.value) {
+                Ok(entity) => {
+                    slots.push(Ok(decoded.len()));
+                    decoded.push(entity);
                 }
-            };
-            match work.upsert(entity, None, "import").await {
-                Ok(outcome) => outcomes.push(Ok(outcome)),
-                // Refused before anything of it was written: the transaction goes on.
-                Err(e @ ProfilesError::Invalid { .. }) => outcomes.push(Err(refusal(item, e))),
-                Err(other) => return Err(other),
+                Err((field, message)) => slots.push(Err(failure(item, field, message))),
             }
+        }
+        let mut written = work.upsert_many(decoded, "import").await?.into_iter();
+        for (item, slot) in items.iter().zip(slots) {
+            outcomes.push(match slot {
+                Ok(_) => match written.next() {
+                    Some(Ok(outcome)) => Ok(outcome),
+                    Some(Err(e)) => Err(refusal(item, e)),
+                    None => return Err(ProfilesError::Other(anyhow::anyhow!("a batch answered too few entities"))),
+                },
+                Err(failure) => Err(failure),
+            });
         }
         work.commit().await.map(|_| ())
     }

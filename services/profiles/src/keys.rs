@@ -80,6 +80,34 @@ pub async fn key_for(conn: &impl ConnectionTrait, subject: Uuid) -> Result<Key, 
     Ok(key)
 }
 
+/// [`key_for`] for a batch: the keys of `subjects`, those missing made and stored in one
+/// statement.
+pub async fn keys_for(
+    conn: &impl ConnectionTrait,
+    subjects: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Key>, DbErr> {
+    let mut keys = std::collections::HashMap::with_capacity(subjects.len());
+    if subjects.is_empty() {
+        return Ok(keys);
+    }
+    for row in table::Entity::find().filter(table::Column::SubjectId.is_in(subjects.to_vec())).all(conn).await? {
+        keys.insert(row.subject_id, key_of(&row)?);
+    }
+    let now = Utc::now();
+    let mut new = Vec::new();
+    for subject in subjects {
+        if !keys.contains_key(subject) {
+            let key = sealing::new_key();
+            keys.insert(*subject, key);
+            new.push(table::ActiveModel { subject_id: Set(*subject), key: Set(key.to_vec()), created_at: Set(now) });
+        }
+    }
+    if !new.is_empty() {
+        table::Entity::insert_many(new).exec_without_returning(conn).await?;
+    }
+    Ok(keys)
+}
+
 /// Destroys the keys of `subjects`: every event sealed with them is unreadable from now on.
 pub async fn forget(conn: &impl ConnectionTrait, subjects: &[Uuid]) -> Result<u64, DbErr> {
     let deleted =

@@ -1,5 +1,7 @@
 //! Writes: validate, check references, store the row and its outbox event in ONE transaction.
 
+mod bulk;
+
 use crate::error::ProfilesError;
 use crate::store::{self, NewOutboxRow, Stored};
 use anyhow::Context;

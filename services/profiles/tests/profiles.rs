@@ -318,6 +318,79 @@ async fn concurrent_writers_all_succeed(db: Db) {
     assert_eq!(profiles.count(EntityKind::Talent).await.unwrap(), total as u64);
 }
 
+/// A mixed batch: new entities of every kind (one referring to another of the same batch),
+/// an application, the same id twice, an entity re-created after its deletion, an update of a
+/// stored one, and three refusals (a missing reference, a skill outside the taxonomy, invalid
+/// input). `Work::upsert_many` answers each as `Work::upsert` one at a time does, and leaves
+/// the same rows and the same events.
+async fn a_batch_writes_what_one_at_a_time_writes(db: Db) {
+    let other = if sea_orm::ConnectionTrait::get_database_backend(db.profiles.db()) == sea_orm::DbBackend::Postgres {
+        postgres().await
+    } else {
+        sqlite().await
+    };
+    let entities = chain();
+    let mut gone: Talent = demo::<Talent>("talents.json").remove(1);
+    gone.id = TalentId::from_uuid(new_id());
+    for p in [&db.profiles, &other.profiles] {
+        p.upsert(entities[0].clone(), None, "t").await.unwrap();
+        p.upsert(Entity::Talent(gone.clone()), None, "t").await.unwrap();
+        p.delete(EntityKind::Talent, gone.id.as_uuid(), "test", "t").await.unwrap();
+    }
+    let mut orphan: Offer = demo::<Offer>("offers.json").remove(1);
+    orphan.id = OfferId::from_uuid(new_id());
+    orphan.organisation_id = OrganisationId::from_uuid(new_id());
+    let mut unskilled: Talent = demo::<Talent>("talents.json").remove(2);
+    unskilled.id = TalentId::from_uuid(new_id());
+    unskilled.skills[0].skill = SkillId::new("no-such-skill").unwrap();
+    let mut nameless: Talent = demo::<Talent>("talents.json").remove(3);
+    nameless.id = TalentId::from_uuid(new_id());
+    nameless.display_name = String::new();
+    let mut batch = entities[1..].to_vec();
+    batch.insert(4, touched(&entities[3]));
+    batch.extend([
+        Entity::Talent(gone.clone()),
+        Entity::Offer(orphan),
+        Entity::Talent(unskilled),
+        Entity::Talent(nameless),
+        touched(&entities[0]),
+    ]);
+
+    let mut work = db.profiles.work().await.unwrap();
+    let together = work.upsert_many(batch.clone(), "t").await.unwrap();
+    work.commit().await.unwrap();
+    let mut work = other.profiles.work().await.unwrap();
+    let mut alone = Vec::new();
+    for entity in batch.clone() {
+        alone.push(work.upsert(entity, None, "t").await);
+    }
+    work.commit().await.unwrap();
+
+    let answer = |o: &Result<crocevia_profiles::WriteOutcome, ProfilesError>| match o {
+        Ok(w) => format!("{} v{} created {} changed {}", w.id, w.version, w.created, w.changed),
+        Err(e) => format!("refused: {e}"),
+    };
+    assert_eq!(together.len(), batch.len());
+    for (i, (a, b)) in together.iter().zip(&alone).enumerate() {
+        assert_eq!(answer(a), answer(b), "entity {i}");
+    }
+    assert_eq!(together.iter().filter(|o| o.is_err()).count(), 3);
+    assert!(answer(&together[batch.len() - 5]).contains(" v3 created true"), "re-created after its deletion");
+
+    let events = |events: Vec<(envelope::EventMeta, Change)>| {
+        let mut seen: Vec<String> =
+            events.into_iter().map(|(m, c)| format!("{} v{} {:?}", m.entity_id, m.entity_version, c)).collect();
+        seen.sort();
+        seen
+    };
+    assert_eq!(events(outbox(&db.profiles).await), events(outbox(&other.profiles).await));
+    for entity in &batch {
+        let (a, b) =
+            (db.profiles.get(entity.kind(), entity.id()).await, other.profiles.get(entity.kind(), entity.id()).await);
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite_backend {
@@ -344,6 +417,7 @@ on_both!(
     bad_input_names_the_field_and_writes_nothing,
     conflicts_are_refused,
     import_is_complete_and_idempotent,
+    a_batch_writes_what_one_at_a_time_writes,
     import_reports_bad_entities_by_file_index_and_field,
     relay_publishes_in_order_and_marks,
     concurrent_writers_all_succeed

@@ -118,6 +118,80 @@ pub async fn exists(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid) -> 
     on_table!(kind, t => Ok(t::Entity::find_by_id(id).count(conn).await? > 0))
 }
 
+/// Which of `ids` have a row of `kind` (one query, for a batch).
+pub async fn existing(
+    conn: &impl ConnectionTrait,
+    kind: EntityKind,
+    ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    on_table!(kind, t => {
+        let found: Vec<Uuid> =
+            t::Entity::find().select_only().column(t::Column::Id).filter(t::Column::Id.is_in(ids.to_vec())).into_tuple().all(conn).await?;
+        Ok(found.into_iter().collect())
+    })
+}
+
+/// The tombstone versions of those of `ids` that were deleted (one query, for a batch).
+pub async fn tombstone_versions(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, u64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = tombstones::Entity::find().filter(tombstones::Column::Id.is_in(ids.to_vec())).all(conn).await?;
+    Ok(rows.into_iter().map(|t| (t.id, version_u64(t.version))).collect())
+}
+
+/// Inserts new entities of one kind, each at its version, in one statement, with their
+/// outgoing references in another. None of them may exist yet.
+pub async fn insert_new(
+    conn: &impl ConnectionTrait,
+    kind: EntityKind,
+    entities: &[(&Entity, u64)],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if entities.is_empty() {
+        return Ok(());
+    }
+    on_table!(kind, t => {
+        let mut rows = Vec::with_capacity(entities.len());
+        for (entity, version) in entities {
+            rows.push(t::ActiveModel {
+                id: Set(entity.id()),
+                version: Set(*version as i64),
+                label: Set(label(entity)),
+                data: Set(data_of(entity)?),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+        }
+        t::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    });
+    let refs: Vec<_> = entities
+        .iter()
+        .flat_map(|(entity, _)| {
+            entity.references().into_iter().filter_map(|r| match r {
+                Reference::Entity { field, kind, id } => Some(entity_refs::ActiveModel {
+                    from_id: Set(entity.id()),
+                    field: Set(field.to_owned()),
+                    from_kind: Set(entity.kind().as_str().to_owned()),
+                    to_kind: Set(kind.as_str().to_owned()),
+                    to_id: Set(id),
+                }),
+                Reference::Skill { .. } => None,
+            })
+        })
+        .collect();
+    if !refs.is_empty() {
+        entity_refs::Entity::insert_many(refs).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
 pub async fn count(conn: &impl ConnectionTrait, kind: EntityKind) -> Result<u64, DbErr> {
     on_table!(kind, t => t::Entity::find().count(conn).await)
 }
@@ -365,6 +439,30 @@ pub async fn insert_outbox(conn: &impl ConnectionTrait, row: NewOutboxRow, now: 
     })
     .exec_without_returning(conn)
     .await?;
+    Ok(())
+}
+
+/// Inserts outbox rows in one statement, in the order given (their sequence numbers follow it).
+pub async fn insert_outbox_many(
+    conn: &impl ConnectionTrait,
+    rows: Vec<NewOutboxRow>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|row| outbox::ActiveModel {
+        event_id: Set(row.event_id),
+        topic: Set(row.topic),
+        entity_kind: Set(row.kind.as_str().to_owned()),
+        entity_id: Set(row.entity_id),
+        entity_version: Set(row.version as i64),
+        payload: Set(row.payload),
+        created_at: Set(now),
+        published_at: Set(None),
+        ..Default::default()
+    });
+    outbox::Entity::insert_many(models).exec_without_returning(conn).await?;
     Ok(())
 }
 
