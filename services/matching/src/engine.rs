@@ -706,14 +706,20 @@ impl Engine {
     /// Programmes are few: a startup is evaluated against every open one.
     fn recompute_startup(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) {
         let Some(startup) = self.startups.get(&id).cloned() else { return };
-        let mut programmes: Vec<Programme> = self.programmes.values().cloned().collect();
-        programmes.sort_by_key(|p| p.id);
+        // Ids, not clones: a programme is read where it is held, one at a time.
+        let mut programmes: Vec<Uuid> = self.programmes.keys().copied().collect();
+        programmes.sort();
         let mut list = Vec::new();
-        for programme in programmes {
-            let pid = programme.id.as_uuid();
-            let place = self.startup_place(&startup, &programme, stats);
+        for pid in programmes {
+            let Some(programme) = self.programmes.get(&pid) else { continue };
+            let place = self.startup_place(&startup, programme, stats);
             list.push(Ranked { counterpart: pid, ..place });
-            self.update_entry(pid, Side::Programme, id, Some(Ranked { counterpart: id, ..place }), touched);
+            // As for a programme's startups: only touch a programme's list when this startup
+            // is in it or would enter it. Touching every one (500 at 10^5) made each startup
+            // rewrite every programme's list, the slow, memory-heavy tail of a first fill.
+            if self.would_hold(pid, id, &place) {
+                self.update_entry(pid, Side::Programme, id, Some(Ranked { counterpart: id, ..place }), touched);
+            }
         }
         self.set_list(id, Side::Startup, list, touched);
     }
@@ -728,11 +734,8 @@ impl Engine {
             let sid = startup.id.as_uuid();
             let place = self.startup_place(&startup, &programme, stats);
             list.push(Ranked { counterpart: sid, ..place });
-            let in_list = self.list(sid).iter().any(|e| e.counterpart == id);
-            let worst = self.list(sid).last().map(|e| (e.class, e.score));
-            let full = self.list(sid).len() >= TOP_K;
             // Only touch a startup's list when this programme is in it or would enter it.
-            if in_list || !full || worst.is_some_and(|(c, s)| (place.class, place.score) > (c, s)) {
+            if self.would_hold(sid, id, &place) {
                 self.update_entry(sid, Side::Startup, id, Some(Ranked { counterpart: id, ..place }), touched);
             }
         }
@@ -740,6 +743,15 @@ impl Engine {
         rank(&mut list);
         self.set_list(id, Side::Programme, list, touched);
         Ok(())
+    }
+
+    /// Whether `subject`'s list holds `counterpart` now or would take it at `place`: it has
+    /// room, or `place` ranks above its last.
+    fn would_hold(&self, subject: Uuid, counterpart: Uuid, place: &Ranked) -> bool {
+        let list = self.list(subject);
+        list.iter().any(|e| e.counterpart == counterpart)
+            || list.len() < TOP_K
+            || list.last().is_some_and(|worst| (place.class, place.score) > (worst.class, worst.score))
     }
 
     /// An erased or closed entity leaves every list.

@@ -515,3 +515,38 @@ async fn erasure_removes_from_every_list() {
     }
     assert!(engine.list(id).is_empty() && stored.list(&engine, id).is_empty());
 }
+
+/// A programme's list is the same whether its startups were ranked after it (each startup
+/// offering itself to the programmes whose lists it would enter) or before it (the programme
+/// scoring every startup): a startup that would not enter a full list leaves it alone.
+#[test]
+fn programme_lists_do_not_depend_on_the_order_startups_come_in() {
+    let build = |startups_last: bool| {
+        let mut engine = Engine::new(SearchIndex::in_ram(taxonomy()).unwrap());
+        let startups: Vec<Entity> = demo::<Startup>("startups.json").into_iter().map(Entity::Startup).collect();
+        let programmes: Vec<Entity> = demo::<Programme>("programmes.json").into_iter().map(Entity::Programme).collect();
+        let (first, then) = if startups_last { (&programmes, &startups) } else { (&startups, &programmes) };
+        for group in [first, then] {
+            for e in group {
+                engine.apply(&meta(e, 1), &Change::Upserted(e.clone())).unwrap();
+            }
+            engine.commit_index().unwrap();
+            let ids: Vec<uuid::Uuid> = group.iter().map(Entity::id).collect();
+            for chunk in ids.chunks(5) {
+                engine.recompute(chunk).unwrap();
+            }
+        }
+        engine
+    };
+    let (incremental, scored) = (build(true), build(false));
+    let startups = demo::<Startup>("startups.json").len();
+    assert!(startups > TOP_K, "more startups than a list holds, so lists are full");
+    for programme in demo::<Programme>("programmes.json") {
+        let id = programme.id.as_uuid();
+        assert_eq!(incremental.list(id), scored.list(id), "programme {}", programme.title);
+    }
+    for startup in demo::<Startup>("startups.json") {
+        let id = startup.id.as_uuid();
+        assert_eq!(incremental.list(id), scored.list(id), "startup {}", startup.name);
+    }
+}
