@@ -171,21 +171,7 @@ pub async fn insert_new(
         }
         t::Entity::insert_many(rows).exec_without_returning(conn).await?;
     });
-    let refs: Vec<_> = entities
-        .iter()
-        .flat_map(|(entity, _)| {
-            entity.references().into_iter().filter_map(|r| match r {
-                Reference::Entity { field, kind, id } => Some(entity_refs::ActiveModel {
-                    from_id: Set(entity.id()),
-                    field: Set(field.to_owned()),
-                    from_kind: Set(entity.kind().as_str().to_owned()),
-                    to_kind: Set(kind.as_str().to_owned()),
-                    to_id: Set(id),
-                }),
-                Reference::Skill { .. } => None,
-            })
-        })
-        .collect();
+    let refs: Vec<_> = entities.iter().flat_map(|(entity, _)| ref_rows(entity)).collect();
     if !refs.is_empty() {
         entity_refs::Entity::insert_many(refs).exec_without_returning(conn).await?;
     }
@@ -296,25 +282,26 @@ pub async fn delete(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid, ver
     Ok(deleted)
 }
 
+/// The rows of `entity`'s outgoing entity references.
+fn ref_rows(entity: &Entity) -> impl Iterator<Item = entity_refs::ActiveModel> + '_ {
+    entity.references().into_iter().filter_map(|r| match r {
+        Reference::Entity { field, kind, id } => Some(entity_refs::ActiveModel {
+            from_id: Set(entity.id()),
+            field: Set(field.to_owned()),
+            from_kind: Set(entity.kind().as_str().to_owned()),
+            to_kind: Set(kind.as_str().to_owned()),
+            to_id: Set(id),
+        }),
+        Reference::Skill { .. } => None,
+    })
+}
+
 /// Replaces the outgoing entity references of `entity` (skill references are checked, not
 /// stored: the taxonomy is reference data).
 pub async fn replace_refs(conn: &impl ConnectionTrait, entity: &Entity) -> Result<(), DbErr> {
     let from_id = entity.id();
     entity_refs::Entity::delete_many().filter(entity_refs::Column::FromId.eq(from_id)).exec(conn).await?;
-    let rows: Vec<_> = entity
-        .references()
-        .into_iter()
-        .filter_map(|r| match r {
-            Reference::Entity { field, kind, id } => Some(entity_refs::ActiveModel {
-                from_id: Set(from_id),
-                field: Set(field.to_owned()),
-                from_kind: Set(entity.kind().as_str().to_owned()),
-                to_kind: Set(kind.as_str().to_owned()),
-                to_id: Set(id),
-            }),
-            Reference::Skill { .. } => None,
-        })
-        .collect();
+    let rows: Vec<_> = ref_rows(entity).collect();
     if !rows.is_empty() {
         entity_refs::Entity::insert_many(rows).exec_without_returning(conn).await?;
     }
@@ -425,8 +412,8 @@ pub struct NewOutboxRow {
     pub payload: Vec<u8>,
 }
 
-pub async fn insert_outbox(conn: &impl ConnectionTrait, row: NewOutboxRow, now: DateTime<Utc>) -> Result<(), DbErr> {
-    outbox::Entity::insert(outbox::ActiveModel {
+fn outbox_model(row: NewOutboxRow, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
         event_id: Set(row.event_id),
         topic: Set(row.topic),
         entity_kind: Set(row.kind.as_str().to_owned()),
@@ -436,9 +423,11 @@ pub async fn insert_outbox(conn: &impl ConnectionTrait, row: NewOutboxRow, now: 
         created_at: Set(now),
         published_at: Set(None),
         ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
+    }
+}
+
+pub async fn insert_outbox(conn: &impl ConnectionTrait, row: NewOutboxRow, now: DateTime<Utc>) -> Result<(), DbErr> {
+    outbox::Entity::insert(outbox_model(row, now)).exec_without_returning(conn).await?;
     Ok(())
 }
 
@@ -451,17 +440,7 @@ pub async fn insert_outbox_many(
     if rows.is_empty() {
         return Ok(());
     }
-    let models = rows.into_iter().map(|row| outbox::ActiveModel {
-        event_id: Set(row.event_id),
-        topic: Set(row.topic),
-        entity_kind: Set(row.kind.as_str().to_owned()),
-        entity_id: Set(row.entity_id),
-        entity_version: Set(row.version as i64),
-        payload: Set(row.payload),
-        created_at: Set(now),
-        published_at: Set(None),
-        ..Default::default()
-    });
+    let models = rows.into_iter().map(|row| outbox_model(row, now));
     outbox::Entity::insert_many(models).exec_without_returning(conn).await?;
     Ok(())
 }
