@@ -71,16 +71,13 @@ fn key_of(row: &table::Model) -> Result<Key, DbErr> {
 
 /// The subject's key, made and stored (in the caller's transaction) on first use.
 pub async fn key_for(conn: &impl ConnectionTrait, subject: Uuid) -> Result<Key, DbErr> {
-    if let Some(row) = table::Entity::find_by_id(subject).one(conn).await? {
-        return key_of(&row);
-    }
-    let key = sealing::new_key();
-    let row = table::ActiveModel { subject_id: Set(subject), key: Set(key.to_vec()), created_at: Set(Utc::now()) };
-    table::Entity::insert(row).exec_without_returning(conn).await?;
-    Ok(key)
+    keys_for(conn, &[subject])
+        .await?
+        .remove(&subject)
+        .ok_or_else(|| DbErr::Custom(format!("no key was made for {subject}")))
 }
 
-/// [`key_for`] for a batch: the keys of `subjects`, those missing made and stored in one
+/// The keys of `subjects`, those missing made and stored in one
 /// statement.
 pub async fn keys_for(
     conn: &impl ConnectionTrait,

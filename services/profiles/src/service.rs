@@ -6,9 +6,10 @@ use crate::error::ProfilesError;
 use crate::store::{self, NewOutboxRow, Stored};
 use anyhow::Context;
 use chrono::Utc;
-use crocevia_domain::{Entity, EntityKind, FieldError, Reference, SkillConcept, Validate, ValidationErrors};
+use crocevia_domain::{Entity, EntityKind, FieldError, Reference, SkillConcept, SkillId, Validate, ValidationErrors};
 use crocevia_proto::envelope::{self, Change};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{Notify, broadcast};
 use uuid::Uuid;
@@ -298,28 +299,13 @@ impl Work<'_> {
     }
 
     async fn check_references(&self, entity: &Entity) -> Result<(), ProfilesError> {
-        let mut errors = Vec::new();
-        let mut skills = Vec::new();
-        let mut skill_fields = Vec::new();
-        for reference in entity.references() {
-            match reference {
-                Reference::Entity { field, kind, id } => {
-                    if !store::exists(&self.txn, kind, id).await? {
-                        errors.push(FieldError::new(field, format!("{kind} {id} does not exist")));
-                    }
-                }
-                Reference::Skill { field, id } => {
-                    skill_fields.push(field);
-                    skills.push(id);
-                }
-            }
+        let (wanted, skills) = wanted_references(std::slice::from_ref(entity), &HashSet::new());
+        let mut known = HashSet::new();
+        for (kind, ids) in &wanted {
+            known.extend(store::existing(&self.txn, *kind, ids).await?);
         }
-        let missing = store::missing_skills(&self.txn, &skills).await?;
-        for (field, id) in skill_fields.into_iter().zip(&skills) {
-            if missing.contains(id) {
-                errors.push(FieldError::new(field, format!("skill {id} is not in the taxonomy")));
-            }
-        }
+        let missing: HashSet<SkillId> = store::missing_skills(&self.txn, &skills).await?.into_iter().collect();
+        let errors = reference_errors(entity, &known, &missing);
         if errors.is_empty() {
             Ok(())
         } else {
@@ -350,6 +336,45 @@ impl Work<'_> {
         store::insert_outbox(&self.txn, row, Utc::now()).await?;
         Ok(())
     }
+}
+
+/// What `entities` refer to, apart from `known` ids: entity ids by kind, and skills (each once).
+fn wanted_references<'a>(
+    entities: impl IntoIterator<Item = &'a Entity>,
+    known: &HashSet<Uuid>,
+) -> (HashMap<EntityKind, Vec<Uuid>>, Vec<SkillId>) {
+    let mut wanted: HashMap<EntityKind, Vec<Uuid>> = HashMap::new();
+    let mut skills = Vec::new();
+    for entity in entities {
+        for reference in entity.references() {
+            match reference {
+                Reference::Entity { kind, id, .. } if !known.contains(&id) => wanted.entry(kind).or_default().push(id),
+                Reference::Entity { .. } => {}
+                Reference::Skill { id, .. } => skills.push(id),
+            }
+        }
+    }
+    skills.sort();
+    skills.dedup();
+    (wanted, skills)
+}
+
+/// The refusals of `entity`'s references, naming their fields: entities not among `known`,
+/// skills among `missing` (not in the taxonomy).
+fn reference_errors(entity: &Entity, known: &HashSet<Uuid>, missing: &HashSet<SkillId>) -> Vec<FieldError> {
+    entity
+        .references()
+        .into_iter()
+        .filter_map(|reference| match reference {
+            Reference::Entity { field, kind, id } if !known.contains(&id) => {
+                Some(FieldError::new(field, format!("{kind} {id} does not exist")))
+            }
+            Reference::Skill { field, id } if missing.contains(&id) => {
+                Some(FieldError::new(field, format!("skill {id} is not in the taxonomy")))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn prefixed(prefix: &str, errors: ValidationErrors) -> ValidationErrors {

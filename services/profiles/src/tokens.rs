@@ -99,7 +99,7 @@ pub struct Redeemed {
     pub pending: Option<PendingAccount>,
 }
 
-pub(crate) fn digest(token: &str) -> String {
+fn digest(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.trim().as_bytes()))
 }
 
@@ -140,15 +140,9 @@ pub async fn issue_in(
     Ok(Some(token))
 }
 
-/// Consumes `token` inside `txn`: its row is deleted whether or not it is still valid, and
-/// the answer is `None` unless it existed, had this purpose and had not expired.
-pub async fn redeem_in(txn: &impl ConnectionTrait, purpose: Purpose, token: &str) -> anyhow::Result<Option<Redeemed>> {
-    let hash = digest(token);
-    let Some(row) = account_tokens::Entity::find_by_id(hash.clone()).one(txn).await.context("reading a link")? else {
-        return Ok(None);
-    };
-    let deleted = account_tokens::Entity::delete_by_id(hash).exec(txn).await.context("consuming a link")?;
-    if deleted.rows_affected != 1 || row.purpose != purpose.as_str() || row.expires_at <= Utc::now() {
+/// Whom `row` is for, if it has this purpose and has not expired.
+fn live(row: account_tokens::Model, purpose: Purpose) -> anyhow::Result<Option<Redeemed>> {
+    if row.purpose != purpose.as_str() || row.expires_at <= Utc::now() {
         return Ok(None);
     }
     let pending = row
@@ -157,6 +151,28 @@ pub async fn redeem_in(txn: &impl ConnectionTrait, purpose: Purpose, token: &str
         .transpose()
         .context("a pending account that does not decode")?;
     Ok(Some(Redeemed { email: row.email, user_id: row.user_id, pending }))
+}
+
+/// Whom a live `token` is for, without spending it (to check a new password before).
+pub async fn peek(conn: &impl ConnectionTrait, purpose: Purpose, token: &str) -> anyhow::Result<Option<Redeemed>> {
+    match account_tokens::Entity::find_by_id(digest(token)).one(conn).await.context("reading a link")? {
+        Some(row) => live(row, purpose),
+        None => Ok(None),
+    }
+}
+
+/// Consumes `token` inside `txn`: its row is deleted whether or not it is still valid, and
+/// the answer is `None` unless it existed, had this purpose and had not expired.
+pub async fn redeem_in(txn: &impl ConnectionTrait, purpose: Purpose, token: &str) -> anyhow::Result<Option<Redeemed>> {
+    let hash = digest(token);
+    let Some(row) = account_tokens::Entity::find_by_id(hash.clone()).one(txn).await.context("reading a link")? else {
+        return Ok(None);
+    };
+    let deleted = account_tokens::Entity::delete_by_id(hash).exec(txn).await.context("consuming a link")?;
+    if deleted.rows_affected != 1 {
+        return Ok(None);
+    }
+    live(row, purpose)
 }
 
 /// Forgets every link of `email` (of one purpose, or all) inside `txn`: after a sign-up is

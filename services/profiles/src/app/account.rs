@@ -141,13 +141,10 @@ impl App {
     pub async fn reset_password(&self, token: String, new: String) -> Result<(User, Credentials), AppError> {
         // The policy is checked against the account before the link is spent, so a refused
         // password leaves the link usable for a better one.
-        let work = self.profiles.work().await?;
-        let found = tokens::account_tokens::Entity::find_by_id(tokens::digest(&token))
-            .one(work.txn())
-            .await
-            .context("reading a link")?;
-        drop(work);
-        let user_id = found.and_then(|row| row.user_id).ok_or_else(dead_link)?;
+        let user_id = tokens::peek(self.profiles.db(), Purpose::Reset, &token)
+            .await?
+            .and_then(|link| link.user_id)
+            .ok_or_else(dead_link)?;
         let user = match self.profiles.get(EntityKind::User, user_id).await {
             Ok(found) => match found.entity {
                 Entity::User(user) => user,

@@ -13,7 +13,7 @@ use crate::error::ProfilesError;
 use crate::store::{self, NewOutboxRow};
 use anyhow::Context;
 use chrono::Utc;
-use crocevia_domain::{Entity, EntityKind, FieldError, Reference, Validate, ValidationErrors};
+use crocevia_domain::{Entity, EntityKind, Validate, ValidationErrors};
 use crocevia_proto::envelope::{self, Change};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -95,8 +95,13 @@ impl Work<'_> {
 
         let ids: Vec<Uuid> = new.iter().map(|(_, e)| e.id()).collect();
         let tombstones = store::tombstone_versions(&self.txn, &ids).await?;
-        let versioned: Vec<(usize, Entity, u64)> =
-            new.into_iter().map(|(i, e)| (i, e.clone(), tombstones.get(&e.id()).copied().unwrap_or(0) + 1)).collect();
+        let versioned: Vec<(usize, Entity, u64)> = new
+            .into_iter()
+            .map(|(i, e)| {
+                let version = tombstones.get(&e.id()).copied().unwrap_or(0) + 1;
+                (i, e, version)
+            })
+            .collect();
         let now = Utc::now();
         let mut kinds: Vec<EntityKind> = Vec::new();
         for (_, entity, _) in &versioned {
@@ -155,40 +160,15 @@ impl Work<'_> {
         outcomes: &mut [Option<Outcome>],
     ) -> Result<Vec<(usize, Entity)>, ProfilesError> {
         let in_batch: HashSet<Uuid> = new.iter().map(|(_, e)| e.id()).collect();
-        let mut wanted: HashMap<EntityKind, Vec<Uuid>> = HashMap::new();
-        let mut skills = Vec::new();
-        for (_, entity) in &new {
-            for reference in entity.references() {
-                match reference {
-                    Reference::Entity { kind, id, .. } if !in_batch.contains(&id) => {
-                        wanted.entry(kind).or_default().push(id);
-                    }
-                    Reference::Entity { .. } => {}
-                    Reference::Skill { id, .. } => skills.push(id),
-                }
-            }
-        }
+        let (wanted, skills) = super::wanted_references(new.iter().map(|(_, e)| e), &in_batch);
         let mut known = in_batch;
         for (kind, ids) in &wanted {
             known.extend(store::existing(&self.txn, *kind, ids).await?);
         }
-        skills.sort();
-        skills.dedup();
         let missing: HashSet<_> = store::missing_skills(&self.txn, &skills).await?.into_iter().collect();
         let mut kept = Vec::with_capacity(new.len());
         for (i, entity) in new {
-            let mut errors = Vec::new();
-            for reference in entity.references() {
-                match reference {
-                    Reference::Entity { field, kind, id } if !known.contains(&id) => {
-                        errors.push(FieldError::new(field, format!("{kind} {id} does not exist")));
-                    }
-                    Reference::Skill { field, id } if missing.contains(&id) => {
-                        errors.push(FieldError::new(field, format!("skill {id} is not in the taxonomy")));
-                    }
-                    _ => {}
-                }
-            }
+            let errors = super::reference_errors(&entity, &known, &missing);
             if errors.is_empty() {
                 kept.push((i, entity));
             } else {

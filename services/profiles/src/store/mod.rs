@@ -114,10 +114,6 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, kind: EntityKind, id: 
     })
 }
 
-pub async fn exists(conn: &impl ConnectionTrait, kind: EntityKind, id: Uuid) -> Result<bool, DbErr> {
-    on_table!(kind, t => Ok(t::Entity::find_by_id(id).count(conn).await? > 0))
-}
-
 /// Which of `ids` have a row of `kind` (one query, for a batch).
 pub async fn existing(
     conn: &impl ConnectionTrait,
