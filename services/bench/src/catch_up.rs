@@ -33,6 +33,8 @@ pub struct Figures {
     /// Talents, open offers, startups and open programmes: the lists a rematch recomputes.
     pub subjects: usize,
     pub rematch_secs: f64,
+    /// The stored lists after the catch-up against that rematch.
+    pub drift: crocevia_matching::drift::Drift,
 }
 
 impl Figures {
@@ -87,7 +89,7 @@ pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, edits: usize, bat
     let edited_secs = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    service.rematch(&|_, _| {}).await?;
+    let (_, drift) = service.rematch(&|_, _| {}).await?;
     let rematch_secs = started.elapsed().as_secs_f64();
     let subjects = service.subject_count();
     drop(service);
@@ -102,5 +104,6 @@ pub async fn run(entities: &[Entity], taxonomy: Arc<Taxonomy>, edits: usize, bat
         batches,
         subjects,
         rematch_secs,
+        drift,
     })
 }

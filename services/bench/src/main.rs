@@ -7,6 +7,10 @@ use clap::Parser;
 use crocevia_bench::{Args, Command, Options};
 use crocevia_kit::config::Settings;
 
+/// `crocevia`'s allocator: the matching and catch-up sections run its code in this process.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
     let result = match &args.command {

@@ -135,7 +135,10 @@ pub fn render_matching(options: &Options, m: &super::matching::Figures, c: &supe
          | edits | {edits} | {es:.1} | **{er:.0}** |\n\n\
          - Edit batches: p50 {b50:.0} ms, p95 {b95:.0} ms ({bn} batches).\n\
          - The alternative, recomputing all {subjects} lists from scratch (`crocevia rematch`): {rs:.1} s; catching up \
-         on one change per subject costs {ratio:.2} times that.\n",
+         on one change per subject costs {ratio:.2} times that.\n\
+         - Drift after the catch-up (issue 23, goal 5): that rematch against the stored lists: {dc} of {dl} lists \
+         differed; largest score difference at one rank **{dr:.4}**, of one pair held by both **{dp:.4}**; \
+         {dn:.2}% of the {dpl} places got a new counterpart.\n",
         batch = c.batch,
         only = if options.only.is_some() { " --only matching" } else { "" },
         all = options.talents,
@@ -153,6 +156,12 @@ pub fn render_matching(options: &Options, m: &super::matching::Figures, c: &supe
         bn = c.batches.len(),
         subjects = c.subjects,
         rs = c.rematch_secs,
+        dc = c.drift.changed,
+        dl = c.drift.lists,
+        dr = c.drift.max_score_diff,
+        dp = c.drift.max_pair_diff,
+        dn = c.drift.new_share() * 100.0,
+        dpl = c.drift.places,
     ));
     text
 }

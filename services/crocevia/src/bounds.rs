@@ -48,6 +48,12 @@ pub fn all(s: &Settings) -> Vec<Bound> {
         fixed("matching REPLICA_PAGE", store::REPLICA_PAGE as usize, "entities", "replica rows read at once at start"),
         fixed("matching RANKED_PAGE", store::RANKED_PAGE as usize, "places", "list places read at once at start"),
         fixed("matching LIST_CHANGES", service::LIST_CHANGES, "notices", "list changes queued for live subscribers"),
+        fixed(
+            "matching REFRESH_CHUNK",
+            service::REFRESH_CHUNK,
+            "lists",
+            "lists rescored and stored together when the corpus statistics moved past 5%",
+        ),
         set("search.batch_max", s.search.batch_max as u64, "events", "events indexed per commit"),
         set("insights.batch_max", s.insights.batch_max as u64, "events", "events counted per store"),
         set("profiles.relay_batch_size", s.profiles.relay_batch_size, "events", "outbox rows published at once"),

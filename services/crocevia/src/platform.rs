@@ -468,7 +468,7 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    let changed = matching
+    let (changed, drift) = matching
         .rematch(&|done, total| {
             bar.set_length(total);
             bar.set_position(done);
@@ -479,6 +479,16 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
     let events = matching.publish_outbox(&bus, &settings.topic(MATCHES_TOPIC)).await?;
     println!(
         "re-matched every talent, offer, startup and programme: {changed} lists changed, {events} match events published"
+    );
+    println!(
+        "drift of the stored lists: {} of {} lists differed; largest score difference at one rank {:.4}, \
+         of one pair held by both {:.4}; {:.2}% of the {} places have a new counterpart",
+        drift.changed,
+        drift.lists,
+        drift.max_score_diff,
+        drift.max_pair_diff,
+        drift.new_share() * 100.0,
+        drift.places
     );
     Ok(())
 }

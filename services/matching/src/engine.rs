@@ -14,7 +14,7 @@
 
 use crate::eligibility::Verdict;
 use crate::explain::Explained;
-use crate::retrieve::Retriever;
+use crate::retrieve::{POSTINGS_BUDGET, Retriever, Words};
 use crate::scoring;
 use crate::text::{self, QueryTerms, Stats, TextProfile, Vocabulary};
 use crocevia_domain::{Entity, EntityKind, Offer, Programme, Startup, Status, Talent};
@@ -232,6 +232,9 @@ pub struct Engine {
     lists: HashMap<Uuid, Vec<Ranked>>,
     /// counterpart -> subjects whose list holds it.
     holders: HashMap<Uuid, HashSet<Uuid>>,
+    /// The index statistics of the last recomputation, kept while the index is not committed
+    /// again.
+    stats: Option<Stats>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -260,6 +263,7 @@ impl Engine {
             versions: HashMap::new(),
             lists: HashMap::new(),
             holders: HashMap::new(),
+            stats: None,
         }
     }
 
@@ -414,7 +418,7 @@ impl Engine {
     /// `max_lists` or more (a programme alone touches every startup's list); returns the lists
     /// that changed and how many of `changed` it recomputed (at least one).
     pub fn recompute_until(&mut self, changed: &[Uuid], max_lists: usize) -> anyhow::Result<(Vec<ListChange>, usize)> {
-        let mut stats = Stats::new(&self.index);
+        let mut stats = self.current_stats();
         let mut touched = Touched::default();
         let mut consumed = 0;
         for id in changed {
@@ -447,7 +451,70 @@ impl Engine {
             }
         }
         changes.sort_by_key(|c| c.subject);
+        self.stats = Some(stats);
         Ok((changes, consumed))
+    }
+
+    /// The index statistics of the current commit (those of the last recomputation while the
+    /// index is not committed again).
+    fn current_stats(&mut self) -> Stats {
+        match self.stats.take() {
+            Some(stats) if stats.is_current(&self.index) => stats,
+            _ => Stats::new(&self.index),
+        }
+    }
+
+    /// The corpus statistics scores are computed with now (see [`text::moved`]).
+    pub fn corpus(&mut self) -> [f32; 5] {
+        let stats = self.current_stats();
+        let corpus = stats.corpus();
+        self.stats = Some(stats);
+        corpus
+    }
+
+    /// Scores the places of `subjects`' lists again with the current statistics, keeping their
+    /// counterparts (no retrieval): bounds how far a list nobody touched drifts from its live
+    /// scores as the corpus moves. Returns the lists whose numbers changed.
+    pub fn rescore(&mut self, subjects: &[Uuid]) -> Vec<ListChange> {
+        let mut stats = self.current_stats();
+        let mut changes = Vec::new();
+        for &subject in subjects {
+            let Some(side) = self.side_of(subject) else { continue };
+            let old = self.list(subject).to_vec();
+            let mut new: Vec<Ranked> =
+                old.iter().filter_map(|place| self.place_now(subject, side, place.counterpart, &mut stats)).collect();
+            rank(&mut new);
+            if new != old {
+                let written = new.iter().filter(|p| !old.contains(p)).copied().collect();
+                self.unlink(subject);
+                self.link(subject, new.clone());
+                changes.push(ListChange { subject, side, old, new, written });
+            }
+        }
+        self.stats = Some(stats);
+        changes
+    }
+
+    /// The live place of `counterpart` in `subject`'s list (`None`: now excluded).
+    fn place_now(&self, subject: Uuid, side: Side, counterpart: Uuid, stats: &mut Stats) -> Option<Ranked> {
+        match side {
+            Side::Talent => {
+                let pair = self.pair_score(self.talents.get(&subject)?, self.offers.get(&counterpart)?, stats)?;
+                Some(pair.place(counterpart, pair.appeal))
+            }
+            Side::Offer => {
+                let pair = self.pair_score(self.talents.get(&counterpart)?, self.offers.get(&subject)?, stats)?;
+                Some(pair.place(counterpart, pair.fit))
+            }
+            Side::Startup => {
+                let (startup, programme) = (self.startups.get(&subject)?, self.programmes.get(&counterpart)?);
+                Some(Ranked { counterpart, ..self.startup_place(startup, programme, stats) })
+            }
+            Side::Programme => {
+                let (startup, programme) = (self.startups.get(&counterpart)?, self.programmes.get(&subject)?);
+                Some(Ranked { counterpart, ..self.startup_place(startup, programme, stats) })
+            }
+        }
     }
 
     /// Recomputes the list of `id` and its counterparts' places; false if `id` is open to
@@ -645,10 +712,13 @@ impl Engine {
 
     fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
-        let text = format!("{} {}", offer.title, offer.description);
+        let words = match self.queries.get(&id) {
+            Some(query) => self.words(|language| query.terms(language).to_vec(), stats),
+            None => Words::default(),
+        };
         let skills: Vec<_> = offer.skills().cloned().collect();
         let mut candidates: BTreeSet<Uuid> =
-            Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &text, CANDIDATES)?.into_iter().collect();
+            Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &words, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
         // Scored first, then applied: no candidate is copied to free `self` for the updates.
         let scored: Vec<(Uuid, Option<PairScore>)> = candidates
@@ -675,11 +745,13 @@ impl Engine {
 
     fn recompute_talent(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(talent) = self.talents.get(&id).cloned() else { return Ok(()) };
-        let text =
-            format!("{} {} {}", talent.headline, talent.bio, talent.field_of_study.as_deref().unwrap_or_default());
+        let words = match self.profiles.get(&id) {
+            Some(profile) => self.words(|language| profile.terms(language), stats),
+            None => Words::default(),
+        };
         let skills: Vec<_> = talent.skills.iter().map(|s| s.skill.clone()).collect();
         let mut candidates: BTreeSet<Uuid> =
-            Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &text, CANDIDATES)?.into_iter().collect();
+            Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &words, CANDIDATES)?.into_iter().collect();
         candidates.extend(self.related_ids(id));
         let scored: Vec<(Uuid, Option<PairScore>)> = candidates
             .into_iter()
@@ -701,6 +773,14 @@ impl Engine {
         }
         self.set_list(id, Side::Talent, list, touched);
         Ok(())
+    }
+
+    /// The words of one side's analysed text its candidate query looks for: per language, the
+    /// rarest in the index within [`POSTINGS_BUDGET`]. From the terms the engine holds, so a
+    /// recomputation analyses no text again.
+    fn words(&self, terms: impl Fn(usize) -> Vec<u32>, stats: &mut Stats) -> Words {
+        let mut rarest = |language| stats.rarest(&terms(language), language, POSTINGS_BUDGET, &self.vocabulary);
+        Words { italian: rarest(0), english: rarest(1) }
     }
 
     /// Programmes are few: a startup is evaluated against every open one.

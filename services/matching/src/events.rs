@@ -37,6 +37,12 @@ pub fn of(change: &ListChange, correlation_id: &str) -> Vec<(String, MatchChange
     out
 }
 
+/// The events of a change that only scored the same places again: a counterpart that moved to
+/// another rank is news, a score that moved in its place is not.
+pub fn moves(change: &ListChange, correlation_id: &str) -> Vec<(String, MatchChanged)> {
+    of(change, correlation_id).into_iter().filter(|(_, e)| e.old_rank != e.new_rank).collect()
+}
+
 pub fn encode(event: &MatchChanged) -> Vec<u8> {
     event.encode_to_vec()
 }

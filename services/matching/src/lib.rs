@@ -8,6 +8,7 @@
 //! entry, exit or move is published to `matches.v1` through an outbox ([`events`]).
 
 pub mod api;
+pub mod drift;
 pub mod eligibility;
 pub mod engine;
 pub mod events;

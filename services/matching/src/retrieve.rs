@@ -1,9 +1,7 @@
-//! Candidate retrieval through tantivy, and the BM25 text relevance of one side's text
-//! against the other side's profile. Blocking: call from a blocking thread.
+//! Candidate retrieval through tantivy. Blocking: call from a blocking thread.
 
 use crocevia_domain::SkillId;
 use crocevia_search::DocKind;
-use crocevia_search::analysis::{self, ENGLISH, ITALIAN};
 use crocevia_search::index::SearchIndex;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
@@ -14,9 +12,18 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 use uuid::Uuid;
 
-/// Distinct words of a text that take part in its query; long descriptions are cut so a
-/// query stays cheap.
-const MAX_QUERY_WORDS: usize = 48;
+/// Postings a candidate query's words may read, per language (see `text::Stats::rarest`):
+/// retrieval only picks whom to score, and a query of every word of a text (up to 48 a
+/// language, in both fields) was most of a first fill's time at 10^5 talents, spent on the
+/// long postings of common words. A corpus of a few thousand documents stays under it.
+pub const POSTINGS_BUDGET: f32 = 20_000.0;
+
+/// The analysed words a candidate query looks for, per language.
+#[derive(Debug, Default, Clone)]
+pub struct Words {
+    pub italian: Vec<String>,
+    pub english: Vec<String>,
+}
 
 pub struct Retriever<'a> {
     index: &'a SearchIndex,
@@ -46,16 +53,14 @@ impl<'a> Retriever<'a> {
         must_filter(term(self.index.fields().kind, kind.as_str()))
     }
 
-    /// The text of one side as a bilingual query (Italian and English stems).
-    pub fn text_query(&self, text: &str) -> Box<dyn Query> {
+    /// One side's words as a bilingual query, in titles and bodies.
+    fn text_query(&self, words: &Words) -> Box<dyn Query> {
         let f = self.index.fields();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (analyzer, title, body) in [(ITALIAN, f.title_it, f.body_it), (ENGLISH, f.title_en, f.body_en)] {
-            let words: BTreeSet<String> =
-                analysis::tokens(analyzer, text).into_iter().take(MAX_QUERY_WORDS * 2).collect();
-            for w in words.into_iter().take(MAX_QUERY_WORDS) {
-                clauses.push((Occur::Should, term(title, &w)));
-                clauses.push((Occur::Should, term(body, &w)));
+        for (words, title, body) in [(&words.italian, f.title_it, f.body_it), (&words.english, f.title_en, f.body_en)] {
+            for w in words {
+                clauses.push((Occur::Should, term(title, w)));
+                clauses.push((Occur::Should, term(body, w)));
             }
         }
         Box::new(BooleanQuery::new(clauses))
@@ -85,8 +90,14 @@ impl<'a> Retriever<'a> {
     }
 
     /// Up to `limit` entities of `kind` worth scoring: they share skill concepts (related ones
-    /// count less) or words with `text`.
-    pub fn candidates(&self, kind: DocKind, skills: &[SkillId], text: &str, limit: usize) -> anyhow::Result<Vec<Uuid>> {
+    /// count less) or `words`.
+    pub fn candidates(
+        &self,
+        kind: DocKind,
+        skills: &[SkillId],
+        words: &Words,
+        limit: usize,
+    ) -> anyhow::Result<Vec<Uuid>> {
         let f = self.index.fields();
         let taxonomy = self.index.taxonomy();
         let mut should: Vec<Box<dyn Query>> = Vec::new();
@@ -100,30 +111,10 @@ impl<'a> Retriever<'a> {
         for skill in related {
             should.push(term(f.skills, skill.as_str()));
         }
-        should.push(Box::new(BoostQuery::new(self.text_query(text), 0.5)));
+        should.push(Box::new(BoostQuery::new(self.text_query(words), 0.5)));
         let query =
             BooleanQuery::new(vec![self.kind_filter(kind), (Occur::Must, Box::new(BooleanQuery::union(should)))]);
         let top = self.searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         Ok(self.ids_of(top)?.into_iter().map(|(id, _)| id).collect())
-    }
-
-    /// BM25 of `query` against each of `ids` (absent: no word in common).
-    pub fn scores_for(&self, query: &dyn Query, ids: &[Uuid]) -> anyhow::Result<HashMap<Uuid, f32>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let id_field = self.index.fields().id;
-        let any_id: Vec<Box<dyn Query>> = ids
-            .iter()
-            .map(|id| -> Box<dyn Query> {
-                Box::new(TermQuery::new(Term::from_field_text(id_field, &id.to_string()), IndexRecordOption::Basic))
-            })
-            .collect();
-        let restricted = BooleanQuery::new(vec![
-            (Occur::Must, query.box_clone()),
-            must_filter(Box::new(BooleanQuery::union(any_id))),
-        ]);
-        let top = self.searcher.search(&restricted, &TopDocs::with_limit(ids.len()).order_by_score())?;
-        Ok(self.ids_of(top)?.into_iter().collect())
     }
 }

@@ -1,8 +1,9 @@
 //! The running matching service: start-up from its tables, the consumer, the outbox relay,
 //! and the queries the gateway calls.
 
+use crate::drift::Drift;
 use crate::eligibility::Verdict;
-use crate::engine::{Engine, Entry, Side};
+use crate::engine::{Engine, Entry, Ranked, Side};
 use crate::explain::Explained;
 use crate::pair::{self, PairError, PairView};
 use crate::store::{self, Batch, Migrator};
@@ -46,6 +47,11 @@ pub struct MatchingService {
     unsaved: Arc<tokio::sync::Mutex<Option<Batch>>>,
     /// Catching up with the database at start: an id it does not hold yet may still come.
     catching_up: Arc<AtomicBool>,
+    /// The corpus statistics the lists were last rescored with (see [`Self::refresh_if_moved`]).
+    refreshed: Arc<Mutex<Option<[f32; 5]>>>,
+    /// One publisher at a time (the consumer after each batch, the refresher after a refresh):
+    /// two reading the same unpublished rows would publish them twice.
+    publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Changed entities recomputed under one hold of the engine (a few hundred milliseconds) and
@@ -58,6 +64,13 @@ pub const MAX_TOUCHED: usize = 10_000;
 /// List changes announced to live subscribers, at most, before a slow one misses some (it is
 /// told it lagged and reads the lists again).
 pub const LIST_CHANGES: usize = 4096;
+/// How far the corpus statistics (document count, average field lengths) may move, relatively,
+/// before every list's places are scored again: the drift bound of stored scores.
+pub const REFRESH_THRESHOLD: f32 = 0.05;
+/// How often the statistics are compared with those of the last rescoring.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(30);
+/// Lists rescored under one hold of the engine and stored in one transaction (20 places each).
+pub const REFRESH_CHUNK: usize = 2_000;
 
 fn lock(engine: &Mutex<Engine>) -> MutexGuard<'_, Engine> {
     engine.lock().unwrap_or_else(|p| p.into_inner())
@@ -129,6 +142,8 @@ impl MatchingService {
             outbox_clean: Arc::new(AtomicBool::new(false)),
             unsaved: Arc::new(tokio::sync::Mutex::new(None)),
             catching_up: Arc::new(AtomicBool::new(false)),
+            refreshed: Arc::new(Mutex::new(None)),
+            publishing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -283,8 +298,12 @@ impl MatchingService {
         Ok((consumed, counts.0, counts.1))
     }
 
-    /// Recomputes every list (after a scoring change); `progress(done, total)`.
-    pub async fn rematch(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> anyhow::Result<usize> {
+    /// Recomputes every list (after a scoring change, or to measure drift); `progress(done,
+    /// total)`. Returns how many list changes it stored and how far the stored lists were from
+    /// the recomputation ([`Drift`]). For that it keeps each changed list as it was stored
+    /// before its first change: at most every list again (40 bytes a place, 20 places a
+    /// subject), once, for the run of this maintenance command.
+    pub async fn rematch(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> anyhow::Result<(usize, Drift)> {
         let subjects: Vec<Uuid> = {
             let engine = lock(&self.engine);
             [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
@@ -294,21 +313,92 @@ impl MatchingService {
         };
         let total = subjects.len() as u64;
         let mut changed_lists = 0;
+        let mut stored: HashMap<Uuid, Vec<Ranked>> = HashMap::new();
         for (n, chunk) in subjects.chunks(200).enumerate() {
             let engine = self.engine.clone();
             let ids = chunk.to_vec();
             let changes = tokio::task::spawn_blocking(move || lock(&engine).recompute(&ids)).await??;
             changed_lists += changes.len();
+            for change in &changes {
+                stored.entry(change.subject).or_insert_with(|| change.old.clone());
+            }
             store::save(&self.db, &batch_of(changes, "rematch", Vec::new())).await?;
             progress(((n + 1) * 200).min(subjects.len()) as u64, total);
         }
-        Ok(changed_lists)
+        let engine = lock(&self.engine);
+        let mut drift = Drift::default();
+        for subject in &subjects {
+            let now = engine.list(*subject);
+            drift.compare(stored.get(subject).map_or(now, Vec::as_slice), now);
+        }
+        Ok((changed_lists, drift))
+    }
+
+    /// Scores every list's places again if the corpus statistics moved more than
+    /// [`REFRESH_THRESHOLD`] since the last time (the first call only takes the reading), so a
+    /// list nobody touched does not drift from its live scores as the corpus grows. Not while
+    /// catching up: the fill moves the statistics all along, and the refresh after it covers it.
+    /// Returns how many lists changed, or `None` if nothing was due. Stops between chunks once
+    /// `stop` turns true.
+    pub async fn refresh_if_moved(&self, stop: &watch::Receiver<bool>) -> anyhow::Result<Option<usize>> {
+        if self.catching_up() {
+            return Ok(None);
+        }
+        let engine = self.engine.clone();
+        let corpus = tokio::task::spawn_blocking(move || lock(&engine).corpus()).await?;
+        let last = *self.refreshed.lock().unwrap_or_else(|p| p.into_inner());
+        match last {
+            Some(last) if text::moved(&last, &corpus) < REFRESH_THRESHOLD => return Ok(None),
+            Some(_) => {}
+            None => {
+                *self.refreshed.lock().unwrap_or_else(|p| p.into_inner()) = Some(corpus);
+                return Ok(None);
+            }
+        }
+        let subjects: Vec<Uuid> = {
+            let engine = lock(&self.engine);
+            [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
+                .into_iter()
+                .flat_map(|s| engine.subjects(s))
+                .collect()
+        };
+        let mut changed = 0;
+        for chunk in subjects.chunks(REFRESH_CHUNK) {
+            if *stop.borrow() {
+                anyhow::bail!("stopping: the refresh goes on at the next start's first move");
+            }
+            // One writer of lists at a time: a batch's and a refresh's stores never interleave.
+            let mut unsaved = self.unsaved.lock().await;
+            if unsaved.is_some() {
+                anyhow::bail!("an earlier batch's lists wait to be stored; the refresh comes back later");
+            }
+            let (engine, ids) = (self.engine.clone(), chunk.to_vec());
+            let changes = tokio::task::spawn_blocking(move || lock(&engine).rescore(&ids)).await?;
+            changed += changes.len();
+            let subjects: Vec<(Uuid, Side)> = changes.iter().map(|c| (c.subject, c.side)).collect();
+            let mut save = Batch::default();
+            for change in &changes {
+                save.events
+                    .extend(events::moves(change, "refresh").iter().map(|(k, e)| (k.clone(), events::encode(e))));
+            }
+            save.lists = changes;
+            if let Err(e) = store::save(&self.db, &save).await {
+                *unsaved = Some(save);
+                return Err(anyhow::Error::new(e).context("saving rescored lists"));
+            }
+            for subject in subjects {
+                let _ = self.changed.send(subject);
+            }
+        }
+        *self.refreshed.lock().unwrap_or_else(|p| p.into_inner()) = Some(corpus);
+        Ok(Some(changed))
     }
 
     /// Publishes stored match events in order and marks them, each once: after a failure or
     /// a restart it first reads back the topic's tail (see [`crocevia_kit::bus::outbox`]).
     pub async fn publish_outbox(&self, bus: &SharedBus, topic: &str) -> anyhow::Result<usize> {
         const BATCH: u64 = 1000;
+        let _one_publisher = self.publishing.lock().await;
         let mut total = 0;
         loop {
             let rows = store::unpublished(&self.db, BATCH).await?;
@@ -367,8 +457,40 @@ impl MatchingService {
         shutdown: watch::Receiver<bool>,
     ) {
         let batch = BatchSettings { batch_max: settings.batch_max, max_delay: settings.max_delay };
+        let refresher =
+            tokio::spawn(self.clone().refresh_every(bus.clone(), settings.matches_topic.clone(), shutdown.clone()));
         let handler = Matcher { service: self, bus, matches_topic: settings.matches_topic, stop: shutdown.clone() };
         crocevia_kit::bus::batch::run("matching", sub, batch, shutdown, handler).await;
+        if let Err(e) = refresher.await {
+            tracing::error!(error = %e, "the list refresher ended abnormally");
+        }
+    }
+
+    /// Every [`REFRESH_EVERY`], rescores the lists if the corpus moved (see
+    /// [`Self::refresh_if_moved`]) and publishes what that changed, until shutdown.
+    async fn refresh_every(self, bus: SharedBus, matches_topic: String, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(REFRESH_EVERY) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                return;
+            }
+            match self.refresh_if_moved(&shutdown).await {
+                Ok(Some(lists)) => {
+                    tracing::info!(lists, "corpus statistics moved: match lists rescored");
+                    if let Err(e) = self.publish_outbox(&bus, &matches_topic).await {
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "publishing match events failed; they stay in the outbox"
+                        );
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "rescoring match lists"),
+            }
+        }
     }
 }
 

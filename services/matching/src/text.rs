@@ -53,13 +53,6 @@ pub struct TextProfile {
     fields: [(Vec<(u32, u32)>, u32); 4],
 }
 
-impl TextProfile {
-    fn tf(&self, field: usize, term: u32) -> Option<u32> {
-        let (tfs, _) = self.fields.get(field)?;
-        tfs.binary_search_by_key(&term, |(t, _)| *t).ok().and_then(|i| tfs.get(i)).map(|(_, f)| *f)
-    }
-}
-
 /// A query's distinct terms per language, in the order of the text.
 #[derive(Debug, Clone, Default)]
 pub struct QueryTerms {
@@ -123,14 +116,45 @@ pub fn query(entity: &Entity, taxonomy: &Taxonomy, vocabulary: &mut Vocabulary) 
     QueryTerms { italian: distinct(&text, ITALIAN, vocabulary), english: distinct(&text, ENGLISH, vocabulary) }
 }
 
-/// Index statistics, cached for one batch of scoring.
+impl TextProfile {
+    fn tf(&self, field: usize, term: u32) -> Option<u32> {
+        let (tfs, _) = self.fields.get(field)?;
+        tfs.binary_search_by_key(&term, |(t, _)| *t).ok().and_then(|i| tfs.get(i)).map(|(_, f)| *f)
+    }
+
+    /// The distinct terms of one language's title and body (Italian: 0; English: 1).
+    pub fn terms(&self, language: usize) -> Vec<u32> {
+        let mut terms: Vec<u32> =
+            self.fields.iter().skip(language * 2).take(2).flat_map(|(tfs, _)| tfs.iter().map(|(t, _)| *t)).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+}
+
+impl QueryTerms {
+    /// The distinct terms of one language (Italian: 0; English: 1).
+    pub fn terms(&self, language: usize) -> &[u32] {
+        if language == 0 { &self.italian } else { &self.english }
+    }
+}
+
+/// The largest relative change between two [`Stats::corpus`] readings (0.05: 5%).
+pub fn moved(before: &[f32; 5], now: &[f32; 5]) -> f32 {
+    before.iter().zip(now).map(|(b, n)| (n - b).abs() / b.abs().max(1.0)).fold(0.0, f32::max)
+}
+
+/// Index statistics, held while the index is not committed again (see [`Stats::is_current`]):
+/// from one commit to the next, every chunk of a batch scores with the same numbers, and each
+/// term's document frequency is looked up in the term dictionary once.
 pub struct Stats {
     searcher: tantivy::Searcher,
     fields: [Field; 4],
     avg_len: [f32; 4],
     docs: f32,
-    /// Per field, by term number (NaN: not looked up yet).
-    idf: [Vec<f32>; 4],
+    /// Per field, by term number: (document frequency, idf); NaN: not looked up yet. Bounded
+    /// by the vocabulary (8 bytes a term and field).
+    idf: [Vec<(f32, f32)>; 4],
 }
 
 impl std::fmt::Debug for Stats {
@@ -158,23 +182,64 @@ impl Stats {
         Self { searcher, fields, avg_len, docs, idf: Default::default() }
     }
 
-    fn idf(&mut self, field: usize, term: u32, vocabulary: &Vocabulary) -> f32 {
-        let (Some(cache), Some(field_id)) = (self.idf.get_mut(field), self.fields.get(field)) else { return 0.0 };
-        if let Some(v) = cache.get(term as usize).filter(|v| !v.is_nan()) {
+    /// The corpus in five numbers: the document count and each field's average length. How
+    /// far they moved says how far stored scores may have drifted (see [`moved`]).
+    pub fn corpus(&self) -> [f32; 5] {
+        [self.docs, self.avg_len[0], self.avg_len[1], self.avg_len[2], self.avg_len[3]]
+    }
+
+    /// Whether these are the statistics of the index's current commit.
+    pub fn is_current(&self, index: &SearchIndex) -> bool {
+        self.searcher.generation().generation_id() == index.searcher().generation().generation_id()
+    }
+
+    /// Document frequency and idf of `term` in `field` (0 to 3: title_it, body_it, title_en,
+    /// body_en).
+    fn lookup(&mut self, field: usize, term: u32, vocabulary: &Vocabulary) -> (f32, f32) {
+        let (Some(cache), Some(field_id)) = (self.idf.get_mut(field), self.fields.get(field)) else {
+            return (0.0, 0.0);
+        };
+        if let Some(v) = cache.get(term as usize).filter(|v| !v.0.is_nan()) {
             return *v;
         }
         let df = vocabulary
             .term(term)
             .and_then(|t| self.searcher.doc_freq(&Term::from_field_text(*field_id, t)).ok())
             .unwrap_or(0) as f32;
-        let v = (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln();
+        let v = (df, (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln());
         if cache.len() <= term as usize {
-            cache.resize(term as usize + 1, f32::NAN);
+            cache.resize(term as usize + 1, (f32::NAN, f32::NAN));
         }
         if let Some(slot) = cache.get_mut(term as usize) {
             *slot = v;
         }
         v
+    }
+
+    fn idf(&mut self, field: usize, term: u32, vocabulary: &Vocabulary) -> f32 {
+        self.lookup(field, term, vocabulary).1
+    }
+
+    /// The words of `terms` (one language: Italian 0, English 1) to look for, rarest first,
+    /// until the postings they read in that language's title and body add up to `budget` (a
+    /// word none holds is left out). A small corpus keeps every word; a large one leaves out
+    /// its common words, whose long postings cost the most and tell the least.
+    pub fn rarest(&mut self, terms: &[u32], language: usize, budget: f32, vocabulary: &Vocabulary) -> Vec<String> {
+        let mut rare: Vec<(f32, u32)> = terms
+            .iter()
+            .map(|&t| (self.lookup(language * 2, t, vocabulary).0 + self.lookup(language * 2 + 1, t, vocabulary).0, t))
+            .filter(|(df, _)| *df > 0.0)
+            .collect();
+        rare.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut spent = 0.0;
+        rare.into_iter()
+            .take(MAX_QUERY_WORDS)
+            .take_while(|(df, _)| {
+                spent += df;
+                spent <= budget
+            })
+            .filter_map(|(_, t)| vocabulary.term(t).map(str::to_owned))
+            .collect()
     }
 
     /// BM25 of `query` against `doc`, summed over the four fields as the index's own bilingual

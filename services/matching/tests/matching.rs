@@ -550,3 +550,84 @@ fn programme_lists_do_not_depend_on_the_order_startups_come_in() {
         assert_eq!(incremental.list(id), scored.list(id), "startup {}", startup.name);
     }
 }
+
+fn delivery(e: &Entity, version: u64, offset: i64) -> crocevia_kit::bus::Delivery {
+    crocevia_kit::bus::Delivery {
+        topic: "profiles.v1".into(),
+        partition: 0,
+        offset,
+        key: e.id().to_string(),
+        payload: envelope::encode(&envelope::build(&Change::Upserted(e.clone()), version, "t", Utc::now())),
+        headers: Vec::new(),
+    }
+}
+
+/// Places whose stored score is not the pair's live score from the list's side (talents and
+/// startups: what `pair` scores).
+async fn drifted(service: &MatchingService, subjects: &[Entity]) -> usize {
+    let mut drifted = 0;
+    for subject in subjects {
+        for entry in service.matches(subject.id()).await.unwrap() {
+            let live = service.pair(subject.clone(), entry.counterpart).await.unwrap();
+            drifted += usize::from((live.score - entry.score).abs() > 1e-9);
+        }
+    }
+    drifted
+}
+
+/// When the corpus grows past the threshold, lists nobody touched are scored again with the
+/// new statistics, and stored: their scores are the live ones again, before and after a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_nobody_touched_are_rescored_when_the_corpus_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 2).await.unwrap();
+    let service = MatchingService::open(db.clone(), &dir.path().join("index"), taxonomy()).await.unwrap();
+    let never = tokio::sync::watch::channel(false).1;
+    let first: Vec<_> = entities().iter().enumerate().map(|(i, e)| delivery(e, 1, i as i64)).collect();
+    assert!(service.process(&first).await.unwrap().is_empty());
+    assert_eq!(service.refresh_if_moved(&never).await.unwrap(), None, "the first reading is the baseline");
+    let subjects: Vec<Entity> = demo::<Startup>("startups.json")
+        .into_iter()
+        .map(Entity::Startup)
+        .chain(demo::<Talent>("talents.json").into_iter().map(Entity::Talent))
+        .collect();
+    assert_eq!(drifted(&service, &subjects).await, 0, "freshly computed lists hold live scores");
+
+    // The corpus grows by closed offers only: indexed, in no list, so no list is recomputed,
+    // while every statistic moves.
+    let orgs: Vec<Entity> = demo::<Offer>("offers.json")
+        .into_iter()
+        .flat_map(|o| {
+            (0..3).map(move |n| {
+                let mut copy = o.clone();
+                copy.id = OfferId::from_uuid(uuid::Uuid::now_v7());
+                copy.status = Status::Closed;
+                copy.description = format!("{} {n} startup fintech software engineering", copy.description);
+                Entity::Offer(copy)
+            })
+        })
+        .collect();
+    let more: Vec<_> = orgs.iter().enumerate().map(|(i, e)| delivery(e, 1, (first.len() + i) as i64)).collect();
+    service.process(&more).await.unwrap();
+    let stale = drifted(&service, &subjects).await;
+    assert!(stale > 0, "the corpus moved: some stored scores are no longer live");
+
+    let rescored = service.refresh_if_moved(&never).await.unwrap().expect("moved past the threshold");
+    assert!(rescored > 0);
+    assert_eq!(drifted(&service, &subjects).await, 0, "rescored to the live scores");
+    assert_eq!(service.refresh_if_moved(&never).await.unwrap(), None, "nothing moved since");
+
+    let before: Vec<Vec<Entry>> = {
+        let mut lists = Vec::new();
+        for s in &subjects {
+            lists.push(service.matches(s.id()).await.unwrap());
+        }
+        lists
+    };
+    drop(service);
+    let restarted = MatchingService::open(db, &dir.path().join("index"), taxonomy()).await.unwrap();
+    for (s, list) in subjects.iter().zip(before) {
+        assert_eq!(restarted.matches(s.id()).await.unwrap(), list, "the rescored lists were stored");
+    }
+}
