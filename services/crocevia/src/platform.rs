@@ -167,6 +167,26 @@ fn shutdown_signal() -> watch::Receiver<bool> {
 }
 
 #[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
+/// Every 10 s until shutdown, the allocator's live and resident bytes into /metrics: whether a
+/// process's memory is data it holds or pages the allocator has not given back yet.
+async fn heap_gauges(mut shutdown: watch::Receiver<bool>) {
+    loop {
+        // The counters are a snapshot taken when the epoch advances.
+        if tikv_jemalloc_ctl::epoch::advance().is_ok() {
+            if let Ok(bytes) = tikv_jemalloc_ctl::stats::allocated::read() {
+                crocevia_kit::metrics::HEAP_ALLOCATED.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+            }
+            if let Ok(bytes) = tikv_jemalloc_ctl::stats::resident::read() {
+                crocevia_kit::metrics::HEAP_RESIDENT.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     if matches!(role, Role::All | Role::Profiles)
         && settings.environment == crocevia_kit::config::Environment::Production
@@ -181,6 +201,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let _data_dir = crate::data_dir::DataDirLock::acquire(&settings.data_dir, &format!("{role:?}").to_lowercase())?;
     let shutdown = shutdown_signal();
     tokio::spawn(stop_deadline(shutdown.clone()));
+    tokio::spawn(heap_gauges(shutdown.clone()));
     let db = open_database(&settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
     let (ready_tx, ready) = watch::channel(false);
@@ -472,6 +493,11 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
         .rematch(&|done, total| {
             bar.set_length(total);
             bar.set_position(done);
+            // Without a terminal (a pipe, a log), a line every tenth instead of the bar.
+            let tenth = (total / 10).max(1);
+            if bar.is_hidden() && (done / tenth != done.saturating_sub(200) / tenth || done == total) {
+                tracing::info!(done, total, "re-matching");
+            }
         })
         .await?;
     bar.finish_and_clear();

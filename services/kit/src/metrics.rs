@@ -5,10 +5,18 @@
     reason = "metric names and labels are constants: a failure is a programming error caught by the tests"
 )]
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 use std::sync::LazyLock;
 
 pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
+
+fn gauge(name: &str, help: &str) -> IntGauge {
+    let g = IntGauge::new(name, help).expect("valid gauge");
+    REGISTRY.register(Box::new(g.clone())).expect("registered once");
+    g
+}
 
 fn counter(name: &str, help: &str) -> IntCounter {
     let c = IntCounter::new(name, help).expect("valid counter");
@@ -47,6 +55,15 @@ pub static BUS_DAMAGED_RECORDS: LazyLock<IntCounter> = LazyLock::new(|| {
 });
 pub static SEARCH_APPLIED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_search_events_applied_total", "Profile events applied to the search index"));
+pub static HEAP_ALLOCATED: LazyLock<IntGauge> = LazyLock::new(|| {
+    gauge("crocevia_heap_allocated_bytes", "Bytes in live allocations, as the allocator counts them (every 10 s)")
+});
+pub static HEAP_RESIDENT: LazyLock<IntGauge> = LazyLock::new(|| {
+    gauge(
+        "crocevia_heap_resident_bytes",
+        "Bytes of memory the allocator holds resident: live allocations, its metadata and freed pages not given back yet",
+    )
+});
 pub static MATCH_LISTS_CHANGED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_match_lists_changed_total", "Top-k match lists that changed"));
 pub static DEAD_LETTERED: LazyLock<IntCounter> =

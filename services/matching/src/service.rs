@@ -48,7 +48,7 @@ pub struct MatchingService {
     /// Catching up with the database at start: an id it does not hold yet may still come.
     catching_up: Arc<AtomicBool>,
     /// The corpus statistics the lists were last rescored with (see [`Self::refresh_if_moved`]).
-    refreshed: Arc<Mutex<Option<[f32; 5]>>>,
+    refreshed: Arc<Mutex<[f32; 5]>>,
     /// One publisher at a time (the consumer after each batch, the refresher after a refresh):
     /// two reading the same unpublished rows would publish them twice.
     publishing: Arc<tokio::sync::Mutex<()>>,
@@ -127,12 +127,13 @@ impl MatchingService {
             .await??;
         }
         let lists = store::load_ranked(&db).await?;
-        let engine = tokio::task::spawn_blocking(move || -> anyhow::Result<Engine> {
+        let (engine, corpus) = tokio::task::spawn_blocking(move || -> anyhow::Result<(Engine, [f32; 5])> {
             engine.commit_index()?;
             for (subject, list) in lists {
                 engine.restore_list(subject, list);
             }
-            Ok(engine)
+            let corpus = engine.corpus();
+            Ok((engine, corpus))
         })
         .await??;
         Ok(Self {
@@ -142,7 +143,9 @@ impl MatchingService {
             outbox_clean: Arc::new(AtomicBool::new(false)),
             unsaved: Arc::new(tokio::sync::Mutex::new(None)),
             catching_up: Arc::new(AtomicBool::new(false)),
-            refreshed: Arc::new(Mutex::new(None)),
+            // What the stored lists were scored with, as far as this process knows (an empty
+            // index at a first start: the refresh after the fill rescores what it scored early).
+            refreshed: Arc::new(Mutex::new(corpus)),
             publishing: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
@@ -335,7 +338,7 @@ impl MatchingService {
     }
 
     /// Scores every list's places again if the corpus statistics moved more than
-    /// [`REFRESH_THRESHOLD`] since the last time (the first call only takes the reading), so a
+    /// [`REFRESH_THRESHOLD`] since the last time (or since the service opened), so a
     /// list nobody touched does not drift from its live scores as the corpus grows. Not while
     /// catching up: the fill moves the statistics all along, and the refresh after it covers it.
     /// Returns how many lists changed, or `None` if nothing was due. Stops between chunks once
@@ -347,13 +350,8 @@ impl MatchingService {
         let engine = self.engine.clone();
         let corpus = tokio::task::spawn_blocking(move || lock(&engine).corpus()).await?;
         let last = *self.refreshed.lock().unwrap_or_else(|p| p.into_inner());
-        match last {
-            Some(last) if text::moved(&last, &corpus) < REFRESH_THRESHOLD => return Ok(None),
-            Some(_) => {}
-            None => {
-                *self.refreshed.lock().unwrap_or_else(|p| p.into_inner()) = Some(corpus);
-                return Ok(None);
-            }
+        if text::moved(&last, &corpus) < REFRESH_THRESHOLD {
+            return Ok(None);
         }
         let subjects: Vec<Uuid> = {
             let engine = lock(&self.engine);
@@ -390,7 +388,7 @@ impl MatchingService {
                 let _ = self.changed.send(subject);
             }
         }
-        *self.refreshed.lock().unwrap_or_else(|p| p.into_inner()) = Some(corpus);
+        *self.refreshed.lock().unwrap_or_else(|p| p.into_inner()) = corpus;
         Ok(Some(changed))
     }
 
