@@ -166,7 +166,6 @@ fn shutdown_signal() -> watch::Receiver<bool> {
     rx
 }
 
-#[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 /// Every 10 s until shutdown, the allocator's live and resident bytes into /metrics: whether a
 /// process's memory is data it holds or pages the allocator has not given back yet.
 async fn heap_gauges(mut shutdown: watch::Receiver<bool>) {
@@ -187,6 +186,7 @@ async fn heap_gauges(mut shutdown: watch::Receiver<bool>) {
     }
 }
 
+#[expect(clippy::print_stdout, reason = "tells the user where to point a browser")]
 pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     if matches!(role, Role::All | Role::Profiles)
         && settings.environment == crocevia_kit::config::Environment::Production
