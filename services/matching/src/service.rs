@@ -301,19 +301,22 @@ impl MatchingService {
         Ok((consumed, counts.0, counts.1))
     }
 
+    /// Every subject a list belongs to: offers, talents, programmes, startups, in that order.
+    fn all_subjects(&self) -> Vec<Uuid> {
+        let engine = lock(&self.engine);
+        [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
+            .into_iter()
+            .flat_map(|s| engine.subjects(s))
+            .collect()
+    }
+
     /// Recomputes every list (after a scoring change, or to measure drift); `progress(done,
     /// total)`. Returns how many list changes it stored and how far the stored lists were from
     /// the recomputation ([`Drift`]). For that it keeps each changed list as it was stored
     /// before its first change: at most every list again (40 bytes a place, 20 places a
     /// subject), once, for the run of this maintenance command.
     pub async fn rematch(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> anyhow::Result<(usize, Drift)> {
-        let subjects: Vec<Uuid> = {
-            let engine = lock(&self.engine);
-            [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
-                .into_iter()
-                .flat_map(|s| engine.subjects(s))
-                .collect()
-        };
+        let subjects = self.all_subjects();
         let total = subjects.len() as u64;
         let mut changed_lists = 0;
         let mut stored: HashMap<Uuid, Vec<Ranked>> = HashMap::new();
@@ -353,13 +356,7 @@ impl MatchingService {
         if text::moved(&last, &corpus) < REFRESH_THRESHOLD {
             return Ok(None);
         }
-        let subjects: Vec<Uuid> = {
-            let engine = lock(&self.engine);
-            [Side::Offer, Side::Talent, Side::Programme, Side::Startup]
-                .into_iter()
-                .flat_map(|s| engine.subjects(s))
-                .collect()
-        };
+        let subjects = self.all_subjects();
         let mut changed = 0;
         for chunk in subjects.chunks(REFRESH_CHUNK) {
             if *stop.borrow() {
