@@ -713,7 +713,7 @@ impl Engine {
     fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
         let words = match self.queries.get(&id) {
-            Some(query) => self.words(|language| query.terms(language).to_vec(), stats),
+            Some(query) => self.words([query.terms(0), query.terms(1)], stats),
             None => Words::default(),
         };
         let skills: Vec<_> = offer.skills().cloned().collect();
@@ -746,7 +746,7 @@ impl Engine {
     fn recompute_talent(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(talent) = self.talents.get(&id).cloned() else { return Ok(()) };
         let words = match self.profiles.get(&id) {
-            Some(profile) => self.words(|language| profile.terms(language), stats),
+            Some(profile) => self.words([&profile.terms(0), &profile.terms(1)], stats),
             None => Words::default(),
         };
         let skills: Vec<_> = talent.skills.iter().map(|s| s.skill.clone()).collect();
@@ -778,9 +778,11 @@ impl Engine {
     /// The words of one side's analysed text its candidate query looks for: per language, the
     /// rarest in the index within [`POSTINGS_BUDGET`]. From the terms the engine holds, so a
     /// recomputation analyses no text again.
-    fn words(&self, terms: impl Fn(usize) -> Vec<u32>, stats: &mut Stats) -> Words {
-        let mut rarest = |language| stats.rarest(&terms(language), language, POSTINGS_BUDGET, &self.vocabulary);
-        Words { italian: rarest(0), english: rarest(1) }
+    fn words(&self, [italian, english]: [&[u32]; 2], stats: &mut Stats) -> Words {
+        Words {
+            italian: stats.rarest(italian, 0, POSTINGS_BUDGET, &self.vocabulary),
+            english: stats.rarest(english, 1, POSTINGS_BUDGET, &self.vocabulary),
+        }
     }
 
     /// Programmes are few: a startup is evaluated against every open one.

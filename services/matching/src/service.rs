@@ -287,7 +287,7 @@ impl MatchingService {
         let (changes, consumed) =
             tokio::task::spawn_blocking(move || lock(&engine).recompute_until(&ids, MAX_TOUCHED)).await??;
         let last = ends_batch && consumed == chunk.len();
-        let save = batch_of(changes, correlation, if last { std::mem::take(entities) } else { Vec::new() });
+        let save = batch_of(changes, correlation, if last { std::mem::take(entities) } else { Vec::new() }, events::of);
         let subjects: Vec<(Uuid, Side)> = save.lists.iter().map(|c| (c.subject, c.side)).collect();
         let counts = (save.lists.len(), save.events.len());
         crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);
@@ -328,15 +328,20 @@ impl MatchingService {
             for change in &changes {
                 stored.entry(change.subject).or_insert_with(|| change.old.clone());
             }
-            store::save(&self.db, &batch_of(changes, "rematch", Vec::new())).await?;
+            store::save(&self.db, &batch_of(changes, "rematch", Vec::new(), events::of)).await?;
             progress(((n + 1) * 200).min(subjects.len()) as u64, total);
         }
-        let engine = lock(&self.engine);
-        let mut drift = Drift::default();
-        for subject in &subjects {
-            let now = engine.list(*subject);
-            drift.compare(stored.get(subject).map_or(now, Vec::as_slice), now);
-        }
+        let engine = self.engine.clone();
+        let drift = tokio::task::spawn_blocking(move || {
+            let engine = lock(&engine);
+            let mut drift = Drift::default();
+            for subject in &subjects {
+                let now = engine.list(*subject);
+                drift.compare(stored.get(subject).map_or(now, Vec::as_slice), now);
+            }
+            drift
+        })
+        .await?;
         Ok((changed_lists, drift))
     }
 
@@ -371,12 +376,7 @@ impl MatchingService {
             let changes = tokio::task::spawn_blocking(move || lock(&engine).rescore(&ids)).await?;
             changed += changes.len();
             let subjects: Vec<(Uuid, Side)> = changes.iter().map(|c| (c.subject, c.side)).collect();
-            let mut save = Batch::default();
-            for change in &changes {
-                save.events
-                    .extend(events::moves(change, "refresh").iter().map(|(k, e)| (k.clone(), events::encode(e))));
-            }
-            save.lists = changes;
+            let save = batch_of(changes, "refresh", Vec::new(), events::moves);
             if let Err(e) = store::save(&self.db, &save).await {
                 *unsaved = Some(save);
                 return Err(anyhow::Error::new(e).context("saving rescored lists"));
@@ -521,12 +521,18 @@ struct Applied {
     before: Vec<(Uuid, Option<u64>)>,
 }
 
-/// What a recomputation stores: its lists, their match events, and `entities`.
-fn batch_of(changes: Vec<crate::engine::ListChange>, correlation: &str, entities: Vec<store::Entity>) -> Batch {
+/// What a recomputation stores: its lists, their match events (`events`: [`events::of`], or
+/// [`events::moves`] for a rescoring), and `entities`.
+fn batch_of(
+    changes: Vec<crate::engine::ListChange>,
+    correlation: &str,
+    entities: Vec<store::Entity>,
+    events: fn(&crate::engine::ListChange, &str) -> Vec<(String, crocevia_proto::v1::MatchChanged)>,
+) -> Batch {
     let mut save = Batch { entities, ..Batch::default() };
     for change in &changes {
-        for (key, event) in events::of(change, correlation) {
-            save.events.push((key, events::encode(&event)));
+        for (key, event) in events(change, correlation) {
+            save.events.push((key, crate::events::encode(&event)));
         }
     }
     save.lists = changes;

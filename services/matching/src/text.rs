@@ -53,11 +53,34 @@ pub struct TextProfile {
     fields: [(Vec<(u32, u32)>, u32); 4],
 }
 
+impl TextProfile {
+    fn tf(&self, field: usize, term: u32) -> Option<u32> {
+        let (tfs, _) = self.fields.get(field)?;
+        tfs.binary_search_by_key(&term, |(t, _)| *t).ok().and_then(|i| tfs.get(i)).map(|(_, f)| *f)
+    }
+
+    /// The distinct terms of one language's title and body (Italian: 0; English: 1).
+    pub fn terms(&self, language: usize) -> Vec<u32> {
+        let mut terms: Vec<u32> =
+            self.fields.iter().skip(language * 2).take(2).flat_map(|(tfs, _)| tfs.iter().map(|(t, _)| *t)).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+}
+
 /// A query's distinct terms per language, in the order of the text.
 #[derive(Debug, Clone, Default)]
 pub struct QueryTerms {
     italian: Vec<u32>,
     english: Vec<u32>,
+}
+
+impl QueryTerms {
+    /// The distinct terms of one language (Italian: 0; English: 1).
+    pub fn terms(&self, language: usize) -> &[u32] {
+        if language == 0 { &self.italian } else { &self.english }
+    }
 }
 
 /// Term frequencies (sorted by term number) and length of one field; `number` gives a term's
@@ -114,29 +137,6 @@ pub fn query(entity: &Entity, taxonomy: &Taxonomy, vocabulary: &mut Vocabulary) 
     let Some((_, title, body)) = document::texts(entity, taxonomy) else { return QueryTerms::default() };
     let text = format!("{title}\n{body}");
     QueryTerms { italian: distinct(&text, ITALIAN, vocabulary), english: distinct(&text, ENGLISH, vocabulary) }
-}
-
-impl TextProfile {
-    fn tf(&self, field: usize, term: u32) -> Option<u32> {
-        let (tfs, _) = self.fields.get(field)?;
-        tfs.binary_search_by_key(&term, |(t, _)| *t).ok().and_then(|i| tfs.get(i)).map(|(_, f)| *f)
-    }
-
-    /// The distinct terms of one language's title and body (Italian: 0; English: 1).
-    pub fn terms(&self, language: usize) -> Vec<u32> {
-        let mut terms: Vec<u32> =
-            self.fields.iter().skip(language * 2).take(2).flat_map(|(tfs, _)| tfs.iter().map(|(t, _)| *t)).collect();
-        terms.sort_unstable();
-        terms.dedup();
-        terms
-    }
-}
-
-impl QueryTerms {
-    /// The distinct terms of one language (Italian: 0; English: 1).
-    pub fn terms(&self, language: usize) -> &[u32] {
-        if language == 0 { &self.italian } else { &self.english }
-    }
 }
 
 /// The largest relative change between two [`Stats::corpus`] readings (0.05: 5%).
