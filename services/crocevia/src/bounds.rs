@@ -54,6 +54,18 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "lists",
             "lists rescored and stored together when the corpus statistics moved past 5%",
         ),
+        fixed(
+            "matching FILL_CHUNK",
+            engine::fill::FILL_CHUNK,
+            "subjects",
+            "subjects retrieved and scored under one hold of the engine during a first fill",
+        ),
+        fixed(
+            "matching FILL_STORE_CHUNK",
+            service::FILL_STORE_CHUNK,
+            "lists",
+            "lists stored together, with their events, at the end of a first fill",
+        ),
         set("search.batch_max", s.search.batch_max as u64, "events", "events indexed per commit"),
         set("insights.batch_max", s.insights.batch_max as u64, "events", "events counted per store"),
         set("profiles.relay_batch_size", s.profiles.relay_batch_size, "events", "outbox rows published at once"),

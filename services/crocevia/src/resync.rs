@@ -141,18 +141,42 @@ pub async fn matching(
             caught.gone += 1;
         }
     }
+    // A first start (or one whose first fill was cut short) holds every entity before it
+    // computes any list: see `crocevia_matching::engine::fill`.
+    let mut fill =
+        if caught.first || matching.fill_pending().await? { Some(matching.begin_fill().await?) } else { None };
     let total = late.len();
     for (n, step) in late.chunks(STEP).enumerate() {
         if *stop.borrow() {
             anyhow::bail!("stopped after {} of {total} entities (the next start goes on)", n * STEP);
         }
         events.extend(changes(profiles, step).await?);
-        feed(matching, std::mem::take(&mut events), stop).await?;
+        match &mut fill {
+            Some(fill) => fill.apply(std::mem::take(&mut events)).await?,
+            None => feed(matching, std::mem::take(&mut events), stop).await?,
+        }
         if (n + 1) % 20 == 0 {
             tracing::info!(done = (n + 1) * STEP, total, "matching catching up with the database");
         }
     }
-    feed(matching, events, stop).await?;
+    match fill {
+        Some(mut fill) => {
+            fill.apply(events).await?;
+            let threads = std::thread::available_parallelism().map_or(1, usize::from);
+            // A line per tenth of each phase (scoring, storing): minutes at 10^6.
+            let logged = std::sync::Mutex::new(("", 0));
+            fill.finish(threads, stop, &|phase, done, total| {
+                let tenth = done * 10 / total.max(1);
+                let mut last = logged.lock().unwrap_or_else(|p| p.into_inner());
+                if *last != (phase, tenth) {
+                    *last = (phase, tenth);
+                    tracing::info!(phase, done, total, "matching filling its lists");
+                }
+            })
+            .await?;
+        }
+        None => feed(matching, events, stop).await?,
+    }
     Ok(caught)
 }
 

@@ -29,6 +29,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
 
+pub mod fill;
+
 pub const TOP_K: usize = 20;
 /// Candidates retrieved through tantivy for one talent or offer.
 pub const CANDIDATES: usize = 300;
@@ -710,8 +712,15 @@ impl Engine {
         Ranked { counterpart: Uuid::nil(), score: entry.score, mutual: entry.mutual, class: entry.class(), bm25 }
     }
 
-    fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
-        let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
+    /// The talents an offer's candidate query retrieves, and with `related` those in its list
+    /// or holding it in theirs, each with its pair's numbers (`None`: excluded).
+    fn offer_candidates(
+        &self,
+        id: Uuid,
+        offer: &Offer,
+        related: bool,
+        stats: &mut Stats,
+    ) -> anyhow::Result<Vec<(Uuid, Option<PairScore>)>> {
         let words = match self.queries.get(&id) {
             Some(query) => self.words([query.terms(0), query.terms(1)], stats),
             None => Words::default(),
@@ -719,12 +728,44 @@ impl Engine {
         let skills: Vec<_> = offer.skills().cloned().collect();
         let mut candidates: BTreeSet<Uuid> =
             Retriever::new(&self.index).candidates(DocKind::Talent, &skills, &words, CANDIDATES)?.into_iter().collect();
-        candidates.extend(self.related_ids(id));
-        // Scored first, then applied: no candidate is copied to free `self` for the updates.
-        let scored: Vec<(Uuid, Option<PairScore>)> = candidates
+        if related {
+            candidates.extend(self.related_ids(id));
+        }
+        Ok(candidates
             .into_iter()
-            .filter_map(|talent_id| Some((talent_id, self.pair_score(self.talents.get(&talent_id)?, &offer, stats))))
-            .collect();
+            .filter_map(|talent_id| Some((talent_id, self.pair_score(self.talents.get(&talent_id)?, offer, stats))))
+            .collect())
+    }
+
+    /// The offers a talent's candidate query retrieves, and with `related` those in its list
+    /// or holding it in theirs, each with its pair's numbers (`None`: excluded).
+    fn talent_candidates(
+        &self,
+        id: Uuid,
+        talent: &Talent,
+        related: bool,
+        stats: &mut Stats,
+    ) -> anyhow::Result<Vec<(Uuid, Option<PairScore>)>> {
+        let words = match self.profiles.get(&id) {
+            Some(profile) => self.words([&profile.terms(0), &profile.terms(1)], stats),
+            None => Words::default(),
+        };
+        let skills: Vec<_> = talent.skills.iter().map(|s| s.skill.clone()).collect();
+        let mut candidates: BTreeSet<Uuid> =
+            Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &words, CANDIDATES)?.into_iter().collect();
+        if related {
+            candidates.extend(self.related_ids(id));
+        }
+        Ok(candidates
+            .into_iter()
+            .filter_map(|offer_id| Some((offer_id, self.pair_score(talent, self.offers.get(&offer_id)?, stats))))
+            .collect())
+    }
+
+    fn recompute_offer(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
+        let Some(offer) = self.offers.get(&id).cloned() else { return Ok(()) };
+        // Scored first, then applied: no candidate is copied to free `self` for the updates.
+        let scored = self.offer_candidates(id, &offer, true, stats)?;
         let list: Vec<Ranked> = Self::best(&scored, |s| s.fit)
             .into_iter()
             .map(|(talent_id, pair)| pair.place(talent_id, pair.fit))
@@ -745,18 +786,7 @@ impl Engine {
 
     fn recompute_talent(&mut self, id: Uuid, stats: &mut Stats, touched: &mut Touched) -> anyhow::Result<()> {
         let Some(talent) = self.talents.get(&id).cloned() else { return Ok(()) };
-        let words = match self.profiles.get(&id) {
-            Some(profile) => self.words([&profile.terms(0), &profile.terms(1)], stats),
-            None => Words::default(),
-        };
-        let skills: Vec<_> = talent.skills.iter().map(|s| s.skill.clone()).collect();
-        let mut candidates: BTreeSet<Uuid> =
-            Retriever::new(&self.index).candidates(DocKind::Offer, &skills, &words, CANDIDATES)?.into_iter().collect();
-        candidates.extend(self.related_ids(id));
-        let scored: Vec<(Uuid, Option<PairScore>)> = candidates
-            .into_iter()
-            .filter_map(|offer_id| Some((offer_id, self.pair_score(&talent, self.offers.get(&offer_id)?, stats))))
-            .collect();
+        let scored = self.talent_candidates(id, &talent, true, stats)?;
         let list: Vec<Ranked> = Self::best(&scored, |s| s.appeal)
             .into_iter()
             .map(|(offer_id, pair)| pair.place(offer_id, pair.appeal))

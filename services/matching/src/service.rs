@@ -25,6 +25,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+mod fill;
+pub use fill::{FILL_STORE_CHUNK, Fill};
+
 #[derive(Debug, Clone)]
 pub struct MatchingSettings {
     pub topic: String,

@@ -83,7 +83,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables), Box::new(IndexUnpublished), Box::new(EntriesByPair)]
+        vec![Box::new(CreateTables), Box::new(IndexUnpublished), Box::new(EntriesByPair), Box::new(FillMarker)]
     }
 
     /// Separate from the profiles service's table: each service migrates its own schema,
@@ -441,6 +441,72 @@ impl MigrationTrait for EntriesByPair {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Alias::new("matching_entries")).if_exists().to_owned()).await
+    }
+}
+
+/// A fill in progress: set before its first entity is stored in the replica, cleared with its
+/// last list. The replica says which entities are applied; without the mark, a fill cut short
+/// would leave entities held with no lists, and the next start would find nothing to do.
+pub mod fill {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "matching_fill")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i16,
+        pub started_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Whether a fill was started and not finished.
+pub async fn fill_pending(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(fill::Entity::find_by_id(1i16).one(db).await?.is_some())
+}
+
+/// Marks a fill as started (before it stores its first entity) or, with `false`, finished.
+pub async fn mark_fill(db: &DatabaseConnection, pending: bool) -> Result<(), DbErr> {
+    if pending {
+        let row = fill::ActiveModel { id: Set(1), started_at: Set(chrono::Utc::now()) };
+        fill::Entity::insert(row)
+            .on_conflict(OnConflict::column(fill::Column::Id).do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
+    } else {
+        fill::Entity::delete_by_id(1i16).exec(db).await?;
+    }
+    Ok(())
+}
+
+struct FillMarker;
+
+impl MigrationName for FillMarker {
+    fn name(&self) -> &str {
+        "m20261207_000001_matching_fill"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for FillMarker {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("matching_fill"))
+                .if_not_exists()
+                .col(ColumnDef::new(Alias::new("id")).small_integer().not_null().primary_key())
+                .col(ColumnDef::new(Alias::new("started_at")).timestamp_with_time_zone().not_null())
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("matching_fill")).if_exists().to_owned()).await
     }
 }
 

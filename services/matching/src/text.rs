@@ -147,6 +147,7 @@ pub fn moved(before: &[f32; 5], now: &[f32; 5]) -> f32 {
 /// Index statistics, held while the index is not committed again (see [`Stats::is_current`]):
 /// from one commit to the next, every chunk of a batch scores with the same numbers, and each
 /// term's document frequency is looked up in the term dictionary once.
+#[derive(Clone)]
 pub struct Stats {
     searcher: tantivy::Searcher,
     fields: [Field; 4],

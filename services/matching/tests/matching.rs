@@ -635,3 +635,90 @@ async fn lists_nobody_touched_are_rescored_when_the_corpus_moves() {
         assert_eq!(restarted.matches(s.id()).await.unwrap(), list, "the rescored lists were stored");
     }
 }
+
+/// Fills a service on `db` with the demo entities (every one at version 1), through the
+/// first-fill path, with `stop` as its stop signal.
+async fn fill(service: &MatchingService, stop: &tokio::sync::watch::Receiver<bool>) -> anyhow::Result<usize> {
+    let mut fill = service.begin_fill().await?;
+    fill.apply(entities().into_iter().map(|e| (meta(&e, 1), Change::Upserted(e))).collect()).await?;
+    fill.finish(2, stop, &|_, _, _| {}).await
+}
+
+async fn open_in(dir: &std::path::Path) -> (sea_orm::DatabaseConnection, MatchingService) {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("m.db").display());
+    let db = crocevia_kit::db::connect(&SecretString::from(url), 2).await.unwrap();
+    let service = MatchingService::open(db.clone(), &dir.join("index"), taxonomy()).await.unwrap();
+    (db, service)
+}
+
+async fn every_list(service: &MatchingService) -> Vec<(uuid::Uuid, Vec<Entry>)> {
+    let mut lists = Vec::new();
+    for e in entities() {
+        lists.push((e.id(), service.matches(e.id()).await.unwrap()));
+    }
+    lists
+}
+
+/// A first fill computes every list at once from both sides' retrieval; each list holds the
+/// best of every pair either side found, so a full rematch right after it changes nothing,
+/// and what it stored is what a restart reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_fill_holds_what_a_rematch_computes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, service) = open_in(dir.path()).await;
+    let never = tokio::sync::watch::channel(false).1;
+    let stored = fill(&service, &never).await.unwrap();
+    assert!(!service.fill_pending().await.unwrap(), "the fill's mark is cleared with its last list");
+    let lists = every_list(&service).await;
+    let filled = lists.iter().filter(|(_, l)| !l.is_empty()).count();
+    assert_eq!(stored, filled, "each list that holds a place was stored once");
+    // Every list that matching change by change fills holds places after a fill too.
+    let incremental = engine_with(vec![]);
+    for (id, list) in &lists {
+        assert!(incremental.list(*id).is_empty() || !list.is_empty(), "{id} has matches after a fill");
+    }
+    for talent in demo::<Talent>("talents.json") {
+        let list = service.matches(talent.id.as_uuid()).await.unwrap();
+        assert!(list.windows(2).all(|w| w[0].score >= w[1].score), "best first");
+    }
+
+    let (_, drift) = service.rematch(&|_, _| {}).await.unwrap();
+    assert!(drift.lists > 100, "{drift:?}");
+    assert_eq!((drift.changed, drift.new_counterparts), (0, 0), "a rematch keeps the filled lists: {drift:?}");
+    assert_eq!(drift.max_score_diff, 0.0);
+    assert_eq!(every_list(&service).await, lists);
+
+    drop(service);
+    let restarted = MatchingService::open(db, &dir.path().join("index"), taxonomy()).await.unwrap();
+    assert_eq!(every_list(&restarted).await, lists, "the filled lists were stored");
+}
+
+/// A fill cut short (a stop, a crash) after storing its entities and before its lists leaves
+/// its mark: the next start fills again and ends with the lists an uninterrupted fill gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fill_cut_short_is_done_again_at_the_next_start() {
+    let clean = tempfile::tempdir().unwrap();
+    let (_, reference) = open_in(clean.path()).await;
+    let never = tokio::sync::watch::channel(false).1;
+    fill(&reference, &never).await.unwrap();
+    let expected = every_list(&reference).await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_, service) = open_in(dir.path()).await;
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    stop.send(true).unwrap();
+    let error = fill(&service, &stopping).await.unwrap_err();
+    assert!(error.to_string().contains("stopping"), "{error:#}");
+    assert!(service.fill_pending().await.unwrap());
+    drop(service);
+
+    let (_, restarted) = open_in(dir.path()).await;
+    assert!(restarted.fill_pending().await.unwrap(), "the mark survives the restart");
+    assert!(every_list(&restarted).await.iter().all(|(_, l)| l.is_empty()), "no list was stored");
+    // The replica holds every entity already: the next fill applies nothing new.
+    let mut again = restarted.begin_fill().await.unwrap();
+    again.apply(Vec::new()).await.unwrap();
+    again.finish(2, &never, &|_, _, _| {}).await.unwrap();
+    assert!(!restarted.fill_pending().await.unwrap());
+    assert_eq!(every_list(&restarted).await, expected);
+}
