@@ -55,10 +55,10 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "lists rescored and stored together when the corpus statistics moved past 5%",
         ),
         fixed(
-            "matching FILL_CHUNK",
-            engine::fill::FILL_CHUNK,
-            "subjects",
-            "subjects retrieved and scored under one hold of the engine during a first fill",
+            "matching FILL_PAIRS",
+            engine::fill::FILL_PAIRS,
+            "pairs",
+            "pairs scored under one hold of the engine during a first fill (two 64-byte places each)",
         ),
         fixed(
             "matching FILL_STORE_CHUNK",

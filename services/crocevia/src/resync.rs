@@ -59,12 +59,19 @@ async fn behind(
     Ok((late, seen))
 }
 
-/// The current state of `ids` as bus events would carry them (skipping any erased since).
+/// The current state of `ids` as bus events would carry them (skipping any erased since), in
+/// the order of `ids`; one query per kind and run of ids of that kind.
 async fn changes(profiles: &Profiles, ids: &[(EntityKind, Uuid)]) -> anyhow::Result<Vec<(EventMeta, Change)>> {
     let mut out = Vec::with_capacity(ids.len());
-    for &(kind, id) in ids {
-        if let Some(stored) = store::find(profiles.db(), kind, id).await? {
-            out.push((meta(kind, id, stored.version), Change::Upserted(stored.entity)));
+    for run in ids.chunk_by(|a, b| a.0 == b.0) {
+        let kind = run[0].0;
+        let wanted: Vec<Uuid> = run.iter().map(|(_, id)| *id).collect();
+        let mut found: HashMap<Uuid, store::Stored> =
+            store::find_many(profiles.db(), kind, &wanted).await?.into_iter().collect();
+        for id in wanted {
+            if let Some(stored) = found.remove(&id) {
+                out.push((meta(kind, id, stored.version), Change::Upserted(stored.entity)));
+            }
         }
     }
     Ok(out)

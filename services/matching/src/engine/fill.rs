@@ -13,16 +13,18 @@
 //! rematch keeps too (it only scores pairs among those again): a rematch right after a fill
 //! changes nothing (see the service's tests).
 
-use super::{Engine, ListChange, Ranked, Ranks, Side, TOP_K, order, rank};
+use super::{CANDIDATES, Engine, ListChange, Ranked, Ranks, Side, TOP_K, order, rank};
 use crate::text::Stats;
 use foldhash::HashMap;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
-/// Subjects retrieved and scored under one hold of the engine: with [`CANDIDATES`](super::CANDIDATES)
-/// pairs each, a chunk's places before they are kept or dropped are a few tens of megabytes,
-/// and a hold lasts about a second.
-pub const FILL_CHUNK: usize = 500;
+/// Pairs scored under one hold of the engine, at most (an offer or a talent counts for its
+/// [`CANDIDATES`], a programme for every startup): a chunk's places before they are kept or
+/// dropped are about 20 MB (64 bytes a place, two a pair), and a hold lasts about a second.
+/// Counted in subjects, a chunk of programmes held every startup's place for each of them:
+/// 5 million places, 320 MB, at 10^5.
+pub const FILL_PAIRS: usize = 150_000;
 
 /// The best places found so far for each subject's list, from either side's retrieval:
 /// [`TOP_K`] places (40 bytes each) per subject at most, the lists the engine then holds.
@@ -69,10 +71,26 @@ impl Tops {
 }
 
 impl Engine {
-    /// The subjects a fill retrieves for: offers, talents and programmes (a programme scores
-    /// every startup, so startups need no retrieval of their own).
-    pub fn fill_subjects(&self) -> Vec<Uuid> {
-        [Side::Offer, Side::Talent, Side::Programme].into_iter().flat_map(|s| self.subjects(s)).collect()
+    /// The subjects a fill retrieves for (offers, talents, programmes), in chunks of at most
+    /// [`FILL_PAIRS`] pairs (one subject at least).
+    pub fn fill_chunks(&self) -> Vec<Vec<Uuid>> {
+        let startups = self.startups.len().max(1);
+        let (mut chunks, mut chunk, mut pairs) = (Vec::new(), Vec::new(), 0);
+        for side in [Side::Offer, Side::Talent, Side::Programme] {
+            let cost = if side == Side::Programme { startups } else { CANDIDATES };
+            for subject in self.subjects(side) {
+                if !chunk.is_empty() && pairs + cost > FILL_PAIRS {
+                    chunks.push(std::mem::take(&mut chunk));
+                    pairs = 0;
+                }
+                chunk.push(subject);
+                pairs += cost;
+            }
+        }
+        if !chunk.is_empty() {
+            chunks.push(chunk);
+        }
+        chunks
     }
 
     /// The statistics of the committed index, one copy per scoring thread (each keeps its own

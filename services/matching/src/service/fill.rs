@@ -6,7 +6,7 @@
 //! against the filled lists as any change is.
 
 use super::{MatchingService, batch_of, lock};
-use crate::engine::fill::{FILL_CHUNK, Tops};
+use crate::engine::fill::Tops;
 use crate::events;
 use crate::store::{self, Batch};
 use anyhow::Context;
@@ -86,25 +86,26 @@ impl Fill {
     ) -> anyhow::Result<usize> {
         let service = self.service.clone();
         let engine = service.engine.clone();
-        let (subjects, mut stats) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let (chunks, mut stats) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut held = lock(&engine);
             held.commit_index()?;
-            Ok((held.fill_subjects(), held.fill_stats(threads)))
+            Ok((held.fill_chunks(), held.fill_stats(threads)))
         })
         .await??;
         let mut tops = Tops::default();
-        let total = subjects.len() as u64;
-        for (n, chunk) in subjects.chunks(FILL_CHUNK).enumerate() {
+        let (total, mut done) = (chunks.iter().map(Vec::len).sum::<usize>() as u64, 0);
+        for ids in chunks {
             if *stop.borrow() {
                 anyhow::bail!("stopping: the fill starts again at the next start");
             }
-            let (engine, ids) = (service.engine.clone(), chunk.to_vec());
+            done += ids.len() as u64;
+            let engine = service.engine.clone();
             (tops, stats) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 lock(&engine).fill_chunk(&ids, &mut stats, &mut tops)?;
                 Ok((tops, stats))
             })
             .await??;
-            progress("scored", ((n + 1) * FILL_CHUNK).min(subjects.len()) as u64, total);
+            progress("scored", done, total);
         }
         drop(stats);
         let engine = service.engine.clone();

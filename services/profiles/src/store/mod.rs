@@ -114,6 +114,23 @@ pub async fn find_for_update(conn: &impl ConnectionTrait, kind: EntityKind, id: 
     })
 }
 
+/// Those of `ids` that have a row of `kind`, with their versions (one query, for a batch).
+pub async fn find_many(
+    conn: &impl ConnectionTrait,
+    kind: EntityKind,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, Stored)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    on_table!(kind, t => {
+        let rows = t::Entity::find().filter(t::Column::Id.is_in(ids.to_vec())).all(conn).await?;
+        rows.into_iter()
+            .map(|row| Ok((row.id, Stored { entity: entity_of(kind, row.data)?, version: version_u64(row.version) })))
+            .collect()
+    })
+}
+
 /// Which of `ids` have a row of `kind` (one query, for a batch).
 pub async fn existing(
     conn: &impl ConnectionTrait,
