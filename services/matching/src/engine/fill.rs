@@ -103,8 +103,15 @@ impl Engine {
     }
 
     /// Retrieves and scores the pairs of `subjects` on one thread per `stats`, and offers
-    /// every pair's two places to `tops`. Reads the engine only.
-    pub fn fill_chunk(&self, subjects: &[Uuid], stats: &mut [Stats], tops: &mut Tops) -> anyhow::Result<()> {
+    /// every pair's two places to `tops`. Reads the engine only. Gives up, offering nothing,
+    /// once `stopped()` (checked before each subject: a chunk takes seconds in a debug build).
+    pub fn fill_chunk(
+        &self,
+        subjects: &[Uuid],
+        stats: &mut [Stats],
+        tops: &mut Tops,
+        stopped: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<()> {
         let per = subjects.len().div_ceil(stats.len().max(1)).max(1);
         let found: Vec<anyhow::Result<Vec<(Uuid, Side, Ranked)>>> = std::thread::scope(|scope| {
             let workers: Vec<_> = subjects
@@ -114,6 +121,9 @@ impl Engine {
                     scope.spawn(move || {
                         let mut places = Vec::new();
                         for &subject in part {
+                            if stopped() {
+                                anyhow::bail!("stopping: the fill starts again at the next start");
+                            }
                             self.found(subject, stats, &mut places)?;
                         }
                         Ok(places)

@@ -99,9 +99,9 @@ impl Fill {
                 anyhow::bail!("stopping: the fill starts again at the next start");
             }
             done += ids.len() as u64;
-            let engine = service.engine.clone();
+            let (engine, stop) = (service.engine.clone(), stop.clone());
             (tops, stats) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                lock(&engine).fill_chunk(&ids, &mut stats, &mut tops)?;
+                lock(&engine).fill_chunk(&ids, &mut stats, &mut tops, &|| *stop.borrow())?;
                 Ok((tops, stats))
             })
             .await??;
