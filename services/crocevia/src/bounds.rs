@@ -67,6 +67,12 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "lists stored together, with their events, at the end of a first fill",
         ),
         set("search.batch_max", s.search.batch_max as u64, "events", "events indexed per commit"),
+        fixed(
+            "search RECENT_MAX",
+            crocevia_search::service::RECENT_MAX,
+            "changes",
+            "changes applied in the last 30 min, kept to replay into an index rebuilt meanwhile",
+        ),
         set("insights.batch_max", s.insights.batch_max as u64, "events", "events counted per store"),
         set("profiles.relay_batch_size", s.profiles.relay_batch_size, "events", "outbox rows published at once"),
         fixed("resync PAGE", crate::resync::PAGE as usize, "ids", "ids and versions compared at once at start"),

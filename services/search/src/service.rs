@@ -31,7 +31,9 @@ pub struct Recent {
     inner: Arc<Mutex<VecDeque<(u64, EventMeta, Change)>>>,
 }
 
-const RECENT_MAX: usize = 200_000;
+/// Applied changes kept for replay into an index rebuilt meanwhile (`crocevia reindex`), at
+/// most, and for at most [`RECENT_KEEP_MS`]: about 1.6 KB each (the entity).
+pub const RECENT_MAX: usize = 200_000;
 const RECENT_KEEP_MS: u64 = 30 * 60 * 1000;
 
 fn now_ms() -> u64 {
