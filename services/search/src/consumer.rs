@@ -131,3 +131,41 @@ pub async fn run(
 ) {
     batch::run("search", sub, settings, shutdown, Indexer { handle, recent }).await;
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test")]
+    use super::*;
+    use crocevia_domain::{Entity, Offer};
+    use crocevia_proto::envelope::Change;
+
+    fn delivery(change: &Change, version: u64, offset: i64) -> Delivery {
+        Delivery {
+            topic: "profiles.v1".into(),
+            partition: 0,
+            offset,
+            key: String::new(),
+            payload: envelope::encode(&envelope::build(change, version, "t", chrono::Utc::now())),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Only the changes the index applied are kept to replay into a rebuilt index: an event
+    /// skipped as already held (a first start reads every event an import published) is not
+    /// held in memory for half an hour.
+    #[test]
+    fn only_applied_changes_are_kept_for_replay() {
+        let taxonomy = Arc::new(crate::taxonomy::Taxonomy::new(vec![]));
+        let index = SearchIndex::in_ram(taxonomy).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/offers.json");
+        let offers: Vec<Offer> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let change = Change::Upserted(Entity::Offer(offers[0].clone()));
+        let batch = [delivery(&change, 1, 0), delivery(&change, 1, 1), delivery(&change, 2, 2)];
+        let recent = Recent::default();
+        let (report, poison) = apply_batch(&index, &recent, &batch).unwrap();
+        assert!(poison.is_empty());
+        assert_eq!((report.indexed, report.stale), (2, 1));
+        let kept: Vec<u64> = recent.since(0).iter().map(|(meta, _)| meta.entity_version).collect();
+        assert_eq!(kept, vec![1, 2], "the skipped redelivery is not kept");
+    }
+}

@@ -50,7 +50,7 @@ impl Recent {
         }
     }
 
-    fn since(&self, from_ms: u64) -> Vec<(EventMeta, Change)> {
+    pub(crate) fn since(&self, from_ms: u64) -> Vec<(EventMeta, Change)> {
         let q = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         q.iter().filter(|(at, _, _)| *at >= from_ms).map(|(_, m, c)| (m.clone(), c.clone())).collect()
     }
