@@ -866,6 +866,14 @@ impl Engine {
             || list.last().is_some_and(|worst| (place.class, place.score) > (worst.class, worst.score))
     }
 
+    /// The side of `subject`'s list `old`, also once `subject` is gone (erased or closed):
+    /// the other side of its counterparts'.
+    fn side_of_list(&self, subject: Uuid, old: &[Ranked]) -> Side {
+        self.side_of(subject)
+            .or_else(|| old.first().and_then(|p| self.side_of(p.counterpart)).map(Side::counterpart))
+            .unwrap_or(Side::Talent)
+    }
+
     /// An erased or closed entity leaves every list.
     fn remove(&mut self, id: Uuid, touched: &mut Touched) {
         let holders: Vec<Uuid> = self.holders.remove(&id).map(|h| h.into_iter().collect()).unwrap_or_default();
@@ -875,7 +883,7 @@ impl Engine {
             }
         }
         if let Some(old) = self.lists.get(&id) {
-            let side = old.first().and_then(|e| self.side_of(e.counterpart)).map_or(Side::Talent, Side::counterpart);
+            let side = self.side_of_list(id, old);
             self.set_list(id, side, Vec::new(), touched);
         }
     }

@@ -542,6 +542,15 @@ fn batch_of(
     save
 }
 
+/// The replica row of an applied change: the entity's data, or none once erased.
+fn replica_row(meta: &envelope::EventMeta, change: &Change) -> anyhow::Result<store::Entity> {
+    let data = match change {
+        Change::Upserted(e) => serde_json::to_value(e)?.get_mut("data").map(serde_json::Value::take),
+        Change::Erased { .. } => None,
+    };
+    Ok((meta.entity_id, meta.entity_kind.as_str().to_owned(), meta.entity_version, data))
+}
+
 /// Applies a batch of deliveries to the engine and commits its index; returns what changed
 /// and the poison deliveries (index into `deliveries`) with their errors. A failed index
 /// commit (a full disk) gives the entities their earlier versions back, so the redelivered
@@ -563,16 +572,7 @@ fn apply_batch(engine: &Mutex<Engine>, deliveries: &[Delivery]) -> anyhow::Resul
             };
             applied.before.push((meta.entity_id, held.version_of(meta.entity_id)));
             if held.apply(&meta, &change)? {
-                let data = match &change {
-                    Change::Upserted(e) => serde_json::to_value(e)?.get("data").cloned(),
-                    Change::Erased { .. } => None,
-                };
-                applied.entities.push((
-                    meta.entity_id,
-                    meta.entity_kind.as_str().to_owned(),
-                    meta.entity_version,
-                    data,
-                ));
+                applied.entities.push(replica_row(&meta, &change)?);
                 changed.insert(meta.entity_id);
                 applied.correlation.clone_from(&meta.correlation_id);
             }

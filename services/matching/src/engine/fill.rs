@@ -53,15 +53,6 @@ impl Tops {
         }
     }
 
-    /// Subjects with at least one place.
-    pub fn len(&self) -> usize {
-        self.lists.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lists.is_empty()
-    }
-
     /// Takes `subject`'s list out, ranked.
     fn take(&mut self, subject: Uuid) -> Option<(Side, Vec<Ranked>)> {
         let (side, mut list) = self.lists.remove(&subject)?;
@@ -194,15 +185,7 @@ impl Engine {
         let mut changes = Vec::new();
         for &subject in subjects {
             let old = self.unlink(subject);
-            let (side, new) = match tops.take(subject) {
-                Some(found) => found,
-                None => {
-                    let side = self
-                        .side_of(subject)
-                        .or_else(|| old.first().and_then(|p| self.side_of(p.counterpart)).map(Side::counterpart));
-                    (side.unwrap_or(Side::Talent), Vec::new())
-                }
-            };
+            let (side, new) = tops.take(subject).unwrap_or_else(|| (self.side_of_list(subject, &old), Vec::new()));
             self.link(subject, new.clone());
             if old != new {
                 changes.push(ListChange { subject, side, old, written: new.clone(), new });

@@ -5,7 +5,7 @@
 //! batches and the refresher take, so an event arriving meanwhile waits, and is then matched
 //! against the filled lists as any change is.
 
-use super::{MatchingService, batch_of, lock};
+use super::{MatchingService, batch_of, lock, replica_row};
 use crate::engine::fill::Tops;
 use crate::events;
 use crate::store::{self, Batch};
@@ -59,11 +59,7 @@ impl Fill {
             let mut entities = Vec::new();
             for (meta, change) in changes {
                 if held.apply(&meta, &change)? {
-                    let data = match change {
-                        Change::Upserted(e) => serde_json::to_value(e)?.get_mut("data").map(serde_json::Value::take),
-                        Change::Erased { .. } => None,
-                    };
-                    entities.push((meta.entity_id, meta.entity_kind.as_str().to_owned(), meta.entity_version, data));
+                    entities.push(replica_row(&meta, &change)?);
                 }
             }
             Ok(entities)
