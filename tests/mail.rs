@@ -101,7 +101,7 @@ async fn sign_up_and_reset_mails_arrive_in_the_readers_language_and_survive_a_se
     let sink = SmtpSink::start(port, &dir.path().join("mail"));
     let instance = Instance::embedded(&dir.path().join("data"))
         .with("CROCEVIA__MAIL__SMTP_URL", &format!("smtp://127.0.0.1:{port}"))
-        .with("CROCEVIA__MAIL__PUBLIC_URL", PUBLIC)
+        .with("CROCEVIA__HTTP__PUBLIC_URL", PUBLIC)
         .with("CROCEVIA__MAIL__FROM", "Crocevia <no-reply@crocevia.test>")
         .with("CROCEVIA__MAIL__POLL_MS", "200");
     let server = instance.serve(&["all"]);

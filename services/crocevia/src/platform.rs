@@ -220,7 +220,16 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     };
     let matching_api = crate::remote::matching_api(&settings, role, matching.clone())?;
     let insights = if matches!(role, Role::All | Role::Gateway | Role::Insights) {
-        Some(InsightsService::open(profiles.db().clone()).await?)
+        let od = &settings.open_data;
+        let publication = crocevia_insights::Publication::new(
+            &settings.http.public_url,
+            &od.publisher_name,
+            &od.publisher_id,
+            &od.contact_name,
+            &od.contact_email,
+            od.issued,
+        );
+        Some(InsightsService::open(profiles.db().clone(), publication).await?)
     } else {
         None
     };
@@ -229,7 +238,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let app: Option<Arc<dyn AppApi>> = match role {
         Role::All | Role::Profiles => {
             let accounts = Accounts::open(profiles.db().clone()).await?;
-            let links = crocevia_profiles::mail::Links { public_url: settings.mail.public_url.clone() };
+            let links = crocevia_profiles::mail::Links { public_url: settings.http.public_url.clone() };
             Some(Arc::new(
                 App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone()).with_links(links),
             ))
@@ -360,6 +369,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
                 batch_max: settings.insights.batch_max,
                 max_delay: Duration::from_millis(settings.insights.max_delay_ms),
             },
+            upstream: Some(Arc::new(ProfilesOutbox(profiles.db().clone()))),
         };
         tasks.push(insights.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
@@ -517,6 +527,18 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
         drift.places
     );
     Ok(())
+}
+
+/// The profiles outbox, read by the insights consumer to tell a finished first catch-up from
+/// a start (the database is shared by every process, in both modes).
+#[derive(Debug)]
+struct ProfilesOutbox(DatabaseConnection);
+
+#[async_trait::async_trait]
+impl crocevia_insights::consumer::Upstream for ProfilesOutbox {
+    async fn unpublished(&self) -> anyhow::Result<bool> {
+        Ok(!crocevia_profiles::store::unpublished(&self.0, 1).await?.is_empty())
+    }
 }
 
 /// `crocevia outbox`.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 pub mod auth;
+mod ckan;
 pub mod graphql;
 mod open_data;
 pub mod remote;
@@ -120,6 +121,9 @@ impl Gateway {
             .route("/open-data/v1/", get(open_data::catalogue))
             .route("/open-data/v1/dictionary.json", get(open_data::dictionary))
             .route("/open-data/v1/{file}", get(open_data::download))
+            .route("/open-data/v1/{id}/{file}", get(open_data::dataset_package))
+            .route("/api/3/action/{action}", get(ckan::get).post(ckan::post))
+            .route("/api/action/{action}", get(ckan::get).post(ckan::post))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(ws::graphql_ws))
             .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));

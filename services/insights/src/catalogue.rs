@@ -26,6 +26,52 @@ impl Population {
             Population::Applications => "applications",
         }
     }
+
+    /// Themes of the EU data theme vocabulary
+    /// (<http://publications.europa.eu/resource/authority/data-theme>), as DCAT-AP_IT asks.
+    pub fn themes(self) -> &'static [&'static str] {
+        match self {
+            Population::Offers | Population::MatchedOffers => &["ECON", "SOCI"],
+            Population::Talents => &["SOCI", "EDUC"],
+            Population::Startups | Population::Programmes | Population::Applications => &["ECON", "TECH"],
+        }
+    }
+
+    /// EuroVoc microthesauri (`dct:subject`, as `http://eurovoc.europa.eu/<id>`), from AgID's
+    /// mapping of the data themes to EuroVoc.
+    pub fn subjects(self) -> &'static [&'static str] {
+        match self {
+            // 4406 occupazione, 4411 mercato del lavoro.
+            Population::Offers | Population::MatchedOffers => &["100232", "100233"],
+            // 4411 mercato del lavoro, 3206 istruzione.
+            Population::Talents => &["100233", "100217"],
+            // 4006 organizzazione aziendale, 6416 ricerca e proprietà intellettuale.
+            Population::Startups => &["100226", "100262"],
+            // 6806 politiche e strutture industriali, 4006 organizzazione aziendale.
+            Population::Programmes | Population::Applications => &["100268", "100226"],
+        }
+    }
+
+    /// Keywords in Italian and English.
+    pub fn keywords(self) -> [&'static [&'static str]; 2] {
+        match self {
+            Population::Offers | Population::MatchedOffers => [
+                &["offerte di lavoro", "tirocini", "dottorati", "talenti"],
+                &["job offers", "internships", "PhD positions", "talent"],
+            ],
+            Population::Talents => [
+                &["talenti", "mercato del lavoro", "Talenti a Torino"],
+                &["talent", "labour market", "Talenti a Torino"],
+            ],
+            Population::Startups => {
+                [&["startup", "PMI innovative", "AcceleraTO"], &["startups", "innovative SMEs", "AcceleraTO"]]
+            }
+            Population::Programmes | Population::Applications => [
+                &["programmi di accelerazione", "incubatori", "AcceleraTO"],
+                &["accelerator programmes", "incubators", "AcceleraTO"],
+            ],
+        }
+    }
 }
 
 /// `[italian, english]`.
@@ -45,6 +91,12 @@ pub struct Spec {
 }
 
 pub const LICENCE: &str = "CC BY 4.0";
+/// The licence's SPDX identifier (Frictionless and CKAN name licences so).
+pub const LICENCE_ID: &str = "CC-BY-4.0";
+pub const LICENCE_TITLE: [&str; 2] = [
+    "Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)",
+    "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+];
 pub const LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/";
 pub const ATTRIBUTION: &str = "Crocevia – Torino Metropoli 2025 (AcceleraTO, Talenti a Torino)";
 /// Where the downloads live; `v1` changes only with an incompatible column change.
@@ -294,11 +346,26 @@ impl Spec {
         columns
     }
 
-    pub fn csv_url(&self) -> String {
-        format!("{BASE_PATH}/{}.csv", self.id)
+    /// The dataset's own address (its DCAT identity and landing page), under `base` (the
+    /// public URL, no trailing slash).
+    pub fn url(&self, base: &str) -> String {
+        format!("{base}{BASE_PATH}/{}", self.id)
     }
 
-    pub fn json_url(&self) -> String {
-        format!("{BASE_PATH}/{}.json", self.id)
+    pub fn csv_url(&self, base: &str) -> String {
+        format!("{base}{BASE_PATH}/{}.csv", self.id)
+    }
+
+    pub fn json_url(&self, base: &str) -> String {
+        format!("{base}{BASE_PATH}/{}.json", self.id)
+    }
+
+    pub fn package_url(&self, base: &str) -> String {
+        format!("{base}{BASE_PATH}/{}/datapackage.json", self.id)
+    }
+
+    /// Whether a member counts under one key only (so shares add up to 1).
+    pub fn single_valued(&self) -> bool {
+        !matches!(self.dimension, Dimension::Sector | Dimension::Language)
     }
 }

@@ -32,7 +32,12 @@ pub struct Dataset {
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub generation: i64,
+    /// How far the figures reach: the time of the newest change they include (or when they
+    /// caught up, if there was none). Each dataset's `modified` and `Last-Modified`.
     pub refreshed_at: DateTime<Utc>,
+    /// When the platform first saw the oldest entity counted: where the temporal coverage
+    /// starts.
+    pub since: Option<DateTime<Utc>>,
     pub datasets: Vec<Dataset>,
 }
 
@@ -72,7 +77,8 @@ pub fn compute(
         .collect();
     let datasets =
         DATASETS.iter().map(|spec| dataset(spec, &members(spec, facts, first_matches, &programmes))).collect();
-    Snapshot { generation, refreshed_at, datasets }
+    let since = facts.iter().map(|s| s.first_seen).min();
+    Snapshot { generation, refreshed_at, since, datasets }
 }
 
 fn members(

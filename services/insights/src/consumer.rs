@@ -2,6 +2,11 @@
 //! `matches.v1` (an offer's first good match). Idempotent: an event at or below the stored
 //! version changes nothing, a first match is stored once, so redelivery after a crash is
 //! harmless; offsets are stored only after the batch's transaction commits.
+//!
+//! Until the facts hold every change the platform had recorded, the aggregates are a partial
+//! count (a fresh start reads a whole backlog): the consumer marks them complete when it has
+//! read to the end of its partitions after the profiles outbox was seen empty (see
+//! [`Upstream`]), and the downloads answer 503 until then.
 
 use crate::compute::GOOD_MATCH;
 use crate::facts::Fact;
@@ -26,6 +31,13 @@ pub struct Applied {
     pub poison: usize,
 }
 
+/// Where the changes come from: whether some are recorded but not yet on the bus (the
+/// profiles outbox). Without one, reading to the end of the topics is taken as complete.
+#[async_trait]
+pub trait Upstream: Send + Sync + std::fmt::Debug {
+    async fn unpublished(&self) -> anyhow::Result<bool>;
+}
+
 #[derive(Debug, Clone)]
 pub struct Consumer {
     pub db: DatabaseConnection,
@@ -33,6 +45,20 @@ pub struct Consumer {
     pub matches_topic: String,
     /// Told after each stored batch, so readers in this process refresh at once.
     pub stored: tokio::sync::watch::Sender<i64>,
+    pub upstream: Option<std::sync::Arc<dyn Upstream>>,
+    pub progress: CatchUp,
+}
+
+/// How far the first catch-up has got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CatchUp {
+    /// Not known yet (read from the state at the first idle round).
+    #[default]
+    Unknown,
+    Reading,
+    /// The outbox was empty at an idle round: the next idle round has read all it held.
+    OutboxDrained,
+    Done,
 }
 
 fn timestamp(ts: Option<&prost_types::Timestamp>) -> DateTime<Utc> {
@@ -79,6 +105,7 @@ impl Consumer {
         // SQLite transaction that reads first cannot wait for the write lock.
         let mut known = store::known(&self.db, &ids).await?;
         let mut rows: HashMap<Uuid, FactRow> = HashMap::new();
+        let mut newest: Option<DateTime<Utc>> = None;
         for (meta, change) in changes {
             let stored = known.get(&meta.entity_id).copied();
             if stored.is_some_and(|(version, _)| meta.entity_version <= version) {
@@ -98,22 +125,42 @@ impl Consumer {
             } else {
                 applied.erased += 1
             }
+            newest = newest.max(Some(meta.occurred_at));
             let first_seen = stored.map_or(meta.occurred_at, |(_, seen)| seen.min(meta.occurred_at));
             known.insert(meta.entity_id, (meta.entity_version, first_seen));
             rows.insert(meta.entity_id, FactRow { id: meta.entity_id, version: meta.entity_version, first_seen, fact });
         }
         let mut first: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
         for (offer, at) in matched {
+            newest = newest.max(Some(at));
             first.entry(offer).or_insert(at);
         }
         applied.first_matches = first.len();
-        let batch = Batch { facts: rows.into_values().collect(), first_matches: first.into_iter().collect() };
+        let batch = Batch { facts: rows.into_values().collect(), first_matches: first.into_iter().collect(), newest };
         if !batch.is_empty() {
             store::save(&self.db, batch).await?;
-            let (generation, _) = store::generation(&self.db).await?;
-            let _ = self.stored.send(generation);
+            let _ = self.stored.send(store::generation(&self.db).await?);
         }
         Ok((poison, applied))
+    }
+
+    /// One idle round of the first catch-up (see the module's note).
+    pub async fn idle(&mut self) -> anyhow::Result<()> {
+        self.progress = match self.progress {
+            CatchUp::Done => return Ok(()),
+            CatchUp::Unknown if store::state(&self.db).await?.caught_up_at.is_some() => CatchUp::Done,
+            CatchUp::OutboxDrained => {
+                store::mark_caught_up(&self.db, Utc::now()).await?;
+                let _ = self.stored.send(store::generation(&self.db).await?);
+                tracing::info!("open data caught up with the platform's changes: downloads are served");
+                CatchUp::Done
+            }
+            CatchUp::Unknown | CatchUp::Reading => match &self.upstream {
+                Some(upstream) if upstream.unpublished().await? => CatchUp::Reading,
+                _ => CatchUp::OutboxDrained,
+            },
+        };
+        Ok(())
     }
 }
 
@@ -123,5 +170,9 @@ impl BatchHandler for Consumer {
         let (poison, applied) = self.apply(batch).await?;
         tracing::debug!(?applied, "insights batch stored");
         Ok(poison)
+    }
+
+    async fn idle(&mut self) -> anyhow::Result<()> {
+        Consumer::idle(self).await
     }
 }

@@ -12,6 +12,8 @@ pub enum InsightsError {
     Storage(#[from] sea_orm::DbErr),
     #[error("computing the aggregates: {0}")]
     Compute(String),
+    #[error("the open data is being built from the platform's changes; try again in {retry_after_secs} s")]
+    NotReady { retry_after_secs: u64 },
 }
 
 impl InsightsError {
@@ -19,6 +21,7 @@ impl InsightsError {
         match self {
             Self::UnknownDataset(_) | Self::BadFilter { .. } => ErrorCode::BadUserInput,
             Self::Storage(_) | Self::Compute(_) => ErrorCode::Internal,
+            Self::NotReady { .. } => ErrorCode::Unavailable,
         }
     }
 

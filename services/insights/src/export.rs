@@ -1,40 +1,34 @@
 //! The downloads: CSV and JSON of each dataset, the catalogue, and the data dictionary.
 
 use crate::anonymise::K;
-use crate::catalogue::{ATTRIBUTION, BASE_PATH, DATASETS, LICENCE, LICENCE_URL, Spec};
+use crate::catalogue::{ATTRIBUTION, DATASETS, LICENCE, LICENCE_URL, Spec};
 use crate::compute::{Dataset, Row, Snapshot};
+use crate::publication::Publication;
 use serde_json::{Value, json};
 
 fn number(v: Option<f64>) -> String {
     v.map(|v| format!("{:.4}", v).trim_end_matches('0').trim_end_matches('.').to_owned()).unwrap_or_default()
 }
 
-/// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled.
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 fn cells(spec: &Spec, row: &Row) -> Vec<String> {
     let mut cells =
-        vec![field(&row.key), field(&row.label[0]), field(&row.label[1]), row.count.to_string(), number(row.share)];
+        vec![row.key.clone(), row.label[0].clone(), row.label[1].clone(), row.count.to_string(), number(row.share)];
     if spec.value.is_some() {
         cells.push(number(row.value));
     }
     cells
 }
 
-/// The dataset as CSV (UTF-8, comma, CRLF line ends, a header row of the dictionary's
-/// column names).
-pub fn csv(dataset: &Dataset) -> String {
+/// The dataset as CSV (RFC 4180: UTF-8, comma, CRLF line ends, quoting where needed, a header
+/// row of the dictionary's column names).
+pub fn csv(dataset: &Dataset) -> Result<Vec<u8>, csv::Error> {
     let spec = dataset.spec;
-    let header: Vec<&str> = spec.columns().iter().map(|c| c.name).collect();
-    let mut out = header.join(",");
-    out.push_str("\r\n");
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    out.write_record(spec.columns().iter().map(|c| c.name))?;
     for row in &dataset.rows {
-        out.push_str(&cells(spec, row).join(","));
-        out.push_str("\r\n");
+        out.write_record(cells(spec, row))?;
     }
-    out
+    out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 fn row_json(spec: &Spec, row: &Row) -> Value {
@@ -53,7 +47,7 @@ fn row_json(spec: &Spec, row: &Row) -> Value {
     value
 }
 
-fn meta(spec: &Spec) -> Value {
+fn meta(spec: &Spec, p: &Publication) -> Value {
     json!({
         "id": spec.id,
         "population": spec.population.as_str(),
@@ -64,15 +58,16 @@ fn meta(spec: &Spec) -> Value {
         "description_en": spec.description[1],
         "headline_it": spec.headline.map(|h| h[0]),
         "headline_en": spec.headline.map(|h| h[1]),
-        "csv_url": spec.csv_url(),
-        "json_url": spec.json_url(),
+        "csv_url": spec.csv_url(&p.base_url),
+        "json_url": spec.json_url(&p.base_url),
+        "datapackage_url": spec.package_url(&p.base_url),
     })
 }
 
 /// The dataset as JSON: its description, the licence, and its rows.
-pub fn json(snapshot: &Snapshot, dataset: &Dataset) -> Value {
+pub fn json(snapshot: &Snapshot, dataset: &Dataset, p: &Publication) -> Value {
     let spec = dataset.spec;
-    let mut value = meta(spec);
+    let mut value = meta(spec, p);
     if let Some(map) = value.as_object_mut() {
         map.insert("licence".into(), json!(LICENCE));
         map.insert("licence_url".into(), json!(LICENCE_URL));
@@ -87,8 +82,9 @@ pub fn json(snapshot: &Snapshot, dataset: &Dataset) -> Value {
     value
 }
 
-/// Every dataset and where to download it.
-pub fn catalogue(snapshot: &Snapshot) -> Value {
+/// Every dataset and where to download it; `snapshot` is `None` while the first figures are
+/// being built, and the catalogue says so.
+pub fn catalogue(snapshot: Option<&Snapshot>, p: &Publication) -> Value {
     json!({
         "title_it": "Crocevia – dati aperti sul mercato dei talenti e delle startup dell'area metropolitana di Torino",
         "title_en": "Crocevia – open data on the talent and startup market of the Torino metropolitan area",
@@ -96,18 +92,22 @@ pub fn catalogue(snapshot: &Snapshot) -> Value {
         "licence_url": LICENCE_URL,
         "attribution": ATTRIBUTION,
         "k": K,
-        "refreshed_at": snapshot.refreshed_at.to_rfc3339(),
-        "dictionary_url": format!("{BASE_PATH}/dictionary.json"),
-        "datasets": DATASETS.iter().map(meta).collect::<Vec<_>>(),
+        "status": if snapshot.is_some() { "current" } else { "building" },
+        "refreshed_at": snapshot.map(|s| s.refreshed_at.to_rfc3339()),
+        "dictionary_url": p.url("dictionary.json"),
+        "dcat_url": p.url("catalog.jsonld"),
+        "datapackage_url": p.url("datapackage.json"),
+        "ckan_api_url": format!("{}/api/3/action/package_list", p.base_url),
+        "datasets": DATASETS.iter().map(|s| meta(s, p)).collect::<Vec<_>>(),
     })
 }
 
 /// The data dictionary: every dataset and every column, in Italian and English.
-pub fn dictionary() -> Value {
+pub fn dictionary(p: &Publication) -> Value {
     let datasets: Vec<Value> = DATASETS
         .iter()
         .map(|spec| {
-            let mut value = meta(spec);
+            let mut value = meta(spec, p);
             if let Some(map) = value.as_object_mut() {
                 let columns: Vec<Value> = spec
                     .columns()
@@ -148,13 +148,30 @@ pub fn dictionary() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue;
+    use crate::compute::Row;
 
     #[test]
     fn csv_fields_with_commas_and_quotes_are_quoted() {
-        assert_eq!(field("Torino"), "Torino");
-        assert_eq!(field("Food, wine"), "\"Food, wine\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(number(Some(0.25)), "0.25");
+        let spec = catalogue::find("offers_by_sector").expect("a dataset");
+        let row = |key: &str, it: &str| Row {
+            key: key.into(),
+            label: [it.into(), "x".into()],
+            count: 5,
+            share: Some(0.25),
+            value: None,
+        };
+        let dataset = Dataset {
+            spec,
+            total: Some(10),
+            headline: None,
+            rows: vec![row("food", "Food, wine"), row("say", "say \"hi\"")],
+        };
+        let text = String::from_utf8(csv(&dataset).expect("csv")).expect("utf-8");
+        assert_eq!(
+            text,
+            "key,label_it,label_en,count,share\r\nfood,\"Food, wine\",x,5,0.25\r\nsay,\"say \"\"hi\"\"\",x,5,0.25\r\n"
+        );
         assert_eq!(number(Some(3.0)), "3");
         assert_eq!(number(None), "");
     }

@@ -6,18 +6,25 @@
 //! - [`compute`] turns the facts into the datasets of [`catalogue`], every table through the
 //!   k-anonymity rule of [`anonymise`];
 //! - [`export`] renders them as CSV and JSON with a bilingual data dictionary (CC BY 4.0);
+//!   [`dcat`] describes them as a DCAT-AP_IT catalogue, [`package`] as Frictionless data
+//!   packages and [`ckan`] as CKAN's action API, for the portals that harvest them;
 //! - [`InsightsService`] ties them together for the gateway.
 
 pub mod anonymise;
 pub mod catalogue;
+pub mod ckan;
 pub mod compute;
 pub mod consumer;
+pub mod dcat;
 pub mod error;
 pub mod export;
 pub mod facts;
 pub mod labels;
+pub mod package;
+pub mod publication;
 pub mod service;
 pub mod store;
 
 pub use error::InsightsError;
+pub use publication::Publication;
 pub use service::{InsightsService, InsightsSettings};

@@ -3,9 +3,10 @@
 
 use crate::catalogue;
 use crate::compute::{self, Dataset, Snapshot, Stored};
-use crate::consumer::Consumer;
+use crate::consumer::{CatchUp, Consumer, Upstream};
 use crate::error::InsightsError;
 use crate::facts::Fact;
+use crate::publication::Publication;
 use crate::store::{self, Migrator};
 use anyhow::Context;
 use crocevia_kit::bus::SharedBus;
@@ -22,7 +23,12 @@ pub struct InsightsSettings {
     pub matches_topic: String,
     pub group: String,
     pub batch: BatchSettings,
+    /// What tells the consumer the platform has published every change it recorded.
+    pub upstream: Option<Arc<dyn Upstream>>,
 }
+
+/// What a harvester is told to wait before asking again while the first figures are built.
+pub const NOT_READY_RETRY_SECS: u64 = 5;
 
 #[derive(Debug, Clone)]
 pub struct InsightsService {
@@ -31,13 +37,24 @@ pub struct InsightsService {
     /// process stored it.
     cache: Arc<Mutex<Option<Arc<Snapshot>>>>,
     stored: watch::Sender<i64>,
+    publication: Arc<Publication>,
 }
 
 impl InsightsService {
     /// Migrates the service's tables.
-    pub async fn open(db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn open(db: DatabaseConnection, publication: Publication) -> anyhow::Result<Self> {
         Migrator::up(&db, None).await.context("insights migrations")?;
-        Ok(Self { db, cache: Arc::new(Mutex::new(None)), stored: watch::channel(0).0 })
+        Ok(Self {
+            db,
+            cache: Arc::new(Mutex::new(None)),
+            stored: watch::channel(0).0,
+            publication: Arc::new(publication),
+        })
+    }
+
+    /// Who publishes, and the public address every published URL starts with.
+    pub fn publication(&self) -> &Publication {
+        &self.publication
     }
 
     /// Generations stored by this process's consumer, for tests and live views.
@@ -51,6 +68,8 @@ impl InsightsService {
             profiles_topic: settings.profiles_topic.clone(),
             matches_topic: settings.matches_topic.clone(),
             stored: self.stored.clone(),
+            upstream: settings.upstream.clone(),
+            progress: CatchUp::default(),
         }
     }
 
@@ -67,9 +86,16 @@ impl InsightsService {
         Ok(tokio::spawn(batch::run("insights", sub, settings.batch, shutdown, consumer)))
     }
 
-    /// Every published dataset, as of the last stored batch.
+    /// Every published dataset, as of the last stored batch. Until the consumer first caught
+    /// up with the platform's changes the figures would be a partial count presented as
+    /// current, so every door (downloads, catalogue, GraphQL) gets [`InsightsError::NotReady`].
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, InsightsError> {
-        let (generation, refreshed_at) = store::generation(&self.db).await?;
+        let state = store::state(&self.db).await?;
+        let Some(caught_up_at) = state.caught_up_at else {
+            return Err(InsightsError::NotReady { retry_after_secs: NOT_READY_RETRY_SECS });
+        };
+        let generation = state.generation;
+        let refreshed_at = state.applied_through.unwrap_or(caught_up_at);
         let mut cache = self.cache.lock().await;
         if let Some(snapshot) = cache.as_ref().filter(|s| s.generation == generation) {
             return Ok(snapshot.clone());

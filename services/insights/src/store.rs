@@ -59,6 +59,11 @@ pub mod state {
         pub id: i32,
         pub generation: i64,
         pub refreshed_at: DateTimeUtc,
+        /// When the consumer first had every change the platform had recorded: before it,
+        /// the aggregates are a partial count and are not published.
+        pub caught_up_at: Option<DateTimeUtc>,
+        /// The time of the newest change applied: how far the published figures reach.
+        pub applied_through: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -73,7 +78,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables)]
+        vec![Box::new(CreateTables), Box::new(AddCurrency)]
     }
 
     /// Each service migrates its own schema, even in a shared database.
@@ -123,16 +128,65 @@ impl MigrationTrait for CreateTables {
                 .to_owned(),
         )
         .await?;
-        state::Entity::insert(state::ActiveModel { id: Set(1), generation: Set(0), refreshed_at: Set(Utc::now()) })
-            .on_conflict(OnConflict::column(state::Column::Id).do_nothing().to_owned())
-            .exec_without_returning(m.get_connection())
-            .await?;
+        state::Entity::insert(state::ActiveModel {
+            id: Set(1),
+            generation: Set(0),
+            refreshed_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .on_conflict(OnConflict::column(state::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(m.get_connection())
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in ["insights_facts", "insights_first_match", "insights_state"] {
             m.drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The state's `caught_up_at` and `applied_through` (see [`state::Model`]).
+struct AddCurrency;
+
+impl MigrationName for AddCurrency {
+    fn name(&self) -> &str {
+        "m20261207_000001_insights_currency"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddCurrency {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Two statements: SQLite adds one column per ALTER TABLE.
+        for column in ["caught_up_at", "applied_through"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("insights_state"))
+                    .add_column(ColumnDef::new(Alias::new(column)).timestamp_with_time_zone().null())
+                    .to_owned(),
+            )
+            .await?;
+        }
+        // A database that already kept aggregates before this column existed had caught up.
+        let db = m.get_connection();
+        state::Entity::update_many()
+            .col_expr(state::Column::CaughtUpAt, Expr::col(state::Column::RefreshedAt).into())
+            .col_expr(state::Column::AppliedThrough, Expr::col(state::Column::RefreshedAt).into())
+            .filter(state::Column::Generation.gt(0))
+            .exec(db)
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["caught_up_at", "applied_through"] {
+            m.alter_table(
+                Table::alter().table(Alias::new("insights_state")).drop_column(Alias::new(column)).to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -152,6 +206,8 @@ pub struct FactRow {
 pub struct Batch {
     pub facts: Vec<FactRow>,
     pub first_matches: Vec<(Uuid, DateTime<Utc>)>,
+    /// The time of the newest change in the batch.
+    pub newest: Option<DateTime<Utc>>,
 }
 
 impl Batch {
@@ -174,12 +230,24 @@ pub async fn known(db: &DatabaseConnection, ids: &[Uuid]) -> Result<HashMap<Uuid
 /// SQLite it waits for the write lock instead of failing an upgrade from a read.
 pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
     let txn = crocevia_kit::db::begin_write(db).await?;
-    state::Entity::update_many()
+    let mut bump = state::Entity::update_many()
         .col_expr(state::Column::Generation, Expr::col(state::Column::Generation).add(1))
-        .col_expr(state::Column::RefreshedAt, Expr::value(Utc::now()))
-        .filter(state::Column::Id.eq(1))
-        .exec(&txn)
-        .await?;
+        .col_expr(state::Column::RefreshedAt, Expr::value(Utc::now()));
+    if let Some(newest) = batch.newest {
+        // Redelivered or late changes never move it back.
+        bump = bump.col_expr(
+            state::Column::AppliedThrough,
+            Expr::case(
+                Expr::col(state::Column::AppliedThrough)
+                    .is_null()
+                    .or(Expr::col(state::Column::AppliedThrough).lt(newest)),
+                newest,
+            )
+            .finally(Expr::col(state::Column::AppliedThrough))
+            .into(),
+        );
+    }
+    bump.filter(state::Column::Id.eq(1)).exec(&txn).await?;
     for row in batch.facts {
         facts::Entity::insert(facts::ActiveModel {
             id: Set(row.id),
@@ -206,9 +274,26 @@ pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
     txn.commit().await
 }
 
-pub async fn generation(db: &DatabaseConnection) -> Result<(i64, DateTime<Utc>), DbErr> {
-    let row = state::Entity::find_by_id(1).one(db).await?;
-    Ok(row.map_or((0, Utc::now()), |r| (r.generation, r.refreshed_at)))
+/// The stored state; the row exists from the first migration on.
+pub async fn state(db: &DatabaseConnection) -> Result<state::Model, DbErr> {
+    state::Entity::find_by_id(1).one(db).await?.ok_or_else(|| DbErr::RecordNotFound("insights_state".into()))
+}
+
+pub async fn generation(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    Ok(state(db).await?.generation)
+}
+
+/// Marks the aggregates complete, once; readers in any process see it with the next
+/// generation.
+pub async fn mark_caught_up(db: &DatabaseConnection, at: DateTime<Utc>) -> Result<(), DbErr> {
+    state::Entity::update_many()
+        .col_expr(state::Column::CaughtUpAt, Expr::value(at))
+        .col_expr(state::Column::Generation, Expr::col(state::Column::Generation).add(1))
+        .filter(state::Column::Id.eq(1))
+        .filter(state::Column::CaughtUpAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn all_facts(db: &DatabaseConnection) -> Result<Vec<facts::Model>, DbErr> {

@@ -7,7 +7,8 @@
 use chrono::{Duration as Span, Utc};
 use crocevia_domain::{Entity, EntityKind};
 use crocevia_insights::compute::Dataset;
-use crocevia_insights::{InsightsService, InsightsSettings};
+use crocevia_insights::consumer::{Consumer, Upstream};
+use crocevia_insights::{InsightsError, InsightsService, InsightsSettings, Publication};
 use crocevia_kit::bus::batch::BatchSettings;
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, TopicSpec};
@@ -15,6 +16,7 @@ use crocevia_proto::envelope::{self, Change};
 use prost::Message;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 fn demo(file: &str, kind: &str) -> Vec<Entity> {
@@ -43,6 +45,81 @@ fn settings() -> InsightsSettings {
         matches_topic: "matches.v1".into(),
         group: "insights".into(),
         batch: BatchSettings::default(),
+        upstream: None,
+    }
+}
+
+fn publication() -> Publication {
+    let issued = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    Publication::new(
+        "https://crocevia.example.org",
+        "Città metropolitana di Torino",
+        "cmto",
+        "Open data",
+        "od@example.org",
+        issued,
+    )
+}
+
+async fn open(db: sea_orm::DatabaseConnection) -> InsightsService {
+    InsightsService::open(db, publication()).await.unwrap()
+}
+
+/// Two idle rounds with nothing unpublished upstream: the figures are complete.
+async fn catch_up(consumer: &mut Consumer) {
+    consumer.idle().await.unwrap();
+    consumer.idle().await.unwrap();
+}
+
+/// An outbox whose backlog the test sets.
+#[derive(Debug, Default)]
+struct Outbox(AtomicBool);
+
+#[async_trait::async_trait]
+impl Upstream for Outbox {
+    async fn unpublished(&self) -> anyhow::Result<bool> {
+        Ok(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[tokio::test]
+async fn figures_are_withheld_until_every_recorded_change_is_read_and_then_tell_how_far_they_reach() {
+    for (url, db) in databases().await {
+        let service = open(db.clone()).await;
+        let outbox = Arc::new(Outbox(AtomicBool::new(true)));
+        let mut consumer = service.consumer(&InsightsSettings { upstream: Some(outbox.clone()), ..settings() });
+        let not_ready = |r: Result<_, InsightsError>| matches!(r, Err(InsightsError::NotReady { .. }));
+        assert!(not_ready(service.snapshot().await), "{url}: figures before any change was read");
+        let talents = demo("talents.json", "talent");
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-20T08:30:00Z").unwrap().to_utc();
+        let batch: Vec<Delivery> = talents
+            .iter()
+            .enumerate()
+            .map(|(i, t)| event(&Change::Upserted(t.clone()), 1, at - Span::minutes(i as i64), i as i64))
+            .collect();
+        consumer.apply(&batch).await.unwrap();
+        // Idle while the outbox still holds changes: more are coming.
+        consumer.idle().await.unwrap();
+        consumer.idle().await.unwrap();
+        assert!(not_ready(service.snapshot().await), "{url}: figures while the outbox is not drained");
+        outbox.0.store(false, Ordering::SeqCst);
+        // Drained at this round; what it held is read only by the next idle round.
+        consumer.idle().await.unwrap();
+        assert!(not_ready(service.snapshot().await), "{url}: figures one round early");
+        consumer.idle().await.unwrap();
+        let snapshot = service.snapshot().await.unwrap();
+        assert_eq!(snapshot.refreshed_at.timestamp(), at.timestamp(), "{url}: modified is the newest change");
+        assert_eq!(snapshot.dataset("talents_by_origin").unwrap().total, Some(talents.len()));
+
+        // A redelivered older change does not move it back; a newer one moves it on.
+        consumer.apply(&batch[1..2]).await.unwrap();
+        let newer = Change::Upserted(talents[0].clone());
+        consumer.apply(&[event(&newer, 2, at + Span::hours(1), 99)]).await.unwrap();
+        assert_eq!(service.snapshot().await.unwrap().refreshed_at.timestamp(), (at + Span::hours(1)).timestamp());
+
+        // Completeness is stored: a restarted reader serves at once.
+        let again = open(db).await;
+        assert!(again.snapshot().await.is_ok(), "{url}: a restart withholds figures that were complete");
     }
 }
 
@@ -66,8 +143,9 @@ async fn databases() -> Vec<(String, sea_orm::DatabaseConnection)> {
 async fn facts_follow_versions_and_erasures_and_redelivery_changes_nothing() {
     for (url, db) in databases().await {
         let backend = url.split(':').next().unwrap().to_owned();
-        let service = InsightsService::open(db).await.unwrap();
-        let consumer = service.consumer(&settings());
+        let service = open(db).await;
+        let mut consumer = service.consumer(&settings());
+        catch_up(&mut consumer).await;
         let talents = demo("talents.json", "talent");
         let now = Utc::now();
         let batch: Vec<Delivery> =
@@ -106,8 +184,9 @@ async fn facts_follow_versions_and_erasures_and_redelivery_changes_nothing() {
 #[tokio::test]
 async fn first_good_matches_give_the_median_time_to_match() {
     let (_, db) = databases().await.remove(0);
-    let service = InsightsService::open(db).await.unwrap();
-    let consumer = service.consumer(&settings());
+    let service = open(db).await;
+    let mut consumer = service.consumer(&settings());
+    catch_up(&mut consumer).await;
     let offers: Vec<Entity> = demo("offers.json", "offer").into_iter().take(7).collect();
     let posted = Utc::now() - Span::hours(100);
     let batch: Vec<Delivery> =
@@ -161,7 +240,7 @@ async fn a_poison_event_is_dead_lettered_and_the_consumer_goes_on() {
         .unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("db.sqlite").display());
     let db = crocevia_kit::db::connect(&url.into(), 5).await.unwrap();
-    let service = InsightsService::open(db).await.unwrap();
+    let service = open(db).await;
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let settings = InsightsSettings {
         batch: BatchSettings { batch_max: 100, max_delay: Duration::from_millis(50) },
@@ -181,8 +260,10 @@ async fn a_poison_event_is_dead_lettered_and_the_consumer_goes_on() {
     bus.publish("profiles.v1", messages).await.unwrap();
     let started = Instant::now();
     loop {
-        let snapshot = service.snapshot().await.unwrap();
-        if snapshot.dataset("startups_by_stage").unwrap().total == Some(startups.len()) {
+        // Complete once the consumer has idled past the end of both topics.
+        if let Ok(snapshot) = service.snapshot().await
+            && snapshot.dataset("startups_by_stage").unwrap().total == Some(startups.len())
+        {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(10), "the consumer stopped at the poison event");

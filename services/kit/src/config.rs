@@ -28,6 +28,7 @@ pub struct Settings {
     pub insights: InsightsSection,
     pub gateway: GatewaySection,
     pub mail: MailSection,
+    pub open_data: OpenDataSection,
     /// The bilingual skills taxonomy (reference data every service loads).
     pub taxonomy_file: PathBuf,
     pub telemetry: TelemetrySettings,
@@ -49,8 +50,6 @@ pub struct MailSection {
     pub smtp_url: Option<SecretString>,
     /// The sender, e.g. `Crocevia <no-reply@crocevia.example.org>`.
     pub from: String,
-    /// The web app's address as people open it, for the links messages carry.
-    pub public_url: String,
     /// How often the outbox is read when nothing is waiting, in milliseconds.
     pub poll_ms: u64,
     /// Most messages read and sent per round (and held in memory).
@@ -59,13 +58,7 @@ pub struct MailSection {
 
 impl Default for MailSection {
     fn default() -> Self {
-        Self {
-            smtp_url: None,
-            from: "Crocevia <no-reply@crocevia.localhost>".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            poll_ms: 1_000,
-            batch: 20,
-        }
+        Self { smtp_url: None, from: "Crocevia <no-reply@crocevia.localhost>".into(), poll_ms: 1_000, batch: 20 }
     }
 }
 
@@ -93,6 +86,36 @@ pub struct MatchingSection {
     pub batch_max: usize,
     /// Longest wait between the first event of a batch and its re-match, in milliseconds.
     pub max_delay_ms: u64,
+}
+
+/// Who publishes the open data, as the DCAT-AP_IT catalogue and the CKAN API state it. The
+/// defaults name the Città metropolitana di Torino (IPA code `cmto`), for which the platform
+/// is run; a deployment for another body sets its own.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenDataSection {
+    /// The publisher and rights holder's name.
+    pub publisher_name: String,
+    /// Its code in the IPA (Indice delle Pubbliche Amministrazioni), `dct:identifier` of the
+    /// agent and the prefix of every dataset identifier.
+    pub publisher_id: String,
+    /// Whom harvesters and users write to about the data.
+    pub contact_name: String,
+    pub contact_email: String,
+    /// When the catalogue was first published (`dct:issued`), as YYYY-MM-DD.
+    pub issued: chrono::NaiveDate,
+}
+
+impl Default for OpenDataSection {
+    fn default() -> Self {
+        Self {
+            publisher_name: "Città metropolitana di Torino".into(),
+            publisher_id: "cmto".into(),
+            contact_name: "Crocevia – dati aperti".into(),
+            contact_email: "opendata@crocevia.localhost".into(),
+            issued: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(),
+        }
+    }
 }
 
 /// The open-data consumer (`serve insights`, or `serve all`).
@@ -247,6 +270,10 @@ pub struct HttpSettings {
     pub host: IpAddr,
     /// 0 picks a free port (tests).
     pub port: u16,
+    /// The platform's address as people and harvesters reach it (behind any proxy), e.g.
+    /// `https://crocevia.example.org`: the links e-mails carry and the absolute download
+    /// URLs of the open-data catalogue.
+    pub public_url: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,6 +333,7 @@ impl Default for Settings {
             insights: InsightsSection::default(),
             gateway: GatewaySection::default(),
             mail: MailSection::default(),
+            open_data: OpenDataSection::default(),
             taxonomy_file: PathBuf::from("data/demo/skills.json"),
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
@@ -340,7 +368,7 @@ impl Default for KafkaSection {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 8080 }
+        Self { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 8080, public_url: "http://127.0.0.1:8080".into() }
     }
 }
 
@@ -457,7 +485,17 @@ impl Settings {
                 bail!("mail.smtp_url must start with smtp:// or smtps://");
             }
         }
-        validate_service_url("mail.public_url", &self.mail.public_url)?;
+        validate_service_url("http.public_url", &self.http.public_url)?;
+        let od = &self.open_data;
+        if od.publisher_name.trim().is_empty() || od.contact_name.trim().is_empty() {
+            bail!("open_data.publisher_name and open_data.contact_name must not be empty");
+        }
+        if od.publisher_id.is_empty() || !od.publisher_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            bail!("open_data.publisher_id must be an IPA code (letters, digits, _), not {:?}", od.publisher_id);
+        }
+        if !od.contact_email.contains('@') || od.contact_email.chars().any(char::is_whitespace) {
+            bail!("open_data.contact_email must be an e-mail address, not {:?}", od.contact_email);
+        }
         if !(100..=600_000).contains(&self.mail.poll_ms) || !(1..=1000).contains(&self.mail.batch) {
             bail!("mail.poll_ms must be 100..=600000 and mail.batch 1..=1000");
         }

@@ -11,6 +11,9 @@ use std::fmt;
 pub struct Comune {
     pub id: &'static str,
     pub name: &'static str,
+    /// ISTAT's six-digit code (province 001, then the comune), as open-data catalogues name
+    /// places.
+    pub istat: &'static str,
     pub lat: f64,
     pub lon: f64,
     pub population: u32,

@@ -52,7 +52,7 @@ impl OpenData {
         LICENCE_URL
     }
 
-    /// When the aggregates last took in events (RFC 3339).
+    /// How far the figures reach: the time of the newest change they include (RFC 3339).
     async fn refreshed_at(&self) -> String {
         self.snapshot.refreshed_at.to_rfc3339()
     }
@@ -141,8 +141,9 @@ impl From<&Dataset> for OpenDataset {
                     value: r.value,
                 })
                 .collect(),
-            csv_url: spec.csv_url(),
-            json_url: spec.json_url(),
+            // Paths on this server, for the web app; the catalogue gives absolute URLs.
+            csv_url: spec.csv_url(""),
+            json_url: spec.json_url(""),
         }
     }
 }

@@ -74,7 +74,15 @@ pub async fn serve(
     let db = b.db.clone();
     let accounts = Accounts::open(b.db.clone()).await.unwrap();
     let app = App::new(b.profiles.clone(), accounts, search.clone(), matching.clone());
-    let insights = crocevia_insights::InsightsService::open(b.db.clone()).await.unwrap();
+    let publication = crocevia_insights::Publication::new(
+        "http://127.0.0.1:8080",
+        "Città metropolitana di Torino",
+        "cmto",
+        "Crocevia – dati aperti",
+        "opendata@crocevia.localhost",
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    );
+    let insights = crocevia_insights::InsightsService::open(b.db.clone(), publication).await.unwrap();
     let concepts: Vec<crocevia_domain::SkillConcept> =
         serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     let (stop, shutdown) = tokio::sync::watch::channel(false);

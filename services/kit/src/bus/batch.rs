@@ -32,6 +32,13 @@ pub trait BatchHandler: Send {
     async fn revoked(&mut self, _partitions: &[(String, i32)]) -> anyhow::Result<()> {
         Ok(())
     }
+
+    /// A round ended with nothing to read on any partition this member holds: it has read
+    /// everything published so far (what a consumer that must tell "caught up" from
+    /// "starting" needs). Errors are logged; the loop goes on.
+    async fn idle(&mut self) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs until `shutdown`, then leaves the group.
@@ -73,6 +80,12 @@ pub async fn run(
                 break;
             }
             drop_revoked(name, sub.as_mut(), &mut handler).await;
+            // Before the group gave this member its partitions, an empty poll says nothing.
+            if !sub.assignment().is_empty()
+                && let Err(e) = handler.idle().await
+            {
+                tracing::warn!(consumer = name, error = format!("{e:#}"), "idle step failed");
+            }
             continue;
         }
         let poison = match handler.handle(&batch).await {
