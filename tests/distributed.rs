@@ -3,7 +3,9 @@
 //! Kafka-protocol broker and a fresh PostgreSQL database, with topics and consumer groups of
 //! their own. Entities created through GraphQL on the gateway (whose every request goes to
 //! the application service in the profiles process) become searchable and matched, answered
-//! by the search and matching processes over HTTP.
+//! by the search and matching processes over HTTP. The insights process keeps the open data,
+//! which the gateway publishes at the configured public address, complete from its first
+//! answer.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
@@ -45,9 +47,16 @@ async fn create(gateway: &Server, token: &str, mutation: &str, field: &str, valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_processes() {
-    let Stack { dir: _dir, profiles, search, matching, gateway, brokers, suffix, database, .. } =
-        Stack::start("crocevia_distributed", false).await;
+    let Stack { dir: _dir, profiles, search, matching, insights, gateway, brokers, suffix, database } =
+        Stack::start_with(
+            &crocevia_kit::testing::require_kafka().await,
+            "crocevia_distributed",
+            true,
+            &[("CROCEVIA__HTTP__PUBLIC_URL", PUBLIC)],
+        )
+        .await;
     let outbox = support::stack::process("profiles", _dir.path(), &database, &brokers, &suffix);
+    open_data_is_complete_from_its_first_answer(&gateway, &database).await;
 
     // An organisation member posts an offer and a programme; a talent and a startup sign up.
     let admin = login(&gateway, "root@example.org", "administrator password").await;
@@ -219,13 +228,14 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     .await;
     let mut sub = bus.subscribe(&[bus.dead_letter_topic().to_owned()], "distributed-dlq-check").await.unwrap();
     let mut dead = Vec::new();
-    while dead.len() < 2 {
+    // Every consumer group of profiles.v1 dead-letters it once: insights, matching, search.
+    while dead.len() < 3 {
         let delivery = sub.poll(Duration::from_secs(30)).await.unwrap().expect("the poison event dead-lettered");
         dead.push(delivery);
     }
     let mut groups: Vec<&str> = dead.iter().map(|d| d.header(HEADER_GROUP).unwrap()).collect();
     groups.sort_unstable();
-    assert_eq!(groups, [format!("matching-{suffix}"), format!("search-{suffix}")]);
+    assert_eq!(groups, [format!("insights-{suffix}"), format!("matching-{suffix}"), format!("search-{suffix}")]);
     for d in &dead {
         assert_eq!((d.payload.as_slice(), d.key.as_str()), (poison.as_slice(), talent_id.as_str()));
         assert!(!d.header(HEADER_ERROR).unwrap_or_default().is_empty(), "{d:?}");
@@ -237,7 +247,43 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     assert_eq!(code(&down), Some("UNAVAILABLE"), "{down}");
     assert!(gateway.stop().success());
     assert!(matching.stop().success());
+    assert!(insights.expect("started with insights").stop().success());
     assert!(profiles.stop().success());
+}
+
+const PUBLIC: &str = "https://crocevia.example.org";
+
+/// The gateway publishes what the insights process keeps: 503 until the figures hold every
+/// recorded change (the stack seeds organisations only, so no talent: a population under k
+/// is not published), then the figures the database holds, with download URLs on the public
+/// address. (tests/harvest.rs shows the first figures complete with a populated platform.)
+async fn open_data_is_complete_from_its_first_answer(gateway: &Server, database: &str) {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let db = Database::connect(database).await.unwrap();
+    let talents = db
+        .query_one(Statement::from_string(db.get_database_backend(), "SELECT COUNT(*) AS n FROM talents"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    let body = loop {
+        let (status, body) = gateway.get("/open-data/v1/talents_by_origin.json").await;
+        if status == 200 {
+            break body;
+        }
+        assert_eq!(status, 503, "{body}");
+        assert!(std::time::Instant::now() < deadline, "the open data was never complete: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let dataset: Value = serde_json::from_str(&body).unwrap();
+    let expected = (talents >= 5).then_some(talents);
+    assert_eq!(dataset["total"].as_i64(), expected, "the first figures were partial ({talents} talents): {dataset}");
+    assert_eq!(dataset["csv_url"], format!("{PUBLIC}/open-data/v1/talents_by_origin.csv"));
+    let (status, catalogue) = gateway.get("/open-data/v1/catalog.jsonld").await;
+    assert_eq!(status, 200, "{catalogue}");
+    assert!(catalogue.contains(&format!("{PUBLIC}/open-data/v1/offers_by_sector.csv")), "{catalogue}");
 }
 
 /// deploy/: the compose file, the Kubernetes manifests and the local configs hang together,

@@ -106,6 +106,25 @@ fn check_dcat(base: &str, catalogue: &Value) {
     ]);
     assert_eq!(code, 0, "DCAT-AP_IT validation: {out}");
     assert!(out.contains(&format!("1 catalogues, {DATASETS} datasets, {} distributions", 2 * DATASETS)), "{out}");
+    // The Turtle is the same catalogue, and passes too.
+    let (code, out) = python(&[
+        "tests/open_data/validate_dcat.py",
+        "tests/open_data/dcat-ap_it.shapes.ttl",
+        &format!("{base}/open-data/v1/catalog.ttl"),
+    ]);
+    assert_eq!(code, 0, "DCAT-AP_IT validation of the Turtle: {out}");
+    assert!(out.contains(&format!("1 catalogues, {DATASETS} datasets, {} distributions", 2 * DATASETS)), "{out}");
+    let same = "import sys, rdflib\nfrom rdflib.compare import isomorphic\n\
+                a = rdflib.Graph().parse(sys.argv[1], format='json-ld')\n\
+                b = rdflib.Graph().parse(sys.argv[2], format='turtle')\n\
+                print(len(a), len(b))\nsys.exit(0 if len(a) > 100 and isomorphic(a, b) else 1)";
+    let (code, out) = python(&[
+        "-c",
+        same,
+        &format!("{base}/open-data/v1/catalog.jsonld"),
+        &format!("{base}/open-data/v1/catalog.ttl"),
+    ]);
+    assert_eq!(code, 0, "the Turtle and the JSON-LD are not the same graph: {out}");
     // Every download URL is absolute, on the public address, and answers.
     let datasets = catalogue["@graph"][0]["dcat:dataset"].as_array().unwrap();
     assert_eq!(datasets.len(), DATASETS);

@@ -1,5 +1,6 @@
 //! The open-data downloads at stable URLs under `/open-data/v1/`: the catalogue (JSON, or
-//! DCAT-AP_IT JSON-LD at `catalog.jsonld` and for `Accept: application/ld+json`), the data
+//! DCAT-AP_IT as JSON-LD at `catalog.jsonld` and for `Accept: application/ld+json`, as Turtle
+//! at `catalog.ttl` and for `Accept: text/turtle`), the data
 //! dictionary, `<id>.csv` and `<id>.json`, Frictionless `datapackage.json` per dataset and
 //! for all. Public, licensed CC BY 4.0, cacheable: every answer carries an `ETag` and, where
 //! the figures are behind it, a `Last-Modified` (how far the platform's changes have been
@@ -14,7 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use crocevia_insights::compute::Snapshot;
-use crocevia_insights::{InsightsError, InsightsService, catalogue, dcat, export, package};
+use crocevia_insights::{InsightsError, InsightsService, catalogue, dcat, export, package, turtle};
 use crocevia_kit::ErrorCode;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -138,15 +139,18 @@ async fn snapshot(state: &GatewayState) -> Result<(&InsightsService, Arc<Snapsho
     Ok((service, service.snapshot().await?))
 }
 
-fn wants_json_ld(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/ld+json"))
+fn accepts(headers: &HeaderMap, media: &str) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(media))
 }
 
 /// `/open-data/v1/`: the catalogue in the project's JSON (which says when the figures are
 /// still being built), or DCAT-AP_IT for `Accept: application/ld+json`.
 pub(crate) async fn catalogue(State(state): State<GatewayState>, headers: HeaderMap) -> OpenDataResult {
-    if wants_json_ld(&headers) {
+    if accepts(&headers, "application/ld+json") {
         return dcat_catalogue(State(state), headers).await;
+    }
+    if accepts(&headers, "text/turtle") {
+        return dcat_turtle(State(state), headers).await;
     }
     let service = service(&state)?;
     let snapshot = match service.snapshot().await {
@@ -163,6 +167,13 @@ pub(crate) async fn dcat_catalogue(State(state): State<GatewayState>, headers: H
     let (service, snapshot) = snapshot(&state).await?;
     let body = json_bytes(&dcat::catalog(&snapshot, service.publication()));
     Ok(respond(&headers, "application/ld+json", body, Some(snapshot.refreshed_at), true))
+}
+
+/// `catalog.ttl`: the same catalogue in Turtle.
+pub(crate) async fn dcat_turtle(State(state): State<GatewayState>, headers: HeaderMap) -> OpenDataResult {
+    let (service, snapshot) = snapshot(&state).await?;
+    let body = turtle::from_json_ld(&dcat::catalog(&snapshot, service.publication())).into_bytes();
+    Ok(respond(&headers, "text/turtle; charset=utf-8", body, Some(snapshot.refreshed_at), true))
 }
 
 pub(crate) async fn dictionary(State(state): State<GatewayState>, headers: HeaderMap) -> OpenDataResult {
@@ -201,6 +212,9 @@ pub(crate) async fn download(
 ) -> OpenDataResult {
     if file == "catalog.jsonld" {
         return dcat_catalogue(State(state), headers).await;
+    }
+    if file == "catalog.ttl" {
+        return dcat_turtle(State(state), headers).await;
     }
     if file == "datapackage.json" {
         return catalogue_package(State(state), headers).await;

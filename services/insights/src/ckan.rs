@@ -257,3 +257,38 @@ pub fn matches(spec: &Spec, q: &str) -> bool {
         .replace('_', " ");
     q.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).expect("a time").to_utc()
+    }
+
+    #[test]
+    fn the_harvester_filter_queries_parse_and_select() {
+        let spec = DATASETS.first().expect("datasets");
+        let since = Filter::parse("metadata_modified:[2026-12-01T00:00:00Z TO NOW]").expect("parses");
+        assert!(since.admits(spec, at("2026-12-07T10:00:00Z")));
+        assert!(!since.admits(spec, at("2026-11-30T23:59:59Z")));
+        let both = Filter::parse("metadata_modified:[* TO 2026-12-02T00:00:00.000Z] AND organization:crocevia")
+            .expect("parses");
+        assert!(both.admits(spec, at("2026-12-01T00:00:00Z")));
+        assert!(!both.admits(spec, at("2026-12-03T00:00:00Z")));
+        let not_ours = Filter::parse("-organization:crocevia").expect("parses");
+        assert!(!not_ours.admits(spec, at("2026-12-01T00:00:00Z")));
+        assert!(Filter::parse("groups:x").is_err_and(|e| e.contains("groups:x")));
+        assert!(Filter::parse("metadata_modified:[yesterday TO NOW]").is_err_and(|e| e.contains("yesterday")));
+        assert!(Filter::parse("metadata_modified:[2026-12-01T00:00:00Z NOW]").is_err());
+    }
+
+    #[test]
+    fn text_search_needs_every_word_in_either_language() {
+        let spec = DATASETS.iter().find(|s| s.id == "startups_by_sector").expect("startups_by_sector");
+        assert!(matches(spec, "startup settore"));
+        assert!(matches(spec, "STARTUPS sector"));
+        assert!(matches(spec, "*:*"));
+        assert!(!matches(spec, "startup volcano"));
+    }
+}

@@ -6,7 +6,7 @@
 //! - [`compute`] turns the facts into the datasets of [`catalogue`], every table through the
 //!   k-anonymity rule of [`anonymise`];
 //! - [`export`] renders them as CSV and JSON with a bilingual data dictionary (CC BY 4.0);
-//!   [`dcat`] describes them as a DCAT-AP_IT catalogue, [`package`] as Frictionless data
+//!   [`dcat`] describes them as a DCAT-AP_IT catalogue (JSON-LD, and Turtle by [`turtle`]), [`package`] as Frictionless data
 //!   packages and [`ckan`] as CKAN's action API, for the portals that harvest them;
 //! - [`InsightsService`] ties them together for the gateway.
 
@@ -24,6 +24,7 @@ pub mod package;
 pub mod publication;
 pub mod service;
 pub mod store;
+pub mod turtle;
 
 pub use error::InsightsError;
 pub use publication::Publication;
