@@ -40,9 +40,10 @@ test: broker-up test-tools wasm-check web test-web test-rust check-codegen ## Ru
 check-codegen: ## graphql-codegen (npm) generates TypeScript types from a running server's /graphql
 	deploy/scripts/check-codegen.sh
 
-test-tools: ## Python tools the tests call (OpenAPI validator; aiosmtpd; pySHACL, frictionless, ckanapi for open data), once per machine
+test-tools: ## Python tools the tests call (OpenAPI validator; aiosmtpd; pySHACL, frictionless, ckanapi; the event contract's validator and example), once per machine
 	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator==0.9.0
 	@python3 -c "import pyshacl, frictionless, ckanapi" 2>/dev/null || python3 -m pip install -q pyshacl==0.40.1 frictionless==5.21.0 ckanapi==4.11
+	@python3 -c "import yaml, jsonschema, grpc_tools, confluent_kafka" 2>/dev/null || python3 -m pip install -q PyYAML==6.0.3 jsonschema==4.26.0 grpcio-tools==1.85.4 confluent-kafka==2.16.2
 	@python3 -c "import aiosmtpd" 2>/dev/null || /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd==1.4.6 \
 		|| { echo "the tests' SMTP server needs aiosmtpd: apt-get install python3-aiosmtpd" >&2; exit 1; }
 

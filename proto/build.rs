@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={schema}");
     }
     let descriptors = protox::compile(schemas, ["schemas"])?;
-    prost_build::Config::new().compile_fds(descriptors)?;
+    // Type names (`prost::Name`): the content-type header names each payload's message.
+    prost_build::Config::new().enable_type_names().compile_fds(descriptors)?;
     Ok(())
 }

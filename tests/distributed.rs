@@ -12,7 +12,7 @@
 mod support;
 
 use crocevia_kit::bus::{EventBus, HEADER_ERROR, HEADER_GROUP, OutMessage};
-use crocevia_proto::{DEAD_LETTER_TOPIC, PROFILES_TOPIC};
+use crocevia_proto::{DEAD_LETTER_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
 use serde_json::{Value, json};
 use std::time::Duration;
 use support::stack::{Stack, demo, eventually, gql};
@@ -207,6 +207,7 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     // group, and the consumers go on: the talent's next edit, behind it on her partition, is
     // searched and matched.
     let bus = support::kafka::bus(&brokers, &format!("{DEAD_LETTER_TOPIC}-{suffix}"));
+    messages_name_their_payload_type(&bus, &suffix).await;
     let poison = b"not an envelope".to_vec();
     bus.publish(&format!("{PROFILES_TOPIC}-{suffix}"), vec![OutMessage::new(talent_id.clone(), poison.clone())])
         .await
@@ -252,6 +253,29 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
 }
 
 const PUBLIC: &str = "https://crocevia.example.org";
+
+/// The event contract (proto/asyncapi.yaml): what the relays published carries its event id
+/// and a content type naming the protobuf message, which decodes it.
+async fn messages_name_their_payload_type(bus: &dyn EventBus, suffix: &str) {
+    use crocevia_proto::{HEADER_CONTENT_TYPE, content_type, v1};
+    use prost::Message;
+    for (topic, expected) in
+        [(PROFILES_TOPIC, content_type::<v1::Envelope>()), (MATCHES_TOPIC, content_type::<v1::MatchChanged>())]
+    {
+        let topic = format!("{topic}-{suffix}");
+        let mut sub = bus.subscribe(std::slice::from_ref(&topic), &format!("contract-{suffix}")).await.unwrap();
+        let first = sub.poll(Duration::from_secs(30)).await.unwrap().unwrap_or_else(|| panic!("{topic} is empty"));
+        assert_eq!(first.header(HEADER_CONTENT_TYPE), Some(expected.as_str()), "{topic}: {:?}", first.headers);
+        assert!(first.header(crocevia_kit::bus::outbox::HEADER_EVENT_ID).is_some(), "{topic}: {:?}", first.headers);
+        let decoded = if expected.ends_with("Envelope") {
+            v1::Envelope::decode(first.payload.as_slice()).map(|_| ())
+        } else {
+            v1::MatchChanged::decode(first.payload.as_slice()).map(|_| ())
+        };
+        assert!(decoded.is_ok(), "{topic}: the payload is not the message its content type names");
+        sub.close().await.unwrap();
+    }
+}
 
 /// The gateway publishes what the insights process keeps: 503 until the figures hold every
 /// recorded change (the stack seeds organisations only, so no talent: a population under k

@@ -414,6 +414,7 @@ impl MatchingService {
             };
             self.outbox_clean.store(false, Ordering::Release);
             let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+            let content_type = crocevia_proto::content_type::<crocevia_proto::v1::MatchChanged>();
             let messages: Vec<OutMessage> = rows
                 .into_iter()
                 .zip(ids)
@@ -422,6 +423,7 @@ impl MatchingService {
                 .map(|(_, (row, (_, id)))| {
                     let mut message = OutMessage::new(row.key, row.payload);
                     message.headers.push((outbox::HEADER_EVENT_ID.to_owned(), id));
+                    message.headers.push((crocevia_proto::HEADER_CONTENT_TYPE.to_owned(), content_type.clone()));
                     message
                 })
                 .collect();

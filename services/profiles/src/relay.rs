@@ -95,14 +95,19 @@ impl Relay {
         while start < rows.len() {
             let topic = rows[start].topic.clone();
             let end = rows[start..].iter().position(|r| r.topic != topic).map_or(rows.len(), |n| start + n);
+            let content_type = crocevia_proto::content_type::<crocevia_proto::v1::Envelope>();
             let messages = rows[start..end]
                 .iter()
                 .map(|row| OutMessage {
                     key: row.entity_id.to_string(),
                     payload: row.payload.clone(),
-                    // Only what reconciling needs: the kind and version are in the payload,
-                    // and each header is one more row to store for a broker like tansu.
-                    headers: vec![(HEADER_EVENT_ID.to_owned(), row.event_id.to_string())],
+                    // What reconciling needs, and what names the payload for readers with only
+                    // proto/; the kind and version are in the payload (each header is one more
+                    // row to store for a broker like tansu).
+                    headers: vec![
+                        (HEADER_EVENT_ID.to_owned(), row.event_id.to_string()),
+                        (crocevia_proto::HEADER_CONTENT_TYPE.to_owned(), content_type.clone()),
+                    ],
                 })
                 .collect();
             self.hit(Failpoint::AbortBeforePublish);
