@@ -671,6 +671,39 @@ async fn my_matches_change_live() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matches_of_a_profile_saved_after_subscribing_are_heard() {
+    let (h, _, _, _search, matching, talent_json) = world_with_search_and_matching().await;
+    let token = register(&h, "later@example.org", "TALENT").await;
+    let mut socket = ws(&h, &token).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    socket.send(Message::text(json!({ "id": "m", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // No profile when subscribing: it is saved now, then ranked (as matching would from the bus).
+    let mut data = talent_json.clone();
+    data["seeking"] = json!([]);
+    let saved = gql(
+        &h,
+        Some(&token),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({ "p": input("talent", &data) }),
+    )
+    .await;
+    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    data["id"] = talent_id.clone().into();
+    let mut batch: Vec<crocevia_kit::bus::Delivery> = Vec::new();
+    for (i, offer) in demo("offers.json").into_iter().enumerate() {
+        let entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
+        batch.push(delivery(&entity, 1, i as i64));
+    }
+    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": data })).unwrap();
+    batch.push(delivery(&talent, 1, 100));
+    matching.process(&batch).await.unwrap();
+    // Lists of offers change too (they are not hers): only her own is announced.
+    let event = next_json(&mut socket).await.expect("an event");
+    assert_eq!(event["payload"]["data"]["myMatchesChanged"]["subject"], talent_id.as_str(), "{event}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn saved_searches_stream_new_results() {
     let (h, token, _talent, search, _matching, _) = world_with_search_and_matching().await;
     let index = search.index();

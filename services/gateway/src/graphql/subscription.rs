@@ -26,6 +26,11 @@ async fn still_valid(app: &dyn AppApi, session: Option<Session>) -> bool {
     }
 }
 
+/// Kinds that have a ranked list.
+fn is_subject(kind: EntityKind) -> bool {
+    matches!(kind, EntityKind::Talent | EntityKind::Startup | EntityKind::Offer | EntityKind::Programme)
+}
+
 #[derive(SimpleObject, Debug, Clone)]
 pub struct MatchesChanged {
     /// The talent, offer, startup or programme whose ranked list changed; query `matches` for it.
@@ -60,19 +65,36 @@ impl SubscriptionRoot {
             .matching
             .clone()
             .ok_or_else(|| app_error(AppError::Unavailable("matching is not running in this process".into())))?;
-        let mine: BTreeSet<uuid::Uuid> = app.owned_subjects(&actor).await.map_err(app_error)?.into_iter().collect();
+        // Followed before the owned subjects are read, so a profile saved in between is heard.
+        let mut notices = app.notices();
+        let mut mine: BTreeSet<uuid::Uuid> = app.owned_subjects(&actor).await.map_err(app_error)?.into_iter().collect();
         let mut rx = matching.list_changes();
         Ok(async_stream::stream! {
             loop {
-                match rx.recv().await {
-                    Ok((subject, _)) if mine.contains(&subject) => {
-                        if !still_valid(app.as_ref(), session).await {
-                            break;
+                tokio::select! {
+                    change = rx.recv() => match change {
+                        Ok((subject, _)) if mine.contains(&subject) => {
+                            if !still_valid(app.as_ref(), session).await {
+                                break;
+                            }
+                            yield MatchesChanged { subject: ID(subject.to_string()) }
                         }
-                        yield MatchesChanged { subject: ID(subject.to_string()) }
+                        Ok(_) | Err(RecvError::Lagged(_)) => {}
+                        Err(RecvError::Closed) => break,
+                    },
+                    // A profile, offer or programme saved or erased since: what is mine is read
+                    // again (one query per such write, not per list change), before matching
+                    // has ranked the new subject.
+                    notice = notices.recv() => {
+                        let stale = match &notice {
+                            Ok(n) => is_subject(n.kind) && (n.erased || !mine.contains(&n.id)),
+                            Err(RecvError::Lagged(_)) => true,
+                            Err(RecvError::Closed) => false,
+                        };
+                        if stale && let Ok(owned) = app.owned_subjects(&actor).await {
+                            mine = owned.into_iter().collect();
+                        }
                     }
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => break,
                 }
             }
         })
