@@ -249,7 +249,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let api = match (&app, role) {
         (Some(app), Role::All | Role::Gateway) => {
             let skills = Arc::new(SkillCatalog::new(concepts.clone()));
-            Some(api(&settings, app.clone(), matching_api.clone(), skills, insights.clone())?)
+            Some(api(&settings, app.clone(), matching_api.clone(), search_api.clone(), skills, insights.clone())?)
         }
         _ => None,
     };
@@ -427,6 +427,7 @@ fn api(
     settings: &Settings,
     app: Arc<dyn AppApi>,
     matching: Option<Arc<dyn MatchingApi>>,
+    search: Option<Arc<dyn crocevia_search::SearchApi>>,
     skills: Arc<SkillCatalog>,
     insights: Option<InsightsService>,
 ) -> anyhow::Result<Api> {
@@ -436,7 +437,7 @@ fn api(
         None => JwtKeys::load_or_create_secret(&settings.data_dir.join("jwt.key"))?,
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
-    let services = graphql::Services { app, matching, keys: keys.clone(), skills, insights };
+    let services = graphql::Services { app, matching, search, keys: keys.clone(), skills, insights };
     let limits =
         graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: settings.introspection() };
     let schema = graphql::schema(services.clone(), limits);

@@ -742,32 +742,30 @@ async fn saved_searches_stream_new_results() {
     let hits = first["payload"]["data"]["savedSearchResults"]["hits"].as_array().unwrap().len();
     assert!(hits >= 2, "{first}");
 
-    // A new Rust offer is written (and indexed): only it arrives.
+    // A profiles write (any searchable kind) wakes the subscription; search indexes it, with a
+    // new Rust offer, only well after the write (a slow consumer): the saved search runs again
+    // once search announces that commit, not after a guess of how long indexing takes.
+    let talent = demo("talents.json")[2].clone();
+    let write = gql(
+        &h,
+        Some(&token),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id version } }",
+        json!({ "p": input("talent", &talent) }),
+    )
+    .await;
+    assert!(write["errors"].is_null(), "{write}");
+    let version = write["data"]["saveProfile"]["version"].as_u64().unwrap();
+    let mut talent = talent;
+    talent["id"] = write["data"]["saveProfile"]["id"].clone();
     let mut offer = demo("offers.json")[0].clone();
     let new_id = uuid::Uuid::now_v7();
     offer["id"] = new_id.to_string().into();
     offer["title"] = "Rust embedded engineer, Mirafiori".into();
-    let entity: crocevia_domain::Entity =
-        serde_json::from_value(json!({ "kind": "offer", "data": offer.clone() })).unwrap();
-    let meta = crocevia_proto::envelope::EventMeta {
-        event_id: uuid::Uuid::now_v7(),
-        entity_kind: entity.kind(),
-        entity_id: entity.id(),
-        entity_version: 1,
-        occurred_at: chrono::Utc::now(),
-        correlation_id: "t".into(),
-    };
-    index.apply(&meta, &crocevia_proto::envelope::Change::Upserted(entity.clone())).unwrap();
-    index.commit().unwrap();
-    // A profiles write (any searchable kind) is what wakes the subscription.
-    let write = gql(
-        &h,
-        Some(&token),
-        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
-        json!({ "p": input("talent", &demo("talents.json")[2]) }),
-    )
-    .await;
-    assert!(write["errors"].is_null(), "{write}");
+    let offer: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
+    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": talent })).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let poison = search.apply(&[delivery(&offer, 1, 500), delivery(&talent, version, 501)]).await.unwrap();
+    assert!(poison.is_empty(), "{poison:?}");
     let next = next_json(&mut socket).await.expect("new results");
     let fresh = next["payload"]["data"]["savedSearchResults"]["hits"].as_array().unwrap();
     assert_eq!(fresh.len(), 1, "{next}");

@@ -34,14 +34,20 @@ pub fn current(handle: &IndexHandle) -> Arc<SearchIndex> {
     handle.read().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
-/// Applies and commits a batch; returns the poison messages with their errors.
-fn apply_batch(
-    index: &SearchIndex,
-    recent: &Recent,
-    batch: &[Delivery],
-) -> anyhow::Result<(BatchReport, HashMap<usize, String>)> {
+/// What applying one batch did.
+struct Outcome {
+    report: BatchReport,
+    /// The poison messages with their errors.
+    poison: HashMap<usize, String>,
+    /// The entities (id, version) the commit holds.
+    done: Vec<(uuid::Uuid, u64)>,
+}
+
+/// Applies and commits a batch.
+fn apply_batch(index: &SearchIndex, recent: &Recent, batch: &[Delivery]) -> anyhow::Result<Outcome> {
     let mut report = BatchReport::default();
     let mut poison = HashMap::new();
+    let mut done = Vec::new();
     for (i, delivery) in batch.iter().enumerate() {
         index.advance(&delivery.topic, delivery.partition, delivery.offset + 1);
         let (meta, change) = match envelope::decode(&delivery.payload) {
@@ -52,7 +58,11 @@ fn apply_batch(
                 continue;
             }
         };
-        match index.apply_from(&meta, &change, Some(delivery.partition))? {
+        let outcome = index.apply_from(&meta, &change, Some(delivery.partition))?;
+        if outcome != Applied::NotSearchable {
+            done.push((meta.entity_id, meta.entity_version));
+        }
+        match outcome {
             Applied::Indexed => report.indexed += 1,
             Applied::Removed => report.removed += 1,
             // Nothing to replay into a rebuilt index: the database held that version before
@@ -70,13 +80,15 @@ fn apply_batch(
         recent.push(meta, change);
     }
     index.commit()?;
-    Ok((report, poison))
+    Ok(Outcome { report, poison, done })
 }
 
-/// Applies each batch to the live index (on the blocking pool: indexing is CPU work).
-struct Indexer {
-    handle: IndexHandle,
-    recent: Recent,
+/// Applies each batch to the live index (on the blocking pool: indexing is CPU work), then
+/// announces what the commit made searchable.
+pub(crate) struct Indexer {
+    pub(crate) handle: IndexHandle,
+    pub(crate) recent: Recent,
+    pub(crate) committed: tokio::sync::broadcast::Sender<crate::service::Committed>,
 }
 
 #[async_trait::async_trait]
@@ -84,9 +96,11 @@ impl BatchHandler for Indexer {
     async fn handle(&mut self, batch: &[Delivery]) -> anyhow::Result<HashMap<usize, String>> {
         let index = current(&self.handle);
         let (recent, work) = (self.recent.clone(), batch.to_vec());
-        let (report, poison) = tokio::task::spawn_blocking(move || apply_batch(&index, &recent, &work))
+        let Outcome { report, poison, done } = tokio::task::spawn_blocking(move || apply_batch(&index, &recent, &work))
             .await
             .map_err(|e| anyhow::anyhow!("indexing task failed: {e}"))??;
+        // Nobody listening is fine: no live saved search.
+        let _ = self.committed.send(done.into());
         crocevia_kit::metrics::SEARCH_APPLIED.inc_by((report.indexed + report.removed) as u64);
         tracing::debug!(?report, "search batch committed");
         Ok(poison)
@@ -122,14 +136,13 @@ impl OwnPositions for IndexPositions {
 
 /// Runs until `shutdown`; see [`crocevia_kit::bus::batch`] for the batching, retries and
 /// offset handling.
-pub async fn run(
-    handle: IndexHandle,
-    recent: Recent,
+pub(crate) async fn run(
+    indexer: Indexer,
     sub: Box<dyn Subscription>,
     settings: BatchSettings,
     shutdown: watch::Receiver<bool>,
 ) {
-    batch::run("search", sub, settings, shutdown, Indexer { handle, recent }).await;
+    batch::run("search", sub, settings, shutdown, indexer).await;
 }
 
 #[cfg(test)]
@@ -162,7 +175,7 @@ mod tests {
         let change = Change::Upserted(Entity::Offer(offers[0].clone()));
         let batch = [delivery(&change, 1, 0), delivery(&change, 1, 1), delivery(&change, 2, 2)];
         let recent = Recent::default();
-        let (report, poison) = apply_batch(&index, &recent, &batch).unwrap();
+        let Outcome { report, poison, .. } = apply_batch(&index, &recent, &batch).unwrap();
         assert!(poison.is_empty());
         assert_eq!((report.indexed, report.stale), (2, 1));
         let kept: Vec<u64> = recent.since(0).iter().map(|(meta, _)| meta.entity_version).collect();

@@ -9,20 +9,35 @@ use crate::taxonomy::Taxonomy;
 use anyhow::Context;
 use async_trait::async_trait;
 use crocevia_domain::Entity;
-use crocevia_kit::bus::SharedBus;
+use crocevia_kit::bus::batch::BatchHandler;
+use crocevia_kit::bus::{Delivery, SharedBus};
 use crocevia_proto::envelope::{Change, EventMeta};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 /// What the gateway calls; the in-process service and (in the distributed mode) a network
 /// client implement it.
 #[async_trait]
 pub trait SearchApi: Send + Sync + std::fmt::Debug {
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError>;
+
+    /// Each commit's changes as they become searchable, where search runs in this process
+    /// (`None` for a remote one): what a live saved search waits for before it runs again.
+    fn indexed(&self) -> Option<broadcast::Receiver<Committed>> {
+        None
+    }
 }
+
+/// The entities (id, version) one commit made searchable (or removed, or found already
+/// held at that version or newer).
+pub type Committed = Arc<[(uuid::Uuid, u64)]>;
+
+/// Commits announced and not yet read by the slowest listener; one behind by more is told it
+/// lagged (and re-runs at once).
+pub const COMMITS_BUFFERED: usize = 64;
 
 /// The changes applied in the last minutes, replayed into a freshly rebuilt index before it
 /// replaces the live one (they happened while it was being built).
@@ -150,6 +165,7 @@ pub struct SearchService {
     handle: IndexHandle,
     recent: Recent,
     taxonomy: Arc<Taxonomy>,
+    committed: broadcast::Sender<Committed>,
 }
 
 impl SearchService {
@@ -179,13 +195,34 @@ impl SearchService {
                 index
             }
         };
-        Ok(Self { handle: Arc::new(RwLock::new(Arc::new(index))), recent: Recent::default(), taxonomy })
+        Ok(Self::over(index, taxonomy))
     }
 
     /// An index in memory, for tests of code above search.
     pub fn in_ram(taxonomy: Arc<Taxonomy>) -> anyhow::Result<Self> {
-        let index = SearchIndex::in_ram(taxonomy.clone())?;
-        Ok(Self { handle: Arc::new(RwLock::new(Arc::new(index))), recent: Recent::default(), taxonomy })
+        Ok(Self::over(SearchIndex::in_ram(taxonomy.clone())?, taxonomy))
+    }
+
+    fn over(index: SearchIndex, taxonomy: Arc<Taxonomy>) -> Self {
+        Self {
+            handle: Arc::new(RwLock::new(Arc::new(index))),
+            recent: Recent::default(),
+            taxonomy,
+            committed: broadcast::channel(COMMITS_BUFFERED).0,
+        }
+    }
+
+    /// Applies and commits `batch` as the consumer does (decoding each event, skipping what
+    /// the index holds) and announces the commit; returns the poison messages. For tests and
+    /// tools that feed search without a bus.
+    pub async fn apply(&self, batch: &[Delivery]) -> anyhow::Result<std::collections::HashMap<usize, String>> {
+        consumer::Indexer {
+            handle: self.handle.clone(),
+            recent: self.recent.clone(),
+            committed: self.committed.clone(),
+        }
+        .handle(batch)
+        .await
     }
 
     pub fn index(&self) -> Arc<SearchIndex> {
@@ -209,13 +246,12 @@ impl SearchService {
             .subscribe_owning(std::slice::from_ref(&settings.topic), &settings.group, positions)
             .await
             .context("subscribing to the profiles topic")?;
-        let consumer = tokio::spawn(consumer::run(
-            self.handle.clone(),
-            self.recent.clone(),
-            sub,
-            settings.batch,
-            shutdown.clone(),
-        ));
+        let indexer = consumer::Indexer {
+            handle: self.handle.clone(),
+            recent: self.recent.clone(),
+            committed: self.committed.clone(),
+        };
+        let consumer = tokio::spawn(consumer::run(indexer, sub, settings.batch, shutdown.clone()));
         let watcher = tokio::spawn(self.clone().watch_current(settings.root, shutdown));
         Ok(vec![consumer, watcher])
     }
@@ -285,5 +321,9 @@ impl SearchService {
 impl SearchApi for SearchService {
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
         self.run(request).await
+    }
+
+    fn indexed(&self) -> Option<broadcast::Receiver<Committed>> {
+        Some(self.committed.subscribe())
     }
 }

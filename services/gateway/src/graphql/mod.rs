@@ -36,6 +36,9 @@ pub struct Services {
     pub app: Arc<dyn AppApi>,
     /// For `myMatchesChanged` (silent when matching runs in another process).
     pub matching: Option<Arc<dyn crocevia_matching::MatchingApi>>,
+    /// For `savedSearchResults`, which runs again once search has indexed a change (a
+    /// search in another process announces no commits: it waits a moment instead).
+    pub search: Option<Arc<dyn crocevia_search::SearchApi>>,
     pub keys: Arc<JwtKeys>,
     /// The skills taxonomy, for the skills picker (search need not run in this process).
     pub skills: Arc<SkillCatalog>,

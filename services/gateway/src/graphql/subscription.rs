@@ -8,10 +8,11 @@ use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use crocevia_domain::ApplicationStage;
 use crocevia_domain::EntityKind;
 use crocevia_profiles::{AppApi, AppError, Session};
+use crocevia_search::service::Committed;
 use futures::Stream;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 #[derive(Debug, Default)]
 pub struct SubscriptionRoot;
@@ -24,6 +25,28 @@ async fn still_valid(app: &dyn AppApi, session: Option<Session>) -> bool {
         Some(session) => app.actor(Some(session)).await.is_ok(),
         None => false,
     }
+}
+
+/// How long a saved search waits after a change before it runs again when search runs in
+/// another process (and says nothing of its commits).
+const REMOTE_INDEXING: Duration = Duration::from_millis(600);
+/// The longest wait for search to index a change before the saved search runs anyway.
+const INDEXING_WAIT: Duration = Duration::from_secs(10);
+
+/// Returns once a commit made version `version` (or a later one) of `id` searchable, or the
+/// commits could not be followed (lagged behind: many commits passed; closed), or after
+/// [`INDEXING_WAIT`].
+async fn indexed(commits: &mut broadcast::Receiver<Committed>, id: uuid::Uuid, version: u64) {
+    let wait = async {
+        loop {
+            match commits.recv().await {
+                Ok(done) if done.iter().any(|(e, v)| *e == id && *v >= version) => return,
+                Ok(_) => {}
+                Err(RecvError::Lagged(_) | RecvError::Closed) => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(INDEXING_WAIT, wait).await;
 }
 
 /// Kinds that have a ranked list.
@@ -137,27 +160,34 @@ impl SubscriptionRoot {
 
     /// The results of one of my saved searches now, then each new result as entities change.
     async fn saved_search_results(&self, ctx: &Context<'_>, id: ID) -> Result<impl Stream<Item = NewResults>> {
-        let app = ctx.data::<Services>()?.app.clone();
+        let services = ctx.data::<Services>()?;
+        let app = services.app.clone();
         let actor = signed_in(ctx)?.clone();
         let session = ctx.data_opt::<Session>().copied();
         let search_id = uuid("id", &id)?;
         // Refused here when it is not theirs; each run narrows it to the kinds they may see.
         app.saved_search(&actor, search_id).await.map_err(app_error)?;
         let mut rx = app.notices();
+        // Followed from now, so no commit after a notice is missed.
+        let mut commits = services.search.as_ref().and_then(|s| s.indexed());
         Ok(async_stream::stream! {
             let mut seen: BTreeSet<String> = BTreeSet::new();
             let mut first = true;
             loop {
                 if !first {
                     // Wait for a change of a searchable kind, then for search to index it.
-                    loop {
+                    let notice = loop {
                         match rx.recv().await {
-                            Ok(n) if !matches!(n.kind, EntityKind::User | EntityKind::Consent | EntityKind::Application) => break,
+                            Ok(n) if !matches!(n.kind, EntityKind::User | EntityKind::Consent | EntityKind::Application) => break n,
                             Ok(_) | Err(RecvError::Lagged(_)) => {}
                             Err(RecvError::Closed) => return,
                         }
+                    };
+                    match commits.as_mut() {
+                        Some(commits) => indexed(commits, notice.id, notice.version).await,
+                        // A search in another process announces no commits.
+                        None => tokio::time::sleep(REMOTE_INDEXING).await,
                     }
-                    tokio::time::sleep(Duration::from_millis(600)).await;
                     while rx.try_recv().is_ok() {}
                 }
                 if !still_valid(app.as_ref(), session).await {

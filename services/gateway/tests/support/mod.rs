@@ -91,6 +91,7 @@ pub async fn serve(
     let services = graphql::Services {
         app: app.clone(),
         matching: matching.clone(),
+        search: search.clone(),
         keys: b.keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
         insights: Some(insights.clone()),
