@@ -116,10 +116,25 @@ async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
+/// Types into a field; a field the app re-rendered between finding and typing (a stale
+/// element) is found again, as a user's next keystroke would land on the new one.
 async fn type_in(c: &Client, css: &str, text: &str) {
-    let el = find(c, css).await;
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    for attempt in 1.. {
+        let el = find(c, css).await;
+        let typed = async {
+            el.clear().await?;
+            el.send_keys(text).await
+        };
+        match typed.await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempt < 5 =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("type into {css}: {e}"),
+        }
+    }
 }
 
 /// Sets a control's value the way a user's edit does (input and change events); date

@@ -73,6 +73,12 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "changes",
             "changes applied in the last 30 min, kept to replay into an index rebuilt meanwhile",
         ),
+        fixed(
+            "search COMMITS_BUFFERED",
+            crocevia_search::service::COMMITS_BUFFERED,
+            "commits",
+            "commits announced to live saved searches and not yet read by the slowest",
+        ),
         set("insights.batch_max", s.insights.batch_max as u64, "events", "events counted per store"),
         set("profiles.relay_batch_size", s.profiles.relay_batch_size, "events", "outbox rows published at once"),
         fixed("resync PAGE", crate::resync::PAGE as usize, "ids", "ids and versions compared at once at start"),
