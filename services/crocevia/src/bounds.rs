@@ -102,6 +102,12 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "password hashes at once (each reuses one 19 MiB Argon2 buffer)",
         ),
         fixed(
+            "gateway MAX_OPERATION_LABELS",
+            crocevia_gateway::graphql::operations::MAX_OPERATION_LABELS,
+            "names",
+            "GraphQL operation names with metrics of their own; others count as `other`",
+        ),
+        fixed(
             "gateway NOTICE_BUFFER",
             crocevia_gateway::remote::NOTICE_BUFFER,
             "notices",

@@ -597,6 +597,44 @@ async fn metrics_are_exposed() {
     assert!(text.contains("crocevia_outbox_published_total"));
 }
 
+/// `/graphql` is one route: latency and errors are also counted per operation name, with the
+/// error code, whether the name comes from the document or the request.
+#[tokio::test]
+async fn metrics_tell_operations_apart() {
+    let h = start(true).await;
+    post(&h, None, json!({ "query": "query MetricsProbe { __typename }" })).await;
+    let picked = "query Unused { __typename } query MetricsPicked { __typename }";
+    post(&h, None, json!({ "query": picked, "operationName": "MetricsPicked" })).await;
+    let (_, bad) = post(
+        &h,
+        None,
+        json!({ "query": "query MetricsBad { search(input: {kinds: [OFFER], filters: [\"colour:red\"]}) { total } }" }),
+    )
+    .await;
+    assert!(!bad["errors"].is_null(), "{bad}");
+    let text = reqwest::get(format!("{}/metrics", h.base)).await.unwrap().text().await.unwrap();
+    for name in ["MetricsProbe", "MetricsPicked", "MetricsBad"] {
+        assert!(
+            text.contains(&format!("crocevia_graphql_operation_seconds_count{{operation=\"{name}\"}} 1")),
+            "{name}: {text}"
+        );
+    }
+    assert!(!text.contains("operation=\"Unused\""), "{text}");
+    let code = bad["errors"][0]["extensions"]["code"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("crocevia_graphql_errors_total{{code=\"{code}\",operation=\"MetricsBad\"}} 1")),
+        "{text}"
+    );
+    // An operation that does not validate is counted too, under its name and its code.
+    let (_, unknown) = post(&h, None, json!({ "query": "query MetricsUnknown { noSuchField }" })).await;
+    let code = unknown["errors"][0]["extensions"]["code"].as_str().unwrap_or("none");
+    let text = reqwest::get(format!("{}/metrics", h.base)).await.unwrap().text().await.unwrap();
+    assert!(
+        text.contains(&format!("crocevia_graphql_errors_total{{code=\"{code}\",operation=\"MetricsUnknown\"}} 1")),
+        "{text}"
+    );
+}
+
 // ---------- live matches and saved searches ----------
 
 async fn world_with_search_and_matching()

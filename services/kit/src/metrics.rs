@@ -45,6 +45,30 @@ pub static HTTP_SECONDS: LazyLock<HistogramVec> = LazyLock::new(|| {
     h
 });
 
+pub static GRAPHQL_SECONDS: LazyLock<HistogramVec> = LazyLock::new(|| {
+    let h = HistogramVec::new(
+        HistogramOpts::new(
+            "crocevia_graphql_operation_seconds",
+            "GraphQL query and mutation duration by operation name (parse to response)",
+        )
+        .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+        &["operation"],
+    )
+    .expect("valid histogram");
+    REGISTRY.register(Box::new(h.clone())).expect("registered once");
+    h
+});
+
+pub static GRAPHQL_ERRORS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    let c = IntCounterVec::new(
+        Opts::new("crocevia_graphql_errors_total", "GraphQL errors by operation name and error code"),
+        &["operation", "code"],
+    )
+    .expect("valid counter");
+    REGISTRY.register(Box::new(c.clone())).expect("registered once");
+    c
+});
+
 pub static OUTBOX_PUBLISHED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_outbox_published_total", "Outbox events published to the bus"));
 pub static BUS_DAMAGED_RECORDS: LazyLock<IntCounter> = LazyLock::new(|| {

@@ -6,6 +6,7 @@ mod mine;
 mod mutation;
 pub mod nesting;
 mod open_data;
+pub mod operations;
 mod query;
 mod reference;
 mod subscription;
@@ -57,6 +58,7 @@ pub fn schema(services: Services, limits: Limits) -> ApiSchema {
     let mut builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .data(services)
         .extension(nesting::NestingLimit)
+        .extension(operations::OperationMetrics)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if !limits.introspection {
@@ -129,6 +131,18 @@ pub fn retry_after(response: &async_graphql::BatchResponse) -> Option<u64> {
         .max()
 }
 
+/// The code an error carries, or `None` for the parse and validation errors async-graphql
+/// reports without one (which [`with_codes`] reports as BAD_USER_INPUT).
+pub(crate) fn code_of(e: &async_graphql::ServerError) -> Option<&str> {
+    match e.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(code)) => Some(code.as_str()),
+        _ => None,
+    }
+}
+
+/// The code of an error without one.
+pub(crate) const UNCODED: ErrorCode = ErrorCode::BadUserInput;
+
 /// Gives every error a code: parse and validation errors (which async-graphql reports
 /// without one) are BAD_USER_INPUT, so clients can branch on `extensions.code` alone.
 pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::BatchResponse {
@@ -138,7 +152,7 @@ pub fn with_codes(response: async_graphql::BatchResponse) -> async_graphql::Batc
             if !coded {
                 let field = argument_of(&e.message);
                 let extensions = e.extensions.get_or_insert_with(Default::default);
-                extensions.set("code", ErrorCode::BadUserInput.as_str());
+                extensions.set("code", UNCODED.as_str());
                 if let Some(field) = field {
                     extensions.set("field", field);
                 }
