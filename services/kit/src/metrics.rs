@@ -24,49 +24,41 @@ fn counter(name: &str, help: &str) -> IntCounter {
     c
 }
 
-pub static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    let c = IntCounterVec::new(
-        Opts::new("crocevia_http_requests_total", "HTTP requests by route and status"),
-        &["route", "status"],
-    )
-    .expect("valid counter");
+fn counter_vec(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid counter");
     REGISTRY.register(Box::new(c.clone())).expect("registered once");
     c
-});
+}
 
-pub static HTTP_SECONDS: LazyLock<HistogramVec> = LazyLock::new(|| {
-    let h = HistogramVec::new(
-        HistogramOpts::new("crocevia_http_request_seconds", "HTTP request duration by route")
-            .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
-        &["route"],
-    )
-    .expect("valid histogram");
+/// Request durations, from a millisecond to a few seconds.
+fn latency_histogram(name: &str, help: &str, labels: &[&str]) -> HistogramVec {
+    let buckets = vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
+    let h = HistogramVec::new(HistogramOpts::new(name, help).buckets(buckets), labels).expect("valid histogram");
     REGISTRY.register(Box::new(h.clone())).expect("registered once");
     h
+}
+
+pub static HTTP_REQUESTS: LazyLock<IntCounterVec> = LazyLock::new(|| {
+    counter_vec("crocevia_http_requests_total", "HTTP requests by route and status", &["route", "status"])
 });
+
+pub static HTTP_SECONDS: LazyLock<HistogramVec> =
+    LazyLock::new(|| latency_histogram("crocevia_http_request_seconds", "HTTP request duration by route", &["route"]));
 
 pub static GRAPHQL_SECONDS: LazyLock<HistogramVec> = LazyLock::new(|| {
-    let h = HistogramVec::new(
-        HistogramOpts::new(
-            "crocevia_graphql_operation_seconds",
-            "GraphQL query and mutation duration by operation name (parse to response)",
-        )
-        .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5]),
+    latency_histogram(
+        "crocevia_graphql_operation_seconds",
+        "GraphQL query and mutation duration by operation name (parse to response)",
         &["operation"],
     )
-    .expect("valid histogram");
-    REGISTRY.register(Box::new(h.clone())).expect("registered once");
-    h
 });
 
 pub static GRAPHQL_ERRORS: LazyLock<IntCounterVec> = LazyLock::new(|| {
-    let c = IntCounterVec::new(
-        Opts::new("crocevia_graphql_errors_total", "GraphQL errors by operation name and error code"),
+    counter_vec(
+        "crocevia_graphql_errors_total",
+        "GraphQL errors by operation name and error code",
         &["operation", "code"],
     )
-    .expect("valid counter");
-    REGISTRY.register(Box::new(c.clone())).expect("registered once");
-    c
 });
 
 pub static OUTBOX_PUBLISHED: LazyLock<IntCounter> =
