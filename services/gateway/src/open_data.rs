@@ -210,15 +210,6 @@ pub(crate) async fn download(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> OpenDataResult {
-    if file == "catalog.jsonld" {
-        return dcat_catalogue(State(state), headers).await;
-    }
-    if file == "catalog.ttl" {
-        return dcat_turtle(State(state), headers).await;
-    }
-    if file == "datapackage.json" {
-        return catalogue_package(State(state), headers).await;
-    }
     let (id, csv) = match (file.strip_suffix(".csv"), file.strip_suffix(".json")) {
         (Some(id), _) => (id, true),
         (_, Some(id)) => (id, false),

@@ -597,6 +597,41 @@ async fn metrics_are_exposed() {
     assert!(text.contains("crocevia_outbox_published_total"));
 }
 
+/// Until the open data holds every recorded change (here: never, no consumer runs), every
+/// door that shows figures withholds them, decided once in the insights service: downloads,
+/// DCAT, data packages and CKAN answer 503 with Retry-After, GraphQL UNAVAILABLE (what the
+/// web app's Osservatorio reads); the catalogue and the dictionary, which hold no figures,
+/// answer and say so.
+#[tokio::test]
+async fn every_open_data_door_withholds_figures_while_they_are_built() {
+    let h = start(true).await;
+    for path in [
+        "/open-data/v1/talents_by_origin.csv",
+        "/open-data/v1/talents_by_origin.json",
+        "/open-data/v1/talents_by_origin/datapackage.json",
+        "/open-data/v1/datapackage.json",
+        "/open-data/v1/catalog.jsonld",
+        "/open-data/v1/catalog.ttl",
+        "/api/3/action/package_show?id=talents_by_origin",
+        "/api/3/action/package_search?q=talenti",
+    ] {
+        let response = reqwest::get(format!("{}{path}", h.base)).await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        let retry = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(retry.as_deref(), Some("5"), "{path}");
+    }
+    let (_, answer) = post(&h, None, json!({ "query": "{ openData { datasets { id total } } }" })).await;
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{answer}");
+    let catalogue: Value = reqwest::get(format!("{}/open-data/v1/", h.base)).await.unwrap().json().await.unwrap();
+    assert_eq!(catalogue["status"], "building", "{catalogue}");
+    assert!(catalogue["refreshed_at"].is_null(), "{catalogue}");
+    let dictionary = reqwest::get(format!("{}/open-data/v1/dictionary.json", h.base)).await.unwrap();
+    assert_eq!(dictionary.status(), 200);
+    // Unknown datasets are still told apart from figures not yet built.
+    let missing = reqwest::get(format!("{}/open-data/v1/no_such_dataset.csv", h.base)).await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
 /// `/graphql` is one route: latency and errors are also counted per operation name, with the
 /// error code, whether the name comes from the document or the request.
 #[tokio::test]
@@ -660,31 +695,54 @@ async fn world_with_search_and_matching()
     let token = register(&h, "live@example.org", "TALENT").await;
     let mut talent = demo("talents.json")[0].clone();
     talent["seeking"] = json!([]);
+    let talent_id = save_talent(&h, &token, &talent).await;
+    (h, token, talent_id, search, matching, talent)
+}
+
+/// Saves `talent` as the token's profile; its id.
+async fn save_talent(h: &Harness, token: &str, talent: &Value) -> String {
     let saved = gql(
-        &h,
-        Some(&token),
+        h,
+        Some(token),
         "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
-        json!({ "p": input("talent", &talent) }),
+        json!({ "p": input("talent", talent) }),
     )
     .await;
-    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
-    (h, token, talent_id, search, matching, talent)
+    saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned()
+}
+
+/// Matching learns the demo offers and the talent `data` at version 1, as it would from the
+/// bus.
+async fn rank_with_offers(matching: &crocevia_matching::MatchingService, data: &Value) {
+    let mut batch: Vec<crocevia_kit::bus::Delivery> = Vec::new();
+    for (i, offer) in demo("offers.json").into_iter().enumerate() {
+        let entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
+        batch.push(delivery(&entity, 1, i as i64));
+    }
+    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": data })).unwrap();
+    batch.push(delivery(&talent, 1, 100));
+    matching.process(&batch).await.unwrap();
+}
+
+/// A socket subscribed to `myMatchesChanged` as the token's owner.
+async fn subscribe_to_my_matches(
+    h: &Harness,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut socket = ws(h, token).await;
+    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
+    socket.send(Message::text(json!({ "id": "m", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    socket
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_matches_change_live() {
     let (h, token, talent_id, _search, matching, talent_json) = world_with_search_and_matching().await;
     // The matching service learns the offers and the talent (as it would from the bus).
-    let mut batch: Vec<crocevia_kit::bus::Delivery> = Vec::new();
-    for (i, offer) in demo("offers.json").into_iter().enumerate() {
-        let entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
-        batch.push(delivery(&entity, 1, i as i64));
-    }
     let mut data = talent_json.clone();
     data["id"] = talent_id.clone().into();
-    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": data })).unwrap();
-    batch.push(delivery(&talent, 1, 100));
-    matching.process(&batch).await.unwrap();
+    rank_with_offers(&matching, &data).await;
     let list = gql(
         &h,
         Some(&token),
@@ -694,10 +752,7 @@ async fn my_matches_change_live() {
     .await;
     assert!(!list["data"]["matches"].as_array().unwrap().is_empty(), "{list}");
 
-    let mut socket = ws(&h, &token).await;
-    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
-    socket.send(Message::text(json!({ "id": "m", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut socket = subscribe_to_my_matches(&h, &token).await;
     // The talent learns a new skill: their list is recomputed and the subscriber hears of it.
     let mut more = data.clone();
     more["skills"].as_array_mut().unwrap().push(json!({ "skill": "kubernetes", "years": 2 }));
@@ -712,30 +767,13 @@ async fn my_matches_change_live() {
 async fn matches_of_a_profile_saved_after_subscribing_are_heard() {
     let (h, _, _, _search, matching, talent_json) = world_with_search_and_matching().await;
     let token = register(&h, "later@example.org", "TALENT").await;
-    let mut socket = ws(&h, &token).await;
-    assert_eq!(next_json(&mut socket).await.unwrap()["type"], "connection_ack");
-    socket.send(Message::text(json!({ "id": "m", "type": "subscribe", "payload": { "query": "subscription { myMatchesChanged { subject } }" } }).to_string())).await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut socket = subscribe_to_my_matches(&h, &token).await;
     // No profile when subscribing: it is saved now, then ranked (as matching would from the bus).
     let mut data = talent_json.clone();
     data["seeking"] = json!([]);
-    let saved = gql(
-        &h,
-        Some(&token),
-        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
-        json!({ "p": input("talent", &data) }),
-    )
-    .await;
-    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+    let talent_id = save_talent(&h, &token, &data).await;
     data["id"] = talent_id.clone().into();
-    let mut batch: Vec<crocevia_kit::bus::Delivery> = Vec::new();
-    for (i, offer) in demo("offers.json").into_iter().enumerate() {
-        let entity = serde_json::from_value(json!({ "kind": "offer", "data": offer })).unwrap();
-        batch.push(delivery(&entity, 1, i as i64));
-    }
-    let talent: crocevia_domain::Entity = serde_json::from_value(json!({ "kind": "talent", "data": data })).unwrap();
-    batch.push(delivery(&talent, 1, 100));
-    matching.process(&batch).await.unwrap();
+    rank_with_offers(&matching, &data).await;
     // Lists of offers change too (they are not hers): only her own is announced.
     let event = next_json(&mut socket).await.expect("an event");
     assert_eq!(event["payload"]["data"]["myMatchesChanged"]["subject"], talent_id.as_str(), "{event}");

@@ -84,6 +84,7 @@ pub fn package(spec: &Spec, snapshot: &Snapshot, p: &Publication) -> Value {
         .map(|t| json!({ "name": t, "display_name": t, "state": "active", "vocabulary_id": null }))
         .collect();
     let themes: Vec<Value> = spec.population.themes().iter().map(|t| json!({ "theme": t, "subthemes": [] })).collect();
+    let organization = organization(p);
     let mut package = json!({
         "id": id,
         "name": spec.id,
@@ -106,8 +107,8 @@ pub fn package(spec: &Spec, snapshot: &Snapshot, p: &Publication) -> Value {
         "maintainer_email": p.contact_email,
         "metadata_created": day(p.issued),
         "metadata_modified": timestamp(modified),
-        "owner_org": organization(p)["id"],
-        "organization": organization(p),
+        "owner_org": organization["id"],
+        "organization": organization,
         "groups": [],
         "relationships_as_object": [],
         "relationships_as_subject": [],
@@ -225,11 +226,10 @@ impl Filter {
 /// `package_search`: the packages matching `q` and `filter`, `rows` from `start`, in name
 /// order, with their count.
 pub fn search(snapshot: &Snapshot, p: &Publication, q: &str, filter: &Filter, start: usize, rows: usize) -> Value {
-    let hits: Vec<&Spec> =
+    let mut hits: Vec<&Spec> =
         DATASETS.iter().filter(|s| matches(s, q) && filter.admits(s, snapshot.refreshed_at)).collect();
-    let mut sorted = hits.clone();
-    sorted.sort_by_key(|s| s.id);
-    let results: Vec<Value> = sorted.iter().skip(start).take(rows).map(|s| package(s, snapshot, p)).collect();
+    hits.sort_by_key(|s| s.id);
+    let results: Vec<Value> = hits.iter().skip(start).take(rows).map(|s| package(s, snapshot, p)).collect();
     json!({
         "count": hits.len(),
         "sort": "name asc",

@@ -607,6 +607,29 @@ mod tests {
     }
 
     #[test]
+    fn bad_open_data_and_public_url_settings_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        for (toml, key) in [
+            ("[http]\npublic_url = \"crocevia.example.org\"\n", "http.public_url"),
+            ("[open_data]\npublisher_id = \"c m to\"\n", "open_data.publisher_id"),
+            ("[open_data]\ncontact_email = \"nobody\"\n", "open_data.contact_email"),
+            ("[open_data]\npublisher_name = \" \"\n", "open_data.publisher_name"),
+            ("[open_data]\nissued = \"yesterday\"\n", "issued"),
+        ] {
+            std::fs::write(&file, toml).unwrap();
+            let err = format!("{:#}", Settings::load(Some(&file)).unwrap_err());
+            assert!(err.contains(key), "{toml}: {err}");
+        }
+        std::fs::write(&file, "[open_data]\npublisher_id = \"c_l219\"\nissued = \"2027-01-15\"\n").unwrap();
+        let s = Settings::load(Some(&file)).unwrap();
+        assert_eq!(
+            (s.open_data.publisher_id.as_str(), s.open_data.issued.to_string().as_str()),
+            ("c_l219", "2027-01-15")
+        );
+    }
+
+    #[test]
     fn defaults_are_valid_and_embedded() {
         let s = Settings::default();
         s.validate().unwrap();

@@ -32,6 +32,9 @@ pub struct ChangeNotice {
     pub id: Uuid,
     pub version: u64,
     pub erased: bool,
+    /// The entity's first version (a new profile or posting), not an edit of one.
+    #[serde(default)]
+    pub created: bool,
 }
 
 /// The profiles service: owner of every entity.
@@ -247,7 +250,7 @@ impl Work<'_> {
         };
         store::replace_refs(&self.txn, &entity).await?;
         self.enqueue(Change::Upserted(entity), outcome.version, correlation_id).await?;
-        self.notices.push(ChangeNotice { kind, id, version: outcome.version, erased: false });
+        self.notices.push(ChangeNotice { kind, id, version: outcome.version, erased: false, created: outcome.created });
         tracing::debug!(entity_kind = %kind, entity_id = %id, version = outcome.version, created = outcome.created, "entity written");
         Ok(outcome)
     }
@@ -279,7 +282,7 @@ impl Work<'_> {
         }
         store::set_tombstone(&self.txn, kind, id, version, now).await?;
         self.enqueue(Change::Erased { kind, id, reason: reason.to_owned() }, version, correlation_id).await?;
-        self.notices.push(ChangeNotice { kind, id, version, erased: true });
+        self.notices.push(ChangeNotice { kind, id, version, erased: true, created: false });
         tracing::info!(entity_kind = %kind, entity_id = %id, version, reason, "entity deleted");
         Ok(version)
     }

@@ -105,12 +105,17 @@ impl SubscriptionRoot {
                         Ok(_) | Err(RecvError::Lagged(_)) => {}
                         Err(RecvError::Closed) => break,
                     },
-                    // A profile, offer or programme saved or erased since: what is mine is read
-                    // again (one query per such write, not per list change), before matching
-                    // has ranked the new subject.
+                    // A profile, offer or programme created since may be mine: what is mine is
+                    // read again (one query per creation, not per edit or list change), before
+                    // matching has ranked it. Ownership never moves, so edits change nothing;
+                    // an erased subject just leaves the set.
                     notice = notices.recv() => {
                         let stale = match &notice {
-                            Ok(n) => is_subject(n.kind) && (n.erased || !mine.contains(&n.id)),
+                            Ok(n) if n.erased => {
+                                mine.remove(&n.id);
+                                false
+                            }
+                            Ok(n) => n.created && is_subject(n.kind) && !mine.contains(&n.id),
                             Err(RecvError::Lagged(_)) => true,
                             Err(RecvError::Closed) => false,
                         };

@@ -140,7 +140,7 @@ impl Work<'_> {
                 version,
                 payload: envelope::encode(&event),
             });
-            self.notices.push(ChangeNotice { kind, id, version, erased: false });
+            self.notices.push(ChangeNotice { kind, id, version, erased: false, created: true });
             outcomes[i] = Some(Ok(WriteOutcome { id, version, created: true, changed: true }));
         }
         store::insert_outbox_many(&self.txn, rows, now).await?;
