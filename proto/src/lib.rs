@@ -20,6 +20,8 @@ pub use envelope::{Change, EventMeta};
 pub const PROFILES_TOPIC: &str = "profiles.v1";
 /// Topic of match changes, keyed by subject id.
 pub const MATCHES_TOPIC: &str = "matches.v1";
+/// Topic of search commits: which entity versions became searchable.
+pub const INDEXED_TOPIC: &str = "indexed.v1";
 /// Topic of events that could not be processed, with the error in a header.
 pub const DEAD_LETTER_TOPIC: &str = "dlq.v1";
 

@@ -10,7 +10,9 @@ use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
 use crocevia_kit::bus::{
     HEADER_ERROR, HEADER_GROUP, HEADER_SOURCE_OFFSET, HEADER_SOURCE_PARTITION, HEADER_SOURCE_TOPIC,
 };
-use crocevia_proto::{DEAD_LETTER_TOPIC, HEADER_CONTENT_TYPE, MATCHES_TOPIC, PROFILES_TOPIC, content_type, v1};
+use crocevia_proto::{
+    DEAD_LETTER_TOPIC, HEADER_CONTENT_TYPE, INDEXED_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC, content_type, v1,
+};
 use prost::Name;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -37,7 +39,7 @@ fn the_asyncapi_document_is_valid_and_names_what_the_code_uses() {
     let declared: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     let addresses: BTreeSet<String> =
         declared["channels"].as_object().unwrap().values().map(|a| a.as_str().unwrap().to_owned()).collect();
-    assert_eq!(addresses, set([PROFILES_TOPIC, MATCHES_TOPIC, DEAD_LETTER_TOPIC]));
+    assert_eq!(addresses, set([PROFILES_TOPIC, MATCHES_TOPIC, INDEXED_TOPIC, DEAD_LETTER_TOPIC]));
     let headers = [
         HEADER_EVENT_ID,
         HEADER_CONTENT_TYPE,
@@ -50,11 +52,11 @@ fn the_asyncapi_document_is_valid_and_names_what_the_code_uses() {
     assert_eq!(strings(&declared["headers"]), set(headers), "headers documented vs used");
     assert_eq!(
         strings(&declared["content_types"]),
-        set([content_type::<v1::Envelope>(), content_type::<v1::MatchChanged>()])
+        set([content_type::<v1::Envelope>(), content_type::<v1::MatchChanged>(), content_type::<v1::Indexed>()])
     );
     assert_eq!(
         strings(&declared["protobuf_messages"]),
-        set([v1::Envelope::full_name(), v1::MatchChanged::full_name()])
+        set([v1::Envelope::full_name(), v1::MatchChanged::full_name(), v1::Indexed::full_name()])
     );
 }
 

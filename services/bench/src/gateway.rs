@@ -91,7 +91,7 @@ pub async fn run(search: SearchService) -> anyhow::Result<Figures> {
     let services = graphql::Services {
         app: app.clone(),
         matching: None,
-        search: None,
+        indexed: None,
         keys: keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::default()),
         insights: None,

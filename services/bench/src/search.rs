@@ -197,6 +197,7 @@ pub(super) async fn freshness(
         topic: "profiles.v1".into(),
         group: "search".into(),
         batch: BatchSettings::default(),
+        announce: None,
     };
     let tasks = service.start(bus.clone(), settings, shutdown).await?;
     let offers: Vec<_> = entities

@@ -5,6 +5,7 @@ use crate::cli::Role;
 use crate::indexing;
 use anyhow::{Context, bail};
 use crocevia_gateway::auth::JwtKeys;
+use crocevia_gateway::live::{LiveFeed, LiveTopics};
 use crocevia_gateway::remote::ServiceCredential;
 use crocevia_gateway::skills::SkillCatalog;
 use crocevia_gateway::{Api, Gateway, GatewayState, Internal, graphql};
@@ -23,7 +24,7 @@ use crocevia_profiles::keys::KeyRing;
 use crocevia_profiles::migration::Migrator;
 use crocevia_profiles::relay::{Failpoint, Relay};
 use crocevia_profiles::{App, AppApi, Profiles};
-use crocevia_proto::{DEAD_LETTER_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
+use crocevia_proto::{DEAD_LETTER_TOPIC, INDEXED_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC};
 use crocevia_search::SearchService;
 use crocevia_search::consumer::BatchSettings;
 use crocevia_search::service::SearchSettings;
@@ -81,7 +82,7 @@ async fn open_bus_counting_damage(settings: &Settings) -> anyhow::Result<(Shared
                 .collect(),
         })?),
     };
-    let topics: Vec<TopicSpec> = [PROFILES_TOPIC, MATCHES_TOPIC, DEAD_LETTER_TOPIC]
+    let topics: Vec<TopicSpec> = [PROFILES_TOPIC, MATCHES_TOPIC, INDEXED_TOPIC, DEAD_LETTER_TOPIC]
         .iter()
         .map(|t| TopicSpec::new(settings.topic(t), settings.bus.partitions))
         .collect();
@@ -218,7 +219,20 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     } else {
         None
     };
-    let matching_api = crate::remote::matching_api(&settings, role, matching.clone())?;
+    // A gateway replica of the distributed mode follows the topics, so its subscriptions
+    // hear every process's changes (an in-process bus is not shared between processes).
+    let live = if role == Role::Gateway && settings.bus.kind == BusKind::Kafka {
+        let bus = open_bus(&settings).await?;
+        let topics = LiveTopics {
+            profiles: settings.topic(PROFILES_TOPIC),
+            matches: settings.topic(MATCHES_TOPIC),
+            indexed: settings.topic(INDEXED_TOPIC),
+        };
+        Some(LiveFeed::start(&bus, topics, shutdown.clone()).await.context("following the topics")?)
+    } else {
+        None
+    };
+    let matching_api = crate::remote::matching_api(&settings, role, matching.clone(), live.as_ref().map(|l| &l.0))?;
     let insights = if matches!(role, Role::All | Role::Gateway | Role::Insights) {
         let od = &settings.open_data;
         let publication = crocevia_insights::Publication::new(
@@ -243,13 +257,18 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
                 App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone()).with_links(links),
             ))
         }
-        Role::Gateway => Some(crate::remote::app_api(&settings)?),
+        Role::Gateway => Some(crate::remote::app_api(&settings, live.as_ref().map(|l| &l.0))?),
         Role::Search | Role::Matching | Role::Insights => None,
     };
     let api = match (&app, role) {
         (Some(app), Role::All | Role::Gateway) => {
             let skills = Arc::new(SkillCatalog::new(concepts.clone()));
-            Some(api(&settings, app.clone(), matching_api.clone(), search_api.clone(), skills, insights.clone())?)
+            let indexed = match (&search, &live) {
+                (Some(search), _) => Some(search.commits()),
+                (None, Some((feed, _))) => Some(feed.indexed.clone()),
+                (None, None) => None,
+            };
+            Some(api(&settings, app.clone(), matching_api.clone(), indexed, skills, insights.clone())?)
         }
         _ => None,
     };
@@ -285,6 +304,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             tracing::error!(error = format!("{e:#}"), "http server failed");
         }
     })];
+    tasks.extend(live.map(|(_, task)| task));
 
     let needs_bus = matches!(role, Role::All | Role::Profiles | Role::Search | Role::Matching | Role::Insights);
     let (bus, damaged) = if needs_bus {
@@ -302,6 +322,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             tasks.push(tokio::spawn(relay(&settings, &profiles, bus.clone()).run(shutdown.clone())));
         }
         tasks.push(tokio::spawn(mailer(&settings, &profiles)?.run(shutdown.clone())));
+        if let Some(bus) = &bus {
+            tasks.push(tokio::spawn(count_dead_letters(bus.clone(), shutdown.clone())));
+        }
     }
     if let (Some(search), Some(bus)) = (&search, &bus) {
         // A new, empty index in the embedded mode is filled from the database, which holds
@@ -328,6 +351,8 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             root: search_root.clone(),
             topic: settings.topic(PROFILES_TOPIC),
             group: settings.search.group.clone(),
+            // Members of a search group tell the gateways what they made searchable.
+            announce: (role == Role::Search).then(|| settings.topic(INDEXED_TOPIC)),
             batch: BatchSettings {
                 batch_max: settings.search.batch_max,
                 max_delay: Duration::from_millis(settings.search.max_delay_ms),
@@ -384,6 +409,21 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Sets the dead-letter gauge every 30 s (the process that writes the events counts them:
+/// one process per deployment, not every consumer).
+async fn count_dead_letters(bus: SharedBus, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match bus.messages_held(bus.dead_letter_topic()).await {
+            Ok(held) => crocevia_kit::metrics::DEAD_LETTER_MESSAGES.set(held),
+            Err(e) => tracing::warn!(error = %e, "counting the dead letters failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
 /// How long a stop may take after SIGTERM or Ctrl-C before the process exits anyway.
 const STOP_DEADLINE: Duration = Duration::from_secs(8);
 
@@ -427,7 +467,7 @@ fn api(
     settings: &Settings,
     app: Arc<dyn AppApi>,
     matching: Option<Arc<dyn MatchingApi>>,
-    search: Option<Arc<dyn crocevia_search::SearchApi>>,
+    indexed: Option<tokio::sync::broadcast::Sender<crocevia_search::service::Committed>>,
     skills: Arc<SkillCatalog>,
     insights: Option<InsightsService>,
 ) -> anyhow::Result<Api> {
@@ -437,7 +477,7 @@ fn api(
         None => JwtKeys::load_or_create_secret(&settings.data_dir.join("jwt.key"))?,
     };
     let keys = Arc::new(JwtKeys::new(&secret, &g.jwt_issuer, &g.jwt_audience, g.token_ttl_minutes * 60)?);
-    let services = graphql::Services { app, matching, search, keys: keys.clone(), skills, insights };
+    let services = graphql::Services { app, matching, indexed, keys: keys.clone(), skills, insights };
     let limits =
         graphql::Limits { depth: g.max_depth, complexity: g.max_complexity, introspection: settings.introspection() };
     let schema = graphql::schema(services.clone(), limits);

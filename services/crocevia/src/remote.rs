@@ -5,6 +5,7 @@
 //! `gateway.profiles_url`, the application service a `serve gateway` process calls.
 
 use crate::cli::Role;
+use crocevia_gateway::live::LiveFeed;
 use crocevia_gateway::remote::{RemoteApp, RemoteMatching, RemoteSearch, RemoteSettings, ShardedSearch};
 use crocevia_kit::config::Settings;
 use crocevia_matching::{MatchingApi, MatchingService};
@@ -74,20 +75,24 @@ pub fn matching_api(
     settings: &Settings,
     role: Role,
     local: Option<MatchingService>,
+    live: Option<&LiveFeed>,
 ) -> anyhow::Result<Option<Arc<dyn MatchingApi>>> {
     if let Some(local) = local {
         return Ok(Some(Arc::new(local)));
     }
-    // The gateway keeps a matching client for `myMatchesChanged` (silent across processes).
+    // The gateway keeps a matching client for `myMatchesChanged`, whose list changes come
+    // from the matches topic when it follows the topics.
     match remote(settings, &[Role::Profiles, Role::Gateway], role, settings.gateway.matching_url.as_ref(), "matching") {
-        Some(remote) => Ok(Some(Arc::new(RemoteMatching::new(&remote)?))),
+        Some(remote) => Ok(Some(Arc::new(RemoteMatching::following(&remote, live.map(|l| l.lists.clone()))?))),
         None => Ok(None),
     }
 }
 
 /// The application service a `serve gateway` process calls: the profiles process at
-/// `gateway.profiles_url`. Required: without it the gateway could answer nothing.
-pub fn app_api(settings: &Settings) -> anyhow::Result<Arc<dyn AppApi>> {
+/// `gateway.profiles_url`. Required: without it the gateway could answer nothing. Its change
+/// notices come from the profiles topic when the gateway follows the topics (`live`), else
+/// from the profiles process's notice stream.
+pub fn app_api(settings: &Settings, live: Option<&LiveFeed>) -> anyhow::Result<Arc<dyn AppApi>> {
     let Some(remote) =
         remote(settings, &[Role::Gateway], Role::Gateway, settings.gateway.profiles_url.as_ref(), "profiles")
     else {
@@ -95,5 +100,5 @@ pub fn app_api(settings: &Settings) -> anyhow::Result<Arc<dyn AppApi>> {
             "gateway.profiles_url is not set: a `serve gateway` process calls the profiles process's application service"
         );
     };
-    Ok(Arc::new(RemoteApp::start(&remote)?))
+    Ok(Arc::new(RemoteApp::following(&remote, live.map(|l| l.notices.clone()))?))
 }

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 pub mod auth;
 mod ckan;
 pub mod graphql;
+pub mod live;
 mod open_data;
 pub mod remote;
 pub mod rest;

@@ -67,8 +67,7 @@ async fn world_with(remote_app: bool) -> World {
     let matching =
         crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();
     let profiles = b.profiles.clone();
-    let search_api: Arc<dyn crocevia_search::SearchApi> = Arc::new(search.clone());
-    let h = serve(b, true, 256 * 1024, Some(search_api), Some(matching.clone())).await;
+    let h = serve(b, true, 256 * 1024, Some(search.clone()), Some(matching.clone())).await;
 
     let org_tokens = org_members(&h, &admin_token, &orgs[..2]).await;
     let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";

@@ -690,8 +690,7 @@ async fn world_with_search_and_matching()
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =
         crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();
-    let search_api: Arc<dyn crocevia_search::SearchApi> = Arc::new(search.clone());
-    let h = serve(b, true, 256 * 1024, Some(search_api), Some(matching.clone())).await;
+    let h = serve(b, true, 256 * 1024, Some(search.clone()), Some(matching.clone())).await;
     let token = register(&h, "live@example.org", "TALENT").await;
     let mut talent = demo("talents.json")[0].clone();
     talent["seeking"] = json!([]);

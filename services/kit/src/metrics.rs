@@ -6,11 +6,18 @@
 )]
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 use std::sync::LazyLock;
 
 pub static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::new);
+
+/// CPU, resident and virtual memory, open and maximum file descriptors, start time: the
+/// standard `process_*` metrics, read from /proc at each scrape.
+static PROCESS: LazyLock<()> = LazyLock::new(|| {
+    #[cfg(target_os = "linux")]
+    REGISTRY.register(Box::new(prometheus::process_collector::ProcessCollector::for_self())).expect("registered once");
+});
 
 fn gauge(name: &str, help: &str) -> IntGauge {
     let g = IntGauge::new(name, help).expect("valid gauge");
@@ -22,6 +29,12 @@ fn counter(name: &str, help: &str) -> IntCounter {
     let c = IntCounter::new(name, help).expect("valid counter");
     REGISTRY.register(Box::new(c.clone())).expect("registered once");
     c
+}
+
+fn gauge_vec(name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    let g = IntGaugeVec::new(Opts::new(name, help), labels).expect("valid gauge");
+    REGISTRY.register(Box::new(g.clone())).expect("registered once");
+    g
 }
 
 fn counter_vec(name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -85,11 +98,52 @@ pub static MATCH_LISTS_CHANGED: LazyLock<IntCounter> =
 pub static DEAD_LETTERED: LazyLock<IntCounter> =
     LazyLock::new(|| counter("crocevia_dead_lettered_total", "Messages sent to the dead-letter topic"));
 
+/// Messages behind the end of each partition, per consumer group; set by the consuming
+/// process every [`LAG_EVERY`]. Label sets: groups × partitions of their topics.
+pub static CONSUMER_LAG: LazyLock<IntGaugeVec> = LazyLock::new(|| {
+    gauge_vec(
+        "crocevia_consumer_lag",
+        "Messages published and not yet read, per consumer group, topic and partition",
+        &["group", "topic", "partition"],
+    )
+});
+/// How often consumers report their lag.
+pub const LAG_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+pub static OUTBOX_BACKLOG: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("crocevia_outbox_backlog", "Outbox rows written and not yet published to the bus"));
+pub static OUTBOX_OLDEST_AGE: LazyLock<IntGauge> = LazyLock::new(|| {
+    gauge(
+        "crocevia_outbox_oldest_age_seconds",
+        "Age of the oldest unpublished outbox row, in seconds (0 when none waits)",
+    )
+});
+pub static SEARCH_DOCUMENTS: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("crocevia_search_documents", "Documents in this search member's index"));
+pub static SEARCH_INDEX_BYTES: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("crocevia_search_index_bytes", "Bytes of this search member's index files on disk"));
+pub static DEAD_LETTER_MESSAGES: LazyLock<IntGauge> =
+    LazyLock::new(|| gauge("crocevia_dead_letter_messages", "Messages held on the dead-letter topic (all partitions)"));
+
+/// Sets the lag of every partition one consumer holds, and drops the series of those it no
+/// longer holds (`shown`: the label sets this consumer set last time).
+pub fn record_lag(lags: &[crate::bus::PartitionLag], shown: &mut Vec<[String; 3]>) {
+    let now: Vec<[String; 3]> =
+        lags.iter().map(|l| [l.group.clone(), l.topic.clone(), l.partition.to_string()]).collect();
+    for gone in shown.iter().filter(|labels| !now.contains(labels)) {
+        let _ = CONSUMER_LAG.remove_label_values(&[&gone[0], &gone[1], &gone[2]]);
+    }
+    for (labels, lag) in now.iter().zip(lags) {
+        CONSUMER_LAG.with_label_values(&[&labels[0], &labels[1], &labels[2]]).set(lag.behind);
+    }
+    *shown = now;
+}
+
 /// The text exposition of every metric.
 pub fn render() -> String {
     // Touch the lazies so every metric shows up, at zero, from the first scrape.
-    let _ =
-        (&*HTTP_REQUESTS, &*HTTP_SECONDS, &*OUTBOX_PUBLISHED, &*SEARCH_APPLIED, &*MATCH_LISTS_CHANGED, &*DEAD_LETTERED);
+    let _ = (&*HTTP_REQUESTS, &*HTTP_SECONDS, &*OUTBOX_PUBLISHED, &*SEARCH_APPLIED, &*MATCH_LISTS_CHANGED);
+    let _ = (&*DEAD_LETTERED, &*CONSUMER_LAG, &*PROCESS);
     let mut buffer = Vec::new();
     if TextEncoder::new().encode(&REGISTRY.gather(), &mut buffer).is_err() {
         return String::new();

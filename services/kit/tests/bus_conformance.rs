@@ -284,10 +284,65 @@ async fn a_topic_tail_reads_back(h: impl Harness, topic: String, _group: String)
     bus.publish(&topic, (0..30).map(tagged).collect()).await.unwrap();
     let all = bus.recent_header_values(&topic, 30, "id").await.unwrap();
     assert_eq!(all.len(), 30);
+    assert_eq!(bus.messages_held(&topic).await.unwrap(), 30, "every partition counted");
+    assert!(bus.messages_held("no-such-topic-anywhere").await.is_err());
     let tail = bus.recent_header_values(&topic, 2, "id").await.unwrap();
     assert_eq!(tail.len(), 6, "the last two of each of the three partitions: {tail:?}");
     assert!(tail.contains("29"), "the last message is in the tail");
     assert!(bus.recent_header_values("no-such-topic-anywhere", 2, "id").await.is_err());
+}
+
+async fn followers_read_every_partition_from_now_on(h: impl Harness, topic: String, group: String) {
+    let bus = h.open();
+    setup(&bus, &topic, 3).await;
+    bus.publish(&topic, (0..9).map(|i| message(&format!("old-{i}"), "before")).collect()).await.unwrap();
+    let mut first = bus.follow(std::slice::from_ref(&topic)).await.unwrap();
+    let mut second = bus.follow(std::slice::from_ref(&topic)).await.unwrap();
+    // A member of an ordinary group is not disturbed by followers (they join no group).
+    let mut member = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
+    bus.publish(&topic, (0..12).map(|i| message(&format!("new-{i}"), "after")).collect()).await.unwrap();
+    for follower in [&mut first, &mut second] {
+        let got = collect(follower, 12, Duration::from_secs(20), true).await;
+        let keys: BTreeSet<String> = got.iter().map(|d| d.key.clone()).collect();
+        assert_eq!(keys.len(), 12, "each follower reads every new message, of every partition: {keys:?}");
+        assert!(got.iter().all(|d| body(d) == "after"), "nothing from before it followed");
+        let partitions: BTreeSet<i32> = got.iter().map(|d| d.partition).collect();
+        assert_eq!(partitions.len(), 3);
+        assert!(follower.poll(Duration::from_millis(300)).await.unwrap().is_none(), "nothing twice");
+    }
+    let got = collect(&mut member, 21, Duration::from_secs(30), true).await;
+    assert_eq!(got.len(), 21, "the group's member reads everything from the start");
+    first.close().await.unwrap();
+    member.close().await.unwrap();
+    // A follower that closed reads nothing more, and the other goes on.
+    bus.publish(&topic, vec![message("late", "after")]).await.unwrap();
+    assert_eq!(collect(&mut second, 1, Duration::from_secs(20), true).await.len(), 1);
+    assert!(bus.follow(&["no-such-topic-anywhere".to_owned()]).await.is_err(), "an unknown topic");
+}
+
+async fn lag_counts_what_is_not_yet_acknowledged(h: impl Harness, topic: String, group: String) {
+    let bus = h.open();
+    setup(&bus, &topic, 1).await;
+    bus.publish(&topic, (0..10).map(|i| message(&format!("k{i}"), "x")).collect()).await.unwrap();
+    let mut sub = bus.subscribe(std::slice::from_ref(&topic), &group).await.unwrap();
+    let read = collect(&mut sub, 10, Duration::from_secs(20), false).await;
+    assert_eq!(read.len(), 10);
+    sub.ack(&read[3]).await.unwrap();
+    // Kafka's client reports from its statistics, every 10 s.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let lag = loop {
+        let _ = sub.poll(Duration::from_millis(500)).await.unwrap();
+        let lag = sub.lag();
+        if lag.iter().any(|l| l.behind == 6) || Instant::now() > deadline {
+            break lag;
+        }
+    };
+    assert_eq!(lag.len(), 1, "{lag:?}");
+    assert_eq!(
+        (lag[0].group.as_str(), lag[0].topic.as_str(), lag[0].partition, lag[0].behind),
+        (group.as_str(), topic.as_str(), 0, 6)
+    );
+    sub.close().await.unwrap();
 }
 
 macro_rules! conformance {
@@ -322,7 +377,9 @@ conformance!(
     dead_lettering,
     empty_keys_are_refused,
     own_positions_decide_where_partitions_resume,
-    a_topic_tail_reads_back
+    a_topic_tail_reads_back,
+    followers_read_every_partition_from_now_on,
+    lag_counts_what_is_not_yet_acknowledged
 );
 
 #[tokio::test]

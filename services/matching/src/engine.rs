@@ -178,6 +178,11 @@ impl Side {
         }
     }
 
+    /// The side [`Side::as_str`] names.
+    pub fn parse(name: &str) -> Option<Side> {
+        [Side::Talent, Side::Offer, Side::Startup, Side::Programme].into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn counterpart(self) -> Side {
         match self {
             Side::Talent => Side::Offer,

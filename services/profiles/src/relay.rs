@@ -33,6 +33,9 @@ impl Failpoint {
     }
 }
 
+/// How often the relay measures its backlog for the metrics (two indexed queries).
+const BACKLOG_EVERY: Duration = Duration::from_secs(10);
+
 #[derive(Debug)]
 pub struct Relay {
     pub db: DatabaseConnection,
@@ -160,9 +163,14 @@ impl Relay {
         let mut reconcile = true;
         // Read and not yet sent; sent and not yet marked.
         let (mut next, mut sent): (Vec<store::OutboxRow>, Vec<store::OutboxRow>) = (Vec::new(), Vec::new());
+        let mut measured: Option<tokio::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if measured.is_none_or(|at| at.elapsed() >= BACKLOG_EVERY) {
+                self.measure_backlog().await;
+                measured = Some(tokio::time::Instant::now());
             }
             let step = self.step(&mut reconcile, &mut next, &mut sent).await;
             match step {
@@ -199,6 +207,18 @@ impl Relay {
             if n == 0 {
                 break;
             }
+        }
+    }
+
+    /// Sets the outbox gauges: what waits, and for how long the oldest row has.
+    async fn measure_backlog(&self) {
+        match store::backlog(&self.db).await {
+            Ok((count, oldest)) => {
+                let age = oldest.map_or(0, |at| (chrono::Utc::now() - at).num_seconds().max(0));
+                crocevia_kit::metrics::OUTBOX_BACKLOG.set(i64::try_from(count).unwrap_or(i64::MAX));
+                crocevia_kit::metrics::OUTBOX_OLDEST_AGE.set(age);
+            }
+            Err(e) => tracing::warn!(error = %e, "measuring the outbox backlog failed"),
         }
     }
 

@@ -89,6 +89,42 @@ pub(crate) struct Indexer {
     pub(crate) handle: IndexHandle,
     pub(crate) recent: Recent,
     pub(crate) committed: tokio::sync::broadcast::Sender<crate::service::Committed>,
+    pub(crate) announce: Option<Announce>,
+}
+
+/// Where a member of the search group tells other processes what its commits made
+/// searchable (the distributed mode).
+pub(crate) struct Announce {
+    pub(crate) bus: crocevia_kit::bus::SharedBus,
+    pub(crate) topic: String,
+    pub(crate) key: String,
+}
+
+impl Announce {
+    /// Best effort: the index is committed whatever happens here, and a listener that hears
+    /// nothing runs its search after a bounded wait instead.
+    async fn send(&self, done: &[(uuid::Uuid, u64)]) {
+        if done.is_empty() {
+            return;
+        }
+        let message = crocevia_proto::v1::Indexed {
+            entities: done
+                .iter()
+                .map(|(id, version)| crocevia_proto::v1::IndexedEntity {
+                    entity_id: id.to_string(),
+                    entity_version: *version,
+                })
+                .collect(),
+        };
+        let mut out = crocevia_kit::bus::OutMessage::new(self.key.clone(), prost::Message::encode_to_vec(&message));
+        out.headers.push((
+            crocevia_proto::HEADER_CONTENT_TYPE.to_owned(),
+            crocevia_proto::content_type::<crocevia_proto::v1::Indexed>(),
+        ));
+        if let Err(e) = self.bus.publish(&self.topic, vec![out]).await {
+            tracing::warn!(topic = %self.topic, error = %e, "announcing a search commit failed");
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -99,6 +135,9 @@ impl BatchHandler for Indexer {
         let Outcome { report, poison, done } = tokio::task::spawn_blocking(move || apply_batch(&index, &recent, &work))
             .await
             .map_err(|e| anyhow::anyhow!("indexing task failed: {e}"))??;
+        if let Some(announce) = &self.announce {
+            announce.send(&done).await;
+        }
         // Nobody listening is fine: no live saved search.
         let _ = self.committed.send(done.into());
         crocevia_kit::metrics::SEARCH_APPLIED.inc_by((report.indexed + report.removed) as u64);

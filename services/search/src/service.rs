@@ -23,12 +23,6 @@ use tokio::sync::{broadcast, watch};
 #[async_trait]
 pub trait SearchApi: Send + Sync + std::fmt::Debug {
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError>;
-
-    /// Each commit's changes as they become searchable, where search runs in this process
-    /// (`None` for a remote one): what a live saved search waits for before it runs again.
-    fn indexed(&self) -> Option<broadcast::Receiver<Committed>> {
-        None
-    }
 }
 
 /// The entities (id, version) one commit made searchable (or removed, or found already
@@ -158,6 +152,9 @@ pub struct SearchSettings {
     pub topic: String,
     pub group: String,
     pub batch: BatchSettings,
+    /// Where each commit is announced (`indexed.v1`) for other processes; `None` in the
+    /// embedded mode, where the announcement stays in the process.
+    pub announce: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -220,6 +217,7 @@ impl SearchService {
             handle: self.handle.clone(),
             recent: self.recent.clone(),
             committed: self.committed.clone(),
+            announce: None,
         }
         .handle(batch)
         .await
@@ -227,6 +225,12 @@ impl SearchService {
 
     pub fn index(&self) -> Arc<SearchIndex> {
         consumer::current(&self.handle)
+    }
+
+    /// Each commit's changes as they become searchable: what a live saved search waits for
+    /// before it runs again.
+    pub fn commits(&self) -> broadcast::Sender<Committed> {
+        self.committed.clone()
     }
 
     pub fn taxonomy(&self) -> Arc<Taxonomy> {
@@ -246,14 +250,43 @@ impl SearchService {
             .subscribe_owning(std::slice::from_ref(&settings.topic), &settings.group, positions)
             .await
             .context("subscribing to the profiles topic")?;
+        let announce = settings.announce.map(|topic| consumer::Announce { bus, topic, key: settings.group.clone() });
         let indexer = consumer::Indexer {
             handle: self.handle.clone(),
             recent: self.recent.clone(),
             committed: self.committed.clone(),
+            announce,
         };
         let consumer = tokio::spawn(consumer::run(indexer, sub, settings.batch, shutdown.clone()));
+        let gauges = tokio::spawn(self.clone().measure(settings.root.clone(), shutdown.clone()));
         let watcher = tokio::spawn(self.clone().watch_current(settings.root, shutdown));
-        Ok(vec![consumer, watcher])
+        Ok(vec![consumer, watcher, gauges])
+    }
+
+    /// Sets the index gauges every 10 s: searchable documents, and bytes on disk under
+    /// `root` (a rebuild in progress included: it is disk this member uses).
+    async fn measure(self, root: PathBuf, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let service = self.clone();
+            let dir = root.clone();
+            let measured = tokio::task::spawn_blocking(move || {
+                let docs = service.index().num_searchable()?;
+                Ok::<_, anyhow::Error>((docs, bytes_under(&dir)))
+            })
+            .await;
+            match measured {
+                Ok(Ok((docs, bytes))) => {
+                    crocevia_kit::metrics::SEARCH_DOCUMENTS.set(i64::try_from(docs).unwrap_or(i64::MAX));
+                    crocevia_kit::metrics::SEARCH_INDEX_BYTES.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+                }
+                Ok(Err(e)) => tracing::warn!(error = format!("{e:#}"), "measuring the index failed"),
+                Err(e) => tracing::warn!(error = %e, "measuring task failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(10)) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
     }
 
     async fn watch_current(self, root: PathBuf, mut shutdown: watch::Receiver<bool>) {
@@ -322,8 +355,17 @@ impl SearchApi for SearchService {
     async fn search(&self, request: SearchRequest) -> Result<SearchResults, SearchError> {
         self.run(request).await
     }
+}
 
-    fn indexed(&self) -> Option<broadcast::Receiver<Committed>> {
-        Some(self.committed.subscribe())
-    }
+/// Bytes of the files under `dir`, at any depth (what cannot be read counts as nothing).
+fn bytes_under(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => bytes_under(&entry.path()),
+            Ok(_) => entry.metadata().map_or(0, |m| m.len()),
+            Err(_) => 0,
+        })
+        .sum()
 }

@@ -307,6 +307,7 @@ async fn events_through_the_bus_become_searchable_quickly_and_survive_a_restart(
         topic: "profiles.v1".into(),
         group: "search".into(),
         batch: BatchSettings::default(),
+        announce: None,
     };
     let entities = demo_entities();
     let (half_a, half_b) = entities.split_at(entities.len() / 2);

@@ -82,6 +82,7 @@ pub async fn run(
         topic: topic.clone(),
         group: format!("search-backlog-{}", kafka.suffix),
         batch: consumer,
+        announce: None,
     };
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let total = events as u64;

@@ -230,6 +230,7 @@ impl RoundRun<'_> {
             topic: self.topic.clone(),
             group: format!("search-{}", self.topic),
             batch: self.consumer,
+            announce: None,
         };
         let joining = Instant::now();
         let before = applied();

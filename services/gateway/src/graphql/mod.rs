@@ -35,11 +35,12 @@ pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 #[derive(Clone, Debug)]
 pub struct Services {
     pub app: Arc<dyn AppApi>,
-    /// For `myMatchesChanged` (silent when matching runs in another process).
+    /// For `myMatchesChanged`: its list changes (in another process, fed from the matches
+    /// topic).
     pub matching: Option<Arc<dyn crocevia_matching::MatchingApi>>,
-    /// For `savedSearchResults`, which runs again once search has indexed a change (a
-    /// search in another process announces no commits: it waits a moment instead).
-    pub search: Option<Arc<dyn crocevia_search::SearchApi>>,
+    /// For `savedSearchResults`, which runs again once search has indexed a change: the
+    /// commits of search in this process, or those its members announce on the topic.
+    pub indexed: Option<tokio::sync::broadcast::Sender<crocevia_search::service::Committed>>,
     pub keys: Arc<JwtKeys>,
     /// The skills taxonomy, for the skills picker (search need not run in this process).
     pub skills: Arc<SkillCatalog>,

@@ -27,8 +27,8 @@ async fn still_valid(app: &dyn AppApi, session: Option<Session>) -> bool {
     }
 }
 
-/// How long a saved search waits after a change before it runs again when search runs in
-/// another process (and says nothing of its commits).
+/// How long a saved search waits after a change before it runs again when it cannot hear
+/// search's commits (a gateway replica that follows no topic).
 const REMOTE_INDEXING: Duration = Duration::from_millis(600);
 /// The longest wait for search to index a change before the saved search runs anyway.
 const INDEXING_WAIT: Duration = Duration::from_secs(10);
@@ -174,7 +174,7 @@ impl SubscriptionRoot {
         app.saved_search(&actor, search_id).await.map_err(app_error)?;
         let mut rx = app.notices();
         // Followed from now, so no commit after a notice is missed.
-        let mut commits = services.search.as_ref().and_then(|s| s.indexed());
+        let mut commits = services.indexed.as_ref().map(broadcast::Sender::subscribe);
         Ok(async_stream::stream! {
             let mut seen: BTreeSet<String> = BTreeSet::new();
             let mut first = true;
@@ -190,7 +190,7 @@ impl SubscriptionRoot {
                     };
                     match commits.as_mut() {
                         Some(commits) => indexed(commits, notice.id, notice.version).await,
-                        // A search in another process announces no commits.
+                        // Nobody announces commits (a gateway that follows no topic).
                         None => tokio::time::sleep(REMOTE_INDEXING).await,
                     }
                     while rx.try_recv().is_ok() {}

@@ -42,7 +42,20 @@ impl RemoteApp {
     /// A client of the profiles process at `settings.base_url`; starts following its
     /// notices (so call it inside the runtime).
     pub fn start(settings: &RemoteSettings) -> anyhow::Result<Self> {
+        Self::following(settings, None)
+    }
+
+    /// Like [`RemoteApp::start`]; with `notices` (a replica that follows the profiles topic,
+    /// which carries every process's changes), the notices come from there instead of the
+    /// profiles process's stream.
+    pub fn following(
+        settings: &RemoteSettings,
+        notices: Option<broadcast::Sender<ChangeNotice>>,
+    ) -> anyhow::Result<Self> {
         let client = Client::new(settings)?;
+        if let Some(notices) = notices {
+            return Ok(Self { client, notices });
+        }
         let notices = broadcast::channel(NOTICE_BUFFER).0;
         // The stream has no whole-call timeout (it is meant to last); silence ends it instead.
         let stream_http =

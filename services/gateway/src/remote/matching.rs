@@ -9,19 +9,27 @@ use uuid::Uuid;
 
 /// A client of a matching process.
 ///
-/// Live list changes do not cross the network yet: [`MatchingApi::list_changes`] hands out a
-/// receiver that stays open and never fires, so `myMatchesChanged` subscribes without error
-/// but stays silent in the distributed mode (clients still see new matches when they query).
+/// Live list changes come from the `matches.v1` topic when this replica follows it
+/// ([`RemoteMatching::following`]); otherwise [`MatchingApi::list_changes`] hands out a
+/// receiver that stays open and never fires.
 #[derive(Debug, Clone)]
 pub struct RemoteMatching {
     client: Client,
     // Kept so that receivers stay open (a dropped sender would end every subscription at once).
-    silent: broadcast::Sender<(Uuid, Side)>,
+    changes: broadcast::Sender<(Uuid, Side)>,
 }
 
 impl RemoteMatching {
     pub fn new(settings: &RemoteSettings) -> anyhow::Result<Self> {
-        Ok(Self { client: Client::new(settings)?, silent: broadcast::channel(1).0 })
+        Self::following(settings, None)
+    }
+
+    /// A client whose list changes are `changes` (fed from the matches topic).
+    pub fn following(
+        settings: &RemoteSettings,
+        changes: Option<broadcast::Sender<(Uuid, Side)>>,
+    ) -> anyhow::Result<Self> {
+        Ok(Self { client: Client::new(settings)?, changes: changes.unwrap_or_else(|| broadcast::channel(1).0) })
     }
 }
 
@@ -56,7 +64,7 @@ impl MatchingApi for RemoteMatching {
     }
 
     fn list_changes(&self) -> broadcast::Receiver<(Uuid, Side)> {
-        self.silent.subscribe()
+        self.changes.subscribe()
     }
 
     fn is_remote(&self) -> bool {

@@ -67,9 +67,11 @@ pub async fn serve(
     b: Backend,
     introspection: bool,
     max_body_bytes: usize,
-    search: Option<Arc<dyn crocevia_search::SearchApi>>,
+    search: Option<crocevia_search::SearchService>,
     matching: Option<crocevia_matching::MatchingService>,
 ) -> Harness {
+    let indexed = search.as_ref().map(crocevia_search::SearchService::commits);
+    let search = search.map(|s| Arc::new(s) as Arc<dyn crocevia_search::SearchApi>);
     let matching = matching.map(|m| Arc::new(m) as Arc<dyn crocevia_matching::MatchingApi>);
     let db = b.db.clone();
     let accounts = Accounts::open(b.db.clone()).await.unwrap();
@@ -91,7 +93,7 @@ pub async fn serve(
     let services = graphql::Services {
         app: app.clone(),
         matching: matching.clone(),
-        search: search.clone(),
+        indexed,
         keys: b.keys.clone(),
         skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
         insights: Some(insights.clone()),

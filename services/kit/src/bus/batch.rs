@@ -51,7 +51,12 @@ pub async fn run(
 ) {
     let mut batch: Vec<Delivery> = Vec::new();
     let mut backoff = Duration::from_millis(100);
+    let (mut lag_at, mut lag_shown) = (Instant::now(), Vec::new());
     loop {
+        if lag_at.elapsed() >= crate::metrics::LAG_EVERY {
+            crate::metrics::record_lag(&sub.lag(), &mut lag_shown);
+            lag_at = Instant::now();
+        }
         let mut first: Option<Instant> = None;
         while batch.len() < settings.batch_max && !*shutdown.borrow() {
             let wait = first.map_or(Duration::from_millis(250), |at| settings.max_delay.saturating_sub(at.elapsed()));
@@ -125,6 +130,8 @@ pub async fn run(
         batch.clear();
         drop_revoked(name, sub.as_mut(), &mut handler).await;
     }
+    // What this member no longer reads is nobody's lag here.
+    crate::metrics::record_lag(&[], &mut lag_shown);
     if let Err(e) = sub.close().await {
         tracing::warn!(consumer = name, error = %e, "closing the subscription");
     }

@@ -67,9 +67,38 @@ struct GroupContext {
     own: Option<Arc<dyn OwnPositions>>,
     /// The partitions of the last assignment; `None` while a rebalance is under way.
     assigned: Mutex<Option<Vec<(String, i32)>>>,
+    group: String,
+    /// The lag of each partition being fetched, from librdkafka's last statistics (every
+    /// [`crate::metrics::LAG_EVERY`]): the end the client last saw minus what this member
+    /// acknowledged.
+    lags: Mutex<Vec<super::PartitionLag>>,
 }
 
-impl ClientContext for GroupContext {}
+impl GroupContext {
+    fn new(group: &str, own: Option<Arc<dyn OwnPositions>>) -> Self {
+        Self { own, assigned: Mutex::new(None), group: group.to_owned(), lags: Mutex::new(Vec::new()) }
+    }
+}
+
+impl ClientContext for GroupContext {
+    fn stats(&self, statistics: rdkafka::Statistics) {
+        let mut lags = Vec::new();
+        for (topic, t) in &statistics.topics {
+            for (partition, p) in &t.partitions {
+                // -1 is librdkafka's "unassigned" pseudo-partition; a lag of -1 is unknown.
+                if *partition >= 0 && p.fetch_state != "none" && p.consumer_lag_stored >= 0 {
+                    lags.push(super::PartitionLag {
+                        group: self.group.clone(),
+                        topic: topic.clone(),
+                        partition: *partition,
+                        behind: p.consumer_lag_stored,
+                    });
+                }
+            }
+        }
+        *self.lags.lock().unwrap_or_else(|p| p.into_inner()) = lags;
+    }
+}
 
 impl ConsumerContext for GroupContext {
     fn rebalance(&self, consumer: &BaseConsumer<Self>, err: RDKafkaRespErr, tpl: &mut TopicPartitionList) {
@@ -126,9 +155,16 @@ fn default_rebalance(consumer: &BaseConsumer<GroupContext>, err: RDKafkaRespErr,
     }
 }
 
+/// The longest a fetch waits at the broker for data. A broker answers as soon as data
+/// arrives, but some Kafka-protocol brokers hold the fetch for the whole wait: then each
+/// hop of a live update (profiles -> matching -> a gateway) would add up to librdkafka's
+/// default 500 ms. Idle consumers ask ten times a second instead of twice; set
+/// `fetch.wait.max.ms` in bus.kafka.extra to trade back.
+const FETCH_WAIT_MS: &str = "100";
+
 /// Properties of consumers only: the producer and the admin client would warn about them.
-const CONSUMER_ONLY: [&str; 4] =
-    ["group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms"];
+const CONSUMER_ONLY: [&str; 5] =
+    ["group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "fetch.wait.max.ms"];
 
 fn client_config(settings: &KafkaSettings) -> ClientConfig {
     let mut config = ClientConfig::new();
@@ -210,7 +246,8 @@ impl EventBus for KafkaBus {
             // A crashed member is out of its group after this (a longer session rides out a
             // slow broker; set session.timeout.ms in bus.kafka.extra).
             .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000");
+            .set("heartbeat.interval.ms", "1000")
+            .set("fetch.wait.max.ms", FETCH_WAIT_MS);
         // Consumer properties given in bus.kafka.extra win over these defaults.
         for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
             config.set(k, v);
@@ -219,7 +256,8 @@ impl EventBus for KafkaBus {
             // Eager rebalancing: every assignment is whole, so each one is positioned here.
             config.set("partition.assignment.strategy", "range");
         }
-        let context = GroupContext { own, assigned: Mutex::new(None) };
+        config.set("statistics.interval.ms", crate::metrics::LAG_EVERY.as_millis().to_string());
+        let context = GroupContext::new(group, own);
         let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer.subscribe(&names)?;
@@ -230,11 +268,69 @@ impl EventBus for KafkaBus {
             topics: topics.to_vec(),
             group: group.to_owned(),
             dead_letter_topic: self.settings.dead_letter_topic.clone(),
+            following: false,
+        }))
+    }
+
+    async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        // Partitions assigned by hand at their ends: no group to join (a gateway replica
+        // reads from the moment it asks, without waiting out a rebalance) and nothing to
+        // commit. librdkafka wants a group id all the same.
+        let mut config = client_config(&self.settings);
+        config
+            .set("group.id", "crocevia-follower")
+            .set("enable.auto.commit", "false")
+            .set("fetch.wait.max.ms", FETCH_WAIT_MS);
+        for (k, v) in self.settings.extra.iter().filter(|(k, _)| k == "fetch.wait.max.ms") {
+            config.set(k, v);
+        }
+        let names = topics.to_vec();
+        let consumer = tokio::task::spawn_blocking(move || -> Result<StreamConsumer<GroupContext>, BusError> {
+            let consumer: StreamConsumer<GroupContext> =
+                config.create_with_context(GroupContext::new("crocevia-follower", None))?;
+            let mut list = TopicPartitionList::new();
+            for topic in &names {
+                for partition in partitions_of(consumer.client(), topic)? {
+                    // The end now, not `Offset::End`, which is resolved when fetching starts
+                    // and would skip what is published in between.
+                    let (_, high) = consumer.fetch_watermarks(topic, partition, Duration::from_secs(10))?;
+                    list.add_partition_offset(topic, partition, Offset::Offset(high))?;
+                }
+            }
+            consumer.assign(&list)?;
+            Ok(consumer)
+        })
+        .await
+        .map_err(|e| anyhow!("following topics: {e}"))??;
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            producer: self.producer.clone(),
+            topics: topics.to_vec(),
+            group: "crocevia-follower".to_owned(),
+            dead_letter_topic: self.settings.dead_letter_topic.clone(),
+            following: true,
         }))
     }
 
     fn dead_letter_topic(&self) -> &str {
         &self.settings.dead_letter_topic
+    }
+
+    async fn messages_held(&self, topic: &str) -> Result<i64, BusError> {
+        let mut config = client_config(&self.settings);
+        config.set("group.id", "crocevia-tail-reader").set("enable.auto.commit", "false");
+        let topic = topic.to_owned();
+        tokio::task::spawn_blocking(move || -> Result<i64, BusError> {
+            let consumer: BaseConsumer = config.create()?;
+            let mut held = 0;
+            for partition in partitions_of(consumer.client(), &topic)? {
+                let (low, high) = consumer.fetch_watermarks(&topic, partition, Duration::from_secs(10))?;
+                held += (high - low).max(0);
+            }
+            Ok(held)
+        })
+        .await
+        .map_err(|e| anyhow!("counting a topic's messages: {e}"))?
     }
 
     async fn recent_header_values(
@@ -265,16 +361,7 @@ fn read_tail(
 ) -> Result<HashSet<String>, BusError> {
     let consumer: BaseConsumer = config.create()?;
     let timeout = Duration::from_secs(10);
-    let metadata = consumer.fetch_metadata(Some(topic), timeout)?;
-    let partitions: Vec<i32> = metadata
-        .topics()
-        .iter()
-        .filter(|t| t.name() == topic && t.error().is_none())
-        .flat_map(|t| t.partitions().iter().map(|p| p.id()))
-        .collect();
-    if partitions.is_empty() {
-        return Err(BusError::UnknownTopic(topic.to_owned()));
-    }
+    let partitions = partitions_of(consumer.client(), topic)?;
     let mut list = TopicPartitionList::new();
     let mut ends: HashMap<i32, i64> = HashMap::new();
     for partition in partitions {
@@ -315,12 +402,29 @@ fn read_tail(
     Ok(values)
 }
 
+/// The partitions of `topic`, from the brokers' metadata (blocking).
+fn partitions_of<C: ClientContext>(client: &rdkafka::client::Client<C>, topic: &str) -> Result<Vec<i32>, BusError> {
+    let metadata = client.fetch_metadata(Some(topic), Duration::from_secs(10))?;
+    let partitions: Vec<i32> = metadata
+        .topics()
+        .iter()
+        .filter(|t| t.name() == topic && t.error().is_none())
+        .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+        .collect();
+    if partitions.is_empty() {
+        return Err(BusError::UnknownTopic(topic.to_owned()));
+    }
+    Ok(partitions)
+}
+
 struct KafkaSubscription {
     consumer: StreamConsumer<GroupContext>,
     topics: Vec<String>,
     producer: FutureProducer,
     group: String,
     dead_letter_topic: String,
+    /// A [`EventBus::follow`] reader: it stores and commits nothing.
+    following: bool,
 }
 
 #[async_trait]
@@ -350,6 +454,9 @@ impl Subscription for KafkaSubscription {
     }
 
     async fn ack(&mut self, delivery: &Delivery) -> Result<(), BusError> {
+        if self.following {
+            return Ok(());
+        }
         let mut list = TopicPartitionList::new();
         list.add_partition_offset(&delivery.topic, delivery.partition, Offset::Offset(delivery.offset + 1))?;
         match self.consumer.store_offsets(&list) {
@@ -394,7 +501,14 @@ impl Subscription for KafkaSubscription {
             .unwrap_or_default()
     }
 
+    fn lag(&self) -> Vec<super::PartitionLag> {
+        self.consumer.context().lags.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     async fn close(self: Box<Self>) -> Result<(), BusError> {
+        if self.following {
+            return Ok(());
+        }
         match self.consumer.commit_consumer_state(CommitMode::Sync) {
             Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
             Err(e) => tracing::warn!(error = %e, "final commit failed; unacknowledged messages will be redelivered"),

@@ -119,8 +119,18 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
         self.join(topics, group, Some(positions))
     }
 
+    /// Reads every partition of `topics` from its end on, in no group and committing
+    /// nothing: live updates for one process (a gateway replica's subscriptions), where each
+    /// reader needs every message from now and none from before. [`Subscription::ack`] is a
+    /// no-op on it.
+    async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
+
     /// Where [`Subscription::dead_letter`] sends messages.
     fn dead_letter_topic(&self) -> &str;
+
+    /// Messages `topic` holds now, over all its partitions (the end minus the start, so
+    /// what retention removed is not counted): the dead-letter metric.
+    async fn messages_held(&self, topic: &str) -> Result<i64, BusError>;
 
     /// The values of header `name` on the last `per_partition` messages of each partition of
     /// `topic`: how an outbox relay learns what an interrupted publish reached (see
@@ -172,8 +182,24 @@ pub trait Subscription: Send {
         Vec::new()
     }
 
+    /// How far behind the end of each partition this member is, as the client last saw it
+    /// (no broker round trip): for the consumer-lag metric. A partition with no position
+    /// yet (nothing read since it was assigned) is left out.
+    fn lag(&self) -> Vec<PartitionLag> {
+        Vec::new()
+    }
+
     /// Commits what was acknowledged and leaves the group.
     async fn close(self: Box<Self>) -> Result<(), BusError>;
+}
+
+/// One partition's lag: messages published and not yet read by `group`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLag {
+    pub group: String,
+    pub topic: String,
+    pub partition: i32,
+    pub behind: i64,
 }
 
 pub type SharedBus = Arc<dyn EventBus>;

@@ -51,8 +51,17 @@ impl EventBus for OpeningBus {
         Ok(Box::new(Opening { inner, opener: self.opener.clone(), sealed: HashMap::new(), unopened: None }))
     }
 
+    /// Followers read envelopes for their headers and ids, so payloads stay sealed.
+    async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        self.inner.follow(topics).await
+    }
+
     fn dead_letter_topic(&self) -> &str {
         self.inner.dead_letter_topic()
+    }
+
+    async fn messages_held(&self, topic: &str) -> Result<i64, BusError> {
+        self.inner.messages_held(topic).await
     }
 
     async fn recent_header_values(
@@ -137,6 +146,10 @@ impl Subscription for Opening {
             self.unopened = None;
         }
         revoked
+    }
+
+    fn lag(&self) -> Vec<super::PartitionLag> {
+        self.inner.lag()
     }
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {

@@ -458,6 +458,14 @@ pub async fn insert_outbox_many(
     Ok(())
 }
 
+/// How many outbox rows wait to be published, and when the oldest of them was written.
+pub async fn backlog(conn: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let waiting = outbox::Entity::find().filter(outbox::Column::PublishedAt.is_null());
+    let count = waiting.clone().count(conn).await?;
+    let oldest = waiting.order_by_asc(outbox::Column::Seq).one(conn).await?.map(|row| row.created_at);
+    Ok((count, oldest))
+}
+
 /// The oldest unpublished outbox rows, in write order.
 pub async fn unpublished(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
     unpublished_except(conn, limit, &[]).await

@@ -178,6 +178,9 @@ impl Shared {
     }
 
     fn commit(&self, group: &str, topic: &str, partition: i32, next_offset: i64) -> Result<(), BusError> {
+        if group.starts_with(FOLLOWER_PREFIX) {
+            return Ok(());
+        }
         let mut state = self.lock();
         let group_state = state.groups.get_mut(group).ok_or_else(|| anyhow!("group {group} is unknown"))?;
         let entry = group_state.committed.entry((topic.to_owned(), partition)).or_insert(0);
@@ -193,7 +196,9 @@ impl Shared {
 
     fn leave(&self, group: &str, member: u64) {
         let mut state = self.lock();
-        if let Some(g) = state.groups.get_mut(group) {
+        if group.starts_with(FOLLOWER_PREFIX) {
+            state.groups.remove(group);
+        } else if let Some(g) = state.groups.get_mut(group) {
             g.members.retain(|m| *m != member);
             g.generation += 1;
         }
@@ -201,6 +206,10 @@ impl Shared {
         self.bump();
     }
 }
+
+/// Groups of [`EventBus::follow`] readers: never written to disk, gone when they leave (a
+/// name no `join` can take: `check_name` refuses a leading '~').
+const FOLLOWER_PREFIX: &str = "~follow-";
 
 /// Kafka's default partitioner hashes with murmur2; any stable hash gives the property that
 /// matters here, one key -> one partition -> one order.
@@ -289,6 +298,45 @@ impl InProcessBus {
         }
     }
 
+    /// Joins `group` (a name already checked, or a follower's).
+    fn attach(
+        &self,
+        topics: &[String],
+        group: &str,
+        own: Option<Arc<dyn OwnPositions>>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        let mut state = self.shared.lock();
+        for topic in topics {
+            if !state.topics.contains_key(topic) {
+                return Err(BusError::UnknownTopic(topic.clone()));
+            }
+        }
+        let member = state.next_member;
+        state.next_member += 1;
+        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
+            committed: BTreeMap::new(),
+            members: Vec::new(),
+            generation: 0,
+        });
+        g.members.push(member);
+        g.generation += 1;
+        drop(state);
+        self.shared.bump();
+        Ok(Box::new(InProcessSubscription {
+            shared: self.shared.clone(),
+            changed: self.shared.changed.subscribe(),
+            group: group.to_owned(),
+            topics: topics.to_vec(),
+            member,
+            generation: None,
+            assignment: Vec::new(),
+            positions: HashMap::new(),
+            cursor: 0,
+            left: false,
+            own,
+        }))
+    }
+
     /// Messages in a partition (its end offset), for tests and metrics.
     pub fn end_offset(&self, topic: &str, partition: i32) -> Option<i64> {
         let state = self.shared.lock();
@@ -355,41 +403,34 @@ impl EventBus for InProcessBus {
         own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
         check_name("group", group)?;
+        self.attach(topics, group, own)
+    }
 
+    async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        // A group of its own, one member, positioned at the ends: it holds every partition and
+        // reads only what comes next. It is forgotten when the follower leaves.
         let mut state = self.shared.lock();
+        let mut ends = BTreeMap::new();
         for topic in topics {
-            if !state.topics.contains_key(topic) {
-                return Err(BusError::UnknownTopic(topic.clone()));
+            let logs = state.topics.get(topic).ok_or_else(|| BusError::UnknownTopic(topic.clone()))?;
+            for (partition, log) in logs.iter().enumerate() {
+                ends.insert((topic.clone(), partition as i32), log.records.len() as i64);
             }
         }
-        let member = state.next_member;
-        state.next_member += 1;
-        let g = state.groups.entry(group.to_owned()).or_insert_with(|| GroupState {
-            committed: BTreeMap::new(),
-            members: Vec::new(),
-            generation: 0,
-        });
-        g.members.push(member);
-        g.generation += 1;
+        let group = format!("{FOLLOWER_PREFIX}{}", state.next_member);
+        state.groups.insert(group.clone(), GroupState { committed: ends, members: Vec::new(), generation: 0 });
         drop(state);
-        self.shared.bump();
-        Ok(Box::new(InProcessSubscription {
-            shared: self.shared.clone(),
-            changed: self.shared.changed.subscribe(),
-            group: group.to_owned(),
-            topics: topics.to_vec(),
-            member,
-            generation: None,
-            assignment: Vec::new(),
-            positions: HashMap::new(),
-            cursor: 0,
-            left: false,
-            own,
-        }))
+        self.attach(topics, &group, None)
     }
 
     fn dead_letter_topic(&self) -> &str {
         &self.shared.dead_letter_topic
+    }
+
+    async fn messages_held(&self, topic: &str) -> Result<i64, BusError> {
+        let state = self.shared.lock();
+        let logs = state.topics.get(topic).ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
+        Ok(logs.iter().map(|log| log.records.len() as i64).sum())
     }
 
     async fn recent_header_values(
@@ -545,6 +586,26 @@ impl Subscription for InProcessSubscription {
     fn take_revoked(&mut self) -> Vec<(String, i32)> {
         let Some(own) = &self.own else { return Vec::new() };
         own.held().into_iter().filter(|tp| self.topics.contains(&tp.0) && !self.assignment.contains(tp)).collect()
+    }
+
+    fn lag(&self) -> Vec<super::PartitionLag> {
+        // As Kafka's: the end minus what the group acknowledged.
+        let state = self.shared.lock();
+        let committed = state.groups.get(&self.group).map(|g| &g.committed);
+        let mut lags = Vec::with_capacity(self.assignment.len());
+        for tp in &self.assignment {
+            let end = state.topics.get(&tp.0).and_then(|logs| logs.get(tp.1 as usize)).map(|log| log.records.len());
+            if let Some(end) = end {
+                let acked = committed.and_then(|c| c.get(tp)).copied().unwrap_or(0);
+                lags.push(super::PartitionLag {
+                    group: self.group.clone(),
+                    topic: tp.0.clone(),
+                    partition: tp.1,
+                    behind: (end as i64 - acked).max(0),
+                });
+            }
+        }
+        lags
     }
 
     async fn close(mut self: Box<Self>) -> Result<(), BusError> {
