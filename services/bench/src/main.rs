@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
 fn benchmarks(args: Args) -> anyhow::Result<()> {
     tokio::runtime::Runtime::new()?.block_on(async {
         let settings = Settings::load(args.config.as_deref())?;
-        crocevia_kit::telemetry::init(&settings.telemetry);
+        let _telemetry = crocevia_kit::telemetry::init(&settings.telemetry, "crocevia-bench");
         crocevia_bench::run(&settings, Options::from(args)).await
     })
 }

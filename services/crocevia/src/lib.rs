@@ -13,9 +13,19 @@ use cli::{Cli, Command};
 use crocevia_kit::config::Settings;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut settings = Settings::load(cli.config.as_deref())?;
-    crocevia_kit::telemetry::init(&settings.telemetry);
-    match cli.command {
+    let settings = Settings::load(cli.config.as_deref())?;
+    let service = match &cli.command {
+        Command::Serve { role, .. } => format!("crocevia-{}", format!("{role:?}").to_lowercase()),
+        _ => "crocevia".to_owned(),
+    };
+    let telemetry = crocevia_kit::telemetry::init(&settings.telemetry, &service);
+    let outcome = command(cli.command, settings).await;
+    telemetry.shutdown();
+    outcome
+}
+
+async fn command(command: Command, mut settings: Settings) -> anyhow::Result<()> {
+    match command {
         Command::Serve { role, host, port, demo_data } => {
             if let Some(host) = host {
                 settings.http.host = host;

@@ -155,6 +155,7 @@ impl Gateway {
                 std::time::Duration::from_secs(30),
             ))
             .layer(axum::middleware::from_fn(record))
+            .layer(axum::middleware::from_fn(request_context))
             // Every body, whatever reads it, is cut at the limit with 413.
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
@@ -343,6 +344,27 @@ async fn security_headers(request: axum::extract::Request, next: axum::middlewar
 
 /// Counts and times every request by its route pattern (not its path: ids would explode the
 /// label set).
+/// Every request runs as one request id (the caller's `x-request-id` when sensible, else a
+/// new one; sent back in the answer), the `correlation_id` of the events it causes, inside a
+/// span that continues the caller's trace (`traceparent`) when there is one.
+async fn request_context(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use crocevia_kit::telemetry::{continue_trace, request as id};
+    use tracing::Instrument;
+    let headers = request.headers();
+    let request_id = id::accept(headers.get(id::HEADER).and_then(|v| v.to_str().ok()));
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let span = tracing::info_span!("request", method = %request.method(), route = %route, request_id = %request_id);
+    continue_trace(&span, |name| headers.get(name).and_then(|v| v.to_str().ok()));
+    let mut response = id::scope(request_id.clone(), next.run(request).instrument(span)).await;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(id::HEADER, value);
+    }
+    response
+}
+
 async fn record(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let route = request
         .extensions()

@@ -65,6 +65,21 @@ fn timestamp(ts: Option<&prost_types::Timestamp>) -> DateTime<Utc> {
     ts.and_then(|t| DateTime::from_timestamp(t.seconds, t.nanos.max(0) as u32)).unwrap_or_else(Utc::now)
 }
 
+/// The offer and time of the good match a `matches.v1` payload reports (an offer's list
+/// gained or moved a counterpart scoring at least [`GOOD_MATCH`]), if it reports one; an
+/// error names what does not decode. The consumer and a rebuild from matching's outbox
+/// (see [`crate::rebuild`]) read match events through this one function.
+pub fn good_match(payload: &[u8]) -> Result<Option<(Uuid, DateTime<Utc>)>, String> {
+    let event = crocevia_proto::v1::MatchChanged::decode(payload)
+        .map_err(|e| format!("not a MatchChanged event: {e}"))?;
+    let good = event.subject_kind == "offer" && event.new_rank > 0 && event.new_score >= GOOD_MATCH;
+    if !good {
+        return Ok(None);
+    }
+    let offer = Uuid::parse_str(&event.subject_id).map_err(|e| format!("subject_id: {e}"))?;
+    Ok(Some((offer, timestamp(event.occurred_at.as_ref()))))
+}
+
 impl Consumer {
     /// Applies `batch` in one transaction; returns the poison messages and what was done.
     pub async fn apply(&self, batch: &[Delivery]) -> anyhow::Result<(HashMap<usize, String>, Applied)> {
@@ -74,20 +89,11 @@ impl Consumer {
         let mut matched: Vec<(Uuid, DateTime<Utc>)> = Vec::new();
         for (i, d) in batch.iter().enumerate() {
             if d.topic == self.matches_topic {
-                match crocevia_proto::v1::MatchChanged::decode(d.payload.as_slice()) {
-                    Ok(event)
-                        if event.subject_kind == "offer" && event.new_rank > 0 && event.new_score >= GOOD_MATCH =>
-                    {
-                        match Uuid::parse_str(&event.subject_id) {
-                            Ok(offer) => matched.push((offer, timestamp(event.occurred_at.as_ref()))),
-                            Err(e) => {
-                                poison.insert(i, format!("subject_id: {e}"));
-                            }
-                        }
-                    }
-                    Ok(_) => {}
+                match good_match(&d.payload) {
+                    Ok(Some(first)) => matched.push(first),
+                    Ok(None) => {}
                     Err(e) => {
-                        poison.insert(i, format!("not a MatchChanged event: {e}"));
+                        poison.insert(i, e);
                     }
                 }
             } else {

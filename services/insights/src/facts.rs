@@ -2,7 +2,7 @@
 //! texts, contacts, dates of birth and ids of people never enter it, so they cannot leave
 //! through this path whatever a query asks.
 
-use crocevia_domain::{ApplicationTarget, Entity, Sector};
+use crocevia_domain::{ApplicationTarget, Entity, EntityKind, Sector};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -11,6 +11,11 @@ use uuid::Uuid;
 pub const NOT_STATED: &str = "not_stated";
 /// The comune key of a residence or seat outside the metropolitan area.
 pub const OUTSIDE_METRO: &str = "outside_metro";
+
+/// The kinds that can have a fact (an application only when it is to a programme): the
+/// tables a rebuild from the database reads.
+pub const COUNTED: [EntityKind; 5] =
+    [EntityKind::Offer, EntityKind::Talent, EntityKind::Startup, EntityKind::Programme, EntityKind::Application];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -2,7 +2,9 @@
 //! aggregates of the talent and startup market.
 //!
 //! - [`consumer`] keeps an anonymous fact per entity from `profiles.v1` and each offer's first
-//!   good match from `matches.v1`, idempotently;
+//!   good match from `matches.v1`, idempotently; [`rebuild`] builds the same facts from the
+//!   database when there are none (or when told to), and [`skip`] moves the consumer's group
+//!   to where it then follows the topics from;
 //! - [`compute`] turns the facts into the datasets of [`catalogue`], every table through the
 //!   k-anonymity rule of [`anonymise`];
 //! - [`export`] renders them as CSV and JSON with a bilingual data dictionary (CC BY 4.0);
@@ -22,10 +24,12 @@ pub mod facts;
 pub mod labels;
 pub mod package;
 pub mod publication;
+pub mod rebuild;
 pub mod service;
+pub mod skip;
 pub mod store;
 pub mod turtle;
 
 pub use error::InsightsError;
 pub use publication::Publication;
-pub use service::{InsightsService, InsightsSettings};
+pub use service::{InsightsService, InsightsSettings, RebuildFrom};

@@ -7,8 +7,10 @@ use crate::consumer::{CatchUp, Consumer, Upstream};
 use crate::error::InsightsError;
 use crate::facts::Fact;
 use crate::publication::Publication;
+use crate::rebuild::{self, Progress, Rebuilt, Source};
 use crate::store::{self, Migrator};
 use anyhow::Context;
+use chrono::Utc;
 use crocevia_kit::bus::SharedBus;
 use crocevia_kit::bus::batch::{self, BatchSettings};
 use sea_orm::DatabaseConnection;
@@ -25,10 +27,38 @@ pub struct InsightsSettings {
     pub batch: BatchSettings,
     /// What tells the consumer the platform has published every change it recorded.
     pub upstream: Option<Arc<dyn Upstream>>,
+    /// With it, a start whose facts were never complete rebuilds them from the database
+    /// before it follows the topics (see [`crate::rebuild`]); without it, the consumer builds
+    /// them from the topics alone.
+    pub rebuild: Option<RebuildFrom>,
+}
+
+/// What a rebuild reads: the database, and the bus as published (see [`crate::rebuild`]).
+#[derive(Debug, Clone)]
+pub struct RebuildFrom {
+    pub source: Arc<dyn Source>,
+    /// The bus as published, not opened: moving the group to the ends reads no payload.
+    pub bus: SharedBus,
+    pub progress: Arc<dyn Progress>,
 }
 
 /// What a harvester is told to wait before asking again while the first figures are built.
 pub const NOT_READY_RETRY_SECS: u64 = 5;
+
+/// The first wait after a failed rebuild or subscription; it doubles up to [`RETRY_MAX`].
+const RETRY_FIRST: std::time::Duration = std::time::Duration::from_secs(1);
+const RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits `retry` (then doubles it) or until `shutdown`; true if shutting down.
+async fn pause(retry: &mut std::time::Duration, shutdown: &watch::Receiver<bool>) -> bool {
+    let mut shutdown = shutdown.clone();
+    tokio::select! {
+        _ = tokio::time::sleep(*retry) => {}
+        _ = shutdown.wait_for(|stop| *stop) => {}
+    }
+    *retry = (*retry * 2).min(RETRY_MAX);
+    *shutdown.borrow()
+}
 
 #[derive(Debug, Clone)]
 pub struct InsightsService {
@@ -73,7 +103,9 @@ impl InsightsService {
         }
     }
 
-    /// Joins the consumer group on both topics and keeps the facts until `shutdown`.
+    /// Joins the consumer group on both topics and keeps the facts until `shutdown`. With
+    /// [`InsightsSettings::rebuild`], facts that were never complete are first rebuilt from
+    /// the database (in the task: the figures answer "being built" meanwhile).
     pub async fn start(
         &self,
         bus: SharedBus,
@@ -81,9 +113,97 @@ impl InsightsService {
         shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
         let topics = [settings.profiles_topic.clone(), settings.matches_topic.clone()];
-        let sub = bus.subscribe(&topics, &settings.group).await.context("subscribing to the insights topics")?;
-        let consumer = self.consumer(&settings);
-        Ok(tokio::spawn(batch::run("insights", sub, settings.batch, shutdown, consumer)))
+        if settings.rebuild.is_none() {
+            let sub = bus.subscribe(&topics, &settings.group).await.context("subscribing to the insights topics")?;
+            let consumer = self.consumer(&settings);
+            return Ok(tokio::spawn(batch::run("insights", sub, settings.batch, shutdown, consumer)));
+        }
+        let service = self.clone();
+        Ok(tokio::spawn(async move {
+            if !service.rebuild_if_needed(&settings, &shutdown).await {
+                return;
+            }
+            let mut retry = RETRY_FIRST;
+            let sub = loop {
+                match bus.subscribe(&topics, &settings.group).await {
+                    Ok(sub) => break sub,
+                    Err(e) => tracing::error!(error = %e, "subscribing to the insights topics"),
+                }
+                if pause(&mut retry, &shutdown).await {
+                    return;
+                }
+            };
+            let consumer = service.consumer(&settings);
+            batch::run("insights", sub, settings.batch, shutdown, consumer).await;
+        }))
+    }
+
+    /// Whether the facts were never complete: nothing kept yet, a rebuild cut short, or a
+    /// first read of the topics that never reached their ends. Such facts may come from a
+    /// topic that had already dropped its oldest events, so they are not trusted.
+    pub async fn needs_rebuild(&self) -> Result<bool, InsightsError> {
+        Ok(store::state(&self.db).await?.caught_up_at.is_none())
+    }
+
+    /// Rebuilds the facts from the database and leaves `settings.group` where the consumer
+    /// follows them from (see [`crate::rebuild`] for why that loses nothing). The open data
+    /// answers "being built" until it is done. No consumer of the group may run meanwhile:
+    /// one process keeps the facts. Stopped by `stop`, it leaves the facts incomplete (a
+    /// start then rebuilds them).
+    pub async fn rebuild(
+        &self,
+        settings: &InsightsSettings,
+        stop: &watch::Receiver<bool>,
+    ) -> anyhow::Result<Rebuilt> {
+        let from = settings.rebuild.as_ref().context("no database to rebuild the insights from")?;
+        store::reset(&self.db).await.context("emptying the insights facts")?;
+        let _ = self.stored.send(store::generation(&self.db).await?);
+        let topics = [settings.profiles_topic.clone(), settings.matches_topic.clone()];
+        tracing::info!(group = %settings.group, "insights rebuild: moving the group to the ends of its topics");
+        let skipped = crate::skip::to_ends(&from.bus, &topics, &settings.group, stop).await?;
+        tracing::info!(skipped, "insights rebuild: reading the database");
+        let outcome = rebuild::from_database(&self.db, from.source.as_ref(), from.progress.as_ref(), stop).await;
+        from.progress.finish();
+        let rebuilt = Rebuilt { skipped, ..outcome? };
+        store::mark_caught_up(&self.db, Utc::now()).await.context("marking the rebuilt insights complete")?;
+        let _ = self.stored.send(store::generation(&self.db).await?);
+        tracing::info!(
+            facts = rebuilt.facts,
+            erased = rebuilt.erased,
+            first_matches = rebuilt.first_matches,
+            match_events = rebuilt.match_events,
+            skipped,
+            "insights rebuilt from the database: downloads are served"
+        );
+        Ok(rebuilt)
+    }
+
+    /// Rebuilds when [`Self::needs_rebuild`], retrying after a failure rather than letting
+    /// the consumer build the facts from the topics alone; false if stopped first.
+    async fn rebuild_if_needed(&self, settings: &InsightsSettings, shutdown: &watch::Receiver<bool>) -> bool {
+        let mut retry = RETRY_FIRST;
+        loop {
+            let outcome = match self.needs_rebuild().await {
+                Ok(false) => return true,
+                Ok(true) => self.rebuild(settings, shutdown).await.map(|_| ()),
+                Err(e) => Err(e.into()),
+            };
+            match outcome {
+                Ok(()) => return true,
+                Err(e) if *shutdown.borrow() => {
+                    tracing::info!(reason = format!("{e:#}"), "insights rebuild stopped; the next start rebuilds");
+                    return false;
+                }
+                Err(e) => tracing::error!(
+                    error = format!("{e:#}"),
+                    retry_in_s = retry.as_secs(),
+                    "rebuilding the insights from the database failed"
+                ),
+            }
+            if pause(&mut retry, shutdown).await {
+                return false;
+            }
+        }
     }
 
     /// Every published dataset, as of the last stored batch. Until the consumer first caught

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, IntoIden, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use sea_orm_migration::prelude::*;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -296,8 +296,30 @@ pub async fn mark_caught_up(db: &DatabaseConnection, at: DateTime<Utc>) -> Resul
     Ok(())
 }
 
+/// Empties the facts and first matches and marks the aggregates incomplete, in one
+/// transaction: from its commit every door answers "being built" (in any process) until a
+/// rebuild marks them complete again ([`mark_caught_up`]).
+pub async fn reset(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = crocevia_kit::db::begin_write(db).await?;
+    state::Entity::update_many()
+        .col_expr(state::Column::CaughtUpAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(state::Column::AppliedThrough, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(state::Column::Generation, Expr::col(state::Column::Generation).add(1))
+        .col_expr(state::Column::RefreshedAt, Expr::value(Utc::now()))
+        .filter(state::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    facts::Entity::delete_many().exec(&txn).await?;
+    first_match::Entity::delete_many().exec(&txn).await?;
+    txn.commit().await
+}
+
 pub async fn all_facts(db: &DatabaseConnection) -> Result<Vec<facts::Model>, DbErr> {
     facts::Entity::find().filter(facts::Column::Fact.is_not_null()).all(db).await
+}
+
+pub async fn first_match_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    first_match::Entity::find().count(db).await
 }
 
 pub async fn all_first_matches(db: &DatabaseConnection) -> Result<Vec<first_match::Model>, DbErr> {

@@ -306,8 +306,12 @@ pub enum Environment {
 #[serde(default, deny_unknown_fields)]
 pub struct TelemetrySettings {
     pub format: LogFormat,
-    /// An `EnvFilter` directive such as `info,crocevia_profiles=debug`.
+    /// An `EnvFilter` directive such as `info,crocevia_profiles=debug` (spans too).
     pub filter: String,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318`:
+    /// traces are exported to `<url>/v1/traces` (JSON) and the W3C trace context travels
+    /// with requests and events. Unset (the default): no traces.
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Fault injection for the crash tests; never set in production.
@@ -380,7 +384,7 @@ impl Default for ProfilesSettings {
 
 impl Default for TelemetrySettings {
     fn default() -> Self {
-        Self { format: LogFormat::Pretty, filter: "info".into() }
+        Self { format: LogFormat::Pretty, filter: "info".into(), otlp_endpoint: None }
     }
 }
 
@@ -404,6 +408,9 @@ impl Settings {
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.telemetry.otlp_endpoint {
+            validate_service_url("telemetry.otlp_endpoint", url)?;
+        }
         if !(1..=1024).contains(&self.bus.partitions) {
             bail!("bus.partitions must be between 1 and 1024, not {}", self.bus.partitions);
         }

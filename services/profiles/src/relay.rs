@@ -99,22 +99,34 @@ impl Relay {
             let topic = rows[start].topic.clone();
             let end = rows[start..].iter().position(|r| r.topic != topic).map_or(rows.len(), |n| start + n);
             let content_type = crocevia_proto::content_type::<crocevia_proto::v1::Envelope>();
+            // A row written within a traced request is published in a span of that trace,
+            // and its message carries this span's context on to the consumers. The spans end
+            // once the bus holds the batch.
+            let mut spans = Vec::new();
             let messages = rows[start..end]
                 .iter()
-                .map(|row| OutMessage {
-                    key: row.entity_id.to_string(),
-                    payload: row.payload.clone(),
+                .map(|row| {
                     // What reconciling needs, and what names the payload for readers with only
                     // proto/; the kind and version are in the payload (each header is one more
                     // row to store for a broker like tansu).
-                    headers: vec![
+                    let mut headers = vec![
                         (HEADER_EVENT_ID.to_owned(), row.event_id.to_string()),
                         (crocevia_proto::HEADER_CONTENT_TYPE.to_owned(), content_type.clone()),
-                    ],
+                    ];
+                    if let Some(parent) = &row.trace_context {
+                        let span = tracing::info_span!("outbox publish", topic = %topic, entity_id = %row.entity_id);
+                        crocevia_kit::telemetry::continue_trace(&span, |name| {
+                            (name == crocevia_kit::telemetry::TRACE_HEADERS[0]).then_some(parent.as_str())
+                        });
+                        headers.extend(span.in_scope(crocevia_kit::telemetry::current_context));
+                        spans.push(span);
+                    }
+                    OutMessage { key: row.entity_id.to_string(), payload: row.payload.clone(), headers }
                 })
                 .collect();
             self.hit(Failpoint::AbortBeforePublish);
             self.bus.publish(&topic, messages).await.with_context(|| format!("publishing to {topic}"))?;
+            drop(spans);
             self.hit(Failpoint::AbortAfterPublish);
             start = end;
         }

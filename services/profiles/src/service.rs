@@ -319,6 +319,13 @@ impl Work<'_> {
     async fn enqueue(&self, change: Change, version: u64, correlation_id: &str) -> Result<(), ProfilesError> {
         let kind = change.kind();
         let entity_id = change.entity_id();
+        // Within a request, its id ties its events together; `correlation_id` names the
+        // path of writes made outside one (an import, the CLI).
+        let request = crocevia_kit::telemetry::request::current();
+        let correlation_id = request.as_deref().unwrap_or(correlation_id);
+        let trace_context = crocevia_kit::telemetry::current_context()
+            .into_iter()
+            .find_map(|(name, value)| (name == crocevia_kit::telemetry::TRACE_HEADERS[0]).then_some(value));
         let mut envelope = envelope::build(&change, version, correlation_id, Utc::now());
         // A person's data leaves this database only sealed with their key (crate::keys).
         if let Change::Upserted(entity) = &change
@@ -335,6 +342,7 @@ impl Work<'_> {
             entity_id,
             version,
             payload: envelope::encode(&envelope),
+            trace_context,
         };
         store::insert_outbox(&self.txn, row, Utc::now()).await?;
         Ok(())

@@ -83,7 +83,15 @@ impl Client {
         self.base.join(path.trim_start_matches('/')).map_err(|e| Failure::Other(anyhow::anyhow!("{path}: {e}")))
     }
 
-    fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// Adds the service credential, and what ties the call to the request it serves: the
+    /// request id and the trace context.
+    fn authorized(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(id) = crocevia_kit::telemetry::request::current() {
+            request = request.header(crocevia_kit::telemetry::request::HEADER, id);
+        }
+        for (name, value) in crocevia_kit::telemetry::current_context() {
+            request = request.header(name, value);
+        }
         match &self.credential {
             Some(credential) => request.bearer_auth(credential.expose_secret()),
             None => request,

@@ -93,6 +93,17 @@ pub async fn run(
             }
             continue;
         }
+        // A message from a traced request is handled in a span of its trace (the whole
+        // batch's work: the handler applies it at once). At most `batch_max` spans.
+        let traced: Vec<tracing::Span> = batch
+            .iter()
+            .filter(|d| d.header(crate::telemetry::TRACE_HEADERS[0]).is_some())
+            .map(|d| {
+                let span = tracing::info_span!("consume", consumer = name, topic = %d.topic, partition = d.partition, offset = d.offset, key = %d.key);
+                crate::telemetry::continue_trace(&span, |header| d.header(header));
+                span
+            })
+            .collect();
         let poison = match handler.handle(&batch).await {
             Ok(poison) => poison,
             // A handler may stop part way when asked to (matching stops between chunks):
@@ -123,6 +134,7 @@ pub async fn run(
             }
         };
         backoff = Duration::from_millis(100);
+        drop(traced);
         crate::metrics::DEAD_LETTERED.inc_by(poison.len() as u64);
         if let Err(e) = acknowledge(sub.as_mut(), &batch, &poison).await {
             tracing::warn!(consumer = name, error = %e, "acknowledging an applied batch failed; it will be redelivered");

@@ -2,6 +2,7 @@
 
 mod m20261129_000001_create_tables;
 mod m20261206_000001_subject_keys;
+mod m20261207_000001_outbox_trace;
 
 use sea_orm_migration::prelude::*;
 
@@ -11,6 +12,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_tables::Migration), Box::new(m20261206_000001_subject_keys::Migration)]
+        vec![
+            Box::new(m20261129_000001_create_tables::Migration),
+            Box::new(m20261206_000001_subject_keys::Migration),
+            Box::new(m20261207_000001_outbox_trace::Migration),
+        ]
     }
 }

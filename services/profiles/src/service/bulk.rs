@@ -139,6 +139,7 @@ impl Work<'_> {
                 entity_id: id,
                 version,
                 payload: envelope::encode(&event),
+                trace_context: None,
             });
             self.notices.push(ChangeNotice { kind, id, version, erased: false, created: true });
             outcomes[i] = Some(Ok(WriteOutcome { id, version, created: true, changed: true }));

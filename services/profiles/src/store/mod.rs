@@ -423,6 +423,8 @@ pub struct NewOutboxRow {
     pub entity_id: Uuid,
     pub version: u64,
     pub payload: Vec<u8>,
+    /// The writing request's `traceparent` (see [`crocevia_kit::telemetry`]).
+    pub trace_context: Option<String>,
 }
 
 fn outbox_model(row: NewOutboxRow, now: DateTime<Utc>) -> outbox::ActiveModel {
@@ -435,6 +437,7 @@ fn outbox_model(row: NewOutboxRow, now: DateTime<Utc>) -> outbox::ActiveModel {
         payload: Set(row.payload),
         created_at: Set(now),
         published_at: Set(None),
+        trace_context: Set(row.trace_context),
         ..Default::default()
     }
 }

@@ -127,6 +127,8 @@ pub mod outbox {
         pub payload: Vec<u8>,
         pub created_at: DateTimeUtc,
         pub published_at: Option<DateTimeUtc>,
+        /// The W3C `traceparent` of the request that wrote the row, when traces are on.
+        pub trace_context: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
