@@ -12,6 +12,7 @@ fn find(list: &[Ranked], id: uuid::Uuid) -> (u32, f64) {
 
 /// The events of one list change, keyed by subject id.
 pub fn of(change: &ListChange, correlation_id: &str) -> Vec<(String, MatchChanged)> {
+    let now = Utc::now();
     let ids: BTreeSet<uuid::Uuid> = change.old.iter().chain(&change.new).map(|e| e.counterpart).collect();
     let mut out = Vec::new();
     for id in ids {
@@ -29,12 +30,18 @@ pub fn of(change: &ListChange, correlation_id: &str) -> Vec<(String, MatchChange
             new_rank,
             old_score,
             new_score,
-            occurred_at: Some(prost_types::Timestamp { seconds: Utc::now().timestamp(), nanos: 0 }),
+            occurred_at: Some(timestamp(now)),
             correlation_id: correlation_id.to_owned(),
         };
         out.push((change.subject.to_string(), event));
     }
     out
+}
+
+/// `at` to the nanosecond, as the profiles events' `occurred_at`: events of one second keep
+/// their order for a reader that sorts by time.
+fn timestamp(at: chrono::DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp { seconds: at.timestamp(), nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0) }
 }
 
 /// The events of a change that only scored the same places again: a counterpart that moved to
@@ -49,4 +56,14 @@ pub fn encode(event: &MatchChanged) -> Vec<u8> {
 
 pub fn decode(bytes: &[u8]) -> Result<MatchChanged, prost::DecodeError> {
     MatchChanged::decode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn event_times_keep_their_fraction_of_a_second() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 123_456_789).unwrap_or_default();
+        let ts = super::timestamp(at);
+        assert_eq!((ts.seconds, ts.nanos), (1_800_000_000, 123_456_789));
+    }
 }

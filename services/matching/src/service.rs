@@ -405,7 +405,15 @@ impl MatchingService {
             }
             let ids: Vec<(&str, String)> = rows
                 .iter()
-                .map(|r| (topic, events::decode(&r.payload).map(|e| e.event_id).unwrap_or_default()))
+                .map(|r| {
+                    // Rows are encoded here, so one that does not decode was damaged in storage:
+                    // it still gets an id of its own, so reconciling never takes it for another.
+                    let id = events::decode(&r.payload).map(|e| e.event_id).unwrap_or_else(|e| {
+                        tracing::error!(seq = r.seq, error = %e, "a stored match event does not decode");
+                        format!("matching-outbox-{}", r.seq)
+                    });
+                    (topic, id)
+                })
                 .collect();
             let on_bus = if self.outbox_clean.load(Ordering::Acquire) {
                 HashSet::new()
