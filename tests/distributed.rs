@@ -236,7 +236,10 @@ async fn entities_created_through_the_gateway_are_searched_and_matched_by_other_
     }
     let mut groups: Vec<&str> = dead.iter().map(|d| d.header(HEADER_GROUP).unwrap()).collect();
     groups.sort_unstable();
-    assert_eq!(groups, [format!("insights-{suffix}"), format!("matching-{suffix}"), format!("search-{suffix}")]);
+    assert_eq!(
+        groups,
+        [format!("insights-{suffix}"), format!("matching-{suffix}.matching"), format!("search-{suffix}")]
+    );
     for d in &dead {
         assert_eq!((d.payload.as_slice(), d.key.as_str()), (poison.as_slice(), talent_id.as_str()));
         assert!(!d.header(HEADER_ERROR).unwrap_or_default().is_empty(), "{d:?}");

@@ -250,3 +250,150 @@ async fn kill_9_of_each_process_and_of_the_broker_during_a_stream_of_changes_los
     checks::profiles_topic(&brokers, &format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC), &expected).await;
     checks::matching_agrees(&db, &brokers, &format!("{}-{suffix}", crocevia_proto::MATCHES_TOPIC), &expected).await;
 }
+
+/// The stored places of every list, ranked, in the database at `url`.
+async fn stored_lists(url: &str) -> std::collections::BTreeMap<(uuid::Uuid, uuid::Uuid), i64> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = Database::connect(url).await.unwrap();
+    let rows = db.query_all(Statement::from_string(db.get_database_backend(), faults::STORED_RANKS)).await.unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                (r.try_get("", "subject_id").unwrap(), r.try_get("", "counterpart_id").unwrap()),
+                r.try_get("", "rank").unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Waits until matching's replica in `url` holds every entity it matches at its version in
+/// `expected`, and its outbox is published.
+async fn replica_caught_up(url: &str, expected: &checks::Expected, limit: Duration) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = Database::connect(url).await.unwrap();
+    let want = expected.live(&["talent", "startup", "programme", "offer"]);
+    let deadline = Instant::now() + limit;
+    loop {
+        let sql = "SELECT id, version FROM matching_entities WHERE data IS NOT NULL";
+        let rows = db.query_all(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+        let held: std::collections::BTreeMap<uuid::Uuid, u64> = rows
+            .iter()
+            .map(|r| (r.try_get("", "id").unwrap(), r.try_get::<i64>("", "version").unwrap() as u64))
+            .collect();
+        let sql = "SELECT count(*) AS n FROM matching_outbox WHERE NOT published";
+        let unpublished: i64 = db
+            .query_one(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "n")
+            .unwrap();
+        if held == want && unpublished == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{url}: replica {} of {} entities, {unpublished} events unpublished",
+            held.len(),
+            want.len()
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_matching_members_split_the_lists_and_one_takes_over_when_the_other_is_killed() {
+    let total: usize = std::env::var("CROCEVIA_MEMBERS_CHANGES").ok().and_then(|v| v.parse().ok()).unwrap_or(3_000);
+    let brokers = crocevia_kit::testing::require_kafka().await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = crocevia_kit::testing::fresh_postgres_database("crocevia_members").await;
+    let suffix = crocevia_kit::testing::unique_suffix();
+    let member = |name: &str| {
+        process(name, dir.path(), &database, &brokers, &suffix)
+            .with("CROCEVIA__BUS__KAFKA__INSTANCE_ID", name)
+            .serve(&["matching", "--config", &config("matching")])
+    };
+    let profiles = process("profiles", dir.path(), &database, &brokers, &suffix).serve(&[
+        "profiles",
+        "--config",
+        &config("profiles"),
+    ]);
+    profiles.wait_ready(Duration::from_secs(120)).await;
+    let a = member("matching-a");
+    let mut b = member("matching-b");
+    a.wait_ready(Duration::from_secs(120)).await;
+    b.wait_ready(Duration::from_secs(120)).await;
+
+    let skills: Vec<SkillConcept> =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo/skills.json")).unwrap()).unwrap();
+    let dataset = Dataset::generate(&SynthConfig { talents: 200, seed: 11 }, &skills, &mut |_, _| {});
+    let lanes = workload(dataset, total);
+    let db = Database::connect(&database).await.unwrap();
+    let writer = Profiles::new(db.clone(), format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC));
+    let progress = Arc::new(Progress::default());
+    let stream = tokio::spawn(write(writer, lanes, 4, progress.clone()));
+
+    // Both members store their share while the changes stream in; then one dies.
+    progress.wait_until(total * 2 / 5).await;
+    let (_, body) = b.get("/metrics").await;
+    assert!(body.contains("crocevia_match_lists_changed_total"), "{body}");
+    b.child.kill().unwrap();
+    b.child.wait().unwrap();
+    let killed = Instant::now();
+    eprintln!("kill -9 matching-b at {} changes", progress.written.load(Ordering::Relaxed));
+    stream.await.unwrap();
+    let expected = checks::Expected::read(&db).await;
+    assert_eq!(expected.changes(), total as u64);
+
+    // The survivor took the dead member's share over (after the session timeout) and stored
+    // every list; the match events are the outbox, each once, and replay to the stored lists.
+    replica_caught_up(&database, &expected, Duration::from_secs(300)).await;
+    let partitions = 3; // tests/support: CROCEVIA__BUS__PARTITIONS
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (_, metrics) = a.get("/metrics").await;
+        if metrics.contains(&format!("crocevia_matching_partitions_held {partitions}")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the survivor never took every partition over");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    eprintln!("matching-a holds every partition after {:.1} s", killed.elapsed().as_secs_f64());
+    // Its last batch may still be storing.
+    replica_caught_up(&database, &expected, Duration::from_secs(60)).await;
+    let matches_topic = format!("{}-{suffix}", crocevia_proto::MATCHES_TOPIC);
+    let two_members = stored_lists(&database).await;
+    checks::matching_agrees(&db, &brokers, &matches_topic, &expected).await;
+
+    // The store holds, place for place, the lists the survivor computed as a single member
+    // does (it applied every change of every partition): the dead member's share included.
+    let client = reqwest::Client::new();
+    let mut served = std::collections::BTreeMap::new();
+    for (subject, _) in expected.live(&["talent", "startup", "programme", "offer"]) {
+        let url = format!("{}/internal/v1/matching/matches/{subject}", a.base);
+        let response = client.get(url).bearer_auth(support::stack::SERVICE_TOKEN).send().await.unwrap();
+        assert!(response.status().is_success(), "{subject}: {}", response.status());
+        let entries: Vec<serde_json::Value> = response.json().await.unwrap();
+        for (rank, entry) in entries.iter().enumerate() {
+            let counterpart: uuid::Uuid = entry["counterpart"].as_str().unwrap().parse().unwrap();
+            served.insert((subject, counterpart), rank as i64 + 1);
+        }
+    }
+    let differ: Vec<String> = served
+        .iter()
+        .filter(|(k, v)| two_members.get(k) != Some(v))
+        .map(|(k, v)| format!("{k:?}: served rank {v}, stored {:?}", two_members.get(k)))
+        .chain(two_members.keys().filter(|k| !served.contains_key(k)).map(|k| format!("{k:?}: stored only")))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} of {} places differ: {:#?}",
+        differ.len(),
+        served.len(),
+        &differ[..differ.len().min(20)]
+    );
+    eprintln!("two members, one killed: the {} stored places are the survivor's lists", served.len());
+    for server in [a, profiles] {
+        assert!(server.stop_within(Duration::from_secs(60)).success());
+    }
+}

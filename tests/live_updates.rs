@@ -178,7 +178,7 @@ async fn a_subscriber_on_one_gateway_hears_writes_made_through_another() {
         (
             &stack.matching,
             vec![format!(
-                r#"crocevia_consumer_lag{{group="matching-{suffix}",partition="0",topic="profiles.v1-{suffix}"}}"#
+                r#"crocevia_consumer_lag{{group="matching-{suffix}.matching",partition="0",topic="profiles.v1-{suffix}"}}"#
             )],
         ),
         (

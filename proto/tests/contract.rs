@@ -10,6 +10,7 @@ use crocevia_kit::bus::outbox::HEADER_EVENT_ID;
 use crocevia_kit::bus::{
     HEADER_ERROR, HEADER_GROUP, HEADER_SOURCE_OFFSET, HEADER_SOURCE_PARTITION, HEADER_SOURCE_TOPIC,
 };
+use crocevia_kit::telemetry::TRACE_HEADERS;
 use crocevia_proto::{
     DEAD_LETTER_TOPIC, HEADER_CONTENT_TYPE, INDEXED_TOPIC, MATCHES_TOPIC, PROFILES_TOPIC, content_type, v1,
 };
@@ -49,6 +50,8 @@ fn the_asyncapi_document_is_valid_and_names_what_the_code_uses() {
         HEADER_SOURCE_OFFSET,
         HEADER_GROUP,
     ];
+    // The W3C trace context travels on profiles.v1 (and its dead letters) when traces are on.
+    let headers = headers.into_iter().chain(TRACE_HEADERS);
     assert_eq!(strings(&declared["headers"]), set(headers), "headers documented vs used");
     assert_eq!(
         strings(&declared["content_types"]),

@@ -80,6 +80,18 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "commits announced to live saved searches and not yet read by the slowest",
         ),
         set("insights.batch_max", s.insights.batch_max as u64, "events", "events counted per store"),
+        fixed(
+            "rebuild CHUNK",
+            crocevia_insights::rebuild::CHUNK as usize,
+            "entities",
+            "entities (or tombstones) read and their facts stored together while rebuilding from the database",
+        ),
+        fixed(
+            "rebuild MATCH_PAGE",
+            crocevia_insights::rebuild::MATCH_PAGE as usize,
+            "events",
+            "match events read together from matching's outbox while rebuilding from the database",
+        ),
         set("profiles.relay_batch_size", s.profiles.relay_batch_size, "events", "outbox rows published at once"),
         fixed("resync PAGE", crate::resync::PAGE as usize, "ids", "ids and versions compared at once at start"),
         fixed("resync STEP", crate::resync::STEP, "entities", "entities loaded and fed to matching at once"),
@@ -118,6 +130,18 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             crocevia_gateway::remote::MAX_LINE_BYTES,
             "bytes",
             "one line of the change-notice stream",
+        ),
+        fixed(
+            "gateway LIVE_BUFFER",
+            crocevia_gateway::live::LIVE_BUFFER,
+            "notices",
+            "change notices and list changes from the topics held per gateway replica for slow subscribers",
+        ),
+        fixed(
+            "telemetry SPAN_QUEUE",
+            crocevia_kit::telemetry::SPAN_QUEUE,
+            "spans",
+            "finished spans waiting for export when traces are on (further ones are dropped)",
         ),
     ]
 }

@@ -65,6 +65,19 @@ pub enum Command {
     /// service's tables, with a progress bar, and publish the resulting match events. Stop
     /// `serve matching` first: one process owns the matching state.
     Rematch,
+    /// Rebuild the open data from the database, with a progress bar (stop `serve insights`
+    /// first).
+    ///
+    /// Reads the insights' facts afresh from the database: every entity at its latest version,
+    /// every deletion, and each offer's first good match from every match event matching
+    /// wrote (its outbox keeps them all). The insights consumer group is first moved to
+    /// the ends of its topics, so the next `serve insights` (or `serve all`) follows them from
+    /// there; what it reads again is skipped by version. Use it when the figures are wrong, e.g.
+    /// built from topics whose retention had dropped old events; a start whose figures were
+    /// never complete rebuilds by itself. The open data answers 503 ("building") until it is
+    /// done. Stop `serve insights` (`serve all` in the embedded mode) first: one process keeps
+    /// the facts (a serve on this data folder is refused).
+    RebuildInsights,
     /// Create an administrator or an organisation member (self-registration only makes talents
     /// and startups). The password is read from CROCEVIA_NEW_PASSWORD, never from a flag,
     /// so it stays out of shell history and process lists.

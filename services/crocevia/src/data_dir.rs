@@ -1,4 +1,4 @@
-//! Ownership of the data folder: one serving process at a time. The SQLite file, the
+//! Ownership of the data folder: one serving process (or `rebuild-insights`) at a time. The SQLite file, the
 //! in-process bus log and the indexes would be corrupted or silently shared by a second
 //! `serve` on the same folder, so it is refused up front, naming the holder; a folder that
 //! cannot be written is reported as such instead of failing later with a misleading error.
@@ -18,7 +18,8 @@ pub struct DataDirLock {
 }
 
 impl DataDirLock {
-    pub fn acquire(dir: &Path, role: &str) -> anyhow::Result<Self> {
+    /// `holder` says who holds it (`serve all`, `rebuild-insights`), for whoever is refused.
+    pub fn acquire(dir: &Path, holder: &str) -> anyhow::Result<Self> {
         if let Err(e) = std::fs::create_dir_all(dir) {
             return Err(unwritable(dir, &e));
         }
@@ -44,7 +45,7 @@ impl DataDirLock {
             Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", path.display())),
         }
         file.set_len(0).and_then(|()| file.rewind()).with_context(|| format!("writing {}", path.display()))?;
-        writeln!(file, "crocevia serve {role} (pid {})", std::process::id())
+        writeln!(file, "crocevia {holder} (pid {})", std::process::id())
             .with_context(|| format!("writing {}", path.display()))?;
         Ok(Self { _file: file })
     }
@@ -81,11 +82,11 @@ mod tests {
     #[test]
     fn a_second_holder_is_refused_with_the_first_named() {
         let dir = tempfile::tempdir().unwrap();
-        let first = DataDirLock::acquire(dir.path(), "all");
+        let first = DataDirLock::acquire(dir.path(), "serve all");
         assert!(first.is_ok());
-        let second = DataDirLock::acquire(dir.path(), "profiles").map(|_| ()).unwrap_err().to_string();
+        let second = DataDirLock::acquire(dir.path(), "serve profiles").map(|_| ()).unwrap_err().to_string();
         assert!(second.contains("in use by crocevia serve all (pid"), "{second}");
         drop(first);
-        assert!(DataDirLock::acquire(dir.path(), "profiles").is_ok(), "released with its holder");
+        assert!(DataDirLock::acquire(dir.path(), "serve profiles").is_ok(), "released with its holder");
     }
 }

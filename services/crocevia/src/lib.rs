@@ -5,6 +5,7 @@ pub mod cli;
 mod data_dir;
 pub mod generate;
 pub mod indexing;
+mod open_data;
 mod platform;
 mod remote;
 mod resync;
@@ -45,6 +46,7 @@ async fn command(command: Command, mut settings: Settings) -> anyhow::Result<()>
         }
         Command::Rematch => platform::rematch(&settings).await,
         Command::Reindex => platform::reindex(&settings).await,
+        Command::RebuildInsights => open_data::rebuild(&settings).await,
         Command::CheckConfig => {
             check_config(&settings);
             Ok(())

@@ -9,8 +9,7 @@ use crocevia_gateway::live::{LiveFeed, LiveTopics};
 use crocevia_gateway::remote::ServiceCredential;
 use crocevia_gateway::skills::SkillCatalog;
 use crocevia_gateway::{Api, Gateway, GatewayState, Internal, graphql};
-use crocevia_insights::{InsightsService, InsightsSettings};
-use crocevia_kit::bus::batch::BatchSettings as ConsumerBatch;
+use crocevia_insights::InsightsService;
 use crocevia_kit::bus::kafka::{KafkaBus, KafkaSettings};
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::opening::OpeningBus;
@@ -35,6 +34,19 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// Who publishes the open data, from the `[open_data]` settings.
+pub fn publication(settings: &Settings) -> crocevia_insights::Publication {
+    let od = &settings.open_data;
+    crocevia_insights::Publication::new(
+        &settings.http.public_url,
+        &od.publisher_name,
+        &od.publisher_id,
+        &od.contact_name,
+        &od.contact_email,
+        od.issued,
+    )
+}
 
 /// Connects and brings the schema up to date.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
@@ -139,7 +151,7 @@ pub async fn import(settings: &Settings, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn shutdown_signal() -> watch::Receiver<bool> {
+pub(crate) fn shutdown_signal() -> watch::Receiver<bool> {
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         let ctrl_c = tokio::signal::ctrl_c();
@@ -199,7 +211,10 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         );
     }
     // Before anything touches the folder: one serving process per data folder.
-    let _data_dir = crate::data_dir::DataDirLock::acquire(&settings.data_dir, &format!("{role:?}").to_lowercase())?;
+    let _data_dir = crate::data_dir::DataDirLock::acquire(
+        &settings.data_dir,
+        &format!("serve {}", format!("{role:?}").to_lowercase()),
+    )?;
     let shutdown = shutdown_signal();
     tokio::spawn(stop_deadline(shutdown.clone()));
     tokio::spawn(heap_gauges(shutdown.clone()));
@@ -234,16 +249,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     };
     let matching_api = crate::remote::matching_api(&settings, role, matching.clone(), live.as_ref().map(|l| &l.0))?;
     let insights = if matches!(role, Role::All | Role::Gateway | Role::Insights) {
-        let od = &settings.open_data;
-        let publication = crocevia_insights::Publication::new(
-            &settings.http.public_url,
-            &od.publisher_name,
-            &od.publisher_id,
-            &od.contact_name,
-            &od.contact_email,
-            od.issued,
-        );
-        Some(InsightsService::open(profiles.db().clone(), publication).await?)
+        Some(InsightsService::open(profiles.db().clone(), publication(&settings)).await?)
     } else {
         None
     };
@@ -382,20 +388,21 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             group: settings.matching.group.clone(),
             batch_max: settings.matching.batch_max,
             max_delay: Duration::from_millis(settings.matching.max_delay_ms),
+            // A named `serve matching` process on Kafka is one member of the matching group
+            // (several may run); the embedded mode's matching is the only one.
+            member: (role == Role::Matching && settings.bus.kind == BusKind::Kafka)
+                .then(|| settings.bus.kafka.instance_id.clone())
+                .flatten()
+                .filter(|id| !id.is_empty()),
+            partitions: u32::try_from(settings.bus.partitions).unwrap_or(1),
         };
         tasks.push(matching.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     if let (Some(insights), Some(bus), true) = (&insights, &bus, matches!(role, Role::All | Role::Insights)) {
-        let settings = InsightsSettings {
-            profiles_topic: settings.topic(PROFILES_TOPIC),
-            matches_topic: settings.topic(MATCHES_TOPIC),
-            group: settings.insights.group.clone(),
-            batch: ConsumerBatch {
-                batch_max: settings.insights.batch_max,
-                max_delay: Duration::from_millis(settings.insights.max_delay_ms),
-            },
-            upstream: Some(Arc::new(ProfilesOutbox(profiles.db().clone()))),
-        };
+        // Facts that were never complete (a first start, or one after a rebuild was cut
+        // short) are rebuilt from the database first, not read from topics that may have
+        // dropped their oldest events: see `crocevia_insights::rebuild`.
+        let settings = crate::open_data::insights_settings(&settings, profiles.db(), bus.clone());
         tasks.push(insights.start(opened(bus, &profiles), settings, shutdown.clone()).await?);
     }
     let _ = ready_tx.send(true);
@@ -568,18 +575,6 @@ pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
         drift.places
     );
     Ok(())
-}
-
-/// The profiles outbox, read by the insights consumer to tell a finished first catch-up from
-/// a start (the database is shared by every process, in both modes).
-#[derive(Debug)]
-struct ProfilesOutbox(DatabaseConnection);
-
-#[async_trait::async_trait]
-impl crocevia_insights::consumer::Upstream for ProfilesOutbox {
-    async fn unpublished(&self) -> anyhow::Result<bool> {
-        Ok(!crocevia_profiles::store::unpublished(&self.0, 1).await?.is_empty())
-    }
 }
 
 /// `crocevia outbox`.

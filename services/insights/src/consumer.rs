@@ -4,9 +4,11 @@
 //! harmless; offsets are stored only after the batch's transaction commits.
 //!
 //! Until the facts hold every change the platform had recorded, the aggregates are a partial
-//! count (a fresh start reads a whole backlog): the consumer marks them complete when it has
-//! read to the end of its partitions after the profiles outbox was seen empty (see
-//! [`Upstream`]), and the downloads answer 503 until then.
+//! count and the downloads answer 503. The platform rebuilds facts that were never complete
+//! from the database before this consumer starts, and the rebuild marks them complete (see
+//! [`crate::rebuild`]: a topic's retention may have dropped the oldest events). Without a
+//! database to rebuild from, the consumer marks them complete itself when it has read to the
+//! end of its partitions after the profiles outbox was seen empty (see [`Upstream`]).
 
 use crate::compute::GOOD_MATCH;
 use crate::facts::Fact;
@@ -70,8 +72,8 @@ fn timestamp(ts: Option<&prost_types::Timestamp>) -> DateTime<Utc> {
 /// error names what does not decode. The consumer and a rebuild from matching's outbox
 /// (see [`crate::rebuild`]) read match events through this one function.
 pub fn good_match(payload: &[u8]) -> Result<Option<(Uuid, DateTime<Utc>)>, String> {
-    let event = crocevia_proto::v1::MatchChanged::decode(payload)
-        .map_err(|e| format!("not a MatchChanged event: {e}"))?;
+    let event =
+        crocevia_proto::v1::MatchChanged::decode(payload).map_err(|e| format!("not a MatchChanged event: {e}"))?;
     let good = event.subject_kind == "offer" && event.new_rank > 0 && event.new_score >= GOOD_MATCH;
     if !good {
         return Ok(None);

@@ -120,12 +120,7 @@ pub trait Source: Send + Sync + std::fmt::Debug {
     /// Entities of `kind` after id `after`, in id order, at most `limit`.
     async fn entities(&self, kind: EntityKind, after: Option<Uuid>, limit: u64) -> anyhow::Result<Vec<Recorded>>;
     /// Tombstones after id `after`, in id order, at most `limit`.
-    /// Stores a chunk's facts, if it has any (a chunk of applications to offers has none).
-async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), sea_orm::DbErr> {
-    if batch.is_empty() { Ok(()) } else { store::save(db, batch).await }
-}
-
-async fn tombstones(&self, after: Option<Uuid>, limit: u64) -> anyhow::Result<Vec<Tombstone>>;
+    async fn tombstones(&self, after: Option<Uuid>, limit: u64) -> anyhow::Result<Vec<Tombstone>>;
     /// Match events (`matches.v1` payloads) written after sequence number `after`, in the
     /// order they were written and published, with their sequence numbers; at most `limit`.
     async fn match_events(&self, after: Option<i64>, limit: u64) -> anyhow::Result<Vec<(i64, Vec<u8>)>>;
@@ -215,6 +210,11 @@ pub async fn from_database(
     first_matches(db, source, &mut pace, &mut rebuilt).await?;
     rebuilt.first_matches = store::first_match_count(db).await.context("counting the first matches stored")?;
     Ok(rebuilt)
+}
+
+/// Stores a chunk's facts, if it has any (a chunk of applications to offers has none).
+async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), sea_orm::DbErr> {
+    if batch.is_empty() { Ok(()) } else { store::save(db, batch).await }
 }
 
 async fn tombstones(

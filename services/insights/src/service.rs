@@ -150,11 +150,7 @@ impl InsightsService {
     /// answers "being built" until it is done. No consumer of the group may run meanwhile:
     /// one process keeps the facts. Stopped by `stop`, it leaves the facts incomplete (a
     /// start then rebuilds them).
-    pub async fn rebuild(
-        &self,
-        settings: &InsightsSettings,
-        stop: &watch::Receiver<bool>,
-    ) -> anyhow::Result<Rebuilt> {
+    pub async fn rebuild(&self, settings: &InsightsSettings, stop: &watch::Receiver<bool>) -> anyhow::Result<Rebuilt> {
         let from = settings.rebuild.as_ref().context("no database to rebuild the insights from")?;
         store::reset(&self.db).await.context("emptying the insights facts")?;
         let _ = self.stored.send(store::generation(&self.db).await?);

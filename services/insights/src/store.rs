@@ -201,7 +201,11 @@ pub struct FactRow {
     pub fact: Option<serde_json::Value>,
 }
 
-/// What one batch of events writes, in one transaction.
+/// Rows written per statement (4 parameters each: far below SQLite's and PostgreSQL's limits).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// What one batch of events writes, in one transaction. Each entity and each offer appears
+/// once (one statement may not write a row twice).
 #[derive(Debug, Default)]
 pub struct Batch {
     pub facts: Vec<FactRow>,
@@ -248,25 +252,30 @@ pub async fn save(db: &DatabaseConnection, batch: Batch) -> Result<(), DbErr> {
         );
     }
     bump.filter(state::Column::Id.eq(1)).exec(&txn).await?;
-    for row in batch.facts {
-        facts::Entity::insert(facts::ActiveModel {
+    // A few statements per batch instead of one per row: a rebuild writes every entity.
+    let mut facts = batch.facts.into_iter().peekable();
+    while facts.peek().is_some() {
+        let rows = facts.by_ref().take(ROWS_PER_STATEMENT).map(|row| facts::ActiveModel {
             id: Set(row.id),
             version: Set(row.version as i64),
             first_seen: Set(row.first_seen),
             fact: Set(row.fact),
-        })
-        .on_conflict(
-            OnConflict::column(facts::Column::Id)
-                .update_columns([facts::Column::Version, facts::Column::FirstSeen, facts::Column::Fact])
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        });
+        facts::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(facts::Column::Id)
+                    .update_columns([facts::Column::Version, facts::Column::FirstSeen, facts::Column::Fact])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
     }
     // Match events of one offer arrive in order (keyed by subject), so the first stored is
     // the earliest; a redelivered one changes nothing.
-    for (offer_id, at) in batch.first_matches {
-        first_match::Entity::insert(first_match::ActiveModel { offer_id: Set(offer_id), at: Set(at) })
+    for chunk in batch.first_matches.chunks(ROWS_PER_STATEMENT) {
+        let rows =
+            chunk.iter().map(|(offer_id, at)| first_match::ActiveModel { offer_id: Set(*offer_id), at: Set(*at) });
+        first_match::Entity::insert_many(rows)
             .on_conflict(OnConflict::column(first_match::Column::OfferId).do_nothing().to_owned())
             .exec_without_returning(&txn)
             .await?;

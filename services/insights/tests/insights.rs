@@ -46,6 +46,7 @@ fn settings() -> InsightsSettings {
         group: "insights".into(),
         batch: BatchSettings::default(),
         upstream: None,
+        rebuild: None,
     }
 }
 

@@ -122,6 +122,12 @@ pub static SEARCH_DOCUMENTS: LazyLock<IntGauge> =
     LazyLock::new(|| gauge("crocevia_search_documents", "Documents in this search member's index"));
 pub static SEARCH_INDEX_BYTES: LazyLock<IntGauge> =
     LazyLock::new(|| gauge("crocevia_search_index_bytes", "Bytes of this search member's index files on disk"));
+pub static MATCHING_PARTITIONS_HELD: LazyLock<IntGauge> = LazyLock::new(|| {
+    gauge(
+        "crocevia_matching_partitions_held",
+        "Partitions whose match lists this matching member keeps (set once it has stored what it took over)",
+    )
+});
 pub static DEAD_LETTER_MESSAGES: LazyLock<IntGauge> =
     LazyLock::new(|| gauge("crocevia_dead_letter_messages", "Messages held on the dead-letter topic (all partitions)"));
 
@@ -139,6 +145,38 @@ pub fn record_lag(lags: &[crate::bus::PartitionLag], shown: &mut Vec<[String; 3]
     *shown = now;
 }
 
+/// The name of every metric family this process exports (sorted): each one declared here,
+/// and the process collector's `process_*` ones. Families with labels are named before
+/// their first series exists (the text exposition leaves them out until then).
+pub fn names() -> Vec<String> {
+    use prometheus::core::Collector;
+    let _ = &*PROCESS;
+    let declared: &[&dyn Collector] = &[
+        &*HTTP_REQUESTS,
+        &*HTTP_SECONDS,
+        &*GRAPHQL_SECONDS,
+        &*GRAPHQL_ERRORS,
+        &*OUTBOX_PUBLISHED,
+        &*BUS_DAMAGED_RECORDS,
+        &*SEARCH_APPLIED,
+        &*HEAP_ALLOCATED,
+        &*HEAP_RESIDENT,
+        &*MATCH_LISTS_CHANGED,
+        &*DEAD_LETTERED,
+        &*CONSUMER_LAG,
+        &*OUTBOX_BACKLOG,
+        &*OUTBOX_OLDEST_AGE,
+        &*SEARCH_DOCUMENTS,
+        &*SEARCH_INDEX_BYTES,
+        &*DEAD_LETTER_MESSAGES,
+        &*MATCHING_PARTITIONS_HELD,
+    ];
+    let mut names: std::collections::BTreeSet<String> =
+        declared.iter().flat_map(|c| c.desc()).map(|d| d.fq_name.clone()).collect();
+    names.extend(REGISTRY.gather().iter().map(|family| family.name().to_owned()));
+    names.into_iter().collect()
+}
+
 /// The text exposition of every metric.
 pub fn render() -> String {
     // Touch the lazies so every metric shows up, at zero, from the first scrape.
@@ -149,4 +187,25 @@ pub fn render() -> String {
         return String::new();
     }
     String::from_utf8(buffer).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    /// `names` forgets no metric declared in this file.
+    #[test]
+    fn names_lists_every_declared_metric() {
+        let names = super::names();
+        let source = include_str!("metrics.rs");
+        // Every string literal that starts with the prefix and is a whole name.
+        let declared: Vec<&str> = source
+            .match_indices("\"crocevia_")
+            .filter_map(|(at, _)| source[at + 1..].split('"').next())
+            .filter(|name| !name.ends_with('_') && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .collect();
+        assert!(declared.len() >= 17, "{declared:?}");
+        for name in declared {
+            assert!(names.iter().any(|n| n == name), "{name} is missing from names()");
+        }
+        assert!(names.iter().any(|n| n == "process_start_time_seconds"), "{names:?}");
+    }
 }

@@ -21,6 +21,13 @@ use tracing_subscriber::{EnvFilter, Layer};
 /// The W3C trace-context header names, as they travel in HTTP and Kafka headers.
 pub const TRACE_HEADERS: [&str; 2] = ["traceparent", "tracestate"];
 
+/// Finished spans waiting for export, at most, per process: the queue of the SDK's batch
+/// span processor, which keeps its default size (opentelemetry_sdk's
+/// `OTEL_BSP_MAX_QUEUE_SIZE_DEFAULT`, unless the `OTEL_BSP_MAX_QUEUE_SIZE` environment
+/// variable says otherwise). When the collector is slower, further spans are dropped, never
+/// the request.
+pub const SPAN_QUEUE: usize = 2048;
+
 /// Keeps the exporter alive; [`Telemetry::shutdown`] sends what is still buffered.
 #[derive(Debug, Default)]
 #[must_use = "dropping it early stops the trace export"]
@@ -166,6 +173,11 @@ pub mod request {
 #[cfg(test)]
 mod tests {
     use super::request;
+
+    #[test]
+    fn the_span_queue_is_the_sdk_default() {
+        assert_eq!(super::SPAN_QUEUE, opentelemetry_sdk::trace::OTEL_BSP_MAX_QUEUE_SIZE_DEFAULT);
+    }
 
     #[test]
     fn request_ids_are_kept_when_sensible_and_made_otherwise() {

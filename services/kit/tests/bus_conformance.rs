@@ -285,6 +285,7 @@ async fn a_topic_tail_reads_back(h: impl Harness, topic: String, _group: String)
     let all = bus.recent_header_values(&topic, 30, "id").await.unwrap();
     assert_eq!(all.len(), 30);
     assert_eq!(bus.messages_held(&topic).await.unwrap(), 30, "every partition counted");
+    assert_eq!(bus.partition_count(&topic).await.unwrap(), 3);
     assert!(bus.messages_held("no-such-topic-anywhere").await.is_err());
     let tail = bus.recent_header_values(&topic, 2, "id").await.unwrap();
     assert_eq!(tail.len(), 6, "the last two of each of the three partitions: {tail:?}");

@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod engine;
 pub mod events;
 pub mod explain;
+pub mod members;
 pub mod pair;
 pub mod retrieve;
 pub mod scoring;

@@ -7,7 +7,7 @@ use crate::engine::{Engine, Entry, Ranked, Side};
 use crate::explain::Explained;
 use crate::pair::{self, PairError, PairView};
 use crate::store::{self, Batch, Migrator};
-use crate::{events, text};
+use crate::{events, members, text};
 use anyhow::Context;
 use crocevia_domain::Entity;
 use crocevia_kit::bus::batch::{BatchHandler, BatchSettings};
@@ -26,7 +26,9 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 mod fill;
+mod ownership;
 pub use fill::{FILL_STORE_CHUNK, Fill};
+pub use ownership::Ownership;
 
 #[derive(Debug, Clone)]
 pub struct MatchingSettings {
@@ -35,6 +37,13 @@ pub struct MatchingSettings {
     pub group: String,
     pub batch_max: usize,
     pub max_delay: Duration,
+    /// This member's name when matching runs as several members (the distributed mode,
+    /// `bus.kafka.instance_id`): it reads every change in a group of its own
+    /// (`<group>.<member>`) and keeps the lists of its share (see [`Ownership`]). `None`: the
+    /// only member, in `group`, keeping every list.
+    pub member: Option<String>,
+    /// The profiles topic's partitions: what the members' shares divide.
+    pub partitions: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +64,8 @@ pub struct MatchingService {
     /// One publisher at a time (the consumer after each batch, the refresher after a refresh):
     /// two reading the same unpublished rows would publish them twice.
     publishing: Arc<tokio::sync::Mutex<()>>,
+    /// Whose lists this member stores and whether it publishes (see [`Ownership`]).
+    ownership: Arc<Mutex<Ownership>>,
 }
 
 /// Changed entities recomputed under one hold of the engine (a few hundred milliseconds) and
@@ -150,7 +161,20 @@ impl MatchingService {
             // index at a first start: the refresh after the fill rescores what it scored early).
             refreshed: Arc::new(Mutex::new(corpus)),
             publishing: Arc::new(tokio::sync::Mutex::new(())),
+            ownership: Arc::new(Mutex::new(Ownership::All)),
         })
+    }
+
+    /// This member's share now.
+    pub fn ownership(&self) -> Ownership {
+        self.ownership.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The changes of the lists this member keeps (all of them for the only member).
+    fn owned(&self, mut changes: Vec<crate::engine::ListChange>) -> Vec<crate::engine::ListChange> {
+        let ownership = self.ownership();
+        changes.retain(|c| ownership.owns(c.subject));
+        changes
     }
 
     /// Subjects whose list changes from now on.
@@ -227,13 +251,7 @@ impl MatchingService {
         // A chunk whose storing failed was applied to the engine's lists: the redelivered batch
         // would find nothing to change for it, so store it first.
         let mut unsaved = self.unsaved.lock().await;
-        if let Some(previous) = unsaved.take() {
-            if let Err(e) = store::save(&self.db, &previous).await {
-                *unsaved = Some(previous);
-                return Err(anyhow::Error::new(e).context("saving the match lists of an earlier batch"));
-            }
-            tracing::info!("match lists of an earlier batch stored on retry");
-        }
+        self.store_unsaved(&mut unsaved).await?;
         let engine = self.engine.clone();
         let deliveries = batch.to_vec();
         let started = std::time::Instant::now();
@@ -274,6 +292,18 @@ impl MatchingService {
         Ok(poison)
     }
 
+    /// Stores what an earlier batch computed and applied in memory but failed to store: the
+    /// redelivered batch would find nothing to change for it.
+    async fn store_unsaved(&self, unsaved: &mut Option<Batch>) -> anyhow::Result<()> {
+        let Some(previous) = unsaved.take() else { return Ok(()) };
+        if let Err(e) = store::save(&self.db, &previous).await {
+            *unsaved = Some(previous);
+            return Err(anyhow::Error::new(e).context("saving the match lists of an earlier batch"));
+        }
+        tracing::info!("match lists of an earlier batch stored on retry");
+        Ok(())
+    }
+
     /// Recomputes the changed entities of `chunk` until [`MAX_TOUCHED`] lists are touched and
     /// stores their lists and events (and, once the batch's last one is done, its `entities`);
     /// returns how many of `chunk` it recomputed, and how many lists and events it stored.
@@ -290,6 +320,7 @@ impl MatchingService {
         let (changes, consumed) =
             tokio::task::spawn_blocking(move || lock(&engine).recompute_until(&ids, MAX_TOUCHED)).await??;
         let last = ends_batch && consumed == chunk.len();
+        let changes = self.owned(changes);
         let save = batch_of(changes, correlation, if last { std::mem::take(entities) } else { Vec::new() }, events::of);
         let subjects: Vec<(Uuid, Side)> = save.lists.iter().map(|c| (c.subject, c.side)).collect();
         let counts = (save.lists.len(), save.events.len());
@@ -376,7 +407,7 @@ impl MatchingService {
                 anyhow::bail!("an earlier batch's lists wait to be stored; the refresh comes back later");
             }
             let (engine, ids) = (self.engine.clone(), chunk.to_vec());
-            let changes = tokio::task::spawn_blocking(move || lock(&engine).rescore(&ids)).await?;
+            let changes = self.owned(tokio::task::spawn_blocking(move || lock(&engine).rescore(&ids)).await?);
             changed += changes.len();
             let subjects: Vec<(Uuid, Side)> = changes.iter().map(|c| (c.subject, c.side)).collect();
             let save = batch_of(changes, "refresh", Vec::new(), events::moves);
@@ -397,6 +428,11 @@ impl MatchingService {
     pub async fn publish_outbox(&self, bus: &SharedBus, topic: &str) -> anyhow::Result<usize> {
         const BATCH: u64 = 1000;
         let _one_publisher = self.publishing.lock().await;
+        if !self.ownership().publishes() {
+            // Another member publishes; this one reads the topic back if it becomes the one.
+            self.outbox_clean.store(false, Ordering::Release);
+            return Ok(0);
+        }
         let mut total = 0;
         loop {
             let rows = store::unpublished(&self.db, BATCH).await?;
@@ -448,13 +484,135 @@ impl MatchingService {
         settings: MatchingSettings,
         shutdown: watch::Receiver<bool>,
     ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-        let sub = bus
-            .subscribe(std::slice::from_ref(&settings.topic), &settings.group)
-            .await
-            .context("subscribing to the profiles topic")?;
+        let topics = std::slice::from_ref(&settings.topic);
+        let sub = match &settings.member {
+            None => bus.subscribe(topics, &settings.group).await,
+            Some(member) => {
+                // The topic's own count: a member configured otherwise must not own a
+                // different split from the others.
+                let partitions =
+                    bus.partition_count(&settings.topic).await.context("reading the topic's partitions")?;
+                let partitions = u32::try_from(partitions).unwrap_or(settings.partitions).max(1);
+                *self.ownership.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Ownership::Share { partitions, held: Default::default() };
+                let holder =
+                    self.clone().hold(member.clone(), bus.clone(), settings.matches_topic.clone(), shutdown.clone());
+                tokio::spawn(holder);
+                bus.subscribe(topics, &format!("{}.{member}", settings.group)).await
+            }
+        }
+        .context("subscribing to the profiles topic")?;
         // Events stored before a crash go out first.
         self.publish_outbox(&bus, &settings.matches_topic).await?;
         Ok(tokio::spawn(self.clone().run(bus, sub, settings, shutdown)))
+    }
+
+    /// Keeps this member in the matching group (a heartbeat every [`members::HEARTBEAT`])
+    /// and its share current; after each change of share, stores what the lists of its share
+    /// hold in memory and the store lacks ([`Self::take_over`]), and publishes if it became
+    /// the publisher. Leaves the group at shutdown, so the others take its share at once.
+    async fn hold(self, member: String, bus: SharedBus, topic: String, mut shutdown: watch::Receiver<bool>) {
+        let mut shown: Option<std::collections::BTreeSet<u32>> = None;
+        while !*shutdown.borrow() {
+            match self.beat(&member).await {
+                Ok(held) if shown.as_ref() != Some(&held) => {
+                    let partitions = match self.ownership() {
+                        Ownership::Share { partitions, .. } => partitions,
+                        Ownership::All => return,
+                    };
+                    *self.ownership.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Ownership::Share { partitions, held: held.clone() };
+                    tracing::info!(?held, partitions, "this member's share of the match lists");
+                    match self.take_over().await {
+                        Ok(lists) => {
+                            tracing::info!(lists, "lists of this member's share stored where the store was behind");
+                            crocevia_kit::metrics::MATCHING_PARTITIONS_HELD.set(held.len() as i64);
+                            shown = Some(held);
+                        }
+                        // Tried again at the next beat (the share is compared with what was shown).
+                        Err(e) => tracing::warn!(error = format!("{e:#}"), "taking over a share of the lists failed"),
+                    }
+                    if let Err(e) = self.publish_outbox(&bus, &topic).await {
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "publishing match events failed; they stay in the outbox"
+                        );
+                    }
+                }
+                Ok(_) => {}
+                // Nothing is stored without the database either; the share stays as it was.
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "the matching group heartbeat failed"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(members::HEARTBEAT) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        if let Err(e) = members::leave(&self.db, &member).await {
+            tracing::warn!(error = %e, "leaving the matching group; the others take over after the session");
+        }
+    }
+
+    /// Says `member` is alive and returns its share among the live members.
+    async fn beat(&self, member: &str) -> anyhow::Result<std::collections::BTreeSet<u32>> {
+        let now = chrono::Utc::now();
+        members::heartbeat(&self.db, member, now).await?;
+        let live = members::live(&self.db, now).await?;
+        let index = live.iter().position(|m| m == member).context("this member is not among the live ones")?;
+        let partitions = match self.ownership() {
+            Ownership::Share { partitions, .. } => partitions,
+            Ownership::All => 1,
+        };
+        Ok(members::share(index, live.len(), partitions))
+    }
+
+    /// Stores the lists of this member's share where the store differs from what the member
+    /// holds in memory, with their match events: what a member that died (or a rebalance, in
+    /// which nobody stores) left behind. Runs between batches. Returns the lists stored.
+    pub async fn take_over(&self) -> anyhow::Result<usize> {
+        let mut unsaved = self.unsaved.lock().await;
+        self.store_unsaved(&mut unsaved).await?;
+        let ownership = self.ownership();
+        let mut mine: Vec<Uuid> = self.all_subjects().into_iter().filter(|s| ownership.owns(*s)).collect();
+        // Stored lists of subjects gone since (erased, closed): emptied below.
+        let live: HashSet<Uuid> = mine.iter().copied().collect();
+        let mut gone: HashMap<Uuid, Side> = HashMap::new();
+        for (subject, side) in store::stored_subjects(&self.db).await? {
+            if ownership.owns(subject)
+                && !live.contains(&subject)
+                && let Some(side) = Side::parse(&side)
+            {
+                gone.insert(subject, side);
+                mine.push(subject);
+            }
+        }
+        let mut stored = 0;
+        for chunk in mine.chunks(REFRESH_CHUNK) {
+            let held = store::ranked_of(&self.db, chunk).await?;
+            let (engine, ids, gone) = (self.engine.clone(), chunk.to_vec(), gone.clone());
+            let changes = tokio::task::spawn_blocking(move || {
+                let engine = lock(&engine);
+                let mut changes = Vec::new();
+                for subject in ids {
+                    let Some(side) = engine.side_of(subject).or_else(|| gone.get(&subject).copied()) else { continue };
+                    let now = engine.list(subject).to_vec();
+                    let old = held.get(&subject).cloned().unwrap_or_default();
+                    if old != now {
+                        let written = now.iter().filter(|p| !old.contains(p)).copied().collect();
+                        changes.push(crate::engine::ListChange { subject, side, old, new: now, written });
+                    }
+                }
+                changes
+            })
+            .await?;
+            stored += changes.len();
+            let subjects: Vec<(Uuid, Side)> = changes.iter().map(|c| (c.subject, c.side)).collect();
+            store::save(&self.db, &batch_of(changes, "takeover", Vec::new(), events::of)).await?;
+            for subject in subjects {
+                let _ = self.changed.send(subject);
+            }
+        }
+        Ok(stored)
     }
 
     async fn run(

@@ -83,7 +83,13 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables), Box::new(IndexUnpublished), Box::new(EntriesByPair), Box::new(FillMarker)]
+        vec![
+            Box::new(CreateTables),
+            Box::new(IndexUnpublished),
+            Box::new(EntriesByPair),
+            Box::new(FillMarker),
+            Box::new(crate::members::Migration),
+        ]
     }
 
     /// Separate from the profiles service's table: each service migrates its own schema,
@@ -246,8 +252,14 @@ pub async fn save(db: &DatabaseConnection, batch: &Batch) -> Result<(), DbErr> {
         });
         replica::Entity::insert_many(rows)
             .on_conflict(
+                // Several members write the replica: one that is behind never takes a newer
+                // version back.
                 OnConflict::column(replica::Column::Id)
                     .update_columns([replica::Column::Kind, replica::Column::Version, replica::Column::Data])
+                    .action_and_where(
+                        Expr::col((replica::Entity, replica::Column::Version))
+                            .lte(Expr::col((Alias::new("excluded"), replica::Column::Version))),
+                    )
                     .to_owned(),
             )
             .exec_without_returning(&txn)
@@ -343,21 +355,33 @@ pub async fn replica_page(
 /// Places read per page at start-up.
 pub const RANKED_PAGE: u64 = 50_000;
 
+/// A stored place: subject, counterpart, class, score, mutual score, relevance.
+type Place = (Uuid, Uuid, i16, f64, f64, f32);
+
+/// The query for stored places as [`Place`]s.
+fn places() -> sea_orm::Select<entries::Entity> {
+    entries::Entity::find().select_only().columns([
+        entries::Column::SubjectId,
+        entries::Column::CounterpartId,
+        entries::Column::Class,
+        entries::Column::Score,
+        entries::Column::Mutual,
+        entries::Column::Bm25,
+    ])
+}
+
+fn add_place(lists: &mut std::collections::HashMap<Uuid, Vec<Ranked>>, place: Place) {
+    let (subject, counterpart, class, score, mutual, bm25) = place;
+    let class = <u8 as TryFrom<i16>>::try_from(class).unwrap_or_default();
+    lists.entry(subject).or_default().push(Ranked { counterpart, score, mutual, class, bm25 });
+}
+
 /// Every stored list as its ranking numbers (no explanations), read in pages.
 pub async fn load_ranked(db: &DatabaseConnection) -> Result<std::collections::HashMap<Uuid, Vec<Ranked>>, DbErr> {
     let mut lists: std::collections::HashMap<Uuid, Vec<Ranked>> = std::collections::HashMap::new();
     let mut after: Option<(Uuid, Uuid)> = None;
     loop {
-        let mut query = entries::Entity::find()
-            .select_only()
-            .columns([
-                entries::Column::SubjectId,
-                entries::Column::CounterpartId,
-                entries::Column::Class,
-                entries::Column::Score,
-                entries::Column::Mutual,
-                entries::Column::Bm25,
-            ])
+        let mut query = places()
             .order_by_asc(entries::Column::SubjectId)
             .order_by_asc(entries::Column::CounterpartId)
             .limit(RANKED_PAGE);
@@ -370,18 +394,47 @@ pub async fn load_ranked(db: &DatabaseConnection) -> Result<std::collections::Ha
                 ),
             );
         }
-        let page: Vec<(Uuid, Uuid, i16, f64, f64, f32)> = query.into_tuple().all(db).await?;
+        let page: Vec<Place> = query.into_tuple().all(db).await?;
         let Some(last) = page.last() else { return Ok(lists) };
         after = Some((last.0, last.1));
         let full = page.len() as u64 == RANKED_PAGE;
-        for (subject, counterpart, class, score, mutual, bm25) in page {
-            let class = <u8 as TryFrom<i16>>::try_from(class).unwrap_or_default();
-            lists.entry(subject).or_default().push(Ranked { counterpart, score, mutual, class, bm25 });
+        for place in page {
+            add_place(&mut lists, place);
         }
         if !full {
             return Ok(lists);
         }
     }
+}
+
+/// Every subject with a stored list, and its side's name.
+pub async fn stored_subjects(db: &DatabaseConnection) -> Result<Vec<(Uuid, String)>, DbErr> {
+    entries::Entity::find()
+        .select_only()
+        .columns([entries::Column::SubjectId, entries::Column::SubjectSide])
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The stored lists of `subjects` (those with any place), as their ranking numbers.
+pub async fn ranked_of(
+    db: &DatabaseConnection,
+    subjects: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<Ranked>>, DbErr> {
+    let mut lists: std::collections::HashMap<Uuid, Vec<Ranked>> = std::collections::HashMap::new();
+    for chunk in subjects.chunks(SUBJECTS_PER_DELETE) {
+        let rows: Vec<Place> =
+            places().filter(entries::Column::SubjectId.is_in(chunk.iter().copied())).into_tuple().all(db).await?;
+        for place in rows {
+            add_place(&mut lists, place);
+        }
+    }
+    for list in lists.values_mut() {
+        crate::engine::rank(list);
+    }
+    Ok(lists)
 }
 
 pub async fn unpublished(db: &DatabaseConnection, limit: u64) -> Result<Vec<outbox::Model>, DbErr> {
@@ -391,6 +444,31 @@ pub async fn unpublished(db: &DatabaseConnection, limit: u64) -> Result<Vec<outb
         .limit(limit)
         .all(db)
         .await
+}
+
+/// Match events written after `after` (a `seq`), in the order they were written (and
+/// published), at most `limit`, published or not. Rows are marked published, never deleted:
+/// the outbox is the record of every match event, from which a rebuild of the open data
+/// takes each offer's first good match when the topic no longer holds it.
+pub async fn events_after(
+    db: &DatabaseConnection,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<(i64, Vec<u8>)>, DbErr> {
+    let mut query = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Seq)
+        .column(outbox::Column::Payload)
+        .order_by_asc(outbox::Column::Seq)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(outbox::Column::Seq.gt(after));
+    }
+    query.into_tuple().all(db).await
+}
+
+pub async fn event_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    sea_orm::PaginatorTrait::count(outbox::Entity::find(), db).await
 }
 
 pub async fn mark_published(db: &DatabaseConnection, seqs: Vec<i64>) -> Result<(), DbErr> {

@@ -427,6 +427,8 @@ async fn changes_rematch_in_real_time_and_lists_survive_a_restart() {
         group: "matching".into(),
         batch_max: 2000,
         max_delay: Duration::from_millis(200),
+        member: None,
+        partitions: 3,
     };
     let service = MatchingService::open(db.clone(), &dir.path().join("index"), taxonomy()).await.unwrap();
     let (stop, shutdown) = tokio::sync::watch::channel(false);

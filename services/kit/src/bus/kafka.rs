@@ -53,6 +53,49 @@ impl KafkaBus {
         Ok(Self { settings, producer, admin })
     }
 
+    /// Joins `group` on `topics` (see [`EventBus::join`]).
+    fn member(
+        &self,
+        topics: &[String],
+        group: &str,
+        own: Option<Arc<dyn OwnPositions>>,
+    ) -> Result<Box<dyn Subscription>, BusError> {
+        let mut config = consumer_config(&self.settings);
+        config
+            .set("group.id", group)
+            .set("enable.auto.commit", "true")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.commit.interval.ms", "1000")
+            .set("auto.offset.reset", "earliest")
+            // A crashed member is out of its group after this (a longer session rides out a
+            // slow broker; set session.timeout.ms in bus.kafka.extra).
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000")
+            .set("fetch.wait.max.ms", FETCH_WAIT_MS);
+        // Consumer properties given in bus.kafka.extra win over these defaults.
+        for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
+            config.set(k, v);
+        }
+        if own.is_some() {
+            // Eager rebalancing: every assignment is whole, so each one is positioned here.
+            config.set("partition.assignment.strategy", "range");
+        }
+        config.set("statistics.interval.ms", crate::metrics::LAG_EVERY.as_millis().to_string());
+        let context = GroupContext::new(group, own);
+        let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&names)?;
+        let producer = self.producer.clone();
+        Ok(Box::new(KafkaSubscription {
+            consumer,
+            producer,
+            topics: topics.to_vec(),
+            group: group.to_owned(),
+            dead_letter_topic: self.settings.dead_letter_topic.clone(),
+            following: false,
+        }))
+    }
+
     /// Waits until every queued message is delivered; call before shutting down.
     pub fn flush(&self, timeout: Duration) -> Result<(), BusError> {
         use rdkafka::producer::Producer;
@@ -236,40 +279,7 @@ impl EventBus for KafkaBus {
         group: &str,
         own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
-        let mut config = consumer_config(&self.settings);
-        config
-            .set("group.id", group)
-            .set("enable.auto.commit", "true")
-            .set("enable.auto.offset.store", "false")
-            .set("auto.commit.interval.ms", "1000")
-            .set("auto.offset.reset", "earliest")
-            // A crashed member is out of its group after this (a longer session rides out a
-            // slow broker; set session.timeout.ms in bus.kafka.extra).
-            .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000")
-            .set("fetch.wait.max.ms", FETCH_WAIT_MS);
-        // Consumer properties given in bus.kafka.extra win over these defaults.
-        for (k, v) in self.settings.extra.iter().filter(|(k, _)| CONSUMER_ONLY.contains(&k.as_str())) {
-            config.set(k, v);
-        }
-        if own.is_some() {
-            // Eager rebalancing: every assignment is whole, so each one is positioned here.
-            config.set("partition.assignment.strategy", "range");
-        }
-        config.set("statistics.interval.ms", crate::metrics::LAG_EVERY.as_millis().to_string());
-        let context = GroupContext::new(group, own);
-        let consumer: StreamConsumer<GroupContext> = config.create_with_context(context)?;
-        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
-        consumer.subscribe(&names)?;
-        let producer = self.producer.clone();
-        Ok(Box::new(KafkaSubscription {
-            consumer,
-            producer,
-            topics: topics.to_vec(),
-            group: group.to_owned(),
-            dead_letter_topic: self.settings.dead_letter_topic.clone(),
-            following: false,
-        }))
+        self.member(topics, group, own)
     }
 
     async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
@@ -314,6 +324,18 @@ impl EventBus for KafkaBus {
 
     fn dead_letter_topic(&self) -> &str {
         &self.settings.dead_letter_topic
+    }
+
+    async fn partition_count(&self, topic: &str) -> Result<i32, BusError> {
+        let mut config = client_config(&self.settings);
+        config.set("group.id", "crocevia-tail-reader").set("enable.auto.commit", "false");
+        let topic = topic.to_owned();
+        tokio::task::spawn_blocking(move || -> Result<i32, BusError> {
+            let consumer: BaseConsumer = config.create()?;
+            Ok(partitions_of(consumer.client(), &topic)?.len() as i32)
+        })
+        .await
+        .map_err(|e| anyhow!("reading a topic's partitions: {e}"))?
     }
 
     async fn messages_held(&self, topic: &str) -> Result<i64, BusError> {

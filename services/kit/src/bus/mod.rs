@@ -128,6 +128,9 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// Where [`Subscription::dead_letter`] sends messages.
     fn dead_letter_topic(&self) -> &str;
 
+    /// How many partitions `topic` has.
+    async fn partition_count(&self, topic: &str) -> Result<i32, BusError>;
+
     /// Messages `topic` holds now, over all its partitions (the end minus the start, so
     /// what retention removed is not counted): the dead-letter metric.
     async fn messages_held(&self, topic: &str) -> Result<i64, BusError>;

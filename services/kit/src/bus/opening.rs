@@ -64,6 +64,10 @@ impl EventBus for OpeningBus {
         self.inner.messages_held(topic).await
     }
 
+    async fn partition_count(&self, topic: &str) -> Result<i32, BusError> {
+        self.inner.partition_count(topic).await
+    }
+
     async fn recent_header_values(
         &self,
         topic: &str,

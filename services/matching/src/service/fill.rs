@@ -38,12 +38,7 @@ impl MatchingService {
     /// unsaved) and marks the fill in the database before any entity is stored.
     pub async fn begin_fill(&self) -> anyhow::Result<Fill> {
         let mut writer = self.unsaved.clone().lock_owned().await;
-        if let Some(previous) = writer.take()
-            && let Err(e) = store::save(&self.db, &previous).await
-        {
-            *writer = Some(previous);
-            return Err(anyhow::Error::new(e).context("saving the match lists of an earlier batch"));
-        }
+        self.store_unsaved(&mut writer).await?;
         store::mark_fill(&self.db, true).await.context("marking the fill as started")?;
         Ok(Fill { service: self.clone(), writer, applied: 0 })
     }
@@ -118,6 +113,7 @@ impl Fill {
             })
             .await?;
             tops = rest;
+            let changes = service.owned(changes);
             stored += changes.len();
             let subjects: Vec<(Uuid, crate::engine::Side)> = changes.iter().map(|c| (c.subject, c.side)).collect();
             crocevia_kit::metrics::MATCH_LISTS_CHANGED.inc_by(subjects.len() as u64);

@@ -202,18 +202,7 @@ pub async fn list(
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<Vec<Stored>, DbErr> {
-    on_table!(kind, t => {
-        let mut query = t::Entity::find().order_by_asc(t::Column::Id).limit(limit);
-        if let Some(after) = after {
-            query = query.filter(t::Column::Id.gt(after));
-        }
-        query
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|row| Ok(Stored { entity: entity_of(kind, row.data)?, version: version_u64(row.version) }))
-            .collect()
-    })
+    Ok(list_dated(conn, kind, after, limit).await?.into_iter().map(|d| d.stored).collect())
 }
 
 /// The id and version of every entity of a kind, in id order, a page at a time: what a
@@ -237,6 +226,56 @@ pub async fn versions(
         let rows: Vec<(Uuid, i64)> = query.into_tuple().all(conn).await?;
         Ok(rows.into_iter().map(|(id, version)| (id, version_u64(version))).collect())
     })
+}
+
+/// A stored entity with when its row was first written and last changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    pub stored: Stored,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// [`list`] with each entity's times: what a rebuild of the open data reads (an entity is
+/// counted from when the platform first saw it).
+pub async fn list_dated(
+    conn: &impl ConnectionTrait,
+    kind: EntityKind,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Dated>, DbErr> {
+    on_table!(kind, t => {
+        let mut query = t::Entity::find().order_by_asc(t::Column::Id).limit(limit);
+        if let Some(after) = after {
+            query = query.filter(t::Column::Id.gt(after));
+        }
+        query
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let stored = Stored { entity: entity_of(kind, row.data)?, version: version_u64(row.version) };
+                Ok(Dated { stored, created_at: row.created_at, updated_at: row.updated_at })
+            })
+            .collect()
+    })
+}
+
+/// Tombstones in id order after `after`, at most `limit`.
+pub async fn tombstones_after(
+    conn: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<tombstones::Model>, DbErr> {
+    let mut query = tombstones::Entity::find().order_by_asc(tombstones::Column::Id).limit(limit);
+    if let Some(after) = after {
+        query = query.filter(tombstones::Column::Id.gt(after));
+    }
+    query.all(conn).await
+}
+
+pub async fn tombstone_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    tombstones::Entity::find().count(conn).await
 }
 
 pub async fn insert(

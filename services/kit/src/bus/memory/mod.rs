@@ -304,7 +304,7 @@ impl InProcessBus {
         topics: &[String],
         group: &str,
         own: Option<Arc<dyn OwnPositions>>,
-    ) -> Result<Box<dyn Subscription>, BusError> {
+    ) -> Result<Box<InProcessSubscription>, BusError> {
         let mut state = self.shared.lock();
         for topic in topics {
             if !state.topics.contains_key(topic) {
@@ -403,7 +403,7 @@ impl EventBus for InProcessBus {
         own: Option<Arc<dyn OwnPositions>>,
     ) -> Result<Box<dyn Subscription>, BusError> {
         check_name("group", group)?;
-        self.attach(topics, group, own)
+        Ok(self.attach(topics, group, own)?)
     }
 
     async fn follow(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
@@ -420,11 +420,17 @@ impl EventBus for InProcessBus {
         let group = format!("{FOLLOWER_PREFIX}{}", state.next_member);
         state.groups.insert(group.clone(), GroupState { committed: ends, members: Vec::new(), generation: 0 });
         drop(state);
-        self.attach(topics, &group, None)
+        Ok(self.attach(topics, &group, None)?)
     }
 
     fn dead_letter_topic(&self) -> &str {
         &self.shared.dead_letter_topic
+    }
+
+    async fn partition_count(&self, topic: &str) -> Result<i32, BusError> {
+        let state = self.shared.lock();
+        let logs = state.topics.get(topic).ok_or_else(|| BusError::UnknownTopic(topic.to_owned()))?;
+        Ok(logs.len() as i32)
     }
 
     async fn messages_held(&self, topic: &str) -> Result<i64, BusError> {
