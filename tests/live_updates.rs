@@ -221,5 +221,25 @@ async fn a_subscriber_on_one_gateway_hears_writes_made_through_another() {
         .and_then(|v| v.trim().parse().ok())
         .unwrap();
     assert!(documents >= 50, "the search member holds some of the offers: {documents}");
+
+    // The talent's own list, followed on A while the talent edits the profile through B.
+    let talent_id = saved["data"]["saveProfile"]["id"].as_str().unwrap().to_owned();
+    let mut own = socket(a, &talent).await;
+    subscribe(&mut own, "t", "subscription { myMatchesChanged { subject } }", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut record = demo("talents.json").swap_remove(0);
+    record["id"] = json!(talent_id);
+    record["headline"] = json!(format!("{} · quokka", offer["title"].as_str().unwrap()));
+    record["bio"] = json!(offer["description"].clone());
+    let sent = Instant::now();
+    let edit = "mutation($v: ProfileInput!) { saveProfile(profile: $v) { id version } }";
+    let body = gql(&b, Some(&talent), edit, json!({ "v": input("talent", &record) })).await;
+    assert_eq!(body["data"]["saveProfile"]["version"], 2, "{body}");
+    let heard = event(&mut own, "t", Duration::from_secs(10), |p| {
+        p["data"]["myMatchesChanged"]["subject"] == talent_id.as_str()
+    })
+    .await;
+    assert!(heard.is_some(), "the talent's list, changed through B, is heard on A");
+    assert!(sent.elapsed() < Duration::from_secs(2), "{:?}", sent.elapsed());
     drop(b);
 }
