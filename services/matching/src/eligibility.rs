@@ -222,6 +222,9 @@ pub fn evaluate(programme: &Programme, startup: &Startup) -> Verdict {
         }
     }
     if !failed.is_empty() {
+        // Every reason at once, the conditions after the failures: a startup that must also
+        // incorporate learns it now, not after fixing the first failure.
+        failed.extend(conditions);
         Verdict::NotEligible(failed)
     } else if !conditions.is_empty() {
         Verdict::EligibleIf(conditions)

@@ -260,7 +260,8 @@ fn eligibility_verdicts_come_with_reasons() {
         &s,
     );
     assert_eq!(reasons_en(&v).len(), 4, "every failed rule is named: {v:?}");
-    // A failed rule wins over a condition.
+    // A failed rule wins over a condition, and the condition is still named after it: the
+    // startup learns everything it must change at once.
     let mut both = team.clone();
     both.team_size = 1;
     let v = eligibility::evaluate(
@@ -271,6 +272,9 @@ fn eligibility_verdicts_come_with_reasons() {
         &both,
     );
     assert_eq!(v.key(), "not_eligible");
+    let reasons = reasons_en(&v);
+    assert_eq!(reasons.len(), 2, "{v:?}");
+    assert!(!reasons[0].starts_with("if you") && reasons[1].starts_with("if you incorporate"), "{reasons:?}");
 }
 
 #[test]
