@@ -4,29 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+mod support;
+
+use support::{demo, publication};
+
 use chrono::{Duration as Span, Utc};
 use crocevia_domain::{Entity, EntityKind};
 use crocevia_insights::compute::Dataset;
 use crocevia_insights::consumer::{Consumer, Upstream};
-use crocevia_insights::{InsightsError, InsightsService, InsightsSettings, Publication};
+use crocevia_insights::{InsightsError, InsightsService, InsightsSettings};
 use crocevia_kit::bus::batch::BatchSettings;
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, TopicSpec};
 use crocevia_proto::envelope::{self, Change};
 use prost::Message;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-fn demo(file: &str, kind: &str) -> Vec<Entity> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
-    let items: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    items
-        .into_iter()
-        .map(|data| serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).unwrap())
-        .collect()
-}
 
 fn event(change: &Change, version: u64, at: chrono::DateTime<Utc>, offset: i64) -> Delivery {
     Delivery {
@@ -48,18 +42,6 @@ fn settings() -> InsightsSettings {
         upstream: None,
         rebuild: None,
     }
-}
-
-fn publication() -> Publication {
-    let issued = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    Publication::new(
-        "https://crocevia.example.org",
-        "Città metropolitana di Torino",
-        "cmto",
-        "Open data",
-        "od@example.org",
-        issued,
-    )
 }
 
 async fn open(db: sea_orm::DatabaseConnection) -> InsightsService {

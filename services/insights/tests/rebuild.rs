@@ -6,12 +6,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+mod support;
+
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use crocevia_domain::{Entity, EntityKind, TalentId};
 use crocevia_insights::compute::Snapshot;
 use crocevia_insights::rebuild::{Logged, Phase, Recorded, Source, Tombstone};
 use crocevia_insights::store::{self, facts};
-use crocevia_insights::{InsightsError, InsightsService, InsightsSettings, Publication, RebuildFrom};
+use crocevia_insights::{InsightsError, InsightsService, InsightsSettings, RebuildFrom};
 use crocevia_kit::bus::batch::BatchSettings;
 use crocevia_kit::bus::memory::InProcessBus;
 use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, TopicSpec};
@@ -19,34 +21,13 @@ use crocevia_proto::envelope::{self, Change};
 use prost::Message;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{demo, publication};
 use uuid::Uuid;
 
 const PROFILES: &str = "profiles.v1";
 const MATCHES: &str = "matches.v1";
-
-fn demo(file: &str, kind: &str) -> Vec<Entity> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
-    let items: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    items
-        .into_iter()
-        .map(|data| serde_json::from_value(serde_json::json!({ "kind": kind, "data": data })).unwrap())
-        .collect()
-}
-
-fn publication() -> Publication {
-    let issued = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    Publication::new(
-        "https://crocevia.example.org",
-        "Città metropolitana di Torino",
-        "cmto",
-        "Open data",
-        "od@example.org",
-        issued,
-    )
-}
 
 /// The database as the fake source holds it: what the profiles and matching tables would.
 #[derive(Debug, Default, Clone)]
