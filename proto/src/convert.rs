@@ -396,6 +396,9 @@ fn programme_from(entity_id: Uuid, p: v1::Programme) -> Result<d::Programme> {
         languages,
         status: parse("programme.status", &p.status)?,
         demo: p.demo,
+        // The review panel is the organisation's own business: it stays in the profiles
+        // database and is not published (no consumer needs it).
+        review: Default::default(),
     })
 }
 

@@ -311,6 +311,7 @@ impl ProgrammeInput {
             languages,
             status,
             demo: false,
+            review: d::ReviewSetup::default(),
         });
         c.finish(value)
     }

@@ -14,12 +14,14 @@
 mod convert;
 mod inputs;
 mod records;
+mod selection;
 mod views;
 pub mod wire;
 
 pub use convert::{api_errors, api_path};
 pub use inputs::*;
 pub use records::input_of;
+pub use selection::*;
 pub use views::*;
 pub use wire::{Date, DateTime, Id};
 

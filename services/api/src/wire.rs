@@ -113,6 +113,19 @@ pub mod enumerations {
     }
 }
 
+/// `#[serde(default, with = "wire::optional_enumeration")]`: an enum or null.
+pub mod optional_enumeration {
+    use super::*;
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        value.as_ref().map(enum_name).transpose().map_err(S::Error::custom)?.serialize(s)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|n| parse_enum(&n).map_err(D::Error::custom)).transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

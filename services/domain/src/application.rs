@@ -28,24 +28,31 @@ pub enum ApplicationStage {
     Screening,
     Interview,
     Offered,
+    /// Selected for a programme whose cohort is full: waits, in rank order, for a place.
+    Waitlisted,
     Accepted,
     Rejected,
     Withdrawn,
 }
 
 impl ApplicationStage {
+    /// No move leaves a rejected or withdrawn application; an accepted one may still be
+    /// withdrawn by its applicant (a startup leaving its cohort frees its place).
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Accepted | Self::Rejected | Self::Withdrawn)
+        matches!(self, Self::Rejected | Self::Withdrawn)
     }
 
-    /// Forward moves only; rejection and withdrawal are possible from any open stage.
+    /// Forward moves only; rejection and withdrawal are possible from any open stage. A
+    /// programme's organisation waitlists instead of accepting when the cohort is full.
     pub fn can_move_to(self, next: Self) -> bool {
         use ApplicationStage::*;
         match (self, next) {
             (from, _) if from.is_final() => false,
+            (Accepted, next) => next == Withdrawn,
             (_, Rejected | Withdrawn) => true,
             (Submitted, Screening) | (Screening, Interview) | (Interview, Offered) | (Offered, Accepted) => true,
             (Screening, Offered) => true,
+            (Screening | Interview | Offered, Waitlisted) | (Waitlisted, Accepted) => true,
             _ => false,
         }
     }
@@ -142,7 +149,10 @@ mod tests {
         assert!(Submitted.can_move_to(Screening));
         assert!(Interview.can_move_to(Rejected));
         assert!(!Screening.can_move_to(Submitted));
-        assert!(!Accepted.can_move_to(Withdrawn));
+        assert!(Accepted.can_move_to(Withdrawn) && !Accepted.can_move_to(Rejected));
+        assert!(!Withdrawn.can_move_to(Submitted));
         assert!(!Submitted.can_move_to(Accepted));
+        assert!(Offered.can_move_to(Waitlisted) && Waitlisted.can_move_to(Accepted));
+        assert!(Waitlisted.can_move_to(Withdrawn) && !Waitlisted.can_move_to(Offered));
     }
 }

@@ -4,6 +4,7 @@ use crate::ids::{OrganisationId, ProgrammeId};
 use crate::language::LanguageCode;
 use crate::offer::{NotOpen, Status};
 use crate::place::ComuneId;
+use crate::review::ReviewSetup;
 use crate::sector::Sector;
 use crate::startup::{LegalForm, StartupStage};
 use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
@@ -128,6 +129,10 @@ pub struct Programme {
     pub status: Status,
     #[serde(default)]
     pub demo: bool,
+    /// Its review panel and blind round (set by the organisation, never by the programme's
+    /// own form).
+    #[serde(default)]
+    pub review: ReviewSetup,
 }
 
 fn check_range<T: PartialOrd>(v: &mut Validator, field: &str, min: Option<T>, max: Option<T>) {
@@ -207,6 +212,7 @@ impl Validate for Programme {
                 "max_age_months is below min_age_months: no startup can qualify",
             );
         }
+        v.nested("review", self.review.validate());
         v.finish()
     }
 }
@@ -233,6 +239,7 @@ mod tests {
             languages: vec![LanguageCode::new("it").unwrap()],
             status: Status::Open,
             demo: false,
+            review: ReviewSetup::default(),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod mail;
 pub mod migration;
 pub mod relay;
+pub mod reviews;
 pub mod saved;
 pub mod service;
 pub mod store;

@@ -255,5 +255,6 @@ fn programme(world: &World, rng: &mut Rng, ids: &mut IdGen, host: &Organisation)
         languages,
         status: Status::Open,
         demo: false,
+        review: Default::default(),
     }
 }

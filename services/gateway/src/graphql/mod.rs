@@ -9,6 +9,7 @@ mod open_data;
 pub mod operations;
 mod query;
 mod reference;
+mod selection;
 mod subscription;
 mod titles;
 pub mod types;
@@ -20,13 +21,23 @@ use crocevia_kit::ErrorCode;
 use crocevia_profiles::{Actor, AppApi, AppError, ProfilesError};
 use std::sync::Arc;
 
-pub use mutation::MutationRoot;
 pub use subscription::SubscriptionRoot;
 
 // Every query, merged from the files that resolve them.
 #[derive(async_graphql::MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::CoreQuery, mine::MineQuery, reference::ReferenceQuery, open_data::OpenDataQuery);
+pub struct QueryRoot(
+    query::CoreQuery,
+    mine::MineQuery,
+    reference::ReferenceQuery,
+    open_data::OpenDataQuery,
+    selection::SelectionQuery,
+);
+
+// Every mutation, merged the same way.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(mutation::CoreMutation, selection::SelectionMutation);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
@@ -56,7 +67,7 @@ pub struct Limits {
 }
 
 pub fn schema(services: Services, limits: Limits) -> ApiSchema {
-    let mut builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
+    let mut builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .data(services)
         .extension(nesting::NestingLimit)
         .extension(operations::OperationMetrics)
@@ -178,7 +189,7 @@ fn argument_of(message: &str) -> Option<String> {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot).finish().sdl()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot).finish().sdl()
 }
 
 pub fn error(code: ErrorCode, message: impl Into<String>) -> Error {

@@ -12,7 +12,7 @@ use crocevia_profiles::accounts::Credentials;
 use crocevia_profiles::app::{NewAccount, PostingInput, RubricLine};
 
 #[derive(Debug, Default)]
-pub struct MutationRoot;
+pub struct CoreMutation;
 
 #[derive(SimpleObject, Debug)]
 pub struct Saved {
@@ -28,7 +28,7 @@ impl From<WriteOutcome> for Saved {
 }
 
 /// A version a client read (GraphQL `Int`), as the store counts them.
-fn version(field: &str, v: Option<i64>) -> Result<Option<u64>> {
+pub(super) fn version(field: &str, v: Option<i64>) -> Result<Option<u64>> {
     v.map(|v| u64::try_from(v).map_err(|_| field_error(field, "must not be negative"))).transpose()
 }
 
@@ -56,8 +56,8 @@ fn token(services: &Services, user: &User, credentials: Credentials) -> Result<A
     Ok(AuthPayload { token, user: UserView::from(user) })
 }
 
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl CoreMutation {
     /// Starts a sign-up (a talent or a startup): a link to confirm the address is e-mailed,
     /// and `confirmEmail` with its token creates the account and logs it in. The answer is
     /// the same whether or not the address already has an account (its owner is told

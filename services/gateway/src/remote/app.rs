@@ -7,12 +7,15 @@
 
 use super::{Client, RemoteSettings};
 use async_trait::async_trait;
-use crocevia_api::{EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView};
+use crocevia_api::{
+    CohortView, EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView, ReviewPacketView,
+    ReviewView, SelectionRankingView,
+};
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_profiles::accounts::Credentials;
 use crocevia_profiles::app::wire::{Call, Envelope, NOTICES_PATH, PATH, WireError};
-use crocevia_profiles::app::{NewAccount, PostingInput, Registration, Relation, RubricLine};
+use crocevia_profiles::app::{ConflictWith, NewAccount, PostingInput, Registration, Relation, RubricLine};
 use crocevia_profiles::saved::SavedSearch;
 use crocevia_profiles::{Actor, AppApi, AppError, ChangeNotice, Session, WriteOutcome};
 use crocevia_search::{SearchRequest, SearchResults};
@@ -260,6 +263,43 @@ impl AppApi for RemoteApp {
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
         self.call(actor.session(), Call::ScoreApplication { id, rubric, expected_version }).await
+    }
+    async fn declare_conflict(&self, actor: &Actor, with: ConflictWith, reason: String) -> Result<(), AppError> {
+        self.call(actor.session(), Call::DeclareConflict { with, reason }).await
+    }
+    async fn set_review_panel(
+        &self,
+        actor: &Actor,
+        programme: Uuid,
+        reviewers: Vec<Uuid>,
+        blind_first_round: bool,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        let call = Call::SetReviewPanel { programme, reviewers, blind_first_round, expected_version };
+        self.call(actor.session(), call).await
+    }
+    async fn end_blind_round(
+        &self,
+        actor: &Actor,
+        programme: Uuid,
+        expected_version: Option<u64>,
+    ) -> Result<WriteOutcome, AppError> {
+        self.call(actor.session(), Call::EndBlindRound { programme, expected_version }).await
+    }
+    async fn assign_reviewers(&self, actor: &Actor, id: Uuid, reviewers: Vec<Uuid>) -> Result<(), AppError> {
+        self.call(actor.session(), Call::AssignReviewers { id, reviewers }).await
+    }
+    async fn application_reviews(&self, actor: &Actor, id: Uuid) -> Result<Vec<ReviewView>, AppError> {
+        self.call(actor.session(), Call::ApplicationReviews { id }).await
+    }
+    async fn review_queue(&self, actor: &Actor) -> Result<Vec<ReviewPacketView>, AppError> {
+        self.call(actor.session(), Call::ReviewQueue).await
+    }
+    async fn selection_ranking(&self, actor: &Actor, programme: Uuid) -> Result<SelectionRankingView, AppError> {
+        self.call(actor.session(), Call::SelectionRanking { programme }).await
+    }
+    async fn cohort(&self, actor: &Actor, programme: Uuid) -> Result<CohortView, AppError> {
+        self.call(actor.session(), Call::Cohort { programme }).await
     }
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         self.call(actor.session(), Call::SaveSearch { name: name.to_owned(), request }).await

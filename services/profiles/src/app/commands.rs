@@ -14,8 +14,8 @@ use crocevia_api::{
 };
 use crocevia_domain::{
     Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, EligibilityCondition, Entity,
-    EntityKind, Locale, NotOpen, OfferId, OrganisationId, ProgrammeId, Role, RubricScore, StageChange, StartupId,
-    Status, TalentId, User, UserId, ValidationErrors,
+    EntityKind, Locale, NotOpen, OfferId, OrganisationId, ProgrammeId, Role, StageChange, StartupId, Status, TalentId,
+    User, UserId, ValidationErrors,
 };
 use crocevia_matching::eligibility::{self, Verdict};
 use crocevia_search::SearchRequest;
@@ -69,7 +69,7 @@ pub(super) fn invalid_input(arg: &str, errors: ValidationErrors) -> AppError {
 }
 
 /// A store refusal of an input (a skill that does not exist) named in the API's spelling.
-fn in_api_spelling(arg: &str, error: AppError) -> AppError {
+pub(super) fn in_api_spelling(arg: &str, error: AppError) -> AppError {
     match error {
         AppError::Invalid { field, message } => AppError::Invalid { field: api_path(arg, &field), message },
         other => other,
@@ -442,68 +442,6 @@ impl App {
         Ok(false)
     }
 
-    /// Moves an application: its organisation moves it forward or rejects it; its applicant
-    /// may only withdraw it. Forward-only transitions (see `ApplicationStage::can_move_to`).
-    pub async fn move_application(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        stage: ApplicationStage,
-        expected_version: Option<u64>,
-    ) -> Result<WriteOutcome, AppError> {
-        actor.require()?;
-        let (mut application, version, relation) = self.application(actor, id).await?;
-        let allowed = relation.organisation || (relation.applicant && stage == ApplicationStage::Withdrawn);
-        if !allowed {
-            return Err(AppError::forbidden(
-                "only the organisation moves an application; the applicant may withdraw it",
-            ));
-        }
-        if !application.stage.can_move_to(stage) {
-            return Err(AppError::invalid(
-                "stage",
-                format!("an application cannot move from {:?} to {stage:?}", application.stage),
-            ));
-        }
-        application.stage = stage;
-        application.history.push(StageChange { stage, at: Utc::now() });
-        self.write(Entity::Application(application), Some(expected_version.unwrap_or(version))).await
-    }
-
-    /// Scores an application with a rubric (its organisation only); the score is the
-    /// rubric's total, 0 to 100.
-    pub async fn score_application(
-        &self,
-        actor: &Actor,
-        id: Uuid,
-        rubric: Vec<RubricLine>,
-        expected_version: Option<u64>,
-    ) -> Result<WriteOutcome, AppError> {
-        actor.require()?;
-        let (mut application, version, relation) = self.application(actor, id).await?;
-        if !relation.organisation {
-            return Err(AppError::forbidden("only the organisation scores its applications"));
-        }
-        if rubric.is_empty() {
-            return Err(AppError::invalid("rubric", "must name at least one criterion"));
-        }
-        let mut scores = Vec::with_capacity(rubric.len());
-        for (i, line) in rubric.into_iter().enumerate() {
-            let small = |field: &str, v: i64| {
-                u8::try_from(v)
-                    .map_err(|_| AppError::invalid(format!("rubric[{i}].{field}"), "must be between 0 and 255"))
-            };
-            scores.push(RubricScore {
-                criterion: line.criterion,
-                points: small("points", line.points)?,
-                max_points: small("maxPoints", line.max_points)?,
-            });
-        }
-        application.score = crocevia_domain::rubric_total(&scores);
-        application.rubric = scores;
-        self.write(Entity::Application(application), Some(expected_version.unwrap_or(version))).await
-    }
-
     /// Saves a search the actor may run (its kinds are checked now and again at every run).
     pub async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         let user = actor.require()?;
@@ -591,6 +529,7 @@ impl App {
         for (kind, profile) in &profiles {
             for (from_kind, id, field) in work.inbound(*profile, 100_000).await? {
                 if from_kind == EntityKind::Application.as_str() && field == "applicant" {
+                    crate::reviews::forget_application(work.txn(), id).await?;
                     work.delete(EntityKind::Application, id, reason, "erase").await?;
                     erased += 1;
                 }
@@ -603,6 +542,10 @@ impl App {
             erased += 1;
         }
         saved::delete_of_user(work.txn(), me).await?;
+        // Conflicts she declared, or that name her startup, and applications assigned to her
+        // by name. Reviews she gave stay with the organisation that asked for them.
+        let people: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();
+        crate::reviews::forget_person(work.txn(), &people).await?;
         // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
         // topic is unreadable (an imported profile she claimed was sealed under its own id).
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();

@@ -8,11 +8,13 @@
 
 mod account;
 mod actor;
+mod cohort;
 mod commands;
 mod error;
 mod policy;
 mod port;
 mod queries;
+mod selection;
 pub mod throttle;
 pub mod wire;
 
@@ -23,6 +25,7 @@ pub use error::AppError;
 pub use policy::{owns, sees_talents, visible_kinds};
 pub use port::AppApi;
 pub use queries::{Relation, kind_of, profile_kind, title_of};
+pub use selection::ConflictWith;
 
 use crate::Profiles;
 use crate::accounts::Accounts;

@@ -36,7 +36,9 @@ pub fn owns(actor: &Actor, entity: &Entity) -> bool {
         Entity::Talent(t) => t.user_id == Some(user.id),
         Entity::Startup(s) => s.user_id == Some(user.id),
         Entity::Offer(o) => actor.organisation() == Some(o.organisation_id),
-        Entity::Programme(p) => actor.organisation() == Some(p.organisation_id),
+        // A reviewer on its panel does not own a programme while its first round is blind:
+        // every door that shows its applicants stays closed to them (see `app::selection`).
+        Entity::Programme(p) => actor.organisation() == Some(p.organisation_id) && !p.review.is_blind_for(user.id),
         Entity::User(u) => u.id == user.id,
         Entity::Consent(c) => c.user_id == user.id,
         Entity::Organisation(o) => actor.organisation() == Some(o.id),

@@ -4,12 +4,17 @@
 //! `RemoteApp`), so GraphQL, REST and subscriptions never know which one they call, as with
 //! `SearchApi` and `MatchingApi`.
 
-use super::{Actor, App, AppError, NewAccount, PostingInput, Registration, Relation, RubricLine, Session};
+use super::{
+    Actor, App, AppError, ConflictWith, NewAccount, PostingInput, Registration, Relation, RubricLine, Session,
+};
 use crate::accounts::Credentials;
 use crate::saved::SavedSearch;
 use crate::service::{ChangeNotice, WriteOutcome};
 use async_trait::async_trait;
-use crocevia_api::{EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView};
+use crocevia_api::{
+    CohortView, EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView, ReviewPacketView,
+    ReviewView, SelectionRankingView,
+};
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_search::{SearchRequest, SearchResults};
@@ -90,6 +95,21 @@ app_api! {
         rubric: Vec<RubricLine>,
         expected_version: Option<u64>
     ) -> WriteOutcome;
+    async fn declare_conflict(&self, actor: &Actor, with: ConflictWith, reason: String) -> ();
+    async fn set_review_panel(
+        &self,
+        actor: &Actor,
+        programme: Uuid,
+        reviewers: Vec<Uuid>,
+        blind_first_round: bool,
+        expected_version: Option<u64>
+    ) -> WriteOutcome;
+    async fn end_blind_round(&self, actor: &Actor, programme: Uuid, expected_version: Option<u64>) -> WriteOutcome;
+    async fn assign_reviewers(&self, actor: &Actor, id: Uuid, reviewers: Vec<Uuid>) -> ();
+    async fn application_reviews(&self, actor: &Actor, id: Uuid) -> Vec<ReviewView>;
+    async fn review_queue(&self, actor: &Actor) -> Vec<ReviewPacketView>;
+    async fn selection_ranking(&self, actor: &Actor, programme: Uuid) -> SelectionRankingView;
+    async fn cohort(&self, actor: &Actor, programme: Uuid) -> CohortView;
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Uuid;
     async fn export(&self, actor: &Actor) -> MyData;
     async fn erase(&self, actor: &Actor) -> u64;

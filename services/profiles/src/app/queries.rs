@@ -78,7 +78,15 @@ impl App {
         if let Some(org) = actor.organisation() {
             let db = self.profiles.db();
             let mut ids = self.pointing(db, org.as_uuid(), EntityKind::Offer, "organisation_id").await?;
-            ids.extend(self.pointing(db, org.as_uuid(), EntityKind::Programme, "organisation_id").await?);
+            // A programme whose blind round hides its applicants from this member is not theirs
+            // (see `owns`).
+            for id in self.pointing(db, org.as_uuid(), EntityKind::Programme, "organisation_id").await? {
+                if let Some(stored) = store::find(db, EntityKind::Programme, id).await?
+                    && owns(actor, &stored.entity)
+                {
+                    ids.push(id);
+                }
+            }
             return Ok(ids);
         }
         Ok(self.own_profile(actor).await?.into_iter().map(|(_, id)| id).collect())
@@ -99,7 +107,8 @@ impl App {
                 // A read that fails is an error, never a silently shorter list.
                 match store::find(self.profiles.db(), EntityKind::Application, id).await? {
                     Some(stored) => {
-                        if let Entity::Application(a) = stored.entity {
+                        if let Entity::Application(mut a) = stored.entity {
+                            self.withhold_scores(actor, &mut a).await?;
                             out.push((a, stored.version));
                         }
                     }
@@ -115,13 +124,14 @@ impl App {
     /// (and are not an administrator).
     pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<(Application, u64, Relation), AppError> {
         let stored = self.profiles.get(EntityKind::Application, id).await?;
-        let Entity::Application(application) = stored.entity else {
+        let Entity::Application(mut application) = stored.entity else {
             return Err(AppError::not_found("no such application"));
         };
         let relation = self.relation(actor, &application).await?;
         if !relation.organisation && !relation.applicant && !actor.is_admin() {
             return Err(AppError::forbidden("this application is between others"));
         }
+        self.withhold_scores(actor, &mut application).await?;
         Ok((application, stored.version, relation))
     }
 
@@ -177,7 +187,7 @@ impl App {
     /// organisation members, administrators and the talent see them; users, consents and
     /// applications only their own parties.
     pub async fn entity(&self, actor: &Actor, kind: EntityKind, id: Uuid) -> Result<EntityView, AppError> {
-        let stored = self.profiles.get(kind, id).await?;
+        let mut stored = self.profiles.get(kind, id).await?;
         let readable = actor.is_admin()
             || match &stored.entity {
                 Entity::User(_) | Entity::Consent(_) => owns(actor, &stored.entity),
@@ -194,6 +204,9 @@ impl App {
             } else {
                 AppError::forbidden("you may not read this")
             });
+        }
+        if let Entity::Application(a) = &mut stored.entity {
+            self.withhold_scores(actor, a).await?;
         }
         let contact = self.may_contact(actor, &stored.entity).await?;
         let accepted = match &stored.entity {

@@ -7,7 +7,7 @@
 //! The envelope carries the caller's session, never an actor: the profiles process resolves
 //! who asks itself, on every call, so a token ends with its account there too.
 
-use super::{AppApi, AppError, NewAccount, PostingInput, RubricLine, Session};
+use super::{AppApi, AppError, ConflictWith, NewAccount, PostingInput, RubricLine, Session};
 use crocevia_api::{OrganisationInput, ProfileInput};
 use crocevia_domain::{ApplicationStage, EntityKind};
 use crocevia_kit::ErrorCode;
@@ -52,6 +52,14 @@ pub enum Call {
     Apply { target: Uuid, motivation: String },
     MoveApplication { id: Uuid, stage: ApplicationStage, expected_version: Option<u64> },
     ScoreApplication { id: Uuid, rubric: Vec<RubricLine>, expected_version: Option<u64> },
+    DeclareConflict { with: ConflictWith, reason: String },
+    SetReviewPanel { programme: Uuid, reviewers: Vec<Uuid>, blind_first_round: bool, expected_version: Option<u64> },
+    EndBlindRound { programme: Uuid, expected_version: Option<u64> },
+    AssignReviewers { id: Uuid, reviewers: Vec<Uuid> },
+    ApplicationReviews { id: Uuid },
+    ReviewQueue,
+    SelectionRanking { programme: Uuid },
+    Cohort { programme: Uuid },
     SaveSearch { name: String, request: SearchRequest },
     Export,
     Erase,
@@ -105,6 +113,14 @@ impl Call {
             Self::Apply { .. } => "apply",
             Self::MoveApplication { .. } => "move_application",
             Self::ScoreApplication { .. } => "score_application",
+            Self::DeclareConflict { .. } => "declare_conflict",
+            Self::SetReviewPanel { .. } => "set_review_panel",
+            Self::EndBlindRound { .. } => "end_blind_round",
+            Self::AssignReviewers { .. } => "assign_reviewers",
+            Self::ApplicationReviews { .. } => "application_reviews",
+            Self::ReviewQueue => "review_queue",
+            Self::SelectionRanking { .. } => "selection_ranking",
+            Self::Cohort { .. } => "cohort",
             Self::SaveSearch { .. } => "save_search",
             Self::Export => "export",
             Self::Erase => "erase",
@@ -171,6 +187,18 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::ScoreApplication { id, rubric, expected_version } => {
             json(app.score_application(a, id, rubric, expected_version).await)
         }
+        Call::DeclareConflict { with, reason } => json(app.declare_conflict(a, with, reason).await),
+        Call::SetReviewPanel { programme, reviewers, blind_first_round, expected_version } => {
+            json(app.set_review_panel(a, programme, reviewers, blind_first_round, expected_version).await)
+        }
+        Call::EndBlindRound { programme, expected_version } => {
+            json(app.end_blind_round(a, programme, expected_version).await)
+        }
+        Call::AssignReviewers { id, reviewers } => json(app.assign_reviewers(a, id, reviewers).await),
+        Call::ApplicationReviews { id } => json(app.application_reviews(a, id).await),
+        Call::ReviewQueue => json(app.review_queue(a).await),
+        Call::SelectionRanking { programme } => json(app.selection_ranking(a, programme).await),
+        Call::Cohort { programme } => json(app.cohort(a, programme).await),
         Call::SaveSearch { name, request } => json(app.save_search(a, &name, request).await),
         Call::Export => json(app.export(a).await),
         Call::Erase => json(app.erase(a).await),

@@ -3,6 +3,7 @@
 mod m20261129_000001_create_tables;
 mod m20261206_000001_subject_keys;
 mod m20261207_000001_outbox_trace;
+mod m20261207_000002_reviews;
 
 use sea_orm_migration::prelude::*;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_tables::Migration),
             Box::new(m20261206_000001_subject_keys::Migration),
             Box::new(m20261207_000001_outbox_trace::Migration),
+            Box::new(m20261207_000002_reviews::Migration),
         ]
     }
 }

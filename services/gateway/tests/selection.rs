@@ -1,0 +1,234 @@
+//! A programme's selection through the GraphQL door, with the application service in
+//! process and in another process: a blind panel, independent reviews, a conflict declared
+//! on an application, raw and calibrated rankings, a cohort of one with a waitlist. The
+//! blind round is checked at every door a reviewer has (queries, mutations, the
+//! applications subscription): no answer carries a field that names a startup.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+mod support;
+
+use serde_json::{Value, json};
+use support::*;
+
+struct Person {
+    token: String,
+    id: String,
+}
+
+async fn members(h: &Harness, admin: &str, org: &Value, n: usize) -> Vec<Person> {
+    let create = "mutation($o: ID!, $e: String!, $n: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: $n) { id } }";
+    let login = "mutation($e: String!) { login(email: $e, password: \"member password\") { token user { id } } }";
+    let mut out = Vec::new();
+    for i in 0..n {
+        let email = format!("panel{i}@example.org");
+        let body =
+            gql(h, Some(admin), create, json!({ "o": org["id"], "e": email, "n": format!("Reviewer {i}") })).await;
+        assert!(body["errors"].is_null(), "{body}");
+        let body = gql(h, None, login, json!({ "e": email })).await;
+        let token = body["data"]["login"]["token"].as_str().unwrap().to_owned();
+        let id = body["data"]["login"]["user"]["id"].as_str().unwrap().to_owned();
+        out.push(Person { token, id });
+    }
+    out
+}
+
+fn ok(body: &Value) -> &Value {
+    assert!(body["errors"].is_null(), "{body}");
+    &body["data"]
+}
+
+async fn move_to(h: &Harness, token: &str, id: &str, stage: &str) -> Value {
+    let q = "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { version } }";
+    gql(h, Some(token), q, json!({ "id": id, "s": stage })).await
+}
+
+async fn score(h: &Harness, token: &str, id: &str, points: i32) -> Value {
+    let q = "mutation($id: ID!, $r: [RubricInput!]!) { scoreApplication(id: $id, rubric: $r) { version } }";
+    let rubric = json!([{ "criterion": "Team", "points": points, "maxPoints": 10 }]);
+    gql(h, Some(token), q, json!({ "id": id, "r": rubric })).await
+}
+
+const QUEUE: &str = "{ reviewQueue { applicationId label blind round applicant { id } applicantName sectors startupStage teamSize foundedYear description motivation myReview { total } otherReviews { total reviewerName } } }";
+
+async fn selection_round(remote_app: bool) {
+    let mut b = backend().await;
+    b.remote_app = remote_app;
+    let (orgs, admin) = seed(&b, 1).await;
+    let h = serve(b, true, 256 * 1024, None, None).await;
+    let staff = members(&h, &admin, &orgs[0], 3).await;
+    let (manager, r1, r2) = (&staff[0], &staff[1], &staff[2]);
+
+    let mut programme = open_programme(1);
+    programme["capacity"] = json!(1);
+    let body = gql(
+        &h,
+        Some(&manager.token),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &programme) }),
+    )
+    .await;
+    let programme_id = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
+    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+    let mut startups = Vec::new();
+    let mut applications = Vec::new();
+    let mut secrets = Vec::new();
+    for i in 0..2 {
+        let record = demo("startups.json")[i].clone();
+        let token = register(&h, &format!("startup{i}@example.org"), "STARTUP").await;
+        let body = gql(&h, Some(&token), save, json!({ "p": input("startup", &record) })).await;
+        let id = ok(&body)["saveProfile"]["id"].as_str().unwrap().to_owned();
+        let name = record["name"].as_str().unwrap();
+        let motivation = format!("{name} wants in");
+        let body = gql(
+            &h,
+            Some(&token),
+            "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }",
+            json!({ "t": programme_id, "m": motivation }),
+        )
+        .await;
+        applications.push(ok(&body)["apply"]["id"].as_str().unwrap().to_owned());
+        secrets.extend([id, name.to_owned(), record["contact_email"].as_str().unwrap().to_owned()]);
+        secrets.extend(record["website"].as_str().map(str::to_owned));
+        startups.push(token);
+    }
+    let panel = "mutation($p: ID!, $r: [ID!]!) { setReviewPanel(programme: $p, reviewers: $r, blindFirstRound: true) { version } }";
+    let body = gql(&h, Some(&manager.token), panel, json!({ "p": programme_id, "r": [r1.id, r2.id] })).await;
+    ok(&body);
+    let stranger = gql(&h, Some(&startups[0]), panel, json!({ "p": programme_id, "r": [] })).await;
+    assert_eq!(code(&stranger), Some("FORBIDDEN"), "{stranger}");
+
+    // The blind round, at every door a reviewer has.
+    let sub = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { myApplicationsChanged { id stage score } }" } });
+    let mut sockets = Vec::new();
+    for token in [&r1.token, &manager.token] {
+        let mut socket = ws(&h, token).await;
+        let _ack = next_json(&mut socket).await;
+        let message = tokio_tungstenite::tungstenite::Message::text(sub.to_string());
+        futures::SinkExt::send(&mut socket, message).await.unwrap();
+        sockets.push(socket);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut answers = Vec::new();
+    let queue = gql(&h, Some(&r1.token), QUEUE, json!({})).await;
+    assert_eq!(ok(&queue)["reviewQueue"].as_array().unwrap().len(), 2, "{queue}");
+    assert!(queue["data"]["reviewQueue"].as_array().unwrap().iter().all(|p| p["blind"] == true && p["round"] == 1));
+    answers.push(queue);
+    for (query, variables) in [
+        ("{ myApplications { id applicant { id } } }", json!({})),
+        (
+            "query($p: ID!) { selectionRanking(programme: $p) { applications { applicantName } } }",
+            json!({ "p": programme_id }),
+        ),
+        ("query($p: ID!) { cohort(programme: $p) { members { name } } }", json!({ "p": programme_id })),
+        ("{ dashboard { stage count } }", json!({})),
+    ] {
+        answers.push(gql(&h, Some(&r1.token), query, variables).await);
+    }
+    for id in &applications {
+        let entity = gql(
+            &h,
+            Some(&r1.token),
+            "query($id: ID!) { entity(kind: APPLICATION, id: $id) { ... on Application { applicant { id } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+        assert_eq!(code(&entity), Some("FORBIDDEN"), "{entity}");
+        let reviews = "query($id: ID!) { applicationReviews(id: $id) { total } }";
+        let reviews = gql(&h, Some(&r1.token), reviews, json!({ "id": id })).await;
+        assert_eq!(code(&reviews), Some("FORBIDDEN"), "{reviews}");
+        let matched = "query($id: ID!) { applicationMatch(id: $id) { score } }";
+        answers.push(gql(&h, Some(&r1.token), matched, json!({ "id": id })).await);
+        answers.extend([entity, reviews]);
+    }
+    assert_eq!(code(&answers[2]), Some("FORBIDDEN"), "no ranking for a blind reviewer: {}", answers[2]);
+    // A change to an application reaches the manager's subscription, never the reviewer's.
+    ok(&move_to(&h, &manager.token, &applications[0], "SCREENING").await);
+    let heard = next_json(&mut sockets[1]).await.expect("the manager hears of the move");
+    assert_eq!(heard["payload"]["data"]["myApplicationsChanged"]["stage"], "SCREENING", "{heard}");
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(2), next_json(&mut sockets[0])).await;
+    if let Ok(Some(message)) = heard {
+        assert_ne!(message["type"], "next", "a blind reviewer heard of an application: {message}");
+    }
+
+    // Reviews: independent, once each.
+    ok(&score(&h, &r1.token, &applications[0], 9).await);
+    ok(&score(&h, &r1.token, &applications[1], 7).await);
+    let again = score(&h, &r1.token, &applications[0], 1).await;
+    assert_eq!(again["errors"][0]["extensions"]["field"], "rubric", "{again}");
+    let queue = gql(&h, Some(&r2.token), QUEUE, json!({})).await;
+    assert!(queue["data"]["reviewQueue"].as_array().unwrap().iter().all(|p| p["otherReviews"] == json!([])), "{queue}");
+    answers.push(queue);
+    ok(&score(&h, &r2.token, &applications[0], 5).await);
+    let queue = gql(&h, Some(&r2.token), QUEUE, json!({})).await;
+    let packet = queue["data"]["reviewQueue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["applicationId"] == applications[0].as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(packet["otherReviews"][0]["total"], 90.0, "{packet}");
+    answers.push(queue);
+    // r2 recognises the second startup: a conflict declared on the application.
+    let conflict = "mutation($a: ID!) { declareConflict(with: { application: $a }, reason: \"former colleague\") }";
+    ok(&gql(&h, Some(&r2.token), conflict, json!({ "a": applications[1] })).await);
+    let queue = gql(&h, Some(&r2.token), QUEUE, json!({})).await;
+    assert_eq!(queue["data"]["reviewQueue"].as_array().unwrap().len(), 1, "{queue}");
+    answers.push(queue);
+    let refused = score(&h, &r2.token, &applications[1], 3).await;
+    assert_eq!(code(&refused), Some("FORBIDDEN"), "{refused}");
+
+    let everything = serde_json::to_string(&answers).unwrap().to_lowercase();
+    for secret in &secrets {
+        assert!(!everything.contains(&secret.to_lowercase()), "{secret} left the server in the blind round");
+    }
+
+    // The organisation: raw and calibrated rankings side by side.
+    let ranking = gql(
+        &h,
+        Some(&manager.token),
+        "query($p: ID!) { selectionRanking(programme: $p) { blindFirstRound blindRoundEnded withheld panel { name } applications { applicationId applicantName raw calibrated rawRank calibratedRank reviews } reviewers { reviewerName reviews mean offset } } }",
+        json!({ "p": programme_id }),
+    )
+    .await;
+    let ranking = &ok(&ranking)["selectionRanking"];
+    assert_eq!(ranking["applications"][0]["applicationId"], applications[0].as_str(), "{ranking}");
+    assert_eq!(ranking["applications"][0]["raw"], 70.0, "(90 + 50) / 2: {ranking}");
+    assert_eq!(ranking["applications"][0]["reviews"], 2);
+    assert_eq!(ranking["reviewers"].as_array().unwrap().len(), 2, "{ranking}");
+    assert_eq!(ranking["panel"].as_array().unwrap().len(), 2);
+    let end = "mutation($p: ID!) { endBlindRound(programme: $p) { version } }";
+    assert_eq!(code(&gql(&h, Some(&r1.token), end, json!({ "p": programme_id })).await), Some("FORBIDDEN"));
+    ok(&gql(&h, Some(&manager.token), end, json!({ "p": programme_id })).await);
+    let queue = gql(&h, Some(&r1.token), QUEUE, json!({})).await;
+    assert!(queue["data"]["reviewQueue"][0]["applicantName"].is_string(), "{queue}");
+
+    // A cohort of one: the second waits, and takes the place the first leaves.
+    for stage in ["OFFERED", "ACCEPTED"] {
+        ok(&move_to(&h, &manager.token, &applications[0], stage).await);
+    }
+    for stage in ["SCREENING", "OFFERED"] {
+        ok(&move_to(&h, &manager.token, &applications[1], stage).await);
+    }
+    let full = move_to(&h, &manager.token, &applications[1], "ACCEPTED").await;
+    assert_eq!(full["errors"][0]["extensions"]["field"], "stage", "{full}");
+    ok(&move_to(&h, &manager.token, &applications[1], "WAITLISTED").await);
+    let cohort = "query($p: ID!) { cohort(programme: $p) { capacity members { name } waitlisted myStage myWaitlistPosition cohortStart } }";
+    let mine = gql(&h, Some(&startups[1]), cohort, json!({ "p": programme_id })).await;
+    assert_eq!(ok(&mine)["cohort"]["myWaitlistPosition"], 1, "{mine}");
+    ok(&move_to(&h, &startups[0], &applications[0], "WITHDRAWN").await);
+    let mine = gql(&h, Some(&startups[1]), cohort, json!({ "p": programme_id })).await;
+    assert_eq!(ok(&mine)["cohort"]["myStage"], "ACCEPTED", "{mine}");
+    assert_eq!(mine["data"]["cohort"]["members"][0]["name"], demo("startups.json")[1]["name"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_selection_round_keeps_its_rules_at_the_graphql_door() {
+    selection_round(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_selection_round_keeps_its_rules_with_a_remote_application_service() {
+    selection_round(true).await;
+}
