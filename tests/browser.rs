@@ -398,6 +398,222 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     c.close().await.unwrap();
 }
 
+/// Posts a programme of the incubator over GraphQL, applications open two months from today;
+/// returns its id.
+async fn post_programme(server: &Server, token: &str, programme: serde_json::Value) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let day = |days: i64| (today + chrono::Duration::days(days)).to_string();
+    let mut programme = programme;
+    for (field, value) in [
+        ("applicationDeadline", json!(day(60))),
+        ("cohortStart", json!(day(75))),
+        ("cohortEnd", json!(day(240))),
+        ("capacity", json!(8)),
+        ("languages", json!(["it"])),
+        ("comune", json!("torino")),
+    ] {
+        if programme.get(field).is_none() {
+            programme[field] = value;
+        }
+    }
+    let saved = graphql(
+        server,
+        Some(token),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({"p": programme}),
+    )
+    .await;
+    saved["data"]["postProgramme"]["id"].as_str().unwrap_or_else(|| panic!("postProgramme: {saved}")).to_owned()
+}
+
+/// Saves the startup's profile over GraphQL, with `team` people; returns the startup's id.
+async fn save_startup(server: &Server, token: &str, team: u32) -> String {
+    let startup = json!({
+        "name": "Nebbia Robotics",
+        "description": "Robot per l'ispezione delle reti idriche con visione artificiale e manutenzione predittiva.",
+        "sectors": ["ICT"],
+        "stage": "SEED",
+        "legalForm": "NOT_INCORPORATED",
+        "seat": "torino",
+        "teamSize": team,
+        "contactEmail": "team@nebbia.example.org",
+    });
+    let saved = graphql(
+        server,
+        Some(token),
+        "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+        json!({"p": {"startup": startup}}),
+    )
+    .await;
+    saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("saveProfile: {saved}")).to_owned()
+}
+
+/// An eligible programme ranks above a not-eligible one whatever their fits, in the order
+/// the platform gives: eligible (2), eligible if (1), not eligible (0).
+fn verdict_class(status: &str) -> u8 {
+    match status {
+        "ELIGIBLE" => 2,
+        "ELIGIBLE_IF" => 1,
+        _ => 0,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_sees_eligible_programmes_first_and_cannot_apply_where_not_eligible() {
+    let dir = tempfile::tempdir().unwrap();
+    Instance::embedded(dir.path()).add_root();
+    let (instance, server) = platform(dir.path()).await;
+    let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
+    let member = graphql(
+        &server,
+        Some(&admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
+        json!({"o": INCUBATOR}),
+    )
+    .await;
+    assert!(member["errors"].is_null(), "{member}");
+    let incubator = server.login("giulia@i3p.example.org", "incubator password").await;
+    let startup_token =
+        server.sign_up(&instance, "team@nebbia.example.org", "startup password", "Nebbia", "STARTUP").await;
+    let startup = save_startup(&server, &startup_token, 5).await;
+
+    // Made for this startup (its sector, its phase, its comune, its words) but for female-led
+    // teams of at most two: the best fit, and not eligible, for two reasons.
+    let best_fit = post_programme(
+        &server,
+        &incubator,
+        json!({
+            "title": "Reti idriche intelligenti",
+            "description": "Accelerazione per robot di ispezione delle reti idriche: visione artificiale e manutenzione predittiva.",
+            "model": "ACCELERATION", "phases": ["ACCELERATION"], "sectors": ["ICT"],
+            "eligibility": [{"founders": {"femaleLed": true}}, {"teamSize": {"max": 2}}],
+        }),
+    )
+    .await;
+    // Another sector, another phase, another comune: a poor fit, and eligible.
+    let eligible = post_programme(
+        &server,
+        &incubator,
+        json!({
+            "title": "Turismo lento nelle valli",
+            "description": "Laboratorio di ospitalità diffusa e cammini.",
+            "model": "INCUBATION", "phases": ["SCALE_UP"], "sectors": ["TOURISM"], "comune": "chieri",
+            "eligibility": [{"teamSize": {"max": 10}}],
+        }),
+    )
+    .await;
+    // Eligible once the team incorporates.
+    let conditional = post_programme(
+        &server,
+        &incubator,
+        json!({
+            "title": "Costituisci e cresci",
+            "description": "Incubazione per team digitali che costituiscono la società.",
+            "model": "INCUBATION", "phases": ["INCUBATION"], "sectors": ["ICT"],
+            "eligibility": [{"legalFormIn": {"forms": ["SRL"], "incorporationByDeadline": true}}],
+        }),
+    )
+    .await;
+
+    // Matching ranks the three for the startup.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answer = graphql(
+            &server,
+            Some(&startup_token),
+            "query($s: ID!) { matches(subject: $s) { counterpartId } }",
+            json!({"s": startup}),
+        )
+        .await;
+        let ids: Vec<&str> = answer["data"]["matches"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|m| m["counterpartId"].as_str()).collect())
+            .unwrap_or_default();
+        if [&best_fit, &eligible, &conditional].iter().all(|id| ids.contains(&id.as_str())) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the startup's list never held the three programmes: {answer}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/#/login", server.base)).await.unwrap();
+    type_in(&c, "#auth-email", "team@nebbia.example.org").await;
+    type_in(&c, "#auth-password", "startup password").await;
+    click(&c, "form button[type=submit]").await;
+    click(&c, "nav a[href='#/matches']").await;
+    find(&c, &format!(".match[data-id='{best_fit}']")).await;
+    find(&c, &format!(".match[data-id='{eligible}']")).await;
+    find(&c, &format!(".match[data-id='{conditional}']")).await;
+
+    // Eligible first, then eligible if, then not eligible, though the not-eligible one fits best.
+    let mut cards = Vec::new();
+    for el in c.find_all(Locator::Css("li.match")).await.unwrap() {
+        let id = el.attr("data-id").await.unwrap().unwrap_or_default();
+        let status = el.attr("data-status").await.unwrap().unwrap_or_default();
+        let score: f64 = el.attr("data-score").await.unwrap().unwrap_or_default().parse().unwrap();
+        cards.push((id, status, score));
+    }
+    let classes: Vec<u8> = cards.iter().map(|(_, s, _)| verdict_class(s)).collect();
+    assert!(classes.windows(2).all(|w| w[0] >= w[1]), "eligible first, then eligible if, then not: {cards:?}");
+    let at = |id: &str| cards.iter().position(|(i, _, _)| i == id).unwrap();
+    let (fit_of_best, fit_of_eligible) = (cards[at(&best_fit)].2, cards[at(&eligible)].2);
+    assert!(fit_of_best > fit_of_eligible, "the scenario needs the not-eligible one to fit better: {cards:?}");
+    assert!(at(&eligible) < at(&conditional) && at(&conditional) < at(&best_fit), "{cards:?}");
+    assert_eq!(cards[at(&best_fit)].1, "NOT_ELIGIBLE");
+    assert_eq!(cards[at(&conditional)].1, "ELIGIBLE_IF");
+    // The percentage is named the fit, and the order is said.
+    let fit = find(&c, &format!(".match[data-id='{best_fit}'] .fit")).await.text().await.unwrap();
+    assert!(fit.starts_with("Affinità") && fit.ends_with('%'), "{fit}");
+    find(&c, "#matches-order").await;
+    // Not eligible: the badge and both reasons; eligible if: its condition.
+    let not_eligible = format!(".match[data-id='{best_fit}'] .verdict[data-status=NOT_ELIGIBLE]");
+    let badge = find(&c, &format!("{not_eligible} strong")).await.text().await.unwrap();
+    assert_eq!(badge, "Non ammissibile");
+    find(&c, &format!("{not_eligible} li[data-rule=founders]")).await;
+    wait_text(&c, &format!("{not_eligible} li[data-rule=team_size]"), |t| t.contains("team di 5 persone")).await;
+    let condition =
+        format!(".match[data-id='{conditional}'] .verdict[data-status=ELIGIBLE_IF] li[data-rule=legal_form_in]");
+    wait_text(&c, &condition, |t| t.starts_with("se costituisci la società")).await;
+    screenshot(&c, "startup-matches").await;
+
+    // The not-eligible programme: the apply button is disabled, with the reasons beside it.
+    click(&c, &format!(".match[data-id='{best_fit}'] h3 a")).await;
+    find(&c, "#apply-blocked").await;
+    assert_eq!(prop(&c, "#apply-submit", "disabled").await, "true");
+    let reasons = c.find_all(Locator::Css("#apply-blocked li")).await.unwrap();
+    assert_eq!(reasons.len(), 2, "every reason");
+    wait_text(&c, "#apply-blocked li[data-rule=team_size]", |t| t.contains("team di 5 persone")).await;
+    c.execute("document.getElementById('apply-blocked').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "startup-not-eligible").await;
+    // In English too.
+    click(&c, "#lang-switch").await;
+    wait_text(&c, "#apply-blocked li[data-rule=founders]", |t| t.contains("female-led")).await;
+    wait_text(&c, ".pair .score", |t| t.starts_with("Fit")).await;
+
+    // Eligible if: the conditions are shown with the form, and the application is accepted.
+    c.goto(&format!("{}/#/programme/{conditional}", server.base)).await.unwrap();
+    wait_text(&c, "#apply-conditions li[data-rule=legal_form_in]", |t| t.starts_with("if you incorporate")).await;
+    assert_eq!(prop(&c, "#apply-submit", "disabled").await, "false");
+    click(&c, "#apply-submit").await;
+    wait_text(&c, "#apply-sent", |t| t == "Application sent").await;
+
+    // Eligible when the page loaded, not any more when applying: the server's refusal and
+    // every reason it gives are shown, never a success.
+    c.goto(&format!("{}/#/programme/{eligible}", server.base)).await.unwrap();
+    find(&c, "#apply-submit").await;
+    assert_eq!(prop(&c, "#apply-submit", "disabled").await, "false");
+    save_startup(&server, &startup_token, 20).await;
+    click(&c, "#apply-submit").await;
+    wait_text(&c, "#apply-refused li[data-rule=team_size]", |t| t.contains("team of 20")).await;
+    let refused = find(&c, "#apply-refused").await.text().await.unwrap();
+    assert!(refused.starts_with("Application not sent"), "{refused}");
+    assert!(c.find(Locator::Css("#apply-sent")).await.is_err(), "a refusal never reads as a success");
+    c.execute("document.getElementById('apply-refused').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "startup-apply-refused").await;
+    c.close().await.unwrap();
+}
+
 /// A property of the element `css` matches (`value`, `checked`).
 async fn prop(c: &Client, css: &str, name: &str) -> String {
     find(c, css).await.prop(name).await.unwrap().unwrap_or_default()

@@ -1,23 +1,26 @@
 //! The platform's GraphQL API over `fetch`: the only way this app talks to Crocevia.
 
+use crate::components::Reason;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// One error of a GraphQL response: the code from the platform's error table and, for bad
-/// input, the field it names (e.g. `profile.talent.languages[0].level`).
+/// One error of a GraphQL response: the code from the platform's error table, for bad
+/// input the field it names (e.g. `profile.talent.languages[0].level`), and for a refusal
+/// (an application to a programme the startup is not eligible for) every reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    pub reasons: Vec<Reason>,
 }
 
 impl ApiError {
     pub fn network(message: impl Into<String>) -> Self {
-        Self { code: "NETWORK".into(), message: message.into(), field: None }
+        Self { code: "NETWORK".into(), message: message.into(), field: None, reasons: Vec::new() }
     }
 }
 
@@ -55,6 +58,11 @@ impl ApiErrors {
 
     pub fn summary(&self) -> String {
         self.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")
+    }
+
+    /// Every reason of every refusal, in the order the server gave them.
+    pub fn reasons(&self) -> Vec<Reason> {
+        self.0.iter().flat_map(|e| e.reasons.iter().cloned()).collect()
     }
 }
 
@@ -113,6 +121,11 @@ pub fn parse_response(body: &str) -> Result<Value, ApiErrors> {
                     code: e.pointer("/extensions/code").and_then(Value::as_str).unwrap_or("INTERNAL").to_owned(),
                     message: e.get("message").and_then(Value::as_str).unwrap_or("error").to_owned(),
                     field: e.pointer("/extensions/field").and_then(Value::as_str).map(str::to_owned),
+                    reasons: e
+                        .pointer("/extensions/reasons")
+                        .and_then(Value::as_array)
+                        .map(|list| list.iter().map(Reason::from_refusal).collect())
+                        .unwrap_or_default(),
                 })
                 .collect(),
         ));
@@ -198,6 +211,31 @@ mod tests {
         assert!(!field_matches("profile.talent.languages", "language"));
         assert!(!field_matches("profile.talent.headline", "talent"));
         assert!(!field_matches("offer.salaryMaxEur", "salary_min_eur"));
+    }
+
+    #[test]
+    fn a_refusal_keeps_every_reason_in_both_languages() {
+        let body = r#"{"data":null,"errors":[{"message":"your startup is not eligible for this programme: a; b",
+            "extensions":{"code":"BAD_USER_INPUT","field":"target","reasons":[
+                "team_size: team of 20, admitted 1–10 / team di 20 persone, ammesso 1–10",
+                "founders: the programme asks for: female-led / il programma chiede: a guida femminile",
+                {"rule":"legal_form_in","it":"se costituisci la società","en":"if you incorporate"},
+                "closed"]}}]}"#;
+        let errors = parse_response(body).unwrap_err();
+        let reasons = errors.reasons();
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
+        assert_eq!(reasons[0].rule, "team_size");
+        assert_eq!(reasons[0].en, "team of 20, admitted 1–10");
+        assert_eq!(reasons[0].it, "team di 20 persone, ammesso 1–10");
+        assert_eq!(reasons[1].rule, "founders");
+        assert_eq!(reasons[1].en, "the programme asks for: female-led");
+        assert_eq!(reasons[1].it, "il programma chiede: a guida femminile");
+        assert_eq!(reasons[2].en, "if you incorporate");
+        assert_eq!(
+            (reasons[3].rule.as_str(), reasons[3].it.as_str(), reasons[3].en.as_str()),
+            ("", "closed", "closed")
+        );
+        assert!(parse_response(r#"{"errors":[{"message":"x"}]}"#).unwrap_err().reasons().is_empty());
     }
 
     #[test]

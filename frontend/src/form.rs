@@ -29,6 +29,7 @@ impl FormReader {
             code: "BAD_USER_INPUT".into(),
             message,
             field: Some(format!("{}.{field}", self.prefix)),
+            reasons: Vec::new(),
         });
     }
 
@@ -139,6 +140,7 @@ impl FormReader {
                         code: "BAD_USER_INPUT".into(),
                         message: e.message,
                         field: Some(format!("{prefix}.{}", e.field)),
+                        reasons: Vec::new(),
                     })
                     .collect(),
             )

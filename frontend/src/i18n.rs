@@ -155,7 +155,16 @@ texts! {
     Motivation => "Motivazione (facoltativa)", "Motivation (optional)";
     Applied => "Candidatura inviata", "Application sent";
     ClosedForApplications => "Candidature chiuse: non si accettano più candidature.", "Closed: applications are no longer accepted.";
-    NotEligibleCannotApply => "Con questo profilo non è possibile candidarsi: vedi i motivi sopra.", "You cannot apply with this profile: see the reasons above.";
+    NotEligibleCannotApply => "Con il profilo attuale la startup non è ammissibile e non può candidarsi. Motivi:", "With its current profile the startup is not eligible and cannot apply. Reasons:";
+    Fit => "Affinità", "Fit";
+    FitMeans => "La percentuale misura l'affinità con il programma, non l'ammissibilità.", "The percentage is the fit with the programme, not eligibility.";
+    EligibleFirst => "Prima i programmi ammissibili, poi quelli ammissibili a condizione, infine quelli non ammissibili; in ogni gruppo, per affinità.",
+        "Eligible programmes first, then those eligible on conditions, then those not eligible; within each group, by fit.";
+    ConditionsToMeet => "Condizioni da soddisfare:", "Conditions to meet:";
+    WhyNotEligible => "Motivi:", "Reasons:";
+    ApplyWithConditions => "La candidatura sarà registrata con queste condizioni:", "The application will be recorded with these conditions:";
+    ApplicationRefused => "Candidatura non inviata. Motivi:", "Application not sent. Reasons:";
+    ApplicationNotSent => "Candidatura non inviata", "Application not sent";
     Save => "Salva", "Save";
     Saved => "Salvato", "Saved";
     Saving => "Salvataggio…", "Saving…";
@@ -256,6 +265,7 @@ texts! {
     StageScreening => "In valutazione", "Screening";
     StageInterview => "Colloquio", "Interview";
     StageOffered => "Proposta", "Offered";
+    StageWaitlisted => "In lista d'attesa", "Waitlisted";
     StageAccepted => "Accettata", "Accepted";
     StageRejected => "Respinta", "Rejected";
     StageWithdrawn => "Ritirata", "Withdrawn";
@@ -370,6 +380,7 @@ pub fn application_stage(lang: Lang, stage: ApplicationStage) -> &'static str {
         ApplicationStage::Screening => T::StageScreening,
         ApplicationStage::Interview => T::StageInterview,
         ApplicationStage::Offered => T::StageOffered,
+        ApplicationStage::Waitlisted => T::StageWaitlisted,
         ApplicationStage::Accepted => T::StageAccepted,
         ApplicationStage::Rejected => T::StageRejected,
         ApplicationStage::Withdrawn => T::StageWithdrawn,

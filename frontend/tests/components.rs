@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use crocevia_frontend::api::{ApiError, ApiErrors};
-use crocevia_frontend::components::{Explanation, Factor, Nav, Reason, TextInput, Verdict, VerdictBadge};
+use crocevia_frontend::components::{
+    ApplicationRefusal, Explanation, Factor, Nav, Reason, TextInput, Verdict, VerdictBadge,
+};
 use crocevia_frontend::i18n::{Lang, T};
 use crocevia_frontend::session::Session;
 use leptos::prelude::*;
@@ -92,6 +94,63 @@ async fn verdict_shows_status_and_reasons() {
     assert!(badge.class_list().contains("eligible-if"));
     assert_eq!(texts(&root, ".verdict strong"), [T::EligibleIf.get(Lang::It)]);
     assert_eq!(texts(&root, "li[data-rule=legal_form_in]"), ["se si costituisce"]);
+    assert_eq!(texts(&root, ".verdict-lead"), [T::ConditionsToMeet.get(Lang::It)], "the conditions are named so");
+    s.set_lang(Lang::En);
+    settle().await;
+    assert_eq!(texts(&root, "li[data-rule=legal_form_in]"), ["if it incorporates"]);
+    assert_eq!(texts(&root, ".verdict-lead"), ["Conditions to meet:"]);
+}
+
+fn refusal(reasons: &[(&str, &str, &str)]) -> ApiErrors {
+    ApiErrors(vec![ApiError {
+        code: "BAD_USER_INPUT".into(),
+        message: "your startup is not eligible for this programme".into(),
+        field: Some("target".into()),
+        reasons: reasons
+            .iter()
+            .map(|(rule, it, en)| Reason { rule: (*rule).into(), it: (*it).into(), en: (*en).into() })
+            .collect(),
+    }])
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_application_shows_every_reason_in_the_readers_language() {
+    let root = host();
+    let s = session(Lang::It);
+    let errors = refusal(&[
+        ("founders", "il programma chiede: a guida femminile", "the programme asks for: female-led"),
+        ("team_size", "team di 5 persone, ammesso 1–2", "team of 5, admitted 1–2"),
+    ]);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(s);
+        view! { <ApplicationRefusal errors=errors id="refused" /> }
+    });
+    settle().await;
+    let box_ = root.query_selector("#refused").unwrap().unwrap();
+    assert_eq!(box_.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(texts(&root, "#refused strong"), [T::ApplicationRefused.get(Lang::It)]);
+    assert_eq!(
+        texts(&root, "#refused li"),
+        ["il programma chiede: a guida femminile", "team di 5 persone, ammesso 1–2"]
+    );
+    assert!(!box_.text_content().unwrap_or_default().contains(T::Applied.get(Lang::It)));
+    s.set_lang(Lang::En);
+    settle().await;
+    assert_eq!(texts(&root, "#refused li"), ["the programme asks for: female-led", "team of 5, admitted 1–2"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_without_reasons_still_says_the_application_was_not_sent() {
+    let root = host();
+    let s = session(Lang::En);
+    let errors = refusal(&[]);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(s);
+        view! { <ApplicationRefusal errors=errors /> }
+    });
+    settle().await;
+    let text = texts(&root, ".refusal p").join(" ");
+    assert!(text.starts_with("Application not sent") && text.contains("not eligible"), "{text}");
 }
 
 #[wasm_bindgen_test]
@@ -117,6 +176,7 @@ async fn an_api_error_appears_next_to_the_field_it_names() {
         code: "BAD_USER_INPUT".into(),
         message: "must be between 1 and 10000".into(),
         field: Some("profile.startup.teamSize".into()),
+        reasons: vec![],
     }]));
     settle().await;
     assert_eq!(texts(&root, "#f-team_size-error"), ["must be between 1 and 10000"]);

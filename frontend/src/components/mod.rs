@@ -8,7 +8,7 @@ mod nav;
 mod skills;
 
 pub use chart::{BarChart, BarRow, Bilingual, TrendChart, TrendPoint, axis, bar_width};
-pub use explanation::{Explanation, Factor, Reason, Verdict, VerdictBadge};
+pub use explanation::{ApplicationRefusal, Explanation, Factor, Reason, ReasonList, Verdict, VerdictBadge};
 pub use fields::{
     Check, Choice, ComuneSelect, ErrorList, FieldError, Labelled, MultiChoice, Options, TextArea, TextInput,
     enum_options, field_id, key_of,

@@ -100,6 +100,7 @@ pub fn Signup() -> impl IntoView {
                 code: "BAD_USER_INPUT".into(),
                 message: session.t(T::PasswordHint).into(),
                 field: Some("input.password".into()),
+                reasons: Vec::new(),
             }));
             return;
         }

@@ -30,8 +30,29 @@ pub struct Match {
 pub const MATCHES: &str = "query($s: ID!) { matches(subject: $s) { counterpartId kind title rank score mutual
     verdict { status reasons { rule it en } } factors { key weight value reasonIt reasonEn } } }";
 
+/// A ranked list, eligible programmes (or startups) first: see [`eligible_first`].
 pub async fn load_matches(session: Session, subject: &str) -> Result<Vec<Match>, crate::api::ApiErrors> {
-    session.call(MATCHES, json!({"s": subject}), "matches").await
+    let mut list: Vec<Match> = session.call(MATCHES, json!({"s": subject}), "matches").await?;
+    eligible_first(&mut list);
+    Ok(list)
+}
+
+/// Where a match goes in a list: a verdict's class (eligible 2, eligible if 1, not eligible
+/// 0); a match without a verdict (offers and talents) above every verdict, as the platform
+/// ranks them.
+fn class(m: &Match) -> u8 {
+    m.verdict.as_ref().map_or(3, Verdict::class)
+}
+
+/// Eligible first, then eligible if, then not eligible, each by fit (best first), however
+/// the fits compare across classes: a programme the startup cannot apply to never tops one
+/// it can. The sort is stable, so the platform's order (already this one) is kept, ties
+/// included; ranks are the places in the list shown.
+pub fn eligible_first(list: &mut [Match]) {
+    list.sort_by(|a, b| class(b).cmp(&class(a)).then_with(|| b.score.total_cmp(&a.score)));
+    for (place, m) in list.iter_mut().enumerate() {
+        m.rank = i64::try_from(place).map_or(i64::MAX, |p| p + 1);
+    }
 }
 
 pub fn counterpart_route(m: &Match) -> Option<Route> {
@@ -42,14 +63,40 @@ pub fn counterpart_route(m: &Match) -> Option<Route> {
     }
 }
 
-/// One ranked match with its explanation folded in a `<details>`.
+/// One ranked match with its explanation folded in a `<details>`. With a verdict (a
+/// startup and a programme) the verdict comes first, with its reasons or conditions, and the
+/// percentage is named for what it is: the fit, which says nothing of eligibility.
 #[component]
 pub fn MatchCard(m: Match) -> impl IntoView {
     let session = use_session();
     let lang = move || session.lang.get();
     let href = counterpart_route(&m).map(|r| r.href());
+    let status = m.verdict.as_ref().map(|v| v.status.clone());
+    let class = match status.as_deref() {
+        Some("ELIGIBLE") => "match eligible",
+        Some("ELIGIBLE_IF") => "match eligible-if",
+        Some(_) => "match not-eligible",
+        None => "match",
+    };
+    let scores = if m.verdict.is_some() {
+        // The fit is the startup's score and its mutual one alike: shown once.
+        view! {
+            <p class="scores" title=move || session.t(T::FitMeans)>
+                <span class="fit">{move || session.t(T::Fit)} ": " <strong>{move || format::percent(lang(), m.score)}</strong></span>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="scores">
+                {move || session.t(T::Score)} ": " <strong>{move || format::percent(lang(), m.score)}</strong>
+                " · " {move || session.t(T::Mutual)} ": " {move || format::percent(lang(), m.mutual)}
+            </p>
+        }
+        .into_any()
+    };
     view! {
-        <li class="match" data-id=m.counterpart_id.clone() data-rank=m.rank>
+        <li class=class data-id=m.counterpart_id.clone() data-rank=m.rank data-status=status data-score=m.score>
             <span class="rank">{m.rank}</span>
             <div class="match-body">
                 <h3>
@@ -58,11 +105,8 @@ pub fn MatchCard(m: Match) -> impl IntoView {
                         None => view! { <span>{m.title.clone()}</span> }.into_any(),
                     }}
                 </h3>
-                <p class="scores">
-                    {move || session.t(T::Score)} ": " <strong>{move || format::percent(lang(), m.score)}</strong>
-                    " · " {move || session.t(T::Mutual)} ": " {move || format::percent(lang(), m.mutual)}
-                </p>
                 {m.verdict.clone().map(|v| view! { <VerdictBadge verdict=v /> })}
+                {scores}
                 <details>
                     <summary>{move || session.t(T::WhyMatch)}</summary>
                     <Explanation factors=m.factors.clone() />
@@ -145,10 +189,84 @@ fn MyMatches() -> impl IntoView {
                 }.into_any(),
                 (_, None) => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
                 (_, Some(l)) if l.is_empty() => view! { <p class="empty">{move || session.t(T::NoMatchesYet)}</p> }.into_any(),
-                (_, Some(l)) => view! {
-                    <ol class="match-list" aria-live="polite">{l.into_iter().map(|m| view! { <MatchCard m=m /> }).collect_view()}</ol>
-                }.into_any(),
+                (_, Some(l)) => {
+                    // A startup's programmes: say how the list is ordered and what the figure means.
+                    let verdicts = l.iter().any(|m| m.verdict.is_some());
+                    view! {
+                        {verdicts.then(|| view! {
+                            <p class="hint" id="matches-order">{move || session.t(T::EligibleFirst)} " " {move || session.t(T::FitMeans)}</p>
+                        })}
+                        <ol class="match-list" aria-live="polite">{l.into_iter().map(|m| view! { <MatchCard m=m /> }).collect_view()}</ol>
+                    }.into_any()
+                }
             }}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::Reason;
+
+    fn programme(id: &str, status: &str, score: f64) -> Match {
+        let reasons = if status == "ELIGIBLE" {
+            vec![]
+        } else {
+            vec![Reason { rule: "team_size".into(), it: "team di 20".into(), en: "team of 20".into() }]
+        };
+        Match {
+            counterpart_id: id.into(),
+            kind: "PROGRAMME".into(),
+            title: id.into(),
+            rank: 0,
+            score,
+            mutual: score,
+            verdict: Some(Verdict { status: status.into(), reasons }),
+            factors: vec![],
+        }
+    }
+
+    fn ids(list: &[Match]) -> Vec<&str> {
+        list.iter().map(|m| m.counterpart_id.as_str()).collect()
+    }
+
+    #[test]
+    fn eligible_programmes_come_first_whatever_their_fit() {
+        let mut list = vec![
+            programme("ne-high", "NOT_ELIGIBLE", 0.75),
+            programme("e-low", "ELIGIBLE", 0.40),
+            programme("if-mid", "ELIGIBLE_IF", 0.60),
+            programme("e-mid", "ELIGIBLE", 0.45),
+            programme("ne-low", "NOT_ELIGIBLE", 0.20),
+            programme("if-high", "ELIGIBLE_IF", 0.90),
+        ];
+        eligible_first(&mut list);
+        assert_eq!(ids(&list), ["e-mid", "e-low", "if-high", "if-mid", "ne-high", "ne-low"]);
+        assert_eq!(list.iter().map(|m| m.rank).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6], "ranks are places");
+    }
+
+    #[test]
+    fn the_platforms_order_is_kept_ties_included() {
+        let mut list = vec![
+            programme("b", "ELIGIBLE", 0.5),
+            programme("a", "ELIGIBLE", 0.5),
+            programme("c", "ELIGIBLE_IF", 0.9),
+            programme("d", "NOT_ELIGIBLE", 0.95),
+        ];
+        let before: Vec<String> = list.iter().map(|m| m.counterpart_id.clone()).collect();
+        eligible_first(&mut list);
+        assert_eq!(ids(&list), before);
+    }
+
+    #[test]
+    fn lists_without_verdicts_stay_ranked_by_score() {
+        let mut offer = programme("o1", "ELIGIBLE", 0.8);
+        offer.verdict = None;
+        let mut second = programme("o2", "ELIGIBLE", 0.3);
+        second.verdict = None;
+        let mut list = vec![offer, second];
+        eligible_first(&mut list);
+        assert_eq!(ids(&list), ["o1", "o2"]);
     }
 }

@@ -17,10 +17,11 @@ use crocevia_api::{ApplicationStage, PostingView};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-const STAGES: [ApplicationStage; 6] = [
+const STAGES: [ApplicationStage; 7] = [
     ApplicationStage::Screening,
     ApplicationStage::Interview,
     ApplicationStage::Offered,
+    ApplicationStage::Waitlisted,
     ApplicationStage::Accepted,
     ApplicationStage::Rejected,
     ApplicationStage::Submitted,
@@ -233,8 +234,8 @@ mod tests {
     #[test]
     fn only_moves_the_server_allows_are_offered() {
         assert_eq!(allowed_moves(Submitted), vec![Screening, Rejected]);
-        assert_eq!(allowed_moves(Screening), vec![Interview, Offered, Rejected]);
+        assert_eq!(allowed_moves(Screening), vec![Interview, Offered, Waitlisted, Rejected]);
         assert!(allowed_moves(Withdrawn).is_empty(), "a final stage offers no move");
-        assert!(allowed_moves(Accepted).is_empty());
+        assert!(allowed_moves(Accepted).is_empty(), "only the applicant withdraws an accepted application");
     }
 }

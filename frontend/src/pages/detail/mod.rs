@@ -4,7 +4,7 @@
 mod facts;
 
 use crate::api::{ApiErrors, Saved};
-use crate::components::{Explanation, Factor, Reason, Verdict, VerdictBadge};
+use crate::components::{ApplicationRefusal, Explanation, Factor, Reason, ReasonList, Verdict, VerdictBadge};
 use crate::format;
 use crate::i18n::T;
 use crate::queries::{ENTITY, EntityVariables};
@@ -171,22 +171,24 @@ fn YourMatch(kind: Kind, target: String) -> impl IntoView {
                     <p class="hint">{e.summary()}</p>
                 }.into_any(),
                 (Some(_), Some(Err(e))) => view! { <p class="error" role="alert">{e.summary()}</p> }.into_any(),
-                (Some(_), Some(Ok(m))) if m.verdict.as_ref().is_some_and(Verdict::refuses) => view! {
-                    <PairView pair=m />
-                    <p class="hint" id="not-eligible-no-apply">{move || session.t(T::NotEligibleCannotApply)}</p>
-                }.into_any(),
-                (Some(_), Some(Ok(m))) => view! { <PairView pair=m /> <ApplyForm target=target.get_value() /> }.into_any(),
+                (Some(_), Some(Ok(m))) => {
+                    let verdict = m.verdict.clone();
+                    view! { <PairView pair=m /> <ApplyForm target=target.get_value() verdict=verdict /> }.into_any()
+                }
             }}
         </section>
     }
 }
 
-/// Score, rank, exclusion or verdict, and the factors.
+/// Score, rank, exclusion or verdict, and the factors. With a verdict (a startup and a
+/// programme) the score is the fit, and is named so: it says nothing of eligibility.
 #[component]
 pub fn PairView(pair: PairMatch) -> impl IntoView {
     let session = use_session();
     let lang = move || session.lang.get();
     let reasons = pair.exclusion_reasons.clone();
+    let fit = pair.verdict.is_some();
+    let score_label = if fit { T::Fit } else { T::Score };
     view! {
         <div class="pair" data-excluded=pair.excluded.to_string()>
             {pair.excluded.then(|| view! {
@@ -197,9 +199,11 @@ pub fn PairView(pair: PairMatch) -> impl IntoView {
             })}
             {pair.verdict.clone().map(|v| view! { <VerdictBadge verdict=v /> })}
             <p class="scores">
-                <span class="score">{move || session.t(T::Score)} ": " <strong id="match-score">{move || format::percent(lang(), pair.score)}</strong></span>
-                " · "
-                <span>{move || session.t(T::Mutual)} ": " {move || format::percent(lang(), pair.mutual)}</span>
+                <span class="score">{move || session.t(score_label)} ": " <strong id="match-score">{move || format::percent(lang(), pair.score)}</strong></span>
+                // A startup's mutual score is its fit: shown once.
+                {(!fit).then(|| view! {
+                    " · " <span>{move || session.t(T::Mutual)} ": " {move || format::percent(lang(), pair.mutual)}</span>
+                })}
                 {pair.rank.map(|r| view! { " · " <span>{move || session.t(T::RankInList)} ": " {r}</span> })}
             </p>
             <h3>{move || session.t(T::WhyMatch)}</h3>
@@ -208,14 +212,26 @@ pub fn PairView(pair: PairMatch) -> impl IntoView {
     }
 }
 
+/// The apply form. A NOT_ELIGIBLE verdict disables it and says why next to the button;
+/// ELIGIBLE_IF lists the conditions the application is recorded with. Whatever the page
+/// knew, the server decides: a refusal shows every reason it gives, never a success.
 #[component]
-fn ApplyForm(target: String) -> impl IntoView {
+fn ApplyForm(target: String, verdict: Option<Verdict>) -> impl IntoView {
     let session = use_session();
     let motivation = RwSignal::new(String::new());
     let status = RwSignal::new(None::<Result<(), ApiErrors>>);
+    let busy = RwSignal::new(false);
     let target = StoredValue::new(target);
+    let blocked = verdict.as_ref().filter(|v| v.refuses()).map(|v| v.reasons.clone());
+    let conditions = verdict.as_ref().filter(|v| v.is_conditional()).map(|v| v.reasons.clone());
+    let refused = blocked.is_some();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if refused || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        status.set(None);
         leptos::task::spawn_local(async move {
             let query = "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id version } }";
             let result = session
@@ -223,21 +239,36 @@ fn ApplyForm(target: String) -> impl IntoView {
                 .await
                 .map(|_| ());
             status.set(Some(result));
+            busy.set(false);
         });
     };
+    let described = refused.then_some("apply-blocked");
     view! {
-        <form class="apply" on:submit=submit>
+        <form class="apply" on:submit=submit data-blocked=refused.to_string()>
+            {blocked.map(|reasons| view! {
+                <div class="verdict not-eligible" id="apply-blocked">
+                    <p>{move || session.t(T::NotEligibleCannotApply)}</p>
+                    <ReasonList reasons=reasons />
+                </div>
+            })}
+            {conditions.filter(|c| !c.is_empty()).map(|reasons| view! {
+                <div class="verdict eligible-if" id="apply-conditions">
+                    <p>{move || session.t(T::ApplyWithConditions)}</p>
+                    <ReasonList reasons=reasons />
+                </div>
+            })}
             <label for="apply-motivation">{move || session.t(T::Motivation)}</label>
-            <textarea id="apply-motivation" rows="3" prop:value=move || motivation.get()
+            <textarea id="apply-motivation" rows="3" prop:value=move || motivation.get() disabled=refused
                 on:input=move |ev| motivation.set(event_target_value(&ev))></textarea>
-            <button type="submit" class="primary" id="apply-submit">{move || session.t(T::Apply)}</button>
-            <p role="status" aria-live="polite">
+            <button type="submit" class="primary" id="apply-submit" disabled=move || refused || busy.get()
+                aria-describedby=described>{move || session.t(T::Apply)}</button>
+            <div id="apply-status" role="status" aria-live="polite">
                 {move || match status.get() {
-                    Some(Ok(())) => session.t(T::Applied).to_owned(),
-                    Some(Err(e)) => e.summary(),
-                    None => String::new(),
+                    Some(Ok(())) => view! { <p class="ok" id="apply-sent">{move || session.t(T::Applied)}</p> }.into_any(),
+                    Some(Err(e)) => view! { <ApplicationRefusal errors=e id="apply-refused" /> }.into_any(),
+                    None => ().into_any(),
                 }}
-            </p>
+            </div>
         </form>
     }
 }
