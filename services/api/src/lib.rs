@@ -12,6 +12,7 @@
 //! (`offer.salaryMinEur`), and a view is built only from a domain value.
 
 mod convert;
+mod decisions;
 mod inputs;
 mod records;
 mod selection;
@@ -19,6 +20,7 @@ mod views;
 pub mod wire;
 
 pub use convert::{api_errors, api_path};
+pub use decisions::*;
 pub use inputs::*;
 pub use records::input_of;
 pub use selection::*;

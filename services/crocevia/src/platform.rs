@@ -260,7 +260,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             let accounts = Accounts::open(profiles.db().clone()).await?;
             let links = crocevia_profiles::mail::Links { public_url: settings.http.public_url.clone() };
             Some(Arc::new(
-                App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone()).with_links(links),
+                App::new(profiles.clone(), accounts, search_api.clone(), matching_api.clone())
+                    .with_links(links)
+                    .with_retention(settings.profiles.decision_retention_days),
             ))
         }
         Role::Gateway => Some(crate::remote::app_api(&settings, live.as_ref().map(|l| &l.0))?),
@@ -328,6 +330,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
             tasks.push(tokio::spawn(relay(&settings, &profiles, bus.clone()).run(shutdown.clone())));
         }
         tasks.push(tokio::spawn(mailer(&settings, &profiles)?.run(shutdown.clone())));
+        tasks.push(tokio::spawn(purge_decision_records(profiles.db().clone(), shutdown.clone())));
         if let Some(bus) = &bus {
             tasks.push(tokio::spawn(count_dead_letters(bus.clone(), shutdown.clone())));
         }
@@ -426,6 +429,23 @@ async fn count_dead_letters(bus: SharedBus, mut shutdown: watch::Receiver<bool>)
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Deletes decision records past their retention, at start and then every hour.
+async fn purge_decision_records(db: sea_orm::DatabaseConnection, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match crocevia_profiles::decisions::purge_expired(&db, chrono::Utc::now()).await {
+            Ok((0, 0)) => {}
+            Ok((rankings, decisions)) => tracing::info!(rankings, decisions, "decision records past retention deleted"),
+            Err(e) => {
+                tracing::warn!(error = %e, "deleting decision records past retention failed; retrying in an hour")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
     }

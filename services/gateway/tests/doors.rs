@@ -112,31 +112,13 @@ async fn world_with(remote_app: bool) -> World {
     assert!(body["errors"].is_null(), "{body}");
 
     // Search and matching learn every searchable entity, as they would from the bus.
-    let index = search.index();
-    let mut batch = Vec::new();
-    for (i, (kind, id)) in [
-        (crocevia_domain::EntityKind::Talent, &watched_id),
-        (crocevia_domain::EntityKind::Startup, &startup_id),
-        (crocevia_domain::EntityKind::Offer, &offer_id),
-        (crocevia_domain::EntityKind::Programme, &programme_id),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let stored = profiles.get(kind, id.parse().unwrap()).await.unwrap();
-        let meta = crocevia_proto::envelope::EventMeta {
-            event_id: uuid::Uuid::now_v7(),
-            entity_kind: kind,
-            entity_id: stored.entity.id(),
-            entity_version: stored.version,
-            occurred_at: chrono::Utc::now(),
-            correlation_id: "t".into(),
-        };
-        index.apply(&meta, &crocevia_proto::envelope::Change::Upserted(stored.entity.clone())).unwrap();
-        batch.push(delivery(&stored.entity, stored.version, i as i64));
-    }
-    index.commit().unwrap();
-    matching.process(&batch).await.unwrap();
+    let kinds = [
+        (crocevia_domain::EntityKind::Talent, watched_id.as_str()),
+        (crocevia_domain::EntityKind::Startup, startup_id.as_str()),
+        (crocevia_domain::EntityKind::Offer, offer_id.as_str()),
+        (crocevia_domain::EntityKind::Programme, programme_id.as_str()),
+    ];
+    teach(&profiles, &search, &matching, &kinds).await;
 
     let tokens = vec![
         ("anonymous", None),

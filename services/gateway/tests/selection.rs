@@ -232,3 +232,133 @@ async fn a_selection_round_keeps_its_rules_at_the_graphql_door() {
 async fn a_selection_round_keeps_its_rules_with_a_remote_application_service() {
     selection_round(true).await;
 }
+
+/// A programme's ranked startups as its organisation sees them are recorded, a decision links
+/// to that record, the record replays to the same order, and the startup reads the factors
+/// and the reason of the decision on its application.
+async fn decision_records(remote_app: bool) {
+    let mut b = backend().await;
+    b.remote_app = remote_app;
+    let (orgs, admin) = seed(&b, 1).await;
+    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
+    let taxonomy = std::sync::Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
+    let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
+    let matching =
+        crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();
+    let profiles = b.profiles.clone();
+    let h = serve(b, true, 256 * 1024, Some(search.clone()), Some(matching.clone())).await;
+    let manager = members(&h, &admin, &orgs[0], 1).await.remove(0);
+    let body = gql(
+        &h,
+        Some(&manager.token),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &open_programme(1)) }),
+    )
+    .await;
+    let programme = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
+    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+    let (mut startups, mut ids, mut applications) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..3 {
+        let token = register(&h, &format!("s{i}@example.org"), "STARTUP").await;
+        let body = gql(&h, Some(&token), save, json!({ "p": input("startup", &demo("startups.json")[i]) })).await;
+        ids.push(ok(&body)["saveProfile"]["id"].as_str().unwrap().to_owned());
+        let apply = "mutation($t: ID!) { apply(target: $t) { id } }";
+        let body = gql(&h, Some(&token), apply, json!({ "t": programme })).await;
+        applications.push(ok(&body)["apply"]["id"].as_str().unwrap().to_owned());
+        startups.push(token);
+    }
+    let mut taught: Vec<(crocevia_domain::EntityKind, &str)> =
+        ids.iter().map(|id| (crocevia_domain::EntityKind::Startup, id.as_str())).collect();
+    taught.push((crocevia_domain::EntityKind::Programme, programme.as_str()));
+    teach(&profiles, &search, &matching, &taught).await;
+
+    let shown = gql(
+        &h,
+        Some(&manager.token),
+        "query($s: ID!) { matches(subject: $s) { counterpartId score } }",
+        json!({ "s": programme }),
+    )
+    .await;
+    let shown: Vec<String> = ok(&shown)["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["counterpartId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    let last = shown.last().unwrap();
+    let chosen = ids.iter().position(|id| id == last).unwrap();
+    let decide = "mutation($id: ID!, $r: String!) { moveApplication(id: $id, stage: SCREENING, reason: $r, againstRanking: true) { version } }";
+    let e = gql(&h, Some(&manager.token), decide, json!({ "id": applications[chosen], "r": "" })).await;
+    assert_eq!(e["errors"][0]["extensions"]["field"], "reason", "{e}");
+    let reason = "the only team with a hardware lab";
+    ok(&gql(&h, Some(&manager.token), decide, json!({ "id": applications[chosen], "r": reason })).await);
+
+    let records = gql(
+        &h,
+        Some(&manager.token),
+        "query($t: ID!) { decisionRecords(target: $t) { rankings { id list engineVersion targetVersion entries { position counterpartId counterpartVersion score verdict factors { key weight value reasonIt reasonEn } } } decisions { rankingId rankSeen againstRanking reason toStage decidedBy } } }",
+        json!({ "t": programme }),
+    )
+    .await;
+    let records = &ok(&records)["decisionRecords"];
+    let ranking = &records["rankings"][0];
+    assert_eq!(ranking["list"], "startups", "{records}");
+    assert!(ranking["engineVersion"].as_str().unwrap().starts_with("crocevia-matching"));
+    let entries = ranking["entries"].as_array().unwrap();
+    let recorded: Vec<&str> = entries.iter().map(|e| e["counterpartId"].as_str().unwrap()).collect();
+    assert_eq!(recorded, shown.iter().map(String::as_str).collect::<Vec<_>>(), "the list as shown");
+    assert!(entries.iter().all(|e| e["counterpartVersion"] == 1 && e["verdict"] == "eligible"), "{ranking}");
+    assert!(entries[0]["factors"].as_array().unwrap().len() >= 2, "{ranking}");
+    let decision = &records["decisions"][0];
+    assert_eq!(decision["rankingId"], ranking["id"]);
+    assert_eq!(decision["rankSeen"], 3);
+    assert_eq!((decision["againstRanking"].as_bool(), decision["reason"].as_str()), (Some(true), Some(reason)));
+    let replay = gql(
+        &h,
+        Some(&manager.token),
+        "query($id: ID!) { replayRanking(id: $id) { same replayedOrder } }",
+        json!({ "id": ranking["id"] }),
+    )
+    .await;
+    assert_eq!(ok(&replay)["replayRanking"]["same"], true, "{replay}");
+
+    let mine = gql(
+        &h,
+        Some(&startups[chosen]),
+        "query($a: ID!) { myDecision(application: $a) { rankSeen listLength factors { key reasonIt reasonEn } decisions { toStage reason decidedBy } } }",
+        json!({ "a": applications[chosen] }),
+    )
+    .await;
+    let mine = &ok(&mine)["myDecision"];
+    assert_eq!((mine["rankSeen"].as_i64(), mine["listLength"].as_i64()), (Some(3), Some(3)), "{mine}");
+    assert!(mine["factors"].as_array().unwrap().iter().all(|f| f["reasonIt"] != "" && f["reasonEn"] != ""), "{mine}");
+    assert_eq!(mine["decisions"][0]["reason"], reason);
+    assert!(mine["decisions"][0]["decidedBy"].is_null(), "the member who decided is not named to the applicant");
+    let other = gql(
+        &h,
+        Some(&startups[(chosen + 1) % 3]),
+        "query($a: ID!) { myDecision(application: $a) { rankSeen } }",
+        json!({ "a": applications[chosen] }),
+    )
+    .await;
+    assert_eq!(code(&other), Some("FORBIDDEN"), "{other}");
+    let export = gql(
+        &h,
+        Some(&startups[0]),
+        "query($t: ID!) { decisionRecords(target: $t) { decisions { reason } } }",
+        json!({ "t": programme }),
+    )
+    .await;
+    assert_eq!(code(&export), Some("FORBIDDEN"), "{export}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_follow_the_ranking_shown_and_the_ranking_replays() {
+    decision_records(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_follow_the_ranking_shown_with_a_remote_application_service() {
+    decision_records(true).await;
+}

@@ -285,6 +285,9 @@ pub struct ProfilesSettings {
     pub relay_interval_ms: u64,
     /// A data folder to import on first start (the Torino demo data for `make run`).
     pub import_on_first_start: Option<PathBuf>,
+    /// How long decision records (rankings shown, decisions made) are kept, in days: at
+    /// least six months (EU AI Act Art. 26(6)); past it they are deleted within the hour.
+    pub decision_retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -378,7 +381,12 @@ impl Default for HttpSettings {
 
 impl Default for ProfilesSettings {
     fn default() -> Self {
-        Self { relay_batch_size: 500, relay_interval_ms: 250, import_on_first_start: None }
+        Self {
+            relay_batch_size: 500,
+            relay_interval_ms: 250,
+            import_on_first_start: None,
+            decision_retention_days: 730,
+        }
     }
 }
 
@@ -416,6 +424,9 @@ impl Settings {
         }
         if !(1..=10_000).contains(&self.profiles.relay_batch_size) {
             bail!("profiles.relay_batch_size must be between 1 and 10000");
+        }
+        if self.profiles.decision_retention_days < 183 {
+            bail!("profiles.decision_retention_days must be at least 183 (six months: EU AI Act Art. 26(6))");
         }
         if self.profiles.relay_interval_ms == 0 {
             bail!("profiles.relay_interval_ms must be positive");
@@ -668,6 +679,12 @@ mod tests {
 
         std::fs::write(&file, "[bus]\npartitions = 0\n").unwrap();
         assert!(Settings::load(Some(&file)).unwrap_err().to_string().contains("bus.partitions"));
+
+        std::fs::write(&file, "[profiles]\ndecision_retention_days = 30\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("profiles.decision_retention_days"), "{err}");
+        std::fs::write(&file, "[profiles]\ndecision_retention_days = 365\n").unwrap();
+        assert_eq!(Settings::load(Some(&file)).unwrap().profiles.decision_retention_days, 365);
     }
 
     #[test]

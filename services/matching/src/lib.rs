@@ -22,6 +22,10 @@ pub mod store;
 pub mod text;
 
 pub use api::{Eligibility, MatchingApi, MatchingError};
+
+/// The scoring and ranking a list was made with, recorded with every ranking shown to a
+/// decision-maker. Raise `scoring` whenever a factor, a weight or the order changes.
+pub const ENGINE_VERSION: &str = concat!("crocevia-matching ", env!("CARGO_PKG_VERSION"), "; scoring 1");
 pub use engine::{Engine, Entry, Side};
 pub use pair::{PairError, PairView};
 pub use service::MatchingService;

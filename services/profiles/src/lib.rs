@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod decisions;
 pub mod error;
 pub mod import;
 pub mod keys;

@@ -9,7 +9,7 @@
 mod support;
 
 use crocevia_domain::{ApplicationStage, Entity, EntityKind, Role};
-use crocevia_profiles::app::{ConflictWith, RubricLine};
+use crocevia_profiles::app::{CALIBRATION_VERSION, ConflictWith, DecisionNote, RubricLine};
 use crocevia_profiles::{Actor, AppError, WriteOutcome};
 use serde_json::{Value, json};
 use support::*;
@@ -267,4 +267,82 @@ async fn concurrent_acceptances_never_overfill_a_cohort_on_postgres() {
     let accepted = results.iter().filter(|x| x.is_ok()).count();
     assert_eq!(accepted, 2, "{results:?}");
     assert_eq!(w.app.cohort(m, r.programme.id).await.unwrap().members.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_are_recorded_with_the_ranking_seen_and_the_ranking_replays() {
+    let r = round(sqlite().await).await;
+    let (w, m) = (&r.w, &r.manager);
+    let a = &r.applications;
+    w.app.end_blind_round(m, r.programme.id, None).await.unwrap();
+    for (app, points) in a.iter().zip([(9, 9), (8, 8), (3, 3), (7, 7)]) {
+        w.app.score_application(&r.reviewers[0], *app, rubric(points.0, points.1), None).await.unwrap();
+    }
+    for (app, points) in a.iter().zip([(6, 6), (5, 5), (4, 4), (1, 1)]) {
+        w.app.score_application(&r.reviewers[1], *app, rubric(points.0, points.1), None).await.unwrap();
+    }
+    let shown = w.app.selection_ranking(m, r.programme.id).await.unwrap();
+    // Seen again unchanged: one record, not two.
+    w.app.selection_ranking(m, r.programme.id).await.unwrap();
+    let third = shown.applications.iter().position(|x| x.application_id.as_str() == a[2].to_string()).unwrap();
+    w.app.move_application(m, a[2], ApplicationStage::Screening, None).await.unwrap();
+    let note = |reason: &str, against_ranking| DecisionNote { reason: reason.into(), against_ranking };
+    let e = w.app.decide(m, a[2], ApplicationStage::Offered, None, note("  ", true)).await.unwrap_err();
+    assert_eq!(e.field(), Some("reason"), "an override says why: {e}");
+    w.app.decide(m, a[2], ApplicationStage::Offered, None, note("strong pilot with the city", true)).await.unwrap();
+
+    let export = w.app.decision_records(m, r.programme.id).await.unwrap();
+    assert_eq!(export.rankings.len(), 1, "{:?}", export.rankings);
+    let ranking = &export.rankings[0];
+    assert_eq!((ranking.list.as_str(), ranking.entries.len()), ("selection", 4));
+    assert_eq!(ranking.engine_version, CALIBRATION_VERSION);
+
+    let offered = export.decisions.iter().find(|d| d.to_stage == ApplicationStage::Offered).unwrap();
+    assert_eq!(offered.ranking_id.as_ref(), Some(&ranking.id));
+    assert_eq!(offered.rank_seen, Some(i32::try_from(third).unwrap() + 1));
+    assert!(offered.against_ranking);
+    assert_eq!(offered.decided_by.as_deref(), Some(user_id(m).to_string().as_str()));
+    let replay = w.app.replay_ranking(m, ranking.id.parse().unwrap()).await.unwrap();
+    assert!(replay.same, "{replay:?}");
+    assert!(w.app.decision_records(&r.reviewers[2], r.programme.id).await.is_ok(), "any member of the organisation");
+
+    // The startup reads its own: the decisions with the reason, its place, not who decided.
+    let mine = w.app.my_decision(&r.startups[2].0, a[2]).await.unwrap();
+    assert_eq!(mine.decisions.len(), 2);
+    assert_eq!(mine.decisions[1].reason, "strong pilot with the city");
+    assert!(mine.decisions.iter().all(|d| d.decided_by.is_none()));
+    assert_eq!(mine.rank_seen, offered.rank_seen);
+    assert_eq!(mine.list.as_deref(), Some("selection"));
+    for (who, code_expected) in [(&r.startups[1].0, "FORBIDDEN"), (m, "FORBIDDEN")] {
+        assert_eq!(code(&w.app.my_decision(who, a[2]).await.unwrap_err()), code_expected);
+    }
+    for outsider in [&r.startups[2].0, &member(w, 3, "other@example.org").await] {
+        let e = w.app.decision_records(outsider, r.programme.id).await.unwrap_err();
+        assert_eq!(code(&e), "FORBIDDEN");
+        assert_eq!(code(&w.app.replay_ranking(outsider, ranking.id.parse().unwrap()).await.unwrap_err()), "FORBIDDEN");
+    }
+
+    // A record whose entries were swapped no longer replays the same.
+    let db = w.profiles.db();
+    let swap = "UPDATE decision_ranking_entries SET position = 10 - position";
+    sea_orm::ConnectionTrait::execute_unprepared(db, swap).await.unwrap();
+    let replay = w.app.replay_ranking(m, ranking.id.parse().unwrap()).await.unwrap();
+    assert!(!replay.same, "{replay:?}");
+    sea_orm::ConnectionTrait::execute_unprepared(db, swap).await.unwrap();
+
+    // Erased with the person: nothing that names the startup is left; the record still replays.
+    let startup_id = w.app.own_profile(&r.startups[2].0).await.unwrap().unwrap().1;
+    w.app.erase(&r.startups[2].0).await.unwrap();
+    let export = w.app.decision_records(m, r.programme.id).await.unwrap();
+    let text = serde_json::to_string(&export).unwrap();
+    assert!(!text.contains(&startup_id.to_string()) && !text.contains(&a[2].to_string()), "{text}");
+    assert!(!text.contains("strong pilot"), "the reason about her goes too");
+    assert!(export.decisions.iter().any(|d| d.to_stage == ApplicationStage::Offered && d.applicant_id.is_none()));
+    assert!(w.app.replay_ranking(m, export.rankings[0].id.parse().unwrap()).await.unwrap().same);
+
+    // Past their retention, records are deleted.
+    let later = chrono::Utc::now() + chrono::Duration::days(731);
+    let (rankings, decisions) = crocevia_profiles::decisions::purge_expired(db, later).await.unwrap();
+    assert_eq!((rankings, decisions), (1, export.decisions.len() as u64));
+    assert!(w.app.decision_records(m, r.programme.id).await.unwrap().decisions.is_empty());
 }

@@ -9,7 +9,7 @@ use crocevia_api::{MyData, OfferInput, OrganisationInput, ProfileInput, Programm
 use crocevia_domain::{ApplicationStage, EntityKind, Locale, Role, User};
 use crocevia_profiles::WriteOutcome;
 use crocevia_profiles::accounts::Credentials;
-use crocevia_profiles::app::{NewAccount, PostingInput, RubricLine};
+use crocevia_profiles::app::{DecisionNote, NewAccount, PostingInput, RubricLine};
 
 #[derive(Debug, Default)]
 pub struct CoreMutation;
@@ -230,16 +230,22 @@ impl CoreMutation {
         Ok(app(ctx)?.apply(signed_in(ctx)?, target, motivation).await.map_err(app_error)?.into())
     }
 
-    /// Moves an application to a later stage (its organisation), or withdraws it (its applicant).
+    /// Moves an application to a later stage, waitlists or rejects it (its organisation), or
+    /// withdraws it (its applicant). The move is recorded with the ranking its maker saw
+    /// last for the offer or programme; `againstRanking` marks a decision that departs from
+    /// it, and then `reason` is required.
     async fn move_application(
         &self,
         ctx: &Context<'_>,
         id: ID,
         stage: ApplicationStage,
         expected_version: Option<i64>,
+        #[graphql(default)] reason: String,
+        #[graphql(default)] against_ranking: bool,
     ) -> Result<Saved> {
         let (id, expected) = (uuid("id", &id)?, version("expectedVersion", expected_version)?);
-        let moved = app(ctx)?.move_application(signed_in(ctx)?, id, stage, expected).await;
+        let note = DecisionNote { reason, against_ranking };
+        let moved = app(ctx)?.decide(signed_in(ctx)?, id, stage, expected, note).await;
         Ok(moved.map_err(app_error)?.into())
     }
 

@@ -7,7 +7,10 @@ use super::mutation::{Saved, version};
 use super::query::uuid;
 use super::{app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, OneofObject, Result};
-use crocevia_api::{CohortView, ReviewPacketView, ReviewView, SelectionRankingView};
+use crocevia_api::{
+    CohortView, DecisionExplanationView, DecisionExportView, RankingReplayView, ReviewPacketView, ReviewView,
+    SelectionRankingView,
+};
 use crocevia_profiles::app::ConflictWith;
 
 fn uuids(field: &str, ids: &[ID]) -> Result<Vec<uuid::Uuid>> {
@@ -101,6 +104,28 @@ impl SelectionQuery {
     async fn selection_ranking(&self, ctx: &Context<'_>, programme: ID) -> Result<SelectionRankingView> {
         let programme = uuid("programme", &programme)?;
         app(ctx)?.selection_ranking(signed_in(ctx)?, programme).await.map_err(app_error)
+    }
+
+    /// Every decision record of an offer or programme (its organisation): the rankings shown
+    /// to its members with what reproduces them, and each decision with the ranking it
+    /// followed (EU AI Act Art. 12).
+    async fn decision_records(&self, ctx: &Context<'_>, target: ID) -> Result<DecisionExportView> {
+        let target = uuid("target", &target)?;
+        app(ctx)?.decision_records(signed_in(ctx)?, target).await.map_err(app_error)
+    }
+
+    /// The decisions on my application with their reasons, and the factors the ranking used
+    /// for me, in Italian and English (EU AI Act Art. 86).
+    async fn my_decision(&self, ctx: &Context<'_>, application: ID) -> Result<DecisionExplanationView> {
+        let application = uuid("application", &application)?;
+        app(ctx)?.my_decision(signed_in(ctx)?, application).await.map_err(app_error)
+    }
+
+    /// A recorded ranking computed again from what was recorded: whether it gives the same
+    /// order (its organisation).
+    async fn replay_ranking(&self, ctx: &Context<'_>, id: ID) -> Result<RankingReplayView> {
+        let id = uuid("id", &id)?;
+        app(ctx)?.replay_ranking(signed_in(ctx)?, id).await.map_err(app_error)
     }
 
     /// A programme's cohort, its dates and its waitlist (its organisation, and the startups

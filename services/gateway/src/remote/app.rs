@@ -8,14 +8,16 @@
 use super::{Client, RemoteSettings};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView, ReviewPacketView,
-    ReviewView, SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, EntityView, MyData, OrganisationInput, PostingView,
+    ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_profiles::accounts::Credentials;
 use crocevia_profiles::app::wire::{Call, Envelope, NOTICES_PATH, PATH, WireError};
-use crocevia_profiles::app::{ConflictWith, NewAccount, PostingInput, Registration, Relation, RubricLine};
+use crocevia_profiles::app::{
+    ConflictWith, DecisionNote, NewAccount, PostingInput, Registration, Relation, RubricLine,
+};
 use crocevia_profiles::saved::SavedSearch;
 use crocevia_profiles::{Actor, AppApi, AppError, ChangeNotice, Session, WriteOutcome};
 use crocevia_search::{SearchRequest, SearchResults};
@@ -246,14 +248,15 @@ impl AppApi for RemoteApp {
     async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> Result<WriteOutcome, AppError> {
         self.call(actor.session(), Call::Apply { target, motivation }).await
     }
-    async fn move_application(
+    async fn decide(
         &self,
         actor: &Actor,
         id: Uuid,
         stage: ApplicationStage,
         expected_version: Option<u64>,
+        note: DecisionNote,
     ) -> Result<WriteOutcome, AppError> {
-        self.call(actor.session(), Call::MoveApplication { id, stage, expected_version }).await
+        self.call(actor.session(), Call::Decide { id, stage, expected_version, note }).await
     }
     async fn score_application(
         &self,
@@ -300,6 +303,15 @@ impl AppApi for RemoteApp {
     }
     async fn cohort(&self, actor: &Actor, programme: Uuid) -> Result<CohortView, AppError> {
         self.call(actor.session(), Call::Cohort { programme }).await
+    }
+    async fn decision_records(&self, actor: &Actor, target: Uuid) -> Result<DecisionExportView, AppError> {
+        self.call(actor.session(), Call::DecisionRecords { target }).await
+    }
+    async fn my_decision(&self, actor: &Actor, application: Uuid) -> Result<DecisionExplanationView, AppError> {
+        self.call(actor.session(), Call::MyDecision { application }).await
+    }
+    async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> Result<RankingReplayView, AppError> {
+        self.call(actor.session(), Call::ReplayRanking { id }).await
     }
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         self.call(actor.session(), Call::SaveSearch { name: name.to_owned(), request }).await

@@ -322,3 +322,30 @@ pub async fn seed(b: &Backend, organisations: usize) -> (Vec<Value>, String) {
     let admin = app.provision_account(admin, "administrator pass".into()).await.unwrap();
     (orgs, b.keys.issue(admin.id, admin.role, 0).unwrap())
 }
+
+/// Search and matching learn `entities` (kind, id) at their stored versions, as they would
+/// from the bus: one index commit, one matching batch.
+pub async fn teach(
+    profiles: &Profiles,
+    search: &crocevia_search::SearchService,
+    matching: &crocevia_matching::MatchingService,
+    entities: &[(crocevia_domain::EntityKind, &str)],
+) {
+    let index = search.index();
+    let mut batch = Vec::new();
+    for (i, (kind, id)) in entities.iter().enumerate() {
+        let stored = profiles.get(*kind, id.parse().unwrap()).await.unwrap();
+        let meta = crocevia_proto::envelope::EventMeta {
+            event_id: uuid::Uuid::now_v7(),
+            entity_kind: *kind,
+            entity_id: stored.entity.id(),
+            entity_version: stored.version,
+            occurred_at: chrono::Utc::now(),
+            correlation_id: "t".into(),
+        };
+        index.apply(&meta, &crocevia_proto::envelope::Change::Upserted(stored.entity.clone())).unwrap();
+        batch.push(delivery(&stored.entity, stored.version, i as i64));
+    }
+    index.commit().unwrap();
+    matching.process(&batch).await.unwrap();
+}

@@ -4,7 +4,7 @@
 //! by a withdrawal or a rejection goes to the first of them in the same transaction.
 
 use super::queries::ends;
-use super::{Actor, App, AppError, owns};
+use super::{Actor, App, AppError, DecisionNote, owns};
 use crate::reviews::{self, Review};
 use crate::service::{Work, WriteOutcome};
 use crate::store;
@@ -69,7 +69,27 @@ impl App {
         stage: ApplicationStage,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
+        self.decide(actor, id, stage, expected_version, DecisionNote::default()).await
+    }
+
+    /// [`App::move_application`] with the decision-maker's note: the reason, and whether it
+    /// goes against the ranking they saw (then the reason is required). The move is recorded
+    /// with the ranking its maker saw last (see `app::decisions`), in the same transaction.
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        stage: ApplicationStage,
+        expected_version: Option<u64>,
+        note: DecisionNote,
+    ) -> Result<WriteOutcome, AppError> {
         let user = actor.require()?;
+        if note.reason.chars().count() > crate::decisions::MAX_REASON_CHARS {
+            return Err(AppError::invalid("reason", "is longer than 2000 characters"));
+        }
+        if note.against_ranking && note.reason.trim().is_empty() {
+            return Err(AppError::invalid("reason", "say why this decision goes against the ranking"));
+        }
         let (seen, version, relation) = self.application(actor, id).await?;
         let allowed = relation.organisation || (relation.applicant && stage == ApplicationStage::Withdrawn);
         if !allowed {
@@ -130,7 +150,8 @@ impl App {
         application.stage = stage;
         application.history.push(StageChange { stage, at: now });
         let expected = Some(expected_version.unwrap_or(version));
-        let outcome = work.upsert(Entity::Application(application), expected, CORRELATION).await?;
+        let outcome = work.upsert(Entity::Application(application.clone()), expected, CORRELATION).await?;
+        self.record_decision(work.txn(), Some(actor), &application, previous, &note).await?;
         if let Some(p) = &programme
             && previous == ApplicationStage::Accepted
             && matches!(stage, ApplicationStage::Withdrawn | ApplicationStage::Rejected)
@@ -156,7 +177,12 @@ impl App {
         first.stage = ApplicationStage::Accepted;
         first.history.push(StageChange { stage: ApplicationStage::Accepted, at: Utc::now() });
         tracing::info!(application = %first.id, programme = %programme, "first on the waitlist takes the freed place");
-        work.upsert(Entity::Application(first), Some(version), CORRELATION).await?;
+        work.upsert(Entity::Application(first.clone()), Some(version), CORRELATION).await?;
+        let note = DecisionNote {
+            reason: "a place in the cohort was freed: the first on the waitlist takes it".into(),
+            against_ranking: false,
+        };
+        self.record_decision(work.txn(), None, &first, ApplicationStage::Waitlisted, &note).await?;
         Ok(())
     }
 

@@ -546,6 +546,7 @@ impl App {
         // by name. Reviews she gave stay with the organisation that asked for them.
         let people: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();
         crate::reviews::forget_person(work.txn(), &people).await?;
+        crate::decisions::forget_person(work.txn(), &people).await?;
         // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
         // topic is unreadable (an imported profile she claimed was sealed under its own id).
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();

@@ -10,6 +10,7 @@ mod account;
 mod actor;
 mod cohort;
 mod commands;
+mod decisions;
 mod error;
 mod policy;
 mod port;
@@ -21,6 +22,7 @@ pub mod wire;
 pub use account::Registration;
 pub use actor::{Actor, Session};
 pub use commands::{NewAccount, PostingInput, RubricLine};
+pub use decisions::{CALIBRATION_VERSION, DecisionNote};
 pub use error::AppError;
 pub use policy::{owns, sees_talents, visible_kinds};
 pub use port::AppApi;
@@ -47,7 +49,12 @@ pub struct App {
     throttle: Arc<throttle::Throttle>,
     /// Where the links in its messages point.
     links: crate::mail::Links,
+    /// How long decision records are kept.
+    retention: chrono::Duration,
 }
+
+/// How long decision records are kept unless configured (`profiles.decision_retention_days`).
+pub const DEFAULT_RETENTION_DAYS: u32 = 730;
 
 impl App {
     pub fn new(
@@ -56,7 +63,21 @@ impl App {
         search: Option<Arc<dyn SearchApi>>,
         matching: Option<Arc<dyn MatchingApi>>,
     ) -> Self {
-        Self { profiles, accounts, search, matching, throttle: Arc::default(), links: crate::mail::Links::default() }
+        Self {
+            profiles,
+            accounts,
+            search,
+            matching,
+            throttle: Arc::default(),
+            links: crate::mail::Links::default(),
+            retention: chrono::Duration::days(i64::from(DEFAULT_RETENTION_DAYS)),
+        }
+    }
+
+    /// Keeps decision records for `days` days.
+    pub fn with_retention(mut self, days: u32) -> Self {
+        self.retention = chrono::Duration::days(i64::from(days));
+        self
     }
 
     /// The web app's public address, for the links its messages carry.

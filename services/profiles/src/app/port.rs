@@ -5,15 +5,16 @@
 //! `SearchApi` and `MatchingApi`.
 
 use super::{
-    Actor, App, AppError, ConflictWith, NewAccount, PostingInput, Registration, Relation, RubricLine, Session,
+    Actor, App, AppError, ConflictWith, DecisionNote, NewAccount, PostingInput, Registration, Relation, RubricLine,
+    Session,
 };
 use crate::accounts::Credentials;
 use crate::saved::SavedSearch;
 use crate::service::{ChangeNotice, WriteOutcome};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, EntityView, MyData, OrganisationInput, PostingView, ProfileInput, ProfileView, ReviewPacketView,
-    ReviewView, SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, EntityView, MyData, OrganisationInput, PostingView,
+    ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
@@ -81,12 +82,13 @@ app_api! {
     ) -> WriteOutcome;
     async fn close_posting(&self, actor: &Actor, kind: EntityKind, id: Uuid, expected_version: Option<u64>) -> WriteOutcome;
     async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> WriteOutcome;
-    async fn move_application(
+    async fn decide(
         &self,
         actor: &Actor,
         id: Uuid,
         stage: ApplicationStage,
-        expected_version: Option<u64>
+        expected_version: Option<u64>,
+        note: DecisionNote
     ) -> WriteOutcome;
     async fn score_application(
         &self,
@@ -110,6 +112,9 @@ app_api! {
     async fn review_queue(&self, actor: &Actor) -> Vec<ReviewPacketView>;
     async fn selection_ranking(&self, actor: &Actor, programme: Uuid) -> SelectionRankingView;
     async fn cohort(&self, actor: &Actor, programme: Uuid) -> CohortView;
+    async fn decision_records(&self, actor: &Actor, target: Uuid) -> DecisionExportView;
+    async fn my_decision(&self, actor: &Actor, application: Uuid) -> DecisionExplanationView;
+    async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> RankingReplayView;
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Uuid;
     async fn export(&self, actor: &Actor) -> MyData;
     async fn erase(&self, actor: &Actor) -> u64;

@@ -295,7 +295,10 @@ impl App {
                 return Err(AppError::forbidden("these matches belong to someone else"));
             }
         }
-        Ok((side, matching.matches(subject).await?))
+        let list = matching.matches(subject).await?;
+        // A list shown to a member of the organisation that decides on it is recorded.
+        self.record_list(actor, side, subject, &list).await?;
+        Ok((side, list))
     }
 
     /// Whether the database holds a talent, offer, startup or programme with this id.

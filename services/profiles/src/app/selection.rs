@@ -675,6 +675,8 @@ impl App {
             .iter()
             .map(|u| NamedView { id: wire::id(u), name: names.get(&u.as_uuid()).cloned().unwrap_or_default() })
             .collect();
+        let versions = super::decisions::applicant_versions(self, &rows).await?;
+        self.record_selection(actor, programme, stored.version, &counted, &rows, &versions).await?;
         Ok(SelectionRankingView {
             programme_id: wire::id(programme),
             panel,

@@ -7,7 +7,7 @@
 //! The envelope carries the caller's session, never an actor: the profiles process resolves
 //! who asks itself, on every call, so a token ends with its account there too.
 
-use super::{AppApi, AppError, ConflictWith, NewAccount, PostingInput, RubricLine, Session};
+use super::{AppApi, AppError, ConflictWith, DecisionNote, NewAccount, PostingInput, RubricLine, Session};
 use crocevia_api::{OrganisationInput, ProfileInput};
 use crocevia_domain::{ApplicationStage, EntityKind};
 use crocevia_kit::ErrorCode;
@@ -50,7 +50,7 @@ pub enum Call {
     SavePosting { id: Option<Uuid>, posting: PostingInput, expected_version: Option<u64> },
     ClosePosting { kind: EntityKind, id: Uuid, expected_version: Option<u64> },
     Apply { target: Uuid, motivation: String },
-    MoveApplication { id: Uuid, stage: ApplicationStage, expected_version: Option<u64> },
+    Decide { id: Uuid, stage: ApplicationStage, expected_version: Option<u64>, note: DecisionNote },
     ScoreApplication { id: Uuid, rubric: Vec<RubricLine>, expected_version: Option<u64> },
     DeclareConflict { with: ConflictWith, reason: String },
     SetReviewPanel { programme: Uuid, reviewers: Vec<Uuid>, blind_first_round: bool, expected_version: Option<u64> },
@@ -60,6 +60,9 @@ pub enum Call {
     ReviewQueue,
     SelectionRanking { programme: Uuid },
     Cohort { programme: Uuid },
+    DecisionRecords { target: Uuid },
+    MyDecision { application: Uuid },
+    ReplayRanking { id: Uuid },
     SaveSearch { name: String, request: SearchRequest },
     Export,
     Erase,
@@ -111,7 +114,7 @@ impl Call {
             Self::SavePosting { .. } => "save_posting",
             Self::ClosePosting { .. } => "close_posting",
             Self::Apply { .. } => "apply",
-            Self::MoveApplication { .. } => "move_application",
+            Self::Decide { .. } => "decide",
             Self::ScoreApplication { .. } => "score_application",
             Self::DeclareConflict { .. } => "declare_conflict",
             Self::SetReviewPanel { .. } => "set_review_panel",
@@ -121,6 +124,9 @@ impl Call {
             Self::ReviewQueue => "review_queue",
             Self::SelectionRanking { .. } => "selection_ranking",
             Self::Cohort { .. } => "cohort",
+            Self::DecisionRecords { .. } => "decision_records",
+            Self::MyDecision { .. } => "my_decision",
+            Self::ReplayRanking { .. } => "replay_ranking",
             Self::SaveSearch { .. } => "save_search",
             Self::Export => "export",
             Self::Erase => "erase",
@@ -181,8 +187,8 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
             json(app.close_posting(a, kind, id, expected_version).await)
         }
         Call::Apply { target, motivation } => json(app.apply(a, target, motivation).await),
-        Call::MoveApplication { id, stage, expected_version } => {
-            json(app.move_application(a, id, stage, expected_version).await)
+        Call::Decide { id, stage, expected_version, note } => {
+            json(app.decide(a, id, stage, expected_version, note).await)
         }
         Call::ScoreApplication { id, rubric, expected_version } => {
             json(app.score_application(a, id, rubric, expected_version).await)
@@ -199,6 +205,9 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::ReviewQueue => json(app.review_queue(a).await),
         Call::SelectionRanking { programme } => json(app.selection_ranking(a, programme).await),
         Call::Cohort { programme } => json(app.cohort(a, programme).await),
+        Call::DecisionRecords { target } => json(app.decision_records(a, target).await),
+        Call::MyDecision { application } => json(app.my_decision(a, application).await),
+        Call::ReplayRanking { id } => json(app.replay_ranking(a, id).await),
         Call::SaveSearch { name, request } => json(app.save_search(a, &name, request).await),
         Call::Export => json(app.export(a).await),
         Call::Erase => json(app.erase(a).await),

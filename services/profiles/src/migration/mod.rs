@@ -4,6 +4,7 @@ mod m20261129_000001_create_tables;
 mod m20261206_000001_subject_keys;
 mod m20261207_000001_outbox_trace;
 mod m20261207_000002_reviews;
+mod m20261207_000003_decisions;
 
 use sea_orm_migration::prelude::*;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_subject_keys::Migration),
             Box::new(m20261207_000001_outbox_trace::Migration),
             Box::new(m20261207_000002_reviews::Migration),
+            Box::new(m20261207_000003_decisions::Migration),
         ]
     }
 }
