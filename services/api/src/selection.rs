@@ -156,3 +156,57 @@ pub struct CohortView {
     /// The viewing startup's place on the waitlist (1 = next), if waitlisted.
     pub my_waitlist_position: Option<i32>,
 }
+
+/// A group's rate of reaching one step of the pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "StepRate"))]
+#[serde(rename_all = "camelCase")]
+pub struct StepRateView {
+    #[serde(with = "wire::enumeration")]
+    pub stage: ApplicationStage,
+    /// Null for a group of fewer than `k` applicants.
+    pub reached: Option<i32>,
+    pub rate: Option<f64>,
+    /// Under four fifths of the highest group's rate at this step: look at why.
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "GroupRates"))]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRatesView {
+    /// e.g. `local`, `international`, `yes`, `no`.
+    pub group: String,
+    /// Null for a group of fewer than `k` applicants.
+    pub applicants: Option<i32>,
+    pub steps: Vec<StepRateView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "DimensionRates"))]
+#[serde(rename_all = "camelCase")]
+pub struct DimensionRatesView {
+    /// `origin` (talents: Italy or abroad), `female_led`, `under_35`, `university_spinoff`
+    /// (startups, as they declared them).
+    pub dimension: String,
+    pub label_it: String,
+    pub label_en: String,
+    pub groups: Vec<GroupRatesView>,
+}
+
+/// Selection rates through an offer's or programme's pipeline by group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "FairnessReport"))]
+#[serde(rename_all = "camelCase")]
+pub struct FairnessView {
+    pub target_id: Id,
+    /// No group of fewer applicants is shown.
+    pub k: i32,
+    /// Applications counted (withdrawn ones are not).
+    pub applications: i32,
+    pub dimensions: Vec<DimensionRatesView>,
+}

@@ -6,6 +6,7 @@
 
 pub mod application;
 pub mod entity;
+pub mod fairness;
 pub mod ids;
 pub mod language;
 pub mod offer;

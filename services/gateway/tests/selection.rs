@@ -122,6 +122,7 @@ async fn selection_round(remote_app: bool) {
         ),
         ("query($p: ID!) { cohort(programme: $p) { members { name } } }", json!({ "p": programme_id })),
         ("{ dashboard { stage count } }", json!({})),
+        ("query($p: ID!) { fairness(target: $p) { applications } }", json!({ "p": programme_id })),
     ] {
         answers.push(gql(&h, Some(&r1.token), query, variables).await);
     }
@@ -142,6 +143,11 @@ async fn selection_round(remote_app: bool) {
         answers.extend([entity, reviews]);
     }
     assert_eq!(code(&answers[2]), Some("FORBIDDEN"), "no ranking for a blind reviewer: {}", answers[2]);
+    assert_eq!(code(&answers[5]), Some("FORBIDDEN"), "no selection rates for a blind reviewer: {}", answers[5]);
+    let rates = "query($p: ID!) { fairness(target: $p) { k applications dimensions { dimension labelIt groups { group applicants steps { stage rate flagged } } } } }";
+    let rates = gql(&h, Some(&manager.token), rates, json!({ "p": programme_id })).await;
+    assert_eq!(ok(&rates)["fairness"]["applications"], 2, "{rates}");
+    assert_eq!(rates["data"]["fairness"]["dimensions"][0]["groups"][0]["applicants"], Value::Null, "2 < k: {rates}");
     // A change to an application reaches the manager's subscription, never the reviewer's.
     ok(&move_to(&h, &manager.token, &applications[0], "SCREENING").await);
     let heard = next_json(&mut sockets[1]).await.expect("the manager hears of the move");

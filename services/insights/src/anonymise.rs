@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The smallest count a published cell may have.
-pub const K: usize = 5;
+pub const K: usize = crocevia_domain::fairness::K_ANONYMITY;
 /// The key of the merged row.
 pub const OTHER: &str = "other";
 

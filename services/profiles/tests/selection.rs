@@ -346,3 +346,43 @@ async fn decisions_are_recorded_with_the_ranking_seen_and_the_ranking_replays() 
     assert_eq!((rankings, decisions), (1, export.decisions.len() as u64));
     assert!(w.app.decision_records(m, r.programme.id).await.unwrap().decisions.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selection_rates_by_group_hide_small_groups_and_flag_a_group_under_four_fifths() {
+    let r = round(sqlite().await).await;
+    let (w, m) = (&r.w, &r.manager);
+    let offer = w.app.save_posting(m, None, posting(EntityKind::Offer, open_offer()), None).await.unwrap();
+    let mut applied = Vec::new();
+    for i in 0..11 {
+        let mut talent = demo("talents.json")[i % 3].clone();
+        talent["country_of_origin"] = json!(if i < 6 { "IT" } else { "BR" });
+        let actor = signed_up(w, &format!("t{i}@example.org"), Role::Talent).await;
+        w.app.save_profile(&actor, profile_input(talent), None).await.unwrap();
+        applied.push(w.app.apply(&actor, offer.id, String::new()).await.unwrap().id);
+    }
+    // Five of six local talents are screened, one of five from abroad.
+    for id in applied[..5].iter().chain(&applied[6..7]) {
+        w.app.move_application(m, *id, ApplicationStage::Screening, None).await.unwrap();
+    }
+    let report = w.app.fairness(m, offer.id).await.unwrap();
+    assert_eq!((report.k, report.applications), (5, 11));
+    let origin = report.dimensions.iter().find(|d| d.dimension == "origin").unwrap();
+    let group = |g: &str| origin.groups.iter().find(|x| x.group == g).unwrap();
+    let (local, abroad) = (group("local"), group("international"));
+    assert_eq!((local.applicants, abroad.applicants), (Some(6), Some(5)));
+    assert_eq!((local.steps[0].reached, abroad.steps[0].reached), (Some(5), Some(1)));
+    assert!(abroad.steps[0].flagged && !local.steps[0].flagged, "{origin:?}");
+    assert!(local.steps[1..].iter().all(|s| !s.flagged), "no one went further: nothing to compare");
+    // The programme's four startups: every group is under k, so nothing is shown.
+    let programme = w.app.fairness(m, r.programme.id).await.unwrap();
+    assert_eq!(programme.applications, 4);
+    for dimension in &programme.dimensions {
+        assert!(dimension.groups.iter().all(|g| g.applicants.is_none() && g.steps.iter().all(|s| s.rate.is_none())));
+    }
+    // The organisation only; a reviewer in the blind round is not it.
+    let other = member(w, 3, "other@example.org").await;
+    for who in [&r.reviewers[0], &other, &r.startups[0].0] {
+        assert_eq!(code(&w.app.fairness(who, r.programme.id).await.unwrap_err()), "FORBIDDEN");
+    }
+    assert_eq!(code(&w.app.fairness(&other, offer.id).await.unwrap_err()), "FORBIDDEN");
+}

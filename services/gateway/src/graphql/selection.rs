@@ -8,8 +8,8 @@ use super::query::uuid;
 use super::{app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, OneofObject, Result};
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, RankingReplayView, ReviewPacketView, ReviewView,
-    SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, FairnessView, RankingReplayView, ReviewPacketView,
+    ReviewView, SelectionRankingView,
 };
 use crocevia_profiles::app::ConflictWith;
 
@@ -126,6 +126,14 @@ impl SelectionQuery {
     async fn replay_ranking(&self, ctx: &Context<'_>, id: ID) -> Result<RankingReplayView> {
         let id = uuid("id", &id)?;
         app(ctx)?.replay_ranking(signed_in(ctx)?, id).await.map_err(app_error)
+    }
+
+    /// Selection rates through an offer's or programme's pipeline by group (talents' origin,
+    /// startups' declared founder traits), no group under the open data's k shown, a rate
+    /// under four fifths of the highest flagged (its organisation).
+    async fn fairness(&self, ctx: &Context<'_>, target: ID) -> Result<FairnessView> {
+        let target = uuid("target", &target)?;
+        app(ctx)?.fairness(signed_in(ctx)?, target).await.map_err(app_error)
     }
 
     /// A programme's cohort, its dates and its waitlist (its organisation, and the startups

@@ -8,8 +8,8 @@
 use super::{Client, RemoteSettings};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, EntityView, MyData, OrganisationInput, PostingView,
-    ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, EntityView, FairnessView, MyData, OrganisationInput,
+    PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
@@ -312,6 +312,9 @@ impl AppApi for RemoteApp {
     }
     async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> Result<RankingReplayView, AppError> {
         self.call(actor.session(), Call::ReplayRanking { id }).await
+    }
+    async fn fairness(&self, actor: &Actor, target: Uuid) -> Result<FairnessView, AppError> {
+        self.call(actor.session(), Call::Fairness { target }).await
     }
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         self.call(actor.session(), Call::SaveSearch { name: name.to_owned(), request }).await

@@ -12,6 +12,7 @@ mod cohort;
 mod commands;
 mod decisions;
 mod error;
+mod fairness;
 mod policy;
 mod port;
 mod queries;

@@ -13,8 +13,8 @@ use crate::saved::SavedSearch;
 use crate::service::{ChangeNotice, WriteOutcome};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, EntityView, MyData, OrganisationInput, PostingView,
-    ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, EntityView, FairnessView, MyData, OrganisationInput,
+    PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
@@ -115,6 +115,7 @@ app_api! {
     async fn decision_records(&self, actor: &Actor, target: Uuid) -> DecisionExportView;
     async fn my_decision(&self, actor: &Actor, application: Uuid) -> DecisionExplanationView;
     async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> RankingReplayView;
+    async fn fairness(&self, actor: &Actor, target: Uuid) -> FairnessView;
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Uuid;
     async fn export(&self, actor: &Actor) -> MyData;
     async fn erase(&self, actor: &Actor) -> u64;
