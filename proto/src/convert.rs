@@ -399,6 +399,7 @@ fn programme_from(entity_id: Uuid, p: v1::Programme) -> Result<d::Programme> {
         // The review panel is the organisation's own business: it stays in the profiles
         // database and is not published (no consumer needs it).
         review: Default::default(),
+        form: vec![],
     })
 }
 
@@ -548,5 +549,8 @@ fn application_from(entity_id: Uuid, a: v1::Application) -> Result<d::Applicatio
             .into_iter()
             .map(|c| d::EligibilityCondition { rule: c.rule, it: c.it, en: c.en })
             .collect(),
+        // The answers to a programme's form are between the startup and the organisation:
+        // they stay in the profiles database and are not published (no consumer needs them).
+        answers: vec![],
     })
 }

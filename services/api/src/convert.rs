@@ -98,6 +98,28 @@ impl Conv {
     /// The value, validated, or every error found (conversion errors first: a value that did
     /// not convert is not worth validating). `None` is a value a required field kept from
     /// being built, and its error is among those collected.
+    /// A form's question; a negative bound is named under `field`.
+    fn question(&mut self, field: &str, q: crate::form::Question) -> d::Question {
+        let max_chars = q.max_chars.map(|m| self.int(&format!("{field}.maxChars"), m.into(), 0, i64::from(i32::MAX)));
+        let max_bytes = q.max_bytes.map(|m| self.int(&format!("{field}.maxBytes"), m.into(), 0, i64::from(i32::MAX)));
+        d::Question {
+            key: q.key,
+            kind: q.kind,
+            label_it: q.label_it,
+            label_en: q.label_en,
+            required: q.required,
+            options: q
+                .options
+                .into_iter()
+                .map(|o| d::Choice { key: o.key, label_it: o.label_it, label_en: o.label_en })
+                .collect(),
+            max_chars,
+            min: q.min,
+            max: q.max,
+            max_bytes,
+        }
+    }
+
     fn finish<T: Validate>(self, value: Option<T>) -> Result<T, ValidationErrors> {
         match value {
             Some(value) if self.errors.is_empty() => {
@@ -294,6 +316,7 @@ impl ProgrammeInput {
             .map(|(i, r)| r.into_domain(&mut c, &format!("eligibility[{i}]")))
             .collect();
         let capacity = c.int("capacity", self.capacity.into(), 1, 10_000);
+        let form = self.form.into_iter().enumerate().map(|(i, q)| c.question(&format!("form[{i}]"), q)).collect();
         let value = comune.map(|comune| d::Programme {
             id: programme,
             organisation_id: organisation,
@@ -312,6 +335,7 @@ impl ProgrammeInput {
             status,
             demo: false,
             review: d::ReviewSetup::default(),
+            form,
         });
         c.finish(value)
     }
@@ -614,6 +638,7 @@ impl From<&d::Programme> for ProgrammeInput {
             application_deadline: date(p.application_deadline),
             capacity: small(p.capacity),
             languages: p.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+            form: p.form.iter().map(crate::form::Question::from).collect(),
         }
     }
 }
@@ -645,6 +670,7 @@ impl ProgrammeView {
             accepted: accepted.map(small),
             languages: i.languages,
             status: p.status,
+            form: i.form,
         }
     }
 }
@@ -688,6 +714,7 @@ impl ApplicationView {
                 .iter()
                 .map(|c| Condition { rule: c.rule.clone(), it: c.it.clone(), en: c.en.clone() })
                 .collect(),
+            answers: a.answers.iter().map(crate::form::AnswerView::from).collect(),
         }
     }
 }

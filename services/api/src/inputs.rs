@@ -354,4 +354,8 @@ pub struct ProgrammeInput {
     pub capacity: i32,
     /// The languages it runs in (ISO 639-1).
     pub languages: Vec<String>,
+    /// The programme's own application form (none: applying takes only a motivation).
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    #[serde(default)]
+    pub form: Vec<crate::form::Question>,
 }

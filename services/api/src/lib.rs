@@ -13,6 +13,7 @@
 
 mod convert;
 mod decisions;
+mod form;
 mod inputs;
 mod records;
 mod selection;
@@ -21,6 +22,7 @@ pub mod wire;
 
 pub use convert::{api_errors, api_path};
 pub use decisions::*;
+pub use form::*;
 pub use inputs::*;
 pub use records::input_of;
 pub use selection::*;

@@ -60,6 +60,9 @@ pub struct ReviewPacketView {
     pub seat_in_metro_area: bool,
     pub description: String,
     pub motivation: String,
+    /// The answers to the programme's form; in a blind round texts are masked like the
+    /// description, and links and files are withheld.
+    pub answers: Vec<crate::form::AnswerView>,
     /// The viewer's own review, once submitted.
     pub my_review: Option<ReviewView>,
     /// The other reviewers' reviews: empty until the viewer has submitted their own.

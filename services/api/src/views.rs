@@ -175,6 +175,9 @@ pub struct ProgrammeView {
     pub languages: Vec<String>,
     #[serde(with = "wire::enumeration")]
     pub status: Status,
+    /// Its application form.
+    #[serde(default)]
+    pub form: Vec<crate::form::Question>,
 }
 
 /// One end of an application.
@@ -232,6 +235,9 @@ pub struct ApplicationView {
     pub score: Option<i32>,
     pub rubric: Vec<RubricLine>,
     pub conditions: Vec<Condition>,
+    /// The answers to the programme's form.
+    #[serde(default)]
+    pub answers: Vec<crate::form::AnswerView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -112,6 +112,9 @@ pub struct Application {
     /// The conditions of an "eligible if" verdict when the startup applied.
     #[serde(default)]
     pub conditions: Vec<EligibilityCondition>,
+    /// The answers to the programme's form, as submitted.
+    #[serde(default)]
+    pub answers: Vec<crate::form::Answer>,
 }
 
 impl Validate for Application {

@@ -7,6 +7,7 @@
 pub mod application;
 pub mod entity;
 pub mod fairness;
+pub mod form;
 pub mod ids;
 pub mod language;
 pub mod offer;
@@ -26,6 +27,7 @@ pub use application::{
     rubric_total,
 };
 pub use entity::{Entity, EntityKind, Reference};
+pub use form::{Answer, AnswerValue, Choice, Question, QuestionKind};
 pub use ids::*;
 pub use language::{Cefr, LanguageCode, LanguageSkill};
 pub use offer::{ContractType, NotOpen, Offer, OfferKind, RemotePolicy, Status};

@@ -1,5 +1,6 @@
 //! AcceleraTO accelerator programmes and their eligibility rules.
 
+use crate::form::Question;
 use crate::ids::{OrganisationId, ProgrammeId};
 use crate::language::LanguageCode;
 use crate::offer::{NotOpen, Status};
@@ -133,6 +134,9 @@ pub struct Programme {
     /// own form).
     #[serde(default)]
     pub review: ReviewSetup,
+    /// The programme's own application form.
+    #[serde(default)]
+    pub form: Vec<Question>,
 }
 
 fn check_range<T: PartialOrd>(v: &mut Validator, field: &str, min: Option<T>, max: Option<T>) {
@@ -213,6 +217,7 @@ impl Validate for Programme {
             );
         }
         v.nested("review", self.review.validate());
+        crate::form::check_form(&self.form, &mut v);
         v.finish()
     }
 }
@@ -240,6 +245,7 @@ mod tests {
             status: Status::Open,
             demo: false,
             review: ReviewSetup::default(),
+            form: vec![],
         }
     }
 

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod app;
 pub mod decisions;
+pub mod drafts;
 pub mod error;
 pub mod import;
 pub mod keys;

@@ -109,6 +109,7 @@ fn chain() -> Vec<Entity> {
         score: None,
         rubric: vec![],
         conditions: vec![],
+        answers: vec![],
     };
     let a1 = applied(Applicant::Talent(talent.id), ApplicationTarget::Offer(offer.id));
     let a2 = applied(Applicant::Startup(startup.id), ApplicationTarget::Programme(programme.id));

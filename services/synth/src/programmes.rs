@@ -256,5 +256,6 @@ fn programme(world: &World, rng: &mut Rng, ids: &mut IdGen, host: &Organisation)
         status: Status::Open,
         demo: false,
         review: Default::default(),
+        form: vec![],
     }
 }

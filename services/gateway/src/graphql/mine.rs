@@ -5,7 +5,7 @@ use super::query::uuid;
 use super::types::PairMatch;
 use super::{app, app_error, signed_in};
 use async_graphql::{Context, ID, Object, Result};
-use crocevia_api::{PostingView, ProfileView};
+use crocevia_api::{DraftView, PostingView, ProfileView};
 
 #[derive(Debug, Default)]
 pub struct MineQuery;
@@ -25,6 +25,12 @@ impl MineQuery {
         let target = uuid("target", &target)?;
         let pair = app(ctx)?.my_match_with(signed_in(ctx)?, target).await.map_err(app_error)?;
         Ok(PairMatch::from(&pair))
+    }
+
+    /// My startup's saved draft for a programme's form, if any.
+    async fn my_application_draft(&self, ctx: &Context<'_>, programme: ID) -> Result<Option<DraftView>> {
+        let programme = uuid("programme", &programme)?;
+        app(ctx)?.my_draft(signed_in(ctx)?, programme).await.map_err(app_error)
     }
 
     /// My organisation's offers and programmes, open and closed, newest first.

@@ -5,7 +5,9 @@ use super::query::uuid;
 use super::types::{AuthPayload, RegistrationSent};
 use super::{Services, actor, app, app_error, field_error, internal, signed_in};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use crocevia_api::{MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, UserView};
+use crocevia_api::{
+    AnswerInput, DraftView, MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, UserView,
+};
 use crocevia_domain::{ApplicationStage, EntityKind, Locale, Role, User};
 use crocevia_profiles::WriteOutcome;
 use crocevia_profiles::accounts::Credentials;
@@ -225,9 +227,32 @@ impl CoreMutation {
     /// eligible for (an "eligible if" verdict is recorded with its conditions). A closed or
     /// expired target, a second application and a NOT_ELIGIBLE verdict are refused with
     /// `extensions.reasons`.
-    async fn apply(&self, ctx: &Context<'_>, target: ID, #[graphql(default)] motivation: String) -> Result<Saved> {
+    ///
+    /// For a programme with a form, `answers` answers it (errors under `answers.<key>`); left
+    /// out, the answers and motivation of my saved draft (`saveApplicationDraft`) are used.
+    async fn apply(
+        &self,
+        ctx: &Context<'_>,
+        target: ID,
+        #[graphql(default)] motivation: String,
+        answers: Option<Vec<AnswerInput>>,
+    ) -> Result<Saved> {
         let target = uuid("target", &target)?;
-        Ok(app(ctx)?.apply(signed_in(ctx)?, target, motivation).await.map_err(app_error)?.into())
+        let submitted = app(ctx)?.submit_application(signed_in(ctx)?, target, motivation, answers).await;
+        Ok(submitted.map_err(app_error)?.into())
+    }
+
+    /// Saves my startup's answers to a programme's form as a draft, checked as far as they go
+    /// (required questions are asked for when I apply). The deadline closes it.
+    async fn save_application_draft(
+        &self,
+        ctx: &Context<'_>,
+        programme: ID,
+        #[graphql(default)] motivation: String,
+        #[graphql(default)] answers: Vec<AnswerInput>,
+    ) -> Result<DraftView> {
+        let programme = uuid("programme", &programme)?;
+        app(ctx)?.save_draft(signed_in(ctx)?, programme, motivation, answers).await.map_err(app_error)
     }
 
     /// Moves an application to a later stage, waitlists or rejects it (its organisation), or

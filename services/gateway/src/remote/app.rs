@@ -8,8 +8,9 @@
 use super::{Client, RemoteSettings};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, EntityView, FairnessView, MyData, OrganisationInput,
-    PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
+    AnswerInput, CohortView, DecisionExplanationView, DecisionExportView, DraftView, EntityView, FairnessView, MyData,
+    OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
+    SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
@@ -245,8 +246,26 @@ impl AppApi for RemoteApp {
     ) -> Result<WriteOutcome, AppError> {
         self.call(actor.session(), Call::ClosePosting { kind, id, expected_version }).await
     }
-    async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> Result<WriteOutcome, AppError> {
-        self.call(actor.session(), Call::Apply { target, motivation }).await
+    async fn submit_application(
+        &self,
+        actor: &Actor,
+        target: Uuid,
+        motivation: String,
+        answers: Option<Vec<AnswerInput>>,
+    ) -> Result<WriteOutcome, AppError> {
+        self.call(actor.session(), Call::SubmitApplication { target, motivation, answers }).await
+    }
+    async fn save_draft(
+        &self,
+        actor: &Actor,
+        programme: Uuid,
+        motivation: String,
+        answers: Vec<AnswerInput>,
+    ) -> Result<DraftView, AppError> {
+        self.call(actor.session(), Call::SaveDraft { programme, motivation, answers }).await
+    }
+    async fn my_draft(&self, actor: &Actor, programme: Uuid) -> Result<Option<DraftView>, AppError> {
+        self.call(actor.session(), Call::MyDraft { programme }).await
     }
     async fn decide(
         &self,

@@ -9,8 +9,8 @@ use crate::saved;
 use crate::service::{Work, WriteOutcome};
 use chrono::Utc;
 use crocevia_api::{
-    ApplicationView, ConsentView, MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput, SavedSearchData,
-    StartupView, TalentView, UserView, api_errors, api_path,
+    AnswerInput, ApplicationView, ConsentView, MyData, OfferInput, OrganisationInput, ProfileInput, ProgrammeInput,
+    SavedSearchData, StartupView, TalentView, UserView, api_errors, api_path,
 };
 use crocevia_domain::{
     Applicant, Application, ApplicationId, ApplicationStage, ApplicationTarget, EligibilityCondition, Entity,
@@ -349,6 +349,20 @@ impl App {
     /// and a programme whose verdict is NOT_ELIGIBLE (with every reason). An "eligible if"
     /// verdict is accepted and its conditions are recorded on the application.
     pub async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> Result<WriteOutcome, AppError> {
+        self.submit_application(actor, target, motivation, None).await
+    }
+
+    /// [`App::apply`] with the answers to the programme's form: given here, or else those of
+    /// the startup's saved draft (and its motivation, when none is given). Every answer is
+    /// checked against the form, every required question must be answered (errors under
+    /// `answers.<key>`), and the draft is gone once the application is in.
+    pub async fn submit_application(
+        &self,
+        actor: &Actor,
+        target: Uuid,
+        mut motivation: String,
+        answers: Option<Vec<AnswerInput>>,
+    ) -> Result<WriteOutcome, AppError> {
         let user = actor.require()?;
         let kind = match user.role {
             Role::Talent | Role::Startup => profile_kind(user.role),
@@ -363,8 +377,12 @@ impl App {
         // Holds the applicant's row (PostgreSQL) so two applications of one person take turns.
         let applicant = work.lock(kind, profile).await?;
         let today = Utc::now().date_naive();
+        let mut given = Vec::new();
         let (application_target, applicant_ref, conditions) = match applicant.entity {
             Entity::Talent(_) => {
+                if answers.as_ref().is_some_and(|a| !a.is_empty()) {
+                    return Err(AppError::invalid("answers", "offers have no application form"));
+                }
                 let Entity::Offer(offer) = work.get(EntityKind::Offer, target).await?.entity else {
                     return Err(AppError::not_found("no offer has this id"));
                 };
@@ -384,6 +402,18 @@ impl App {
                 if let Some(not_open) = programme.not_open_on(today) {
                     return Err(refused("target", not_open_message("programme", not_open)));
                 }
+                let draft = crate::drafts::get(work.txn(), profile, target).await?;
+                given = match (answers, &draft) {
+                    (Some(inputs), _) => super::forms::answers_of(work.txn(), user, &programme.form, inputs).await?,
+                    (None, Some(draft)) => draft.answers()?,
+                    (None, None) => vec![],
+                };
+                if motivation.trim().is_empty()
+                    && let Some(draft) = &draft
+                {
+                    motivation = draft.motivation.clone();
+                }
+                super::forms::check(&programme.form, &given, true)?;
                 let conditions = match eligibility::evaluate(&programme, &startup) {
                     Verdict::Eligible => vec![],
                     Verdict::EligibleIf(reasons) => conditions(&reasons),
@@ -419,7 +449,9 @@ impl App {
             score: None,
             rubric: vec![],
             conditions,
+            answers: given,
         };
+        crate::drafts::delete(work.txn(), profile, target).await?;
         let outcome = work.upsert(Entity::Application(application), Some(0), CORRELATION).await?;
         work.commit().await?;
         Ok(outcome)
@@ -547,6 +579,7 @@ impl App {
         let people: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();
         crate::reviews::forget_person(work.txn(), &people).await?;
         crate::decisions::forget_person(work.txn(), &people).await?;
+        crate::drafts::forget(work.txn(), &people).await?;
         // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
         // topic is unreadable (an imported profile she claimed was sealed under its own id).
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();

@@ -13,6 +13,7 @@ mod commands;
 mod decisions;
 mod error;
 mod fairness;
+mod forms;
 mod policy;
 mod port;
 mod queries;

@@ -13,8 +13,9 @@ use crate::saved::SavedSearch;
 use crate::service::{ChangeNotice, WriteOutcome};
 use async_trait::async_trait;
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, EntityView, FairnessView, MyData, OrganisationInput,
-    PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView, SelectionRankingView,
+    AnswerInput, CohortView, DecisionExplanationView, DecisionExportView, DraftView, EntityView, FairnessView, MyData,
+    OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
+    SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
@@ -81,7 +82,21 @@ app_api! {
         expected_version: Option<u64>
     ) -> WriteOutcome;
     async fn close_posting(&self, actor: &Actor, kind: EntityKind, id: Uuid, expected_version: Option<u64>) -> WriteOutcome;
-    async fn apply(&self, actor: &Actor, target: Uuid, motivation: String) -> WriteOutcome;
+    async fn submit_application(
+        &self,
+        actor: &Actor,
+        target: Uuid,
+        motivation: String,
+        answers: Option<Vec<AnswerInput>>
+    ) -> WriteOutcome;
+    async fn save_draft(
+        &self,
+        actor: &Actor,
+        programme: Uuid,
+        motivation: String,
+        answers: Vec<AnswerInput>
+    ) -> DraftView;
+    async fn my_draft(&self, actor: &Actor, programme: Uuid) -> Option<DraftView>;
     async fn decide(
         &self,
         actor: &Actor,

@@ -23,8 +23,8 @@ use crocevia_api::{
     wire,
 };
 use crocevia_domain::{
-    Application, ApplicationStage, Entity, EntityKind, OrganisationId, Programme, ReviewTotal, Role, RubricScore,
-    Startup, User, UserId, calibrate, rubric_total,
+    AnswerValue, Application, ApplicationStage, Entity, EntityKind, OrganisationId, Programme, QuestionKind,
+    ReviewTotal, Role, RubricScore, Startup, User, UserId, calibrate, rubric_total,
 };
 use sea_orm::ConnectionTrait;
 use std::collections::{BTreeMap, BTreeSet};
@@ -584,9 +584,39 @@ impl App {
             seat_in_metro_area: metro,
             description: text(&startup.description),
             motivation: text(&application.motivation),
+            answers: self.packet_answers(p, application, blind, &startup),
             my_review,
             other_reviews,
         })
+    }
+
+    /// The answers as a reviewer reads them: in a blind round, texts masked and link and file
+    /// answers withheld (they lead to the startup).
+    fn packet_answers(
+        &self,
+        p: &Programme,
+        application: &Application,
+        blind: bool,
+        startup: &Startup,
+    ) -> Vec<crocevia_api::AnswerView> {
+        application
+            .answers
+            .iter()
+            .filter_map(|a| {
+                let kind = p.form.iter().find(|q| q.key == a.key).map(|q| q.kind);
+                if !blind {
+                    return Some(crocevia_api::AnswerView::from(a));
+                }
+                match (&a.value, kind) {
+                    (_, Some(QuestionKind::Url | QuestionKind::File)) | (AnswerValue::File { .. }, _) => None,
+                    (AnswerValue::Text(t), _) => Some(crocevia_api::AnswerView::from(&crocevia_domain::Answer {
+                        key: a.key.clone(),
+                        value: AnswerValue::Text(masked(t, startup)),
+                    })),
+                    _ => Some(crocevia_api::AnswerView::from(a)),
+                }
+            })
+            .collect()
     }
 
     /// A programme's applications ranked by the panel's raw and calibrated scores, with each

@@ -8,7 +8,7 @@
 //! who asks itself, on every call, so a token ends with its account there too.
 
 use super::{AppApi, AppError, ConflictWith, DecisionNote, NewAccount, PostingInput, RubricLine, Session};
-use crocevia_api::{OrganisationInput, ProfileInput};
+use crocevia_api::{AnswerInput, OrganisationInput, ProfileInput};
 use crocevia_domain::{ApplicationStage, EntityKind};
 use crocevia_kit::ErrorCode;
 use crocevia_search::SearchRequest;
@@ -49,7 +49,9 @@ pub enum Call {
     SaveProfile { profile: ProfileInput, expected_version: Option<u64> },
     SavePosting { id: Option<Uuid>, posting: PostingInput, expected_version: Option<u64> },
     ClosePosting { kind: EntityKind, id: Uuid, expected_version: Option<u64> },
-    Apply { target: Uuid, motivation: String },
+    SubmitApplication { target: Uuid, motivation: String, answers: Option<Vec<AnswerInput>> },
+    SaveDraft { programme: Uuid, motivation: String, answers: Vec<AnswerInput> },
+    MyDraft { programme: Uuid },
     Decide { id: Uuid, stage: ApplicationStage, expected_version: Option<u64>, note: DecisionNote },
     ScoreApplication { id: Uuid, rubric: Vec<RubricLine>, expected_version: Option<u64> },
     DeclareConflict { with: ConflictWith, reason: String },
@@ -114,7 +116,9 @@ impl Call {
             Self::SaveProfile { .. } => "save_profile",
             Self::SavePosting { .. } => "save_posting",
             Self::ClosePosting { .. } => "close_posting",
-            Self::Apply { .. } => "apply",
+            Self::SubmitApplication { .. } => "submit_application",
+            Self::SaveDraft { .. } => "save_draft",
+            Self::MyDraft { .. } => "my_draft",
             Self::Decide { .. } => "decide",
             Self::ScoreApplication { .. } => "score_application",
             Self::DeclareConflict { .. } => "declare_conflict",
@@ -188,7 +192,13 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::ClosePosting { kind, id, expected_version } => {
             json(app.close_posting(a, kind, id, expected_version).await)
         }
-        Call::Apply { target, motivation } => json(app.apply(a, target, motivation).await),
+        Call::SubmitApplication { target, motivation, answers } => {
+            json(app.submit_application(a, target, motivation, answers).await)
+        }
+        Call::SaveDraft { programme, motivation, answers } => {
+            json(app.save_draft(a, programme, motivation, answers).await)
+        }
+        Call::MyDraft { programme } => json(app.my_draft(a, programme).await),
         Call::Decide { id, stage, expected_version, note } => {
             json(app.decide(a, id, stage, expected_version, note).await)
         }

@@ -5,6 +5,7 @@ mod m20261206_000001_subject_keys;
 mod m20261207_000001_outbox_trace;
 mod m20261207_000002_reviews;
 mod m20261207_000003_decisions;
+mod m20261207_000004_forms;
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_outbox_trace::Migration),
             Box::new(m20261207_000002_reviews::Migration),
             Box::new(m20261207_000003_decisions::Migration),
+            Box::new(m20261207_000004_forms::Migration),
         ]
     }
 }
