@@ -23,6 +23,7 @@ pub struct Choice {
 pub struct Question {
     /// Stable within the form (`team`, `pitch_deck`): lowercase letters, digits, `_`.
     pub key: String,
+    #[serde(with = "crate::wire::enumeration")]
     pub kind: QuestionKind,
     pub label_it: String,
     pub label_en: String,

@@ -138,6 +138,12 @@ pub fn all(s: &Settings) -> Vec<Bound> {
             "change notices and list changes from the topics held per gateway replica for slow subscribers",
         ),
         fixed(
+            "gateway FILE_BODY_LIMIT",
+            crocevia_gateway::FILE_BODY_LIMIT,
+            "bytes",
+            "one upload of a form's file (a 10 MiB PDF and its framing), read whole before it is stored",
+        ),
+        fixed(
             "telemetry SPAN_QUEUE",
             crocevia_kit::telemetry::SPAN_QUEUE,
             "spans",

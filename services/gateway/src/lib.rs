@@ -34,8 +34,13 @@ use crocevia_kit::ErrorCode;
 use tokio::sync::watch;
 
 /// The REST API's routes, as the router mounts them and the OpenAPI document lists them.
-pub const REST_ROUTES: [&str; 3] =
-    ["/api/v1/search", "/api/v1/matches/{id}", "/api/v1/eligibility/{startup}/{programme}"];
+pub const REST_ROUTES: [&str; 5] = [
+    "/api/v1/search",
+    "/api/v1/matches/{id}",
+    "/api/v1/eligibility/{startup}/{programme}",
+    "/api/v1/files",
+    "/api/v1/files/{id}",
+];
 
 pub use rest::RestApi;
 
@@ -93,6 +98,10 @@ impl std::fmt::Debug for Api {
     }
 }
 
+/// The largest request body `POST /api/v1/files` reads: the largest file a form takes, and
+/// room for the request's framing.
+pub const FILE_BODY_LIMIT: usize = crocevia_domain::form::MAX_FILE_BYTES as usize + 64 * 1024;
+
 /// A bound gateway: its address is known before it serves (tests bind port 0).
 #[derive(Debug)]
 pub struct Gateway {
@@ -130,11 +139,26 @@ impl Gateway {
             .route("/api/action/{action}", get(ckan::get).post(ckan::post))
             .route("/graphql", get(graphiql).post(graphql_handler))
             .route("/graphql/ws", get(ws::graphql_ws))
-            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }));
+            .route("/metrics", get(|| async { crocevia_kit::metrics::render() }))
+            // Every body these routes read is cut at the API's limit with 413.
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
+            ))
+            // Files (a form's pitch deck) have a limit of their own.
+            .merge(
+                Router::new()
+                    .route(REST_ROUTES[3], axum::routing::post(rest::upload_file))
+                    .route(REST_ROUTES[4], get(rest::download_file))
+                    .layer(tower_http::limit::RequestBodyLimitLayer::new(FILE_BODY_LIMIT)),
+            );
         // Internal endpoints exist only where the public API does not: a process serving the
         // public is never also a door to actor-free internals.
         let router = match (&state.internal, &state.api) {
-            (Some(_), None) => router.merge(remote::routes(&state)),
+            // Behind the service credential; a file crosses as base64 in a call's JSON.
+            (Some(_), None) => router.merge(
+                remote::routes(&state)
+                    .layer(tower_http::limit::RequestBodyLimitLayer::new(FILE_BODY_LIMIT / 3 * 4 + 1024 * 1024)),
+            ),
             (Some(_), Some(_)) => {
                 anyhow::bail!("a process that serves the public API must not serve internal endpoints")
             }
@@ -156,10 +180,7 @@ impl Gateway {
             ))
             .layer(axum::middleware::from_fn(record))
             .layer(axum::middleware::from_fn(request_context))
-            // Every body, whatever reads it, is cut at the limit with 413.
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                state.api.as_ref().map_or(64 * 1024, |a| a.max_body_bytes),
-            ))
+            // The limits above govern (the fallback reads no body).
             .layer(DefaultBodyLimit::disable())
             .with_state(state);
         Ok(Self { listener, router, limits: server::ConnectionLimits::default() })
@@ -338,7 +359,8 @@ async fn security_headers(request: axum::extract::Request, next: axum::middlewar
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     let csp = if graphiql { "frame-ancestors 'none'" } else { APP_CSP };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    // A handler's own, stricter policy stays (a download is sandboxed).
+    headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(csp));
     response
 }
 

@@ -1,4 +1,5 @@
-//! The public REST API (`/api/v1/*`): search, matches and eligibility, through the same
+//! The public REST API (`/api/v1/*`): search, matches, eligibility and the files a
+//! programme's form takes (a pitch deck), through the same
 //! application boundary as GraphQL, with the same bearer tokens. Errors are RFC 9457
 //! problem details (`application/problem+json`) carrying the shared error code and, for bad
 //! input, the field at fault; internal details stay in the logs.
@@ -126,6 +127,104 @@ async fn actor(state: &GatewayState, headers: &HeaderMap) -> Result<Actor, ApiEr
         .map_err(|(code, message)| ApiError::new(code, None, message))
 }
 
+/// A file as stored: what `POST /api/v1/files` answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UploadedFile {
+    /// The id a form's file answer names (`answers: [{key, file: id}]`).
+    id: String,
+    name: String,
+    bytes: u64,
+    /// SHA-256 of the content, hex.
+    sha256: String,
+}
+
+impl From<crocevia_api::FileView> for UploadedFile {
+    fn from(f: crocevia_api::FileView) -> Self {
+        Self { id: f.id.to_string(), name: f.name, bytes: f.bytes as u64, sha256: f.sha256 }
+    }
+}
+
+/// The name of an uploaded file.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct FileName {
+    /// Shown on download; a path and quote characters are dropped.
+    name: Option<String>,
+}
+
+/// `POST /api/v1/files?name=deck.pdf`: stores a startup's PDF (the request body, at most
+/// 10 MiB; its signature must be a PDF's) to answer a programme form's file question.
+#[utoipa::path(
+    post,
+    path = "/api/v1/files",
+    tag = "files",
+    params(FileName),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "The PDF"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Stored", body = UploadedFile),
+        (status = 400, description = "Empty, not a PDF, or too many files", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a startup", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 10 MiB"),
+    )
+)]
+pub(crate) async fn upload_file(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<FileName>,
+    body: axum::body::Bytes,
+) -> ApiResult<UploadedFile> {
+    let actor = actor(&state, &headers).await?;
+    let stored = app(&state)?.upload_file(&actor, query.name.unwrap_or_default(), body.to_vec()).await?;
+    Ok(Json(stored.into()))
+}
+
+/// `GET /api/v1/files/{id}`: a file, as a download, to its uploader and the organisation its
+/// application went to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/files/{id}",
+    tag = "files",
+    params(("id" = String, Path, description = "The file's id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The file, as an attachment", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "Not signed in, or the token is not valid", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Someone else's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such file", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn download_file(
+    State(state): State<GatewayState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let actor = actor(&state, &headers).await?;
+    let id = uuid("id", &id)?;
+    let file = app(&state)?.file(&actor, id).await?;
+    use axum::http::header;
+    // Never rendered in the page's origin: a download, sniffing off, and a sandbox if opened.
+    let ascii: String = file
+        .file
+        .name
+        .chars()
+        .map(|c| if c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\' { c } else { '_' })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file.content,
+    )
+        .into_response())
+}
+
 /// The ranked matches of one subject (`GET /api/v1/matches/{id}`).
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct MatchesAnswer {
@@ -161,8 +260,8 @@ pub(crate) struct EligibilityAnswer {
         description = "Search, matches and eligibility of the Crocevia platform (Torino Metropoli 2025: AcceleraTO and Talenti a Torino). The same rules as the GraphQL API at /graphql: anonymous callers see offers, programmes, startups and organisations, never a person; matches and eligibility answer only to their parties. Errors are RFC 9457 problem details.",
         license(name = "AGPL-3.0-only")
     ),
-    paths(search, matches, eligibility),
-    components(schemas(Problem, MatchesAnswer, EligibilityAnswer, SearchRequest, SearchResults)),
+    paths(search, matches, eligibility, upload_file, download_file),
+    components(schemas(Problem, MatchesAnswer, EligibilityAnswer, SearchRequest, SearchResults, UploadedFile)),
     modifiers(&BearerAuth)
 )]
 pub struct RestApi;

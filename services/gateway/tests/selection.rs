@@ -368,3 +368,125 @@ async fn decisions_follow_the_ranking_shown_and_the_ranking_replays() {
 async fn decisions_follow_the_ranking_shown_with_a_remote_application_service() {
     decision_records(true).await;
 }
+
+async fn upload(h: &Harness, token: &str, name: &str, body: Vec<u8>) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/files?name={name}", h.base))
+        .bearer_auth(token)
+        .header("content-type", "application/pdf")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The status of an upload that declares 11 MiB: refused at its headers, before any of it
+/// is read (a client sending it all would see the connection closed under it).
+async fn declared_too_big(h: &Harness, token: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = h.base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "POST /api/v1/files?name=big.pdf HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/pdf\r\nContent-Length: {}\r\n\r\n%PDF-",
+        11 * 1024 * 1024
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = vec![0; 64];
+    let n = socket.read(&mut answer).await.unwrap();
+    let line = String::from_utf8_lossy(&answer[..n]).to_string();
+    line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{line}"))
+}
+
+async fn download(h: &Harness, token: &str, id: &str) -> reqwest::Response {
+    reqwest::Client::new().get(format!("{}/api/v1/files/{id}", h.base)).bearer_auth(token).send().await.unwrap()
+}
+
+/// A form's pitch deck: uploaded over REST (a PDF, at most 10 MiB), named in an answer,
+/// downloaded as an attachment by the organisation; never by a blind reviewer or another
+/// startup.
+async fn pitch_deck(remote_app: bool) {
+    let mut b = backend().await;
+    b.remote_app = remote_app;
+    let (orgs, admin) = seed(&b, 1).await;
+    let h = serve(b, true, 256 * 1024, None, None).await;
+    let staff = members(&h, &admin, &orgs[0], 2).await;
+    let (manager, reviewer) = (&staff[0], &staff[1]);
+    let mut programme = open_programme(1);
+    programme["form"] = json!([
+        {"key": "deck", "kind": "file", "label_it": "Presentazione (PDF)", "label_en": "Pitch deck (PDF)", "required": true, "max_bytes": 1_000_000}
+    ]);
+    let body = gql(
+        &h,
+        Some(&manager.token),
+        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
+        json!({ "p": input("programme", &programme) }),
+    )
+    .await;
+    let programme_id = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
+    let panel = "mutation($p: ID!, $r: [ID!]!) { setReviewPanel(programme: $p, reviewers: $r, blindFirstRound: true) { version } }";
+    ok(&gql(&h, Some(&manager.token), panel, json!({ "p": programme_id, "r": [reviewer.id] })).await);
+    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+    let startup = register(&h, "deck@example.org", "STARTUP").await;
+    ok(&gql(&h, Some(&startup), save, json!({ "p": input("startup", &demo("startups.json")[0]) })).await);
+    let other = register(&h, "other@example.org", "STARTUP").await;
+    ok(&gql(&h, Some(&other), save, json!({ "p": input("startup", &demo("startups.json")[1]) })).await);
+
+    let deck = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
+    let (status, problem) = upload(&h, &startup, "deck.pdf", b"<html><script>alert(1)</script>".to_vec()).await;
+    assert_eq!((status, problem["field"].as_str()), (400, Some("file")), "{problem}");
+    assert_eq!(declared_too_big(&h, &startup).await, 413, "larger than 10 MiB");
+    let (status, _) = upload(&h, &manager.token, "deck.pdf", deck.clone()).await;
+    assert_eq!(status, 403, "startups upload");
+    let (status, stored) = upload(&h, &startup, "../Pitch \"2027\".pdf", deck.clone()).await;
+    assert_eq!(status, 200, "{stored}");
+    let file = stored["id"].as_str().unwrap().to_owned();
+    assert_eq!(stored["name"], "Pitch 2027.pdf");
+    assert_eq!(stored["bytes"], deck.len());
+
+    // Another startup cannot name it in an answer, nor read it.
+    let apply = "mutation($t: ID!, $a: [AnswerInput!]) { apply(target: $t, answers: $a) { id } }";
+    let stolen =
+        gql(&h, Some(&other), apply, json!({ "t": programme_id, "a": [{ "key": "deck", "file": file }] })).await;
+    assert_eq!(stolen["errors"][0]["extensions"]["field"], "answers.deck", "{stolen}");
+    assert_eq!(download(&h, &other, &file).await.status().as_u16(), 403);
+    let missing = gql(&h, Some(&startup), apply, json!({ "t": programme_id })).await;
+    assert_eq!(missing["errors"][0]["extensions"]["field"], "answers.deck", "required: {missing}");
+    let applied =
+        gql(&h, Some(&startup), apply, json!({ "t": programme_id, "a": [{ "key": "deck", "file": file }] })).await;
+    let application = ok(&applied)["apply"]["id"].as_str().unwrap().to_owned();
+
+    // The organisation downloads it, as an attachment never rendered in the page.
+    let got = download(&h, &manager.token, &file).await;
+    assert_eq!(got.status().as_u16(), 200);
+    let headers = got.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["content-disposition"], "attachment; filename=\"Pitch 2027.pdf\"");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-security-policy"], "sandbox");
+    assert_eq!(got.bytes().await.unwrap().to_vec(), deck);
+    let seen = gql(
+        &h,
+        Some(&manager.token),
+        "query($id: ID!) { entity(kind: APPLICATION, id: $id) { ... on Application { answers { key file fileBytes } } } }",
+        json!({ "id": application }),
+    )
+    .await;
+    assert_eq!(ok(&seen)["entity"]["answers"][0]["file"], file.as_str(), "{seen}");
+    // A reviewer in the blind round: no file in the packet, no download.
+    let queue = gql(&h, Some(&reviewer.token), "{ reviewQueue { answers { key } } }", json!({})).await;
+    assert_eq!(ok(&queue)["reviewQueue"][0]["answers"], json!([]), "{queue}");
+    assert_eq!(download(&h, &reviewer.token, &file).await.status().as_u16(), 403);
+    assert_eq!(download(&h, &startup, &file).await.status().as_u16(), 200, "the uploader");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pitch_deck_goes_to_the_organisation_only() {
+    pitch_deck(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pitch_deck_goes_to_the_organisation_only_with_a_remote_application_service() {
+    pitch_deck(true).await;
+}

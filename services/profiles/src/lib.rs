@@ -14,6 +14,7 @@ pub mod app;
 pub mod decisions;
 pub mod drafts;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod keys;
 pub mod mail;

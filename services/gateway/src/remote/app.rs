@@ -267,6 +267,17 @@ impl AppApi for RemoteApp {
     async fn my_draft(&self, actor: &Actor, programme: Uuid) -> Result<Option<DraftView>, AppError> {
         self.call(actor.session(), Call::MyDraft { programme }).await
     }
+    async fn upload_file(
+        &self,
+        actor: &Actor,
+        name: String,
+        content: Vec<u8>,
+    ) -> Result<crocevia_api::FileView, AppError> {
+        self.call(actor.session(), Call::UploadFile { name, content }).await
+    }
+    async fn file(&self, actor: &Actor, id: Uuid) -> Result<crocevia_profiles::app::FileContent, AppError> {
+        self.call(actor.session(), Call::File { id }).await
+    }
     async fn decide(
         &self,
         actor: &Actor,

@@ -404,7 +404,9 @@ impl App {
                 }
                 let draft = crate::drafts::get(work.txn(), profile, target).await?;
                 given = match (answers, &draft) {
-                    (Some(inputs), _) => super::forms::answers_of(work.txn(), user, &programme.form, inputs).await?,
+                    (Some(inputs), _) => {
+                        super::forms::answers_of(self, work.txn(), user, &programme.form, inputs).await?
+                    }
                     (None, Some(draft)) => draft.answers()?,
                     (None, None) => vec![],
                 };
@@ -452,6 +454,8 @@ impl App {
             answers: given,
         };
         crate::drafts::delete(work.txn(), profile, target).await?;
+        crate::files::attach(work.txn(), &super::files::files_of(&application.answers), application.id.as_uuid())
+            .await?;
         let outcome = work.upsert(Entity::Application(application), Some(0), CORRELATION).await?;
         work.commit().await?;
         Ok(outcome)
@@ -580,6 +584,7 @@ impl App {
         crate::reviews::forget_person(work.txn(), &people).await?;
         crate::decisions::forget_person(work.txn(), &people).await?;
         crate::drafts::forget(work.txn(), &people).await?;
+        crate::files::forget(work.txn(), &people).await?;
         // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
         // topic is unreadable (an imported profile she claimed was sealed under its own id).
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();

@@ -25,8 +25,9 @@ pub(super) fn check(form: &[Question], answers: &[Answer], submitting: bool) -> 
 /// The answers a client sent, as the form's questions take them: the one field that fits
 /// each question's kind.
 pub(super) async fn answers_of(
-    _conn: &impl ConnectionTrait,
-    _user: &User,
+    app: &App,
+    conn: &impl ConnectionTrait,
+    user: &User,
     form: &[Question],
     inputs: Vec<AnswerInput>,
 ) -> Result<Vec<Answer>, AppError> {
@@ -51,7 +52,12 @@ pub(super) async fn answers_of(
                 AnswerValue::Number(input.number.ok_or_else(|| AppError::invalid(&field, "takes a number"))?)
             }
             QuestionKind::File => {
-                return Err(AppError::invalid(field, "file uploads are not available yet; leave this question out"));
+                let file =
+                    input.file.ok_or_else(|| AppError::invalid(&field, "takes a file id (POST /api/v1/files)"))?;
+                let id: Uuid =
+                    file.parse().map_err(|_| AppError::invalid(&field, format!("{:?} is not an id", file.as_str())))?;
+                let bytes = app.own_file_size(conn, user.id.as_uuid(), &field, id).await?;
+                AnswerValue::File { id, bytes }
             }
         };
         out.push(Answer { key: input.key, value });
@@ -113,7 +119,7 @@ impl App {
             };
             return Err(AppError::Refused { field: "programme".into(), message, reasons: vec![] });
         }
-        let answers = answers_of(work.txn(), user, &p.form, answers).await?;
+        let answers = answers_of(self, work.txn(), user, &p.form, answers).await?;
         check(&p.form, &answers, false)?;
         let draft = drafts::save(work.txn(), startup, programme, &motivation, &answers).await?;
         work.commit().await?;

@@ -97,6 +97,8 @@ app_api! {
         answers: Vec<AnswerInput>
     ) -> DraftView;
     async fn my_draft(&self, actor: &Actor, programme: Uuid) -> Option<DraftView>;
+    async fn upload_file(&self, actor: &Actor, name: String, content: Vec<u8>) -> crocevia_api::FileView;
+    async fn file(&self, actor: &Actor, id: Uuid) -> super::FileContent;
     async fn decide(
         &self,
         actor: &Actor,

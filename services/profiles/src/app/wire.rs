@@ -37,53 +37,168 @@ pub struct Envelope {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Call {
     Actor,
-    Register { input: NewAccount },
-    ConfirmEmail { token: String },
-    RequestPasswordReset { email: String },
-    ResetPassword { token: String, new: String },
-    Login { email: String, password: String, address: Option<IpAddr> },
-    CreateMember { organisation: Uuid, email: String, password: String, display_name: String },
-    CreateOrganisation { organisation: OrganisationInput },
-    ChangePassword { current: String, new: String },
+    Register {
+        input: NewAccount,
+    },
+    ConfirmEmail {
+        token: String,
+    },
+    RequestPasswordReset {
+        email: String,
+    },
+    ResetPassword {
+        token: String,
+        new: String,
+    },
+    Login {
+        email: String,
+        password: String,
+        address: Option<IpAddr>,
+    },
+    CreateMember {
+        organisation: Uuid,
+        email: String,
+        password: String,
+        display_name: String,
+    },
+    CreateOrganisation {
+        organisation: OrganisationInput,
+    },
+    ChangePassword {
+        current: String,
+        new: String,
+    },
     LogOutEverywhere,
-    SaveProfile { profile: ProfileInput, expected_version: Option<u64> },
-    SavePosting { id: Option<Uuid>, posting: PostingInput, expected_version: Option<u64> },
-    ClosePosting { kind: EntityKind, id: Uuid, expected_version: Option<u64> },
-    SubmitApplication { target: Uuid, motivation: String, answers: Option<Vec<AnswerInput>> },
-    SaveDraft { programme: Uuid, motivation: String, answers: Vec<AnswerInput> },
-    MyDraft { programme: Uuid },
-    Decide { id: Uuid, stage: ApplicationStage, expected_version: Option<u64>, note: DecisionNote },
-    ScoreApplication { id: Uuid, rubric: Vec<RubricLine>, expected_version: Option<u64> },
-    DeclareConflict { with: ConflictWith, reason: String },
-    SetReviewPanel { programme: Uuid, reviewers: Vec<Uuid>, blind_first_round: bool, expected_version: Option<u64> },
-    EndBlindRound { programme: Uuid, expected_version: Option<u64> },
-    AssignReviewers { id: Uuid, reviewers: Vec<Uuid> },
-    ApplicationReviews { id: Uuid },
+    SaveProfile {
+        profile: ProfileInput,
+        expected_version: Option<u64>,
+    },
+    SavePosting {
+        id: Option<Uuid>,
+        posting: PostingInput,
+        expected_version: Option<u64>,
+    },
+    ClosePosting {
+        kind: EntityKind,
+        id: Uuid,
+        expected_version: Option<u64>,
+    },
+    SubmitApplication {
+        target: Uuid,
+        motivation: String,
+        answers: Option<Vec<AnswerInput>>,
+    },
+    SaveDraft {
+        programme: Uuid,
+        motivation: String,
+        answers: Vec<AnswerInput>,
+    },
+    MyDraft {
+        programme: Uuid,
+    },
+    UploadFile {
+        name: String,
+        #[serde(with = "super::base64_bytes")]
+        content: Vec<u8>,
+    },
+    File {
+        id: Uuid,
+    },
+    Decide {
+        id: Uuid,
+        stage: ApplicationStage,
+        expected_version: Option<u64>,
+        note: DecisionNote,
+    },
+    ScoreApplication {
+        id: Uuid,
+        rubric: Vec<RubricLine>,
+        expected_version: Option<u64>,
+    },
+    DeclareConflict {
+        with: ConflictWith,
+        reason: String,
+    },
+    SetReviewPanel {
+        programme: Uuid,
+        reviewers: Vec<Uuid>,
+        blind_first_round: bool,
+        expected_version: Option<u64>,
+    },
+    EndBlindRound {
+        programme: Uuid,
+        expected_version: Option<u64>,
+    },
+    AssignReviewers {
+        id: Uuid,
+        reviewers: Vec<Uuid>,
+    },
+    ApplicationReviews {
+        id: Uuid,
+    },
     ReviewQueue,
-    SelectionRanking { programme: Uuid },
-    Cohort { programme: Uuid },
-    DecisionRecords { target: Uuid },
-    MyDecision { application: Uuid },
-    ReplayRanking { id: Uuid },
-    Fairness { target: Uuid },
-    SaveSearch { name: String, request: SearchRequest },
+    SelectionRanking {
+        programme: Uuid,
+    },
+    Cohort {
+        programme: Uuid,
+    },
+    DecisionRecords {
+        target: Uuid,
+    },
+    MyDecision {
+        application: Uuid,
+    },
+    ReplayRanking {
+        id: Uuid,
+    },
+    Fairness {
+        target: Uuid,
+    },
+    SaveSearch {
+        name: String,
+        request: SearchRequest,
+    },
     Export,
     Erase,
     OwnedSubjects,
     Applications,
-    Application { id: Uuid },
-    Entity { kind: EntityKind, id: Uuid },
+    Application {
+        id: Uuid,
+    },
+    Entity {
+        kind: EntityKind,
+        id: Uuid,
+    },
     MyProfile,
     MyPostings,
-    Search { request: SearchRequest },
-    Matches { subject: Uuid },
-    Eligibility { startup: Uuid, programme: Uuid },
-    MyMatchWith { target: Uuid },
-    ApplicationMatch { id: Uuid },
+    Search {
+        request: SearchRequest,
+    },
+    Matches {
+        subject: Uuid,
+    },
+    Eligibility {
+        startup: Uuid,
+        programme: Uuid,
+    },
+    MyMatchWith {
+        target: Uuid,
+    },
+    ApplicationMatch {
+        id: Uuid,
+    },
     SavedSearches,
-    SavedSearch { id: Uuid },
-    RunSaved { id: Uuid },
-    Title { kind: EntityKind, id: Uuid },
+    SavedSearch {
+        id: Uuid,
+    },
+    RunSaved {
+        id: Uuid,
+    },
+    Title {
+        kind: EntityKind,
+        id: Uuid,
+    },
 }
 
 /// Only the operation: arguments may hold passwords and personal data.
@@ -119,6 +234,8 @@ impl Call {
             Self::SubmitApplication { .. } => "submit_application",
             Self::SaveDraft { .. } => "save_draft",
             Self::MyDraft { .. } => "my_draft",
+            Self::UploadFile { .. } => "upload_file",
+            Self::File { .. } => "file",
             Self::Decide { .. } => "decide",
             Self::ScoreApplication { .. } => "score_application",
             Self::DeclareConflict { .. } => "declare_conflict",
@@ -199,6 +316,8 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
             json(app.save_draft(a, programme, motivation, answers).await)
         }
         Call::MyDraft { programme } => json(app.my_draft(a, programme).await),
+        Call::UploadFile { name, content } => json(app.upload_file(a, name, content).await),
+        Call::File { id } => json(app.file(a, id).await),
         Call::Decide { id, stage, expected_version, note } => {
             json(app.decide(a, id, stage, expected_version, note).await)
         }

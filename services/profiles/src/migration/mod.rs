@@ -6,6 +6,7 @@ mod m20261207_000001_outbox_trace;
 mod m20261207_000002_reviews;
 mod m20261207_000003_decisions;
 mod m20261207_000004_forms;
+mod m20261207_000005_files;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_reviews::Migration),
             Box::new(m20261207_000003_decisions::Migration),
             Box::new(m20261207_000004_forms::Migration),
+            Box::new(m20261207_000005_files::Migration),
         ]
     }
 }
