@@ -64,6 +64,10 @@ pub struct DimensionRates {
     pub groups: Vec<GroupRates>,
 }
 
+/// One group's tally: its name, its rates at each step (none under k), its size, and how
+/// many reached each step.
+type Tally = (&'static str, Option<Vec<f64>>, usize, Vec<usize>);
+
 /// Selection rates of `applicants` by dimension and group. A group of fewer than
 /// [`K_ANONYMITY`] shows no count and no rate, and takes no part in the comparison; a rate
 /// is flagged when it is under [`FOUR_FIFTHS`] of the highest shown rate at that step (and
@@ -77,7 +81,7 @@ pub fn selection_rates(applicants: &[Counted]) -> Vec<DimensionRates> {
     }
     by.into_iter()
         .map(|(dimension, groups)| {
-            let shown: Vec<(&'static str, Option<Vec<f64>>, usize, Vec<usize>)> = groups
+            let shown: Vec<Tally> = groups
                 .iter()
                 .map(|(group, reached)| {
                     let n = reached.len();
