@@ -33,6 +33,15 @@ async fn members(h: &Harness, admin: &str, org: &Value, n: usize) -> Vec<Person>
     out
 }
 
+const SAVE: &str = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+
+/// Posts a programme as `token`'s organisation; its id.
+async fn post_programme(h: &Harness, token: &str, programme: &Value) -> String {
+    let post = "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }";
+    let body = gql(h, Some(token), post, json!({ "p": input("programme", programme) })).await;
+    ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned()
+}
+
 fn ok(body: &Value) -> &Value {
     assert!(body["errors"].is_null(), "{body}");
     &body["data"]
@@ -61,22 +70,14 @@ async fn selection_round(remote_app: bool) {
 
     let mut programme = open_programme(1);
     programme["capacity"] = json!(1);
-    let body = gql(
-        &h,
-        Some(&manager.token),
-        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": input("programme", &programme) }),
-    )
-    .await;
-    let programme_id = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
-    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+    let programme_id = post_programme(&h, &manager.token, &programme).await;
     let mut startups = Vec::new();
     let mut applications = Vec::new();
     let mut secrets = Vec::new();
     for i in 0..2 {
         let record = demo("startups.json")[i].clone();
         let token = register(&h, &format!("startup{i}@example.org"), "STARTUP").await;
-        let body = gql(&h, Some(&token), save, json!({ "p": input("startup", &record) })).await;
+        let body = gql(&h, Some(&token), SAVE, json!({ "p": input("startup", &record) })).await;
         let id = ok(&body)["saveProfile"]["id"].as_str().unwrap().to_owned();
         let name = record["name"].as_str().unwrap();
         let motivation = format!("{name} wants in");
@@ -254,19 +255,11 @@ async fn decision_records(remote_app: bool) {
     let profiles = b.profiles.clone();
     let h = serve(b, true, 256 * 1024, Some(search.clone()), Some(matching.clone())).await;
     let manager = members(&h, &admin, &orgs[0], 1).await.remove(0);
-    let body = gql(
-        &h,
-        Some(&manager.token),
-        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": input("programme", &open_programme(1)) }),
-    )
-    .await;
-    let programme = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
-    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
+    let programme = post_programme(&h, &manager.token, &open_programme(1)).await;
     let (mut startups, mut ids, mut applications) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..3 {
         let token = register(&h, &format!("s{i}@example.org"), "STARTUP").await;
-        let body = gql(&h, Some(&token), save, json!({ "p": input("startup", &demo("startups.json")[i]) })).await;
+        let body = gql(&h, Some(&token), SAVE, json!({ "p": input("startup", &demo("startups.json")[i]) })).await;
         ids.push(ok(&body)["saveProfile"]["id"].as_str().unwrap().to_owned());
         let apply = "mutation($t: ID!) { apply(target: $t) { id } }";
         let body = gql(&h, Some(&token), apply, json!({ "t": programme })).await;
@@ -417,21 +410,13 @@ async fn pitch_deck(remote_app: bool) {
     programme["form"] = json!([
         {"key": "deck", "kind": "file", "label_it": "Presentazione (PDF)", "label_en": "Pitch deck (PDF)", "required": true, "max_bytes": 1_000_000}
     ]);
-    let body = gql(
-        &h,
-        Some(&manager.token),
-        "mutation($p: ProgrammeInput!) { postProgramme(programme: $p) { id } }",
-        json!({ "p": input("programme", &programme) }),
-    )
-    .await;
-    let programme_id = ok(&body)["postProgramme"]["id"].as_str().unwrap().to_owned();
+    let programme_id = post_programme(&h, &manager.token, &programme).await;
     let panel = "mutation($p: ID!, $r: [ID!]!) { setReviewPanel(programme: $p, reviewers: $r, blindFirstRound: true) { version } }";
     ok(&gql(&h, Some(&manager.token), panel, json!({ "p": programme_id, "r": [reviewer.id] })).await);
-    let save = "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }";
     let startup = register(&h, "deck@example.org", "STARTUP").await;
-    ok(&gql(&h, Some(&startup), save, json!({ "p": input("startup", &demo("startups.json")[0]) })).await);
+    ok(&gql(&h, Some(&startup), SAVE, json!({ "p": input("startup", &demo("startups.json")[0]) })).await);
     let other = register(&h, "other@example.org", "STARTUP").await;
-    ok(&gql(&h, Some(&other), save, json!({ "p": input("startup", &demo("startups.json")[1]) })).await);
+    ok(&gql(&h, Some(&other), SAVE, json!({ "p": input("startup", &demo("startups.json")[1]) })).await);
 
     let deck = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".to_vec();
     let (status, problem) = upload(&h, &startup, "deck.pdf", b"<html><script>alert(1)</script>".to_vec()).await;

@@ -24,7 +24,7 @@ use crocevia_api::{
 };
 use crocevia_domain::{
     AnswerValue, Application, ApplicationStage, Entity, EntityKind, OrganisationId, Programme, QuestionKind,
-    ReviewTotal, Role, RubricScore, Startup, User, UserId, calibrate, rubric_total,
+    ReviewTotal, Role, RubricScore, Startup, UserId, calibrate, rubric_total,
 };
 use sea_orm::ConnectionTrait;
 use std::collections::{BTreeMap, BTreeSet};
@@ -339,6 +339,34 @@ impl App {
         Ok(())
     }
 
+    /// A programme the actor's organisation runs, locked in `work` for a change to its review,
+    /// with the version read; FORBIDDEN for anyone else (and a reviewer in its blind round).
+    async fn programme_to_change(
+        &self,
+        work: &crate::Work<'_>,
+        actor: &Actor,
+        programme: Uuid,
+        what: &str,
+    ) -> Result<(Programme, u64), AppError> {
+        actor.require()?;
+        let current = work.lock(EntityKind::Programme, programme).await?;
+        if !owns(actor, &current.entity) {
+            return Err(AppError::forbidden(format!("only the programme's organisation {what}")));
+        }
+        match current.entity {
+            Entity::Programme(p) => Ok((p, current.version)),
+            _ => Err(AppError::not_found("no programme has this id")),
+        }
+    }
+
+    /// Whether `user` is a member of `org`.
+    async fn is_member(work: &crate::Work<'_>, user: Uuid, org: OrganisationId) -> Result<bool, AppError> {
+        Ok(match work.find(EntityKind::User, user).await?.map(|s| s.entity) {
+            Some(Entity::User(u)) => u.role == Role::Organisation && u.organisation_id == Some(org),
+            _ => false,
+        })
+    }
+
     /// Sets a programme's review panel (members of its organisation) and whether its first
     /// round is blind. The organisation only, and not a reviewer while the round is blind.
     pub async fn set_review_panel(
@@ -349,45 +377,23 @@ impl App {
         blind_first_round: bool,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
-        actor.require()?;
         let mut work = self.profiles.work().await?;
-        let current = work.lock(EntityKind::Programme, programme).await?;
-        let Entity::Programme(mut p) = current.entity.clone() else {
-            return Err(AppError::not_found("no programme has this id"));
-        };
-        if !owns(actor, &current.entity) {
-            return Err(AppError::forbidden("only the programme's organisation sets its panel"));
-        }
-        let mut panel = Vec::with_capacity(reviewers.len());
-        for (i, id) in reviewers.into_iter().enumerate() {
-            let member = match work.find(EntityKind::User, id).await? {
-                Some(stored) => match stored.entity {
-                    Entity::User(u) => Some(u),
-                    _ => None,
-                },
-                None => None,
-            };
-            match member {
-                Some(User { role: Role::Organisation, organisation_id: Some(org), id, .. })
-                    if org == p.organisation_id =>
-                {
-                    panel.push(id)
-                }
-                _ => {
-                    return Err(AppError::invalid(
-                        format!("reviewers[{i}]"),
-                        "is not a member of the programme's organisation",
-                    ));
-                }
+        let (mut p, version) = self.programme_to_change(&work, actor, programme, "sets its panel").await?;
+        for (i, id) in reviewers.iter().enumerate() {
+            if !Self::is_member(&work, *id, p.organisation_id).await? {
+                return Err(AppError::invalid(
+                    format!("reviewers[{i}]"),
+                    "is not a member of the programme's organisation",
+                ));
             }
         }
         if p.review.blind_round_ended && !blind_first_round {
             p.review.blind_round_ended = false;
         }
-        p.review.reviewers = panel;
+        p.review.reviewers = reviewers.into_iter().map(UserId::from_uuid).collect();
         p.review.blind_first_round = blind_first_round;
         let outcome = work
-            .upsert(Entity::Programme(p), Some(expected_version.unwrap_or(current.version)), CORRELATION)
+            .upsert(Entity::Programme(p), Some(expected_version.unwrap_or(version)), CORRELATION)
             .await
             .map_err(|e| super::commands::in_api_spelling("panel", e.into()))?;
         work.commit().await?;
@@ -401,21 +407,13 @@ impl App {
         programme: Uuid,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
-        actor.require()?;
         let mut work = self.profiles.work().await?;
-        let current = work.lock(EntityKind::Programme, programme).await?;
-        let Entity::Programme(mut p) = current.entity.clone() else {
-            return Err(AppError::not_found("no programme has this id"));
-        };
-        if !owns(actor, &current.entity) {
-            return Err(AppError::forbidden("only the programme's organisation ends its blind round"));
-        }
+        let (mut p, version) = self.programme_to_change(&work, actor, programme, "ends its blind round").await?;
         if !p.review.blind_first_round || p.review.blind_round_ended {
             return Err(AppError::invalid("programme", "this programme has no blind round going on"));
         }
         p.review.blind_round_ended = true;
-        let outcome =
-            work.upsert(Entity::Programme(p), Some(expected_version.unwrap_or(current.version)), CORRELATION).await?;
+        let outcome = work.upsert(Entity::Programme(p), Some(expected_version.unwrap_or(version)), CORRELATION).await?;
         work.commit().await?;
         Ok(outcome)
     }
@@ -438,11 +436,7 @@ impl App {
         let mut unique = BTreeSet::new();
         for (i, reviewer) in reviewers.iter().enumerate() {
             let field = format!("reviewers[{i}]");
-            let member = match work.find(EntityKind::User, *reviewer).await?.map(|s| s.entity) {
-                Some(Entity::User(u)) => u.role == Role::Organisation && u.organisation_id == Some(org),
-                _ => false,
-            };
-            if !member {
+            if !Self::is_member(&work, *reviewer, org).await? {
                 return Err(AppError::invalid(field, "is not a member of the programme's organisation"));
             }
             if self.in_conflict(work.txn(), *reviewer, applicant).await? {
