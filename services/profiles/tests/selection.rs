@@ -83,6 +83,12 @@ async fn a_blind_round_shows_reviewers_nothing_that_names_a_startup() {
     let e = w.app.set_review_panel(reviewer, r.programme.id, vec![], false, None).await.unwrap_err();
     assert_eq!(code(&e), "FORBIDDEN");
 
+    // Editing the programme keeps its panel and its blind round.
+    let mut edited = programme(json!([]));
+    edited["capacity"] = json!(3);
+    w.app.save_posting(&r.manager, Some(r.programme.id), posting(EntityKind::Programme, edited), None).await.unwrap();
+    assert_eq!(code(&w.app.application(reviewer, r.applications[0]).await.unwrap_err()), "FORBIDDEN");
+
     // The review door: every application, and nothing that names its startup.
     let queue = w.app.review_queue(reviewer).await.unwrap();
     assert_eq!(queue.len(), 4);

@@ -271,20 +271,21 @@ impl App {
             PostingInput::Programme(_) => EntityKind::Programme,
         };
         let mut work = self.profiles.work().await?;
-        let (id, status) = match id {
+        // An update keeps what the posting's own input does not carry: its status and, for a
+        // programme, its review panel (set by `set_review_panel`).
+        let (id, status, review) = match id {
             Some(id) => {
                 let current = work.get(kind, id).await?;
                 if !owns(actor, &current.entity) {
                     return Err(AppError::forbidden("this belongs to another organisation"));
                 }
-                let status = match &current.entity {
-                    Entity::Offer(o) => o.status,
-                    Entity::Programme(p) => p.status,
-                    _ => Status::Open,
-                };
-                (id, status)
+                match current.entity {
+                    Entity::Offer(o) => (id, o.status, None),
+                    Entity::Programme(p) => (id, p.status, Some(p.review)),
+                    _ => (id, Status::Open, None),
+                }
             }
-            None => (Uuid::now_v7(), Status::Open),
+            None => (Uuid::now_v7(), Status::Open, None),
         };
         let (arg, entity) = match posting {
             PostingInput::Offer(offer) => {
@@ -304,8 +305,11 @@ impl App {
                         organisation.kind.key()
                     )));
                 }
-                let programme = programme.into_domain(ProgrammeId::from_uuid(id), org, status);
-                ("programme", Entity::Programme(programme.map_err(|e| invalid_input("programme", e))?))
+                let mut programme = programme
+                    .into_domain(ProgrammeId::from_uuid(id), org, status)
+                    .map_err(|e| invalid_input("programme", e))?;
+                programme.review = review.unwrap_or_default();
+                ("programme", Entity::Programme(programme))
             }
         };
         let outcome =

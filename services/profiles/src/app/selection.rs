@@ -186,8 +186,9 @@ impl App {
             return Ok(());
         }
         let me = user.id.as_uuid();
+        // Without a panel (an offer) every member sees the scores: nobody is assigned.
         let reviewers = self.reviewers(db, application, &target.entity).await?;
-        let must_review = if reviewers.panel { reviewers.assigned.contains(&me) } else { true };
+        let must_review = reviewers.panel && reviewers.assigned.contains(&me);
         let reviewed = reviews::of_application(db, application.id.as_uuid()).await?.iter().any(|r| r.reviewer_id == me);
         if must_review && !reviewed {
             application.score = None;
@@ -500,7 +501,7 @@ impl App {
         let (kind, target) = ends(&application).1;
         let target = self.profiles.get(kind, target).await?.entity;
         let reviewers = self.reviewers(db, &application, &target).await?;
-        let must_review = if reviewers.panel { reviewers.assigned.contains(&me) } else { !actor.is_admin() };
+        let must_review = reviewers.panel && reviewers.assigned.contains(&me);
         if must_review && !all.iter().any(|r| r.reviewer_id == me) {
             return Ok(vec![]);
         }
