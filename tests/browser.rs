@@ -112,8 +112,20 @@ async fn page_state(c: &Client) -> String {
     format!("page {url} shows: {}", text.as_str().unwrap_or_default().chars().take(1500).collect::<String>())
 }
 
+/// Clicks an element; one the app re-rendered between finding and clicking (a stale element)
+/// is found again, as a user's click would land on the new one.
 async fn click(c: &Client, css: &str) {
-    find(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    for attempt in 1.. {
+        match find(c, css).await.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempt < 5 =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("click {css}: {e}"),
+        }
+    }
 }
 
 /// Types into a field; a field the app re-rendered between finding and typing (a stale
@@ -693,4 +705,326 @@ async fn visitor_opens_the_observatory_and_reads_its_charts_in_both_languages() 
     c.execute("document.getElementById('insights-sectors').scrollIntoView()", vec![]).await.unwrap();
     screenshot(&c, "insights-phone").await;
     c.close().await.unwrap();
+}
+
+/// A startup of the selection round, with its own name in its description and motivation
+/// (a blind review must mask it there too).
+struct Applicant {
+    name: &'static str,
+    email: &'static str,
+    sector: &'static str,
+    team: u32,
+    token: String,
+    startup: String,
+    application: Option<String>,
+}
+
+async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
+    if c.find(Locator::Css("#logout")).await.is_ok() {
+        click(c, "#logout").await;
+    }
+    c.goto(&format!("{base}/#/login")).await.unwrap();
+    type_in(c, "#auth-email", email).await;
+    type_in(c, "#auth-password", password).await;
+    click(c, "form button[type=submit]").await;
+    find(c, "#logout").await;
+}
+
+/// Reviews one packet on the reviewer's page with one criterion, `points` of 10, and waits
+/// until the page shows the review as given.
+async fn review(c: &Client, application: &str, points: u32) {
+    let packet = format!(".packet[data-id='{application}']");
+    type_in(c, &format!("{packet} input.criterion"), "Team").await;
+    type_in(c, &format!("{packet} input.points"), &points.to_string()).await;
+    click(c, &format!("{packet} button.submit-review")).await;
+    find(c, &format!("{packet}[data-reviewed=true] .my-review")).await;
+}
+
+/// The page's visible text.
+async fn body_text(c: &Client) -> String {
+    c.execute("return document.body.innerText", vec![]).await.unwrap().as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::embedded(dir.path());
+    instance.add_root();
+    let (instance, server) = platform(dir.path()).await;
+    let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
+
+    // The incubator's manager and three reviewers, members created by the administrator.
+    let mut members = Vec::new();
+    for (email, name) in [
+        ("giulia@i3p.example.org", "Giulia (I3P)"),
+        ("marco@i3p.example.org", "Marco Revisore"),
+        ("sara@i3p.example.org", "Sara Revisora"),
+        ("luca@i3p.example.org", "Luca Revisore"),
+    ] {
+        let member = graphql(
+            &server,
+            Some(&admin),
+            "mutation($o: ID!, $e: String!, $n: String!) { createMember(organisationId: $o, email: $e, password: \"member password\", displayName: $n) { id } }",
+            json!({"o": INCUBATOR, "e": email, "n": name}),
+        )
+        .await;
+        members.push(member["data"]["createMember"]["id"].as_str().unwrap_or_else(|| panic!("{member}")).to_owned());
+    }
+    let (marco, sara, luca) = (members[1].clone(), members[2].clone(), members[3].clone());
+    let manager = server.login("giulia@i3p.example.org", "member password").await;
+    // Two places, for ICT startups of at most ten people.
+    let programme = post_programme(
+        &server,
+        &manager,
+        json!({
+            "title": "AcceleraTO Deep Tech 2027",
+            "description": "Accelerazione per startup deep tech torinesi: mentoring, laboratori e investitori.",
+            "model": "ACCELERATION", "phases": ["ACCELERATION"], "sectors": ["ICT"], "capacity": 2,
+            "eligibility": [{"sectorIn": {"sectors": ["ICT"]}}, {"teamSize": {"max": 10}}],
+        }),
+    )
+    .await;
+
+    // Five startups apply; the fifth (food, twenty people) is refused with both reasons.
+    let mut startups = vec![
+        ("Nebbia Robotics", "team@nebbia.example.org", "ICT", 4),
+        ("Sole Quantum", "team@solequantum.example.org", "ICT", 3),
+        ("Grissino Vision", "team@grissino.example.org", "ICT", 5),
+        ("Mole Analytics", "team@mole.example.org", "ICT", 2),
+        ("Barolo Foods", "team@barolo.example.org", "FOOD_AND_WINE", 20),
+    ]
+    .into_iter()
+    .map(|(name, email, sector, team)| Applicant {
+        name,
+        email,
+        sector,
+        team,
+        token: String::new(),
+        startup: String::new(),
+        application: None,
+    })
+    .collect::<Vec<_>>();
+    for s in &mut startups {
+        s.token = server.sign_up(&instance, s.email, "startup password", s.name, "STARTUP").await;
+        let profile = json!({"startup": {
+            "name": s.name,
+            "description": format!("{} sviluppa tecnologia per la manifattura piemontese.", s.name),
+            "sectors": [s.sector], "stage": "SEED", "legalForm": "SRL", "foundedOn": "2024-03-01", "seat": "torino", "teamSize": s.team,
+            "contactEmail": s.email,
+        }});
+        let saved = graphql(
+            &server,
+            Some(&s.token),
+            "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
+            json!({"p": profile}),
+        )
+        .await;
+        s.startup = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+        let applied = graphql(
+            &server,
+            Some(&s.token),
+            "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }",
+            json!({"t": programme, "m": format!("Con {} vogliamo crescere a Torino.", s.name)}),
+        )
+        .await;
+        s.application = applied["data"]["apply"]["id"].as_str().map(str::to_owned);
+        if s.team > 10 {
+            let reasons = applied["errors"][0]["extensions"]["reasons"].as_array().cloned().unwrap_or_default();
+            assert_eq!(reasons.len(), 2, "every reason the startup is not eligible: {applied}");
+            assert!(s.application.is_none(), "{applied}");
+        } else {
+            assert!(s.application.is_some(), "{applied}");
+        }
+    }
+    let app = |i: usize| startups[i].application.clone().unwrap();
+    let (nebbia, sole, grissino, mole) = (app(0), app(1), app(2), app(3));
+
+    let (_driver, c) = browser().await;
+    let base = server.base.clone();
+
+    // A reviewer reads their id on their account page; the manager sets the panel from the
+    // programme's selection page, with a blind first round.
+    log_in(&c, &base, "luca@i3p.example.org", "member password").await;
+    click(&c, "nav a[href='#/account']").await;
+    wait_text(&c, "#account-id", |t| t == luca).await;
+    log_in(&c, &base, "giulia@i3p.example.org", "member password").await;
+    click(&c, &format!(".posting-list li[data-id='{programme}'] a.selection")).await;
+    wait_text(&c, "#selection-title", |t| t == "AcceleraTO Deep Tech 2027").await;
+    find(&c, "#panel.empty").await;
+    type_in(&c, "#panel-reviewers", &format!("{marco}\n{sara}\n{luca}")).await;
+    click(&c, "#panel-blind").await;
+    click(&c, "#panel-save").await;
+    wait_text(&c, "#panel-status", |t| t == "Panel salvato.").await;
+    for reviewer in [&marco, &sara, &luca] {
+        find(&c, &format!("#panel li[data-id='{reviewer}']")).await;
+    }
+    find(&c, "#blind-status[data-state=ongoing]").await;
+
+    // The pipeline before the decisions (not the point here): every application offered a place.
+    for id in [&nebbia, &sole, &grissino, &mole] {
+        for stage in ["SCREENING", "OFFERED"] {
+            let moved = graphql(
+                &server,
+                Some(&manager),
+                "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { id } }",
+                json!({"id": id, "s": stage}),
+            )
+            .await;
+            assert!(moved["errors"].is_null(), "{moved}");
+        }
+    }
+
+    // Blind reviews. Luca knows the team behind one application and declares it without
+    // learning who it is; Marco and Sara are lenient, Luca strict.
+    let names: Vec<&str> = startups.iter().map(|s| s.name).collect();
+    let scores: [(&str, &[(&String, u32)]); 3] = [
+        ("luca@i3p.example.org", &[(&nebbia, 4), (&sole, 3), (&grissino, 2)]),
+        ("marco@i3p.example.org", &[(&nebbia, 9), (&sole, 7), (&grissino, 6), (&mole, 8)]),
+        ("sara@i3p.example.org", &[(&nebbia, 8), (&sole, 6), (&grissino, 5), (&mole, 7)]),
+    ];
+    for (i, (email, reviews)) in scores.iter().enumerate() {
+        log_in(&c, &base, email, "member password").await;
+        click(&c, "nav a[href='#/reviews']").await;
+        find(&c, &format!(".packet[data-id='{nebbia}'][data-blind=true]")).await;
+        if i == 0 {
+            let packet = format!(".packet[data-id='{mole}']");
+            click(&c, &format!("{packet} details.conflict summary")).await;
+            type_in(&c, &format!("{packet} input.conflict-reason"), "ex collega di uno dei fondatori").await;
+            click(&c, &format!("{packet} button.declare")).await;
+            wait_text(&c, "#reviews-notice", |t| t.starts_with("Conflitto dichiarato")).await;
+            wait_until(&c, &format!("{packet} is gone"), async || c.find(Locator::Css(&packet)).await.is_err()).await;
+        }
+        let text = body_text(&c).await;
+        for name in &names {
+            assert!(!text.contains(name), "{email} reads {name} during the blind round: {text}");
+        }
+        assert!(text.contains("▇▇▇"), "the names in the texts are masked: {text}");
+        for (application, points) in *reviews {
+            review(&c, application, *points).await;
+        }
+        if i == 2 {
+            // Sara reviewed last: now she reads the others' reviews of each application.
+            let others = c.find_all(Locator::Css(&format!(".packet[data-id='{nebbia}'] .other-reviews li"))).await;
+            assert_eq!(others.unwrap().len(), 2);
+            screenshot(&c, "selection-reviewer").await;
+        }
+        let text = body_text(&c).await;
+        for name in &names {
+            assert!(!text.contains(name), "{email} reads {name} after reviewing blind: {text}");
+        }
+    }
+
+    // The manager: raw and calibrated ranks side by side. Luca, strict, did not review Mole
+    // Analytics: its raw mean is the highest, calibrated it comes second.
+    log_in(&c, &base, "giulia@i3p.example.org", "member password").await;
+    c.goto(&format!("{base}/#/postings/selection/{programme}")).await.unwrap();
+    let row = |id: &str| format!("#selection-ranking tr[data-id='{id}']");
+    find(&c, &format!("{}[data-calibrated-rank='1']", row(&nebbia))).await;
+    let (mut calibrated, mut raw) = (Vec::new(), Vec::new());
+    for id in [&nebbia, &mole, &sole, &grissino] {
+        let tr = find(&c, &row(id)).await;
+        calibrated.push(tr.attr("data-calibrated-rank").await.unwrap().unwrap_or_default());
+        raw.push(tr.attr("data-raw-rank").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(calibrated, ["1", "2", "3", "4"]);
+    assert_eq!(raw, ["2", "1", "3", "4"], "the raw means rank Mole Analytics first");
+    let raw_text = find(&c, &format!("{} td.raw", row(&mole))).await.text().await.unwrap();
+    assert_eq!(raw_text, "75,0");
+    let strict: f64 = find(&c, &format!("#leniency tr[data-id='{luca}']"))
+        .await
+        .attr("data-offset")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(strict < -20.0, "Luca is the strict one: {strict}");
+    wait_text(&c, &format!("#leniency tr[data-id='{luca}'] .offset"), |t| t.contains("severo")).await;
+    c.execute("document.getElementById('panel-ranking-title').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "selection-ranking").await;
+    click(&c, "#end-blind-round").await;
+    find(&c, "#blind-status[data-state=ended]").await;
+
+    // Two places: the first two accepted; the third cannot be, and is waitlisted; the last
+    // rejected with a reason ("against the ranking" would need one).
+    let decide = async |id: &str, stage: &str| {
+        set_value(&c, &format!("{} select.stage-choice", row(id)), stage).await;
+        click(&c, &format!("{} button.move", row(id))).await;
+    };
+    decide(&nebbia, "ACCEPTED").await;
+    find(&c, &format!("{}[data-stage=ACCEPTED]", row(&nebbia))).await;
+    decide(&mole, "ACCEPTED").await;
+    find(&c, &format!("{}[data-stage=ACCEPTED]", row(&mole))).await;
+    decide(&sole, "ACCEPTED").await;
+    wait_text(&c, &format!("{} .decide-error", row(&sole)), |t| t.starts_with("La coorte è al completo")).await;
+    decide(&sole, "WAITLISTED").await;
+    find(&c, &format!("{}[data-stage=WAITLISTED]", row(&sole))).await;
+    let reason = "Il prodotto è ancora lontano dal mercato: ripresentatevi con un pilota.";
+    set_value(&c, &format!("{} select.stage-choice", row(&grissino)), "REJECTED").await;
+    click(&c, &format!("{} input.against", row(&grissino))).await;
+    click(&c, &format!("{} button.move", row(&grissino))).await;
+    wait_text(&c, &format!("{} .decide-error", row(&grissino)), |t| t.starts_with("Spiega perché")).await;
+    click(&c, &format!("{} input.against", row(&grissino))).await;
+    type_in(&c, &format!("{} input.reason", row(&grissino)), reason).await;
+    click(&c, &format!("{} button.move", row(&grissino))).await;
+    find(&c, &format!("{}[data-stage=REJECTED]", row(&grissino))).await;
+    // The cohort and its waitlist; the decisions recorded with the rank each startup had.
+    let members = |who: &Applicant| format!("#cohort .cohort-members li[data-id='{}']", who.startup);
+    find(&c, &members(&startups[0])).await;
+    find(&c, &members(&startups[3])).await;
+    wait_text(&c, "#cohort .waitlist li", |t| t == "Sole Quantum").await;
+    let rejected = format!("#decisions tr[data-applicant='{}'][data-to-stage=REJECTED]", startups[2].startup);
+    wait_text(&c, &format!("{rejected} .reason"), |t| t == reason).await;
+    assert_eq!(find(&c, &rejected).await.attr("data-rank-seen").await.unwrap().as_deref(), Some("4"));
+    click(&c, "#decision-records .ranking-record[data-list=selection] summary").await;
+    click(&c, "#decision-records .ranking-record[data-list=selection] button.replay").await;
+    find(&c, "#decision-records .ranking-record .replay-result [data-same=true]").await;
+    c.execute("document.getElementById('cohort').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "selection-cohort").await;
+
+    // Nebbia Robotics gives up its place: Sole Quantum, first on the waitlist, takes it.
+    log_in(&c, &base, startups[0].email, "startup password").await;
+    click(&c, "nav a[href='#/applications']").await;
+    let mine = format!("tr[data-id='{nebbia}']");
+    click(&c, &format!("{mine}[data-stage=ACCEPTED] button.withdraw")).await;
+    click(&c, &format!("{mine} button.confirm-withdraw")).await;
+    find(&c, &format!("{mine}[data-stage=WITHDRAWN]")).await;
+    click(&c, &format!("{mine} button.show-cohort")).await;
+    find(&c, &format!(".my-cohort .cohort-members li[data-id='{}']", startups[1].startup)).await;
+    find(&c, &format!(".my-cohort .cohort-members li[data-id='{}']", startups[3].startup)).await;
+    assert!(c.find(Locator::Css(&format!(".my-cohort li[data-id='{}']", startups[0].startup))).await.is_err());
+    let sole_now = graphql(
+        &server,
+        Some(&startups[1].token),
+        "query($p: ID!) { cohort(programme: $p) { myStage myWaitlistPosition } }",
+        json!({"p": programme}),
+    )
+    .await;
+    assert_eq!(sole_now["data"]["cohort"]["myStage"], "ACCEPTED", "{sole_now}");
+
+    // Grissino Vision, rejected, reads why: the reason, and its place in the ranking used.
+    log_in(&c, &base, startups[2].email, "startup password").await;
+    click(&c, "nav a[href='#/applications']").await;
+    click(&c, &format!("tr[data-id='{grissino}'] button.why-decision")).await;
+    wait_text(&c, ".why-decision .decisions li[data-to-stage=REJECTED] .reason", |t| t == reason).await;
+    let place = wait_text(&c, ".why-decision .ranking-used .place", |t| !t.is_empty()).await;
+    assert!(place.ends_with("4 su 4"), "{place}");
+    screenshot(&c, "selection-why").await;
+    click(&c, "#lang-switch").await;
+    wait_text(&c, ".why-decision .ranking-used .place", |t| t.ends_with("4 of 4")).await;
+    c.close().await.unwrap();
+    eprintln!("selection round in {:?}", started.elapsed());
+}
+
+/// Waits until `ok` holds; `what` names it in the failure.
+async fn wait_until(c: &Client, what: &str, ok: impl AsyncFn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        if ok().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    panic!("never: {what}; {}", page_state(c).await);
 }

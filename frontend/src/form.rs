@@ -204,6 +204,7 @@ mod tests {
             application_deadline: f.required_date("applicationDeadline", "2027-02-15"),
             capacity: f.required_number("capacity", capacity),
             languages: vec!["it".into()],
+            form: Vec::new(),
         }
     }
 

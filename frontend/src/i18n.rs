@@ -299,6 +299,98 @@ texts! {
     Dictionary => "Dizionario dei dati (JSON)", "Data dictionary (JSON)";
     Catalogue => "Catalogo dei dataset (JSON)", "Dataset catalogue (JSON)";
     NoData => "Nessun dato pubblicabile per ora.", "Nothing publishable yet.";
+    Selection => "Selezione", "Selection";
+    SelectionTitle => "Selezione delle startup", "Selecting the startups";
+    ToReview => "Da valutare", "To review";
+    MyAccount => "Il mio account", "My account";
+    AccountId => "Il tuo identificativo", "Your id";
+    AccountIdHint => "Chi gestisce un programma della tua organizzazione ti aggiunge a un panel di valutazione con questo identificativo.", "Whoever runs a programme of your organisation adds you to a review panel with this id.";
+    RoleLabel => "Tipo di account", "Account type";
+    ReviewPanel => "Panel di valutazione", "Review panel";
+    ReviewerIds => "Identificativi dei valutatori (uno per riga)", "Reviewers' ids (one per line)";
+    ReviewerIdsHint => "Membri della tua organizzazione: ognuno trova il proprio identificativo nella pagina «Il mio account».", "Members of your organisation: each finds their id on their “My account” page.";
+    BlindFirstRound => "Primo turno alla cieca: i valutatori non vedono chi sono le startup", "Blind first round: reviewers do not see who the startups are";
+    SavePanel => "Salva il panel", "Save the panel";
+    PanelSaved => "Panel salvato.", "Panel saved.";
+    NoPanel => "Nessun panel per ora.", "No panel yet.";
+    BlindRound => "Turno alla cieca", "Blind round";
+    BlindOngoing => "in corso: i valutatori non vedono i nomi delle startup", "in progress: reviewers do not see the startups' names";
+    BlindEnded => "concluso: i valutatori vedono le startup", "ended: reviewers see the startups";
+    BlindNone => "nessuno", "none";
+    EndBlindRound => "Concludi il turno alla cieca", "End the blind round";
+    PanelRanking => "Classifica del panel", "Panel ranking";
+    RawVsCalibrated => "Grezzo: la media dei punteggi dei valutatori. Calibrato: gli stessi punteggi su una scala comune, che corregge i valutatori più severi o più generosi. L'ordine è quello calibrato.", "Raw: the mean of the reviewers' scores. Calibrated: the same scores on one scale, correcting for stricter or more lenient reviewers. The order is the calibrated one.";
+    CalibratedRank => "Pos. calibrata", "Calibrated rank";
+    RawRank => "Pos. grezza", "Raw rank";
+    Calibrated => "Calibrato", "Calibrated";
+    Raw => "Grezzo", "Raw";
+    Reviews => "Valutazioni", "Reviews";
+    Decision => "Decisione", "Decision";
+    NotReviewedYet => "non ancora valutata", "not reviewed yet";
+    Withheld => "{n} candidature restano nascoste finché non le valuti tu.", "{n} applications stay hidden until you review them.";
+    Leniency => "Severità dei valutatori", "Reviewers' leniency";
+    LeniencyHint => "Scarto: la media del valutatore meno la media del turno, in punti su 100 (sopra zero generoso, sotto zero severo).", "Offset: the reviewer's mean minus the round's mean, in points of 100 (above zero lenient, below zero strict).";
+    Reviewer => "Valutatore", "Reviewer";
+    MeanLabel => "Media", "Mean";
+    Offset => "Scarto", "Offset";
+    Lenient => "generoso", "lenient";
+    Strict => "severo", "strict";
+    ReasonOptional => "Motivo (facoltativo)", "Reason (optional)";
+    Reason => "Motivo", "Reason";
+    AgainstRanking => "Contro la classifica", "Against the ranking";
+    AgainstRankingNeedsReason => "Spiega perché questa decisione va contro la classifica.", "Say why this decision goes against the ranking.";
+    CohortFull => "La coorte è al completo: metti la candidatura in lista d'attesa, o libera prima un posto.", "The cohort is full: waitlist the application, or free a place first.";
+    Cohort => "Coorte", "Cohort";
+    CohortMembers => "Startup ammesse", "Startups accepted";
+    NoMembers => "Nessuna startup ammessa per ora.", "No startup accepted yet.";
+    PlacesTaken => "occupati {n} su {capacity}", "{n} of {capacity} taken";
+    Waitlist => "Lista d'attesa", "Waitlist";
+    WaitlistEmpty => "Nessuno in lista d'attesa.", "Nobody on the waitlist.";
+    WaitingCount => "In lista d'attesa", "On the waitlist";
+    MyWaitlistPosition => "La tua posizione in lista d'attesa", "Your place on the waitlist";
+    CohortDates => "Date della coorte", "Cohort dates";
+    DecisionRecords => "Registro delle decisioni", "Decision records";
+    DecisionRecordsHint => "Ogni classifica mostrata a chi decide, con ciò che la riproduce, e ogni decisione con la classifica vista per ultima.", "Every ranking shown to a decision-maker, with what reproduces it, and every decision with the ranking last seen.";
+    Decisions => "Decisioni", "Decisions";
+    RankingsShown => "Classifiche mostrate", "Rankings shown";
+    When => "Quando", "When";
+    Change => "Passaggio", "Change";
+    RankSeen => "Posizione vista", "Rank seen";
+    DecidedBy => "Chi ha deciso", "Decided by";
+    ThePlatform => "la piattaforma (lista d'attesa)", "the platform (waitlist)";
+    Replay => "Ricalcola", "Replay";
+    ReplaySame => "Stesso ordine: la classifica si riproduce.", "Same order: the ranking reproduces.";
+    ReplayDifferent => "Ordine diverso:", "A different order:";
+    EntriesCount => "voci", "entries";
+    NoDecisions => "Nessuna decisione registrata.", "No decision recorded.";
+    ReviewQueueEmpty => "Nessuna candidatura da valutare.", "Nothing to review.";
+    BlindReview => "Valutazione alla cieca", "Blind review";
+    BlindReviewHint => "In questo turno non vedi chi è la startup: nome, fondatori, contatti, sito e comune sono nascosti.", "In this round you do not see who the startup is: name, founders, contact, website and comune are hidden.";
+    FoundedYear => "Anno di costituzione", "Year founded";
+    YourReview => "La tua valutazione", "Your review";
+    OtherReviews => "Le valutazioni degli altri", "The others' reviews";
+    NoOtherReviews => "Nessun'altra valutazione per ora.", "No other review yet.";
+    ReviewFinal => "Una valutazione è definitiva: non si può cambiare. Le valutazioni degli altri compaiono dopo la tua.", "A review is final: it cannot be changed. The others' reviews appear after yours.";
+    SubmitReview => "Invia la valutazione", "Submit the review";
+    Round => "Turno", "Round";
+    DeclareConflict => "Dichiara un conflitto di interessi", "Declare a conflict of interest";
+    ConflictHint => "Non valuterai più questa startup e una tua valutazione già data sarà annullata.", "You will no longer review this startup, and a review you already gave it is void.";
+    Declare => "Dichiara", "Declare";
+    ConflictDeclared => "Conflitto dichiarato: la candidatura è stata tolta dalla tua lista.", "Conflict declared: the application was taken off your list.";
+    WhyDecision => "Perché questa decisione", "Why this decision";
+    PlaceInRanking => "La tua posizione nella classifica usata: {rank} su {n}", "Your place in the ranking used: {rank} of {n}";
+    NoRankingUsed => "Nessuna classifica ha preceduto queste decisioni.", "No ranking preceded these decisions.";
+    ListSelection => "Classifica calibrata del panel di valutazione", "The review panel's calibrated ranking";
+    ListStartups => "Startup ordinate per affinità con il programma", "Startups ranked by fit with the programme";
+    ListCandidates => "Candidati ordinati per affinità con l'offerta", "Candidates ranked by fit with the offer";
+    FactorsUsed => "Fattori considerati", "Factors used";
+    NoReasonGiven => "nessun motivo indicato", "no reason given";
+    FormAnswers => "Risposte al modulo del programma", "Answers to the programme's form";
+    FileAttached => "File allegato", "File attached";
+    AnswerWithheld => "non mostrata in questo turno", "not shown in this round";
+    Yes => "Sì", "Yes";
+    No => "No", "No";
+    ConfirmWithdraw => "Conferma: lascio il posto nella coorte", "Confirm: I give up my place in the cohort";
     Footer => "Crocevia · Torino Metropoli 2025 · AcceleraTO e Talenti a Torino", "Crocevia · Torino Metropoli 2025 · AcceleraTO and Talenti a Torino";
 }
 
@@ -386,6 +478,17 @@ pub fn application_stage(lang: Lang, stage: ApplicationStage) -> &'static str {
         ApplicationStage::Withdrawn => T::StageWithdrawn,
     };
     t.get(lang)
+}
+
+/// An account's role, as the account page names it.
+pub fn role(lang: Lang, role: crocevia_domain::Role) -> &'static str {
+    use crocevia_domain::Role;
+    match role {
+        Role::Talent => lang.pick("Talento", "Talent"),
+        Role::Startup => lang.pick("Startup", "Startup"),
+        Role::Organisation => lang.pick("Membro di un'organizzazione", "Organisation member"),
+        Role::Admin => lang.pick("Amministratore", "Administrator"),
+    }
 }
 
 /// A language code's name, for the few languages people list most here.

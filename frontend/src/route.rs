@@ -38,6 +38,12 @@ pub enum Route {
     NewProgramme,
     EditProgramme(String),
     Ranking(String),
+    /// A programme's selection: review panel, raw and calibrated ranking, cohort, decisions.
+    Selection(String),
+    /// A reviewer's queue of applications to review.
+    Reviews,
+    /// My account: who I am on the platform, my id included.
+    Account,
     /// The open-data observatory, public.
     Insights,
     NotFound,
@@ -68,6 +74,9 @@ impl Route {
             ["postings", "offer", id] => Route::EditOffer(decode(id)),
             ["postings", "programme", id] => Route::EditProgramme(decode(id)),
             ["postings", "ranking", id] => Route::Ranking(decode(id)),
+            ["postings", "selection", id] => Route::Selection(decode(id)),
+            ["reviews"] => Route::Reviews,
+            ["account"] => Route::Account,
             ["insights"] => Route::Insights,
             _ => Route::NotFound,
         }
@@ -97,6 +106,9 @@ impl Route {
             Route::EditOffer(id) => format!("#/postings/offer/{}", encode(id)),
             Route::EditProgramme(id) => format!("#/postings/programme/{}", encode(id)),
             Route::Ranking(id) => format!("#/postings/ranking/{}", encode(id)),
+            Route::Selection(id) => format!("#/postings/selection/{}", encode(id)),
+            Route::Reviews => "#/reviews".into(),
+            Route::Account => "#/account".into(),
             Route::Insights => "#/insights".into(),
         }
     }
@@ -213,6 +225,9 @@ mod tests {
             Route::EditOffer("a".into()),
             Route::EditProgramme("b".into()),
             Route::Ranking("c".into()),
+            Route::Selection("d/1".into()),
+            Route::Reviews,
+            Route::Account,
             Route::Insights,
         ];
         for r in routes {

@@ -7,9 +7,11 @@
 
 use crocevia_frontend::api::{ApiError, ApiErrors};
 use crocevia_frontend::components::{
-    ApplicationRefusal, Explanation, Factor, Nav, Reason, TextInput, Verdict, VerdictBadge,
+    ApplicationRefusal, Explanation, Factor, Nav, Reason, RubricEditor, TextInput, Verdict, VerdictBadge, rubric_input,
+    rubric_rows,
 };
 use crocevia_frontend::i18n::{Lang, T};
+use crocevia_frontend::pages::CohortFacts;
 use crocevia_frontend::session::Session;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -213,4 +215,91 @@ async fn the_header_switches_language_and_offers_login_to_visitors() {
         Some("en"),
         "the choice is remembered"
     );
+}
+
+fn cohort_for_a_startup() -> crocevia_api::CohortView {
+    use crocevia_api::{ApplicationStage, CohortView, Date, NamedView};
+    let day = |m, d| Date(chrono::NaiveDate::from_ymd_opt(2027, m, d).unwrap());
+    CohortView {
+        programme_id: "p".into(),
+        title: "AcceleraTO Deep Tech".into(),
+        cohort_start: day(3, 1),
+        cohort_end: day(7, 31),
+        capacity: 2,
+        members: vec![NamedView { id: "s1".into(), name: "Nebbia Robotics".into() }],
+        waitlisted: 3,
+        // A startup is not told who else waits.
+        waitlist: vec![],
+        my_stage: Some(ApplicationStage::Waitlisted),
+        my_waitlist_position: Some(2),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_startup_reads_its_cohort_and_its_place_on_the_waitlist_in_its_language() {
+    let root = host();
+    let s = session(Lang::It);
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(s);
+        view! { <CohortFacts cohort=cohort_for_a_startup() /> }
+    });
+    settle().await;
+    assert_eq!(texts(&root, ".places"), ["occupati 1 su 2"]);
+    assert_eq!(texts(&root, ".dates"), ["1 mar 2027 – 31 lug 2027"]);
+    assert_eq!(texts(&root, ".my-stage"), ["In lista d'attesa"]);
+    assert_eq!(texts(&root, ".my-position"), ["2"]);
+    assert_eq!(texts(&root, ".cohort-members li"), ["Nebbia Robotics"]);
+    assert!(root.query_selector(".waitlist").unwrap().is_none(), "no names on a startup's waitlist");
+    s.set_lang(Lang::En);
+    settle().await;
+    assert_eq!(texts(&root, ".places"), ["1 of 2 taken"]);
+    assert_eq!(texts(&root, ".my-stage"), ["Waitlisted"]);
+}
+
+#[wasm_bindgen_test]
+async fn an_organisation_member_finds_the_review_queue_and_their_account_in_the_header() {
+    let root = host();
+    let s = session(Lang::It);
+    s.user.set(Some(crocevia_api::UserView {
+        id: "u1".into(),
+        email: "marco@i3p.example.org".into(),
+        display_name: "Marco".into(),
+        role: crocevia_domain::Role::Organisation,
+        organisation_id: Some("o1".into()),
+        locale: crocevia_domain::Locale::It,
+    }));
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(s);
+        view! { <Nav /> }
+    });
+    settle().await;
+    let review = root.query_selector("nav a[href='#/reviews']").unwrap().unwrap();
+    assert_eq!(review.text_content().as_deref(), Some("Da valutare"));
+    let account = root.query_selector("nav a[href='#/account']").unwrap().unwrap();
+    assert_eq!(account.text_content().as_deref(), Some("Il mio account"));
+    s.set_lang(Lang::En);
+    settle().await;
+    assert_eq!(review.text_content().as_deref(), Some("To review"));
+}
+
+#[wasm_bindgen_test]
+async fn a_rubric_grows_by_a_criterion_and_typing_reaches_its_rows() {
+    let root = host();
+    let s = session(Lang::En);
+    let rows = RwSignal::new(rubric_rows());
+    let _mounted = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(s);
+        view! { <RubricEditor prefix="r".to_owned() rows=rows /> }
+    });
+    settle().await;
+    assert_eq!(texts(&root, "label[for=r-rubric-0-criterion]"), ["Criterion"]);
+    let add: web_sys::HtmlElement = root.query_selector("button.add-criterion").unwrap().unwrap().unchecked_into();
+    add.click();
+    settle().await;
+    let points: web_sys::HtmlInputElement =
+        root.query_selector("#r-rubric-1-points").unwrap().unwrap().unchecked_into();
+    points.set_value("7");
+    points.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    assert_eq!(rows.get_untracked()[1], (String::new(), "7".to_owned(), "10".to_owned()));
+    assert_eq!(rubric_input(&rows.get_untracked())[1]["points"], 7);
 }

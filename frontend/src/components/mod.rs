@@ -5,6 +5,7 @@ mod explanation;
 mod fields;
 mod languages;
 mod nav;
+mod rubric;
 mod skills;
 
 pub use chart::{BarChart, BarRow, Bilingual, TrendChart, TrendPoint, axis, bar_width};
@@ -15,4 +16,5 @@ pub use fields::{
 };
 pub use languages::{LanguagesEditor, language_rows};
 pub use nav::Nav;
+pub use rubric::{RubricEditor, RubricRow, rubric_input, rubric_rows};
 pub use skills::{SkillNames, SkillsPicker};

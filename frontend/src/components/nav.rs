@@ -22,6 +22,8 @@ pub fn Nav() -> impl IntoView {
                     view! {
                         {link(Route::Postings, T::MyPostings)}
                         {link(Route::Applications, T::Applications)}
+                        {link(Route::Reviews, T::ToReview)}
+                        {link(Route::Account, T::MyAccount)}
                     }
                     .into_any()
                 } else {

@@ -1,5 +1,6 @@
 //! One module per page; `render` picks the page of a route.
 
+mod account;
 mod applications;
 mod auth;
 mod detail;
@@ -10,9 +11,12 @@ mod options;
 mod postings;
 mod profile;
 mod ranking;
+mod reviews;
 mod search;
+mod selection;
 
 pub use insights::InsightsReport;
+pub use selection::CohortFacts;
 
 use crate::i18n::T;
 use crate::route::Route;
@@ -39,6 +43,9 @@ pub fn render(route: Route) -> AnyView {
         Route::NewProgramme => view! { <postings::ProgrammeForm id=None /> }.into_any(),
         Route::EditProgramme(id) => view! { <postings::ProgrammeForm id=Some(id) /> }.into_any(),
         Route::Ranking(id) => view! { <ranking::Ranking id=id /> }.into_any(),
+        Route::Selection(id) => view! { <selection::Selection id=id /> }.into_any(),
+        Route::Reviews => reviews::ReviewsPage().into_any(),
+        Route::Account => account::AccountPage().into_any(),
         Route::Insights => insights::InsightsPage().into_any(),
         Route::NotFound => view! { <Message text=T::NotFound /> }.into_any(),
     }

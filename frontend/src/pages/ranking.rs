@@ -7,10 +7,12 @@ use super::applications::{Application, follow_applications, load};
 use super::detail::{PAIR_FIELDS, PairMatch, PairView};
 use super::matches::{Match, MatchCard, load_matches};
 use crate::api::ApiErrors;
+use crate::components::{RubricEditor, rubric_input, rubric_rows};
 use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
 use crate::queries::MY_POSTINGS;
+use crate::route::Route;
 use crate::session::use_session;
 use crocevia_api::wire::{enum_name, parse_enum};
 use crocevia_api::{ApplicationStage, PostingView};
@@ -30,7 +32,7 @@ const STAGES: [ApplicationStage; 7] = [
 /// The stages an organisation may move an application to from `current`: the domain's own
 /// transition rule (the one the server applies), so the page never offers a move the server
 /// would refuse. Withdrawing is the applicant's, not the organisation's.
-fn allowed_moves(current: ApplicationStage) -> Vec<ApplicationStage> {
+pub(super) fn allowed_moves(current: ApplicationStage) -> Vec<ApplicationStage> {
     STAGES.into_iter().filter(|to| current.can_move_to(*to)).collect()
 }
 
@@ -61,16 +63,19 @@ fn RankingView(id: String) -> impl IntoView {
     };
     // The posting's title heads the page.
     let title = RwSignal::new(String::new());
+    // A programme's selection (panel, calibrated ranking, cohort) has a page of its own.
+    let is_programme = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         if let Ok(list) = session.call::<Vec<PostingView>>(MY_POSTINGS, Value::Null, "myPostings").await {
             let wanted = id.get_value();
             let mine = list.into_iter().find_map(|p| match p {
-                PostingView::Offer(o) if o.id.as_str() == wanted => Some(o.title),
-                PostingView::Programme(p) if p.id.as_str() == wanted => Some(p.title),
+                PostingView::Offer(o) if o.id.as_str() == wanted => Some((o.title, false)),
+                PostingView::Programme(p) if p.id.as_str() == wanted => Some((p.title, true)),
                 _ => None,
             });
-            if let Some(t) = mine {
+            if let Some((t, programme)) = mine {
                 title.set(t);
+                is_programme.set(programme);
             }
         }
     });
@@ -97,6 +102,9 @@ fn RankingView(id: String) -> impl IntoView {
         <section class="ranking">
             <h1>{move || session.t(T::Ranking)}</h1>
             <p class="subtitle" id="ranking-title">{move || title.get()}</p>
+            {move || is_programme.get().then(|| view! {
+                <p><a id="selection-link" href=Route::Selection(id.get_value()).href()>{move || session.t(T::SelectionTitle)}</a></p>
+            })}
             <div class="two-columns">
                 <section aria-labelledby="candidates-title">
                     <h2 id="candidates-title">{move || session.t(T::Candidates)}</h2>
@@ -139,7 +147,7 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
     let moves = allowed_moves(a.stage);
     let next_stage = RwSignal::new(moves.first().copied());
     let error = RwSignal::new(String::new());
-    let rubric = RwSignal::new(vec![("".to_owned(), String::new(), "10".to_owned())]);
+    let rubric = RwSignal::new(rubric_rows());
     leptos::task::spawn_local(async move {
         let query = format!("query($id: ID!) {{ applicationMatch(id: $id) {{ {PAIR_FIELDS} }} }}");
         explanation.set(Some(session.call(&query, json!({"id": id.get_value()}), "applicationMatch").await));
@@ -162,11 +170,7 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
     };
     let score_it = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let rows: Vec<Value> = rubric
-            .get_untracked()
-            .into_iter()
-            .map(|(c, p, m)| json!({"criterion": c, "points": p.trim().parse::<i64>().unwrap_or(-1), "maxPoints": m.trim().parse::<i64>().unwrap_or(0)}))
-            .collect();
+        let rows = rubric.with_untracked(|r| rubric_input(r));
         let query = "mutation($id: ID!, $r: [RubricInput!]!) { scoreApplication(id: $id, rubric: $r) { id } }";
         run(query, json!({"id": id.get_value(), "r": rows}), "scoreApplication");
     };
@@ -198,26 +202,7 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
             <form class="rubric" on:submit=score_it>
                 <fieldset>
                     <legend>{move || session.t(T::ScoreWithRubric)}</legend>
-                    {move || (0..rubric.with(Vec::len)).map(|i| {
-                        let (c, p, m) = rubric.with_untracked(|r| r[i].clone());
-                        let base = format!("{p2}-rubric-{i}");
-                        view! {
-                            <div class="rubric-row">
-                                <label for=format!("{base}-criterion")>{session.t(T::Criterion)}</label>
-                                <input id=format!("{base}-criterion") type="text" prop:value=c
-                                    on:input=move |ev| rubric.update(|r| r[i].0 = event_target_value(&ev)) />
-                                <label for=format!("{base}-points")>{session.t(T::Points)}</label>
-                                <input id=format!("{base}-points") type="number" min="0" class="short" prop:value=p
-                                    on:input=move |ev| rubric.update(|r| r[i].1 = event_target_value(&ev)) />
-                                <label for=format!("{base}-max")>{session.t(T::MaxPoints)}</label>
-                                <input id=format!("{base}-max") type="number" min="1" class="short" prop:value=m
-                                    on:input=move |ev| rubric.update(|r| r[i].2 = event_target_value(&ev)) />
-                            </div>
-                        }
-                    }).collect_view()}
-                    <button type="button" class="link" on:click=move |_| rubric.update(|r| r.push((String::new(), String::new(), "10".into())))>
-                        {move || session.t(T::AddCriterion)}
-                    </button>
+                    <RubricEditor prefix=p2 rows=rubric />
                     <button type="submit">{move || session.t(T::ScoreWithRubric)}</button>
                 </fieldset>
             </form>

@@ -90,6 +90,7 @@ fn PostingList() -> impl IntoView {
                             (Route::Programme(id.clone()), Route::EditProgramme(id.clone()))
                         };
                         let ranking = Route::Ranking(id.clone());
+                        let selection = (!is_offer).then(|| Route::Selection(id.clone()));
                         let closing = id.clone();
                         view! {
                             <li data-id=id data-kind=if is_offer { "OFFER" } else { "PROGRAMME" }>
@@ -97,6 +98,7 @@ fn PostingList() -> impl IntoView {
                                 <a href=view_route.href()>{title}</a>
                                 <span class="status">{move || session.t(if open { T::Open } else { T::Closed })}</span>
                                 <a href=ranking.href()>{move || session.t(T::Ranking)}</a>
+                                {selection.map(|r| view! { <a class="selection" href=r.href()>{move || session.t(T::Selection)}</a> })}
                                 <a href=edit.href()>{move || session.t(T::Edit)}</a>
                                 {open.then(|| view! {
                                     <button type="button" class="link" on:click=move |_| close(is_offer, closing.clone())>

@@ -11,7 +11,7 @@ use crate::pages::{RequireRole, options};
 use crate::session::use_session;
 use crocevia_api::{
     AgeRule, EligibilityRule, EligibilityRuleInput, EntityKind, EntityView, ProgrammeInput, ProgrammeModel,
-    ProgrammePhase, SeatRule, SectorRule, StageRule, Status, TeamSizeRule,
+    ProgrammePhase, Question, SeatRule, SectorRule, StageRule, Status, TeamSizeRule,
 };
 use crocevia_domain::{OrganisationId, ProgrammeId};
 use leptos::prelude::*;
@@ -68,6 +68,8 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
     let rule_max_age = s();
     let (team_min, team_max) = (s(), s());
     let other_rules = StoredValue::new(Vec::<EligibilityRuleInput>::new());
+    // The programme's application form has no editor here: an update sends it back unchanged.
+    let form = StoredValue::new(Vec::<Question>::new());
     let version = RwSignal::new(None::<i64>);
     let errors = RwSignal::new(ApiErrors::default());
     let busy = RwSignal::new(false);
@@ -85,6 +87,7 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
         deadline.set(date_text(p.application_deadline));
         capacity.set(p.capacity.to_string());
         languages.set(p.languages.join(", "));
+        form.set_value(p.form);
         let mut others = Vec::new();
         for rule in p.eligibility.iter().filter_map(EligibilityRule::to_input) {
             use EligibilityRuleInput as R;
@@ -152,6 +155,7 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
             application_deadline: f.required_date("applicationDeadline", &deadline.get_untracked()),
             capacity: f.required_number("capacity", &capacity.get_untracked()),
             languages: f.required_list("languages", languages),
+            form: form.get_value(),
         };
         let nil = uuid::Uuid::nil();
         f.finish(input, |i| i.into_domain(ProgrammeId::from_uuid(nil), OrganisationId::from_uuid(nil), Status::Open))
