@@ -52,7 +52,10 @@ pub struct RankingRecordView {
     pub list: String,
     pub engine_version: String,
     pub target_version: i64,
+    /// First shown.
     pub shown_at: DateTime,
+    /// Last shown again unchanged (the record a decision made then follows).
+    pub last_shown_at: DateTime,
     pub retain_until: DateTime,
     pub entries: Vec<RecordedEntryView>,
 }

@@ -106,7 +106,14 @@ async fn random_and_adversarial_input_kills_nothing() {
     let h = start(false).await;
     let token = register(&h, "fuzz@example.org", "TALENT").await;
     // A request the server never answered would hang here: a timeout makes it a failure.
-    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(20)).build().unwrap();
+    // Each request on a new connection: the harness closes a kept-alive connection idle for
+    // 600 ms (its header-read timeout), and a loaded machine's pause between two requests
+    // would otherwise send the next one into a connection being closed.
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
 
     // GraphQL over HTTP: documents, then variables.
     let mut statuses = std::collections::BTreeMap::new();

@@ -34,6 +34,8 @@ pub mod ranking {
         /// A hash of everything shown: the same list seen again is not recorded twice.
         pub fingerprint: String,
         pub created_at: DateTimeUtc,
+        /// The last time the same list was shown again to the same viewer.
+        pub last_shown_at: DateTimeUtc,
         pub retain_until: DateTimeUtc,
     }
 
@@ -144,17 +146,26 @@ fn version(v: u64) -> i64 {
 /// already kept. Returns the record's id.
 pub async fn record(conn: &impl ConnectionTrait, r: NewRanking, retain_until: DateTime<Utc>) -> Result<Uuid, DbErr> {
     let print = fingerprint(&r);
+    // The same list of the same kind seen again (a page reopened, a live refresh) is the
+    // record already kept, even if the viewer looked at another list in between.
     let last = ranking::Entity::find()
         .filter(ranking::Column::ViewerId.eq(r.viewer))
         .filter(ranking::Column::TargetId.eq(r.target))
+        .filter(ranking::Column::List.eq(r.list))
         .order_by_desc(ranking::Column::CreatedAt)
         .order_by_desc(ranking::Column::Id)
         .one(conn)
         .await?;
     if let Some(last) = last
         && last.fingerprint == print
-        && last.list == r.list
     {
+        // Kept longer too: it is the one a decision made now follows.
+        ranking::Entity::update_many()
+            .col_expr(ranking::Column::LastShownAt, Expr::value(Utc::now()))
+            .col_expr(ranking::Column::RetainUntil, Expr::value(retain_until))
+            .filter(ranking::Column::Id.eq(last.id))
+            .exec(conn)
+            .await?;
         return Ok(last.id);
     }
     let id = Uuid::now_v7();
@@ -168,6 +179,7 @@ pub async fn record(conn: &impl ConnectionTrait, r: NewRanking, retain_until: Da
         inputs: Set(r.inputs),
         fingerprint: Set(print),
         created_at: Set(Utc::now()),
+        last_shown_at: Set(Utc::now()),
         retain_until: Set(retain_until),
     };
     ranking::Entity::insert(row).exec_without_returning(conn).await?;
@@ -194,7 +206,7 @@ pub async fn last_seen(
     let last = ranking::Entity::find()
         .filter(ranking::Column::ViewerId.eq(viewer))
         .filter(ranking::Column::TargetId.eq(target))
-        .order_by_desc(ranking::Column::CreatedAt)
+        .order_by_desc(ranking::Column::LastShownAt)
         .order_by_desc(ranking::Column::Id)
         .one(conn)
         .await?;

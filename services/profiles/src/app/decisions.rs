@@ -261,6 +261,7 @@ impl App {
             engine_version: ranking.engine_version.clone(),
             target_version: ranking.target_version,
             shown_at: crocevia_api::DateTime(ranking.created_at),
+            last_shown_at: crocevia_api::DateTime(ranking.last_shown_at),
             retain_until: crocevia_api::DateTime(ranking.retain_until),
             entries: entries.iter().map(|e| entry_view(e, &ranking.list)).collect::<Result<_, _>>()?,
         })

@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(col("inputs").json_binary().not_null())
                     .col(col("fingerprint").string().not_null())
                     .col(col("created_at").timestamp_with_time_zone().not_null())
+                    .col(col("last_shown_at").timestamp_with_time_zone().not_null())
                     .col(col("retain_until").timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
