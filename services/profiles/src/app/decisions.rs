@@ -20,7 +20,7 @@ use crocevia_domain::{Application, ApplicationStage, EntityKind, ReviewTotal, ca
 use crocevia_matching::engine::{Key, Ranks, rank};
 use crocevia_matching::explain::Explained;
 use crocevia_matching::{Entry, Side};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 /// The calibration a selection ranking was made with (see `crocevia_domain::review`).
@@ -132,10 +132,13 @@ impl App {
         Utc::now() + self.retention
     }
 
+    /// Records a ranking as a write of its own (on SQLite a deferred transaction that reads
+    /// first could not take the write lock while another write holds it: the one write path
+    /// queues instead).
     async fn record(&self, ranking: NewRanking) -> Result<Uuid, AppError> {
-        let txn = self.profiles.db().begin().await.map_err(crate::ProfilesError::from)?;
-        let id = decisions::record(&txn, ranking, self.retain_until()).await?;
-        txn.commit().await.map_err(crate::ProfilesError::from)?;
+        let work = self.profiles.work().await?;
+        let id = decisions::record(work.txn(), ranking, self.retain_until()).await?;
+        work.commit().await?;
         Ok(id)
     }
 
