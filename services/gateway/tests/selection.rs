@@ -459,6 +459,8 @@ async fn pitch_deck(remote_app: bool) {
     )
     .await;
     assert_eq!(ok(&seen)["entity"]["answers"][0]["file"], file.as_str(), "{seen}");
+    let listed = gql(&h, Some(&manager.token), "{ myApplications { answers { key file } } }", json!({})).await;
+    assert_eq!(ok(&listed)["myApplications"][0]["answers"][0]["key"], "deck", "{listed}");
     // A reviewer in the blind round: no file in the packet, no download.
     let queue = gql(&h, Some(&reviewer.token), "{ reviewQueue { answers { key } } }", json!({})).await;
     assert_eq!(ok(&queue)["reviewQueue"][0]["answers"], json!([]), "{queue}");

@@ -23,6 +23,8 @@ pub struct ApplicationView {
     pub target_id: ID,
     pub stage: ApplicationStage,
     pub score: Option<i32>,
+    /// The answers to the programme's form.
+    pub answers: Vec<crocevia_api::AnswerView>,
     #[graphql(skip)]
     pub(crate) applicant: (EntityKind, uuid::Uuid),
     #[graphql(skip)]
@@ -45,6 +47,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
             target_id: ID(target.1.to_string()),
             stage: a.stage,
             score: a.score.map(i32::from),
+            answers: a.answers.iter().map(crocevia_api::AnswerView::from).collect(),
             applicant,
             target,
         }
