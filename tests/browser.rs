@@ -43,6 +43,14 @@ fn free_port() -> u16 {
 }
 
 /// Starts chromedriver and opens a fresh headless Chromium session (Italian, desktop size).
+/// Browser tests take turns: each runs a platform, a chromedriver and a Chromium, and on a
+/// 2-core machine several at once starve each other past any sensible wait.
+async fn one_at_a_time() -> tokio::sync::OwnedMutexGuard<()> {
+    static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+        std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+    TURN.clone().lock_owned().await
+}
+
 async fn browser() -> (Driver, Client) {
     let chromedriver = std::env::var("CROCEVIA_TEST_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CROCEVIA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -189,6 +197,7 @@ async fn screenshot(c: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched() {
+    let _turn = one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let (instance, server) = platform(dir.path()).await;
     let (_driver, c) = browser().await;
@@ -302,6 +311,7 @@ async fn graphql(server: &Server, token: Option<&str>, query: &str, variables: s
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first() {
+    let _turn = one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let setup = Instance::embedded(dir.path()).with("CROCEVIA_NEW_PASSWORD", "administrator password");
     let (status, out) =
@@ -472,6 +482,7 @@ fn verdict_class(status: &str) -> u8 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn startup_sees_eligible_programmes_first_and_cannot_apply_where_not_eligible() {
+    let _turn = one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     Instance::embedded(dir.path()).add_root();
     let (instance, server) = platform(dir.path()).await;
@@ -643,6 +654,7 @@ async fn counts(c: &Client, css: &str) -> Vec<u64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitor_opens_the_observatory_and_reads_its_charts_in_both_languages() {
+    let _turn = one_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let (_instance, server) = platform(dir.path()).await;
     // The aggregates take in the demo data's events after start-up.
@@ -747,6 +759,7 @@ async fn body_text(c: &Client) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
+    let _turn = one_at_a_time().await;
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let instance = Instance::embedded(dir.path());
@@ -1027,4 +1040,124 @@ async fn wait_until(c: &Client, what: &str, ok: impl AsyncFn() -> bool) {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     panic!("never: {what}; {}", page_state(c).await);
+}
+
+/// A programme's application form: the organisation builds it (a required number and a PDF),
+/// a startup saves a draft, is told the required answer is missing, uploads its deck, finds
+/// its draft again and applies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_startup_answers_a_programmes_form_with_its_deck() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    Instance::embedded(dir.path()).add_root();
+    let (instance, server) = platform(dir.path()).await;
+    let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
+    let member = graphql(
+        &server,
+        Some(&admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
+        json!({"o": INCUBATOR}),
+    )
+    .await;
+    assert!(member["errors"].is_null(), "{member}");
+    let incubator = server.login("giulia@i3p.example.org", "incubator password").await;
+    let startup_token =
+        server.sign_up(&instance, "team@nebbia.example.org", "startup password", "Nebbia", "STARTUP").await;
+    let startup = save_startup(&server, &startup_token, 5).await;
+    let programme = post_programme(
+        &server,
+        &incubator,
+        json!({
+            "title": "Robotica per le reti",
+            "description": "Accelerazione per robot di ispezione delle reti idriche.",
+            "model": "ACCELERATION", "phases": ["ACCELERATION"], "sectors": ["ICT"],
+        }),
+    )
+    .await;
+
+    // The organisation adds the form in the programme editor.
+    let (_driver, c) = browser().await;
+    log_in(&c, &server.base, "giulia@i3p.example.org", "incubator password").await;
+    c.goto(&format!("{}/#/postings/programme/{programme}", server.base)).await.unwrap();
+    find(&c, "#programme-form").await;
+    click(&c, "#add-question").await;
+    let first = ".question-row:nth-child(1)";
+    set_value(&c, &format!("{first} select[id$='-kind']"), "number").await;
+    type_in(&c, &format!("{first} input[id$='-key']"), "team").await;
+    type_in(&c, &format!("{first} input[id$='-label_it']"), "Quante persone nel team?").await;
+    type_in(&c, &format!("{first} input[id$='-label_en']"), "How many people in the team?").await;
+    click(&c, &format!("{first} input[id$='-required']")).await;
+    type_in(&c, &format!("{first} input[id$='-min']"), "1").await;
+    click(&c, "#add-question").await;
+    let second = ".question-row:nth-child(2)";
+    set_value(&c, &format!("{second} select[id$='-kind']"), "file").await;
+    type_in(&c, &format!("{second} input[id$='-key']"), "deck").await;
+    type_in(&c, &format!("{second} input[id$='-label_it']"), "Presentazione (PDF)").await;
+    type_in(&c, &format!("{second} input[id$='-label_en']"), "Pitch deck (PDF)").await;
+    click(&c, "#programme-save").await;
+    wait_text(&c, "#ranking-title", |t| t == "Robotica per le reti").await;
+    let saved = graphql(
+        &server,
+        None,
+        "query($id: ID!) { entity(kind: PROGRAMME, id: $id) { ... on Programme { form { key kind required } } } }",
+        json!({"id": programme}),
+    )
+    .await;
+    assert_eq!(
+        saved["data"]["entity"]["form"],
+        json!([{"key": "team", "kind": "NUMBER", "required": true}, {"key": "deck", "kind": "FILE", "required": false}]),
+        "{saved}"
+    );
+
+    // Matching pairs the startup with the programme.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let answer = graphql(
+            &server,
+            Some(&startup_token),
+            "query($s: ID!) { matches(subject: $s) { counterpartId } }",
+            json!({"s": startup}),
+        )
+        .await;
+        let listed = answer["data"]["matches"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|m| m["counterpartId"].as_str() == Some(programme.as_str())));
+        if listed {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the startup's list never held the programme: {answer}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    // The startup: a draft, the required answer asked for, the deck uploaded, applied.
+    log_in(&c, &server.base, "team@nebbia.example.org", "startup password").await;
+    let page = format!("{}/#/programme/{programme}", server.base);
+    c.goto(&page).await.unwrap();
+    find(&c, "#application-form .required").await;
+    click(&c, "#apply-save-draft").await;
+    find(&c, "#draft-saved").await;
+    click(&c, "#apply-submit").await;
+    let missing = wait_text(&c, "#answer-team-error", |t| !t.is_empty()).await;
+    assert!(!missing.is_empty());
+    type_in(&c, "#answer-team", "4").await;
+    let deck = dir.path().join("deck.pdf");
+    std::fs::write(&deck, b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n").unwrap();
+    find(&c, "#answer-deck").await.send_keys(deck.to_str().unwrap()).await.unwrap();
+    wait_text(&c, "#answer-deck-file", |t| t.contains("deck.pdf")).await;
+    click(&c, "#apply-save-draft").await;
+    find(&c, "#draft-saved").await;
+    // The draft comes back when the page opens again.
+    c.goto(&format!("{}/#/matches", server.base)).await.unwrap();
+    c.goto(&page).await.unwrap();
+    find(&c, "#application-form").await;
+    let deadline = Instant::now() + WAIT;
+    while prop(&c, "#answer-team", "value").await != "4" {
+        assert!(Instant::now() < deadline, "the draft never came back; {}", page_state(&c).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    click(&c, "#apply-submit").await;
+    find(&c, "#apply-sent").await;
+    screenshot(&c, "startup-form-applied").await;
+
+    c.close().await.unwrap();
 }

@@ -181,6 +181,93 @@ pub async fn fetch<T: DeserializeOwned>(
         .map_err(|e| ApiErrors::one(ApiError::network(format!("unexpected answer for {field}: {e}"))))
 }
 
+/// Uploads a PDF to `POST /api/v1/files?name=...` as the raw body, with the bearer token;
+/// the server answers what it stored (`{id,name,bytes,sha256}`).
+pub async fn upload_file(file: &web_sys::File, token: Option<&str>) -> Result<crocevia_api::FileView, ApiErrors> {
+    let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
+    let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
+    headers.set("Content-Type", "application/pdf").map_err(|e| js_error("headers", e))?;
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(file);
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    let url = format!("/api/v1/files?name={name}");
+    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| js_error("request", e))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| js_error("the platform cannot be reached", e))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|e| js_error("response", e))?;
+    let text = JsFuture::from(response.text().map_err(|e| js_error("response", e))?)
+        .await
+        .map_err(|e| js_error("response", e))?
+        .as_string()
+        .unwrap_or_default();
+    parse_upload(response.ok(), &text)
+}
+
+/// What the files endpoint answered: the stored file, or its problem (RFC 9457: `code`,
+/// `detail`, `field`) as one API error.
+pub fn parse_upload(ok: bool, body: &str) -> Result<crocevia_api::FileView, ApiErrors> {
+    let value: Value = serde_json::from_str(body).unwrap_or(Value::String(body.to_owned()));
+    if ok {
+        return serde_json::from_value(value)
+            .map_err(|e| ApiErrors::one(ApiError::network(format!("unexpected answer for the upload: {e}"))));
+    }
+    let text = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_owned);
+    Err(ApiErrors::one(ApiError {
+        code: text("code").unwrap_or_else(|| "BAD_USER_INPUT".into()),
+        message: text("detail")
+            .or_else(|| value.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "upload refused".into()),
+        field: text("field"),
+        reasons: Vec::new(),
+    }))
+}
+
+/// Downloads `GET /api/v1/files/{id}` with the bearer token and saves it through a Blob URL
+/// (a plain link cannot carry the token).
+pub async fn download_file(id: &str, name: &str, token: Option<&str>) -> Result<(), ApiErrors> {
+    let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
+    let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    let url = format!("/api/v1/files/{}", String::from(js_sys::encode_uri_component(id)));
+    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| js_error("request", e))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| js_error("the platform cannot be reached", e))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|e| js_error("response", e))?;
+    if !response.ok() {
+        let text = JsFuture::from(response.text().map_err(|e| js_error("response", e))?)
+            .await
+            .map_err(|e| js_error("response", e))?
+            .as_string()
+            .unwrap_or_default();
+        return Err(parse_upload(false, &text).err().unwrap_or_default());
+    }
+    let blob = JsFuture::from(response.blob().map_err(|e| js_error("response", e))?)
+        .await
+        .map_err(|e| js_error("response", e))?;
+    let blob: web_sys::Blob = blob.dyn_into().map_err(|e| js_error("response", e))?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error("download", e))?;
+    let document = window.document().ok_or_else(|| ApiErrors::one(ApiError::network("no document")))?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| js_error("download", e))?.unchecked_into();
+    anchor.set_href(&href);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&href);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +323,19 @@ mod tests {
             ("", "closed", "closed")
         );
         assert!(parse_response(r#"{"errors":[{"message":"x"}]}"#).unwrap_err().reasons().is_empty());
+    }
+
+    #[test]
+    fn uploads_answer_a_file_or_an_error() {
+        let f = parse_upload(true, r#"{"id":"f1","name":"deck.pdf","bytes":12,"sha256":"ab"}"#).unwrap();
+        assert_eq!((f.name.as_str(), f.bytes), ("deck.pdf", 12.0));
+        let e = parse_upload(
+            false,
+            r#"{"type":"about:blank","title":"Bad","status":400,"code":"BAD_USER_INPUT","detail":"not a PDF"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.summary(), "not a PDF");
+        assert!(parse_upload(false, "too large").unwrap_err().summary().contains("too large"));
     }
 
     #[test]

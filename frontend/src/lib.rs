@@ -3,6 +3,7 @@
 //! over `fetch`, subscriptions over a WebSocket), in Italian and English.
 
 pub mod api;
+pub mod application_form;
 pub mod components;
 pub mod form;
 pub mod format;

@@ -5,13 +5,14 @@
 
 use super::RequireRole;
 use crate::api::{ApiErrors, Saved};
+use crate::application_form::answer_row;
 use crate::components::{RubricEditor, rubric_input, rubric_rows};
 use crate::format;
 use crate::i18n::{self, T};
 use crate::queries::{ENTITY, EntityVariables, REVIEW_QUEUE};
-use crate::session::{Session, use_session};
+use crate::session::use_session;
 use crocevia_api::wire::enum_name;
-use crocevia_api::{AnswerView, EntityKind, EntityView, Question, ReviewPacketView, ReviewView};
+use crocevia_api::{EntityKind, EntityView, Question, ReviewPacketView, ReviewView};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -146,7 +147,7 @@ fn Packet(
                     <dl class="answers">
                         {move || {
                             let questions = forms.with(|f| f.get(&programme).cloned().unwrap_or_default());
-                            answers.iter().map(|a| answer_view(session, &questions, a)).collect_view()
+                            answers.iter().map(|a| answer_row(session, &questions, a)).collect_view()
                         }}
                     </dl>
                 }
@@ -172,33 +173,6 @@ fn Packet(
             }}
             <ConflictForm application=id.get_value() prefix=prefix on_done=on_conflict />
         </li>
-    }
-}
-
-/// One answer under its question (in the reader's language; the key while the form loads).
-fn answer_view(session: Session, questions: &[Question], a: &AnswerView) -> impl IntoView + use<> {
-    let lang = session.lang.get();
-    let question = questions.iter().find(|q| q.key == a.key);
-    let label = question.map_or_else(|| a.key.clone(), |q| lang.pick(&q.label_it, &q.label_en).to_owned());
-    let option = |key: &String| {
-        question
-            .and_then(|q| q.options.iter().find(|o| o.key == *key))
-            .map_or_else(|| key.clone(), |o| lang.pick(&o.label_it, &o.label_en).to_owned())
-    };
-    let value = if let Some(text) = &a.text {
-        text.clone()
-    } else if let Some(choices) = &a.choices {
-        choices.iter().map(option).collect::<Vec<_>>().join(", ")
-    } else if let Some(n) = a.number {
-        format::number(lang, n, if n.fract() == 0.0 { 0 } else { 2 })
-    } else if a.file.is_some() {
-        session.t(T::FileAttached).to_owned()
-    } else {
-        session.t(T::AnswerWithheld).to_owned()
-    };
-    view! {
-        <dt data-key=a.key.clone()>{label}</dt>
-        <dd>{value}</dd>
     }
 }
 

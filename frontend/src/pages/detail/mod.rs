@@ -4,13 +4,14 @@
 mod facts;
 
 use crate::api::{ApiErrors, Saved};
+use crate::application_form::{AnswerState, Answers, FormQuestions, answer_inputs, unclaimed};
 use crate::components::{ApplicationRefusal, Explanation, Factor, Reason, ReasonList, Verdict, VerdictBadge};
 use crate::format;
 use crate::i18n::T;
 use crate::queries::{ENTITY, EntityVariables};
 use crate::route::Route;
 use crate::session::use_session;
-use crocevia_api::{EntityKind, EntityView, OfferView, ProgrammeView};
+use crocevia_api::{DraftView, EntityKind, EntityView, OfferView, ProgrammeView, Question};
 use facts::{OfferFacts, ProgrammeFacts};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -70,6 +71,14 @@ impl Loaded {
         }
     }
 
+    /// A programme's application form (none for offers).
+    fn form(&self) -> Vec<Question> {
+        match self {
+            Loaded::Offer(_) => Vec::new(),
+            Loaded::Programme(p) => p.form.clone(),
+        }
+    }
+
     fn organisation(&self) -> String {
         match self {
             Loaded::Offer(o) => o.organisation_id.to_string(),
@@ -105,6 +114,7 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                 Some(Ok(l)) => {
                     let owner = l.organisation();
                     let open = l.open();
+                    let form = l.form();
                     let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_ref().is_some_and(|o| o.as_str() == owner.as_str()));
                     let ranking = Route::Ranking(l.id());
                     let edit = match &l {
@@ -124,7 +134,7 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                             </p>
                         </Show>
                         {if open {
-                            view! { <YourMatch kind=kind target=id.get_value() /> }.into_any()
+                            view! { <YourMatch kind=kind target=id.get_value() form=form /> }.into_any()
                         } else {
                             view! { <p class="closed" id="closed" role="status">{move || session.t(T::ClosedForApplications)}</p> }.into_any()
                         }}
@@ -138,8 +148,9 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
 
 /// The logged-in talent's or startup's match with this target, and the apply form.
 #[component]
-fn YourMatch(kind: Kind, target: String) -> impl IntoView {
+fn YourMatch(kind: Kind, target: String, form: Vec<Question>) -> impl IntoView {
     let session = use_session();
+    let form = StoredValue::new(form);
     let pair = RwSignal::new(None::<Result<PairMatch, ApiErrors>>);
     let target = StoredValue::new(target);
     let pairs_with = move |u: &crate::session::User| match kind {
@@ -173,7 +184,7 @@ fn YourMatch(kind: Kind, target: String) -> impl IntoView {
                 (Some(_), Some(Err(e))) => view! { <p class="error" role="alert">{e.summary()}</p> }.into_any(),
                 (Some(_), Some(Ok(m))) => {
                     let verdict = m.verdict.clone();
-                    view! { <PairView pair=m /> <ApplyForm target=target.get_value() verdict=verdict /> }.into_any()
+                    view! { <PairView pair=m /> <ApplyForm target=target.get_value() verdict=verdict form=form.get_value() /> }.into_any()
                 }
             }}
         </section>
@@ -216,35 +227,99 @@ pub fn PairView(pair: PairMatch) -> impl IntoView {
 /// ELIGIBLE_IF lists the conditions the application is recorded with. Whatever the page
 /// knew, the server decides: a refusal shows every reason it gives, never a success.
 #[component]
-fn ApplyForm(target: String, verdict: Option<Verdict>) -> impl IntoView {
+fn ApplyForm(target: String, verdict: Option<Verdict>, form: Vec<Question>) -> impl IntoView {
     let session = use_session();
     let motivation = RwSignal::new(String::new());
     let status = RwSignal::new(None::<Result<(), ApiErrors>>);
+    // A programme's form: the answers as the inputs hold them, the errors each question
+    // shows, and whether the last thing done was saving the draft.
+    let answers = RwSignal::new(Answers::new());
+    let errors = RwSignal::new(ApiErrors::default());
+    let draft_saved = RwSignal::new(false);
+    let has_form = !form.is_empty();
+    let questions = StoredValue::new(form.clone());
     let busy = RwSignal::new(false);
     let target = StoredValue::new(target);
     let blocked = verdict.as_ref().filter(|v| v.refuses()).map(|v| v.reasons.clone());
     let conditions = verdict.as_ref().filter(|v| v.is_conditional()).map(|v| v.reasons.clone());
     let refused = blocked.is_some();
+    if has_form && !refused {
+        leptos::task::spawn_local(async move {
+            let query = "query($p: ID!) { myApplicationDraft(programme: $p) { programmeId motivation savedAt
+                answers { key text choices number file fileBytes } } }";
+            let draft =
+                session.call::<Option<DraftView>>(query, json!({"p": target.get_value()}), "myApplicationDraft").await;
+            if let Ok(Some(d)) = draft {
+                motivation.set(d.motivation);
+                answers.set(d.answers.iter().map(|a| (a.key.clone(), AnswerState::of(a))).collect());
+            }
+        });
+    }
+    // The answers to send, or the questions to fix before anything is sent.
+    let read_answers = move || {
+        let read = answer_inputs(&questions.get_value(), &answers.get_untracked(), session.lang.get_untracked());
+        if let Err(e) = &read {
+            errors.set(e.clone());
+            status.set(Some(Err(e.clone())));
+            crate::form::focus_first_error();
+        }
+        read.ok()
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if refused || busy.get_untracked() {
             return;
         }
-        busy.set(true);
         status.set(None);
+        draft_saved.set(false);
+        let answers = if has_form {
+            match read_answers() {
+                Some(a) => Some(a),
+                None => return,
+            }
+        } else {
+            None
+        };
+        errors.set(ApiErrors::default());
+        busy.set(true);
         leptos::task::spawn_local(async move {
-            let query = "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id version } }";
-            let result = session
-                .call::<Saved>(query, json!({"t": target.get_value(), "m": motivation.get_untracked()}), "apply")
-                .await
-                .map(|_| ());
+            let query = "mutation($t: ID!, $m: String!, $a: [AnswerInput!]) { apply(target: $t, motivation: $m, answers: $a) { id version } }";
+            let vars = json!({"t": target.get_value(), "m": motivation.get_untracked(), "a": answers});
+            let result = session.call::<Saved>(query, vars, "apply").await.map(|_| ());
+            if let Err(e) = &result {
+                errors.set(e.clone());
+                crate::form::focus_first_error();
+            }
             status.set(Some(result));
+            busy.set(false);
+        });
+    };
+    let save_draft = move |_| {
+        if refused || busy.get_untracked() {
+            return;
+        }
+        status.set(None);
+        draft_saved.set(false);
+        let Some(answers) = read_answers() else { return };
+        errors.set(ApiErrors::default());
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let query = "mutation($p: ID!, $m: String!, $a: [AnswerInput!]!) { saveApplicationDraft(programme: $p, motivation: $m, answers: $a) { savedAt } }";
+            let vars = json!({"p": target.get_value(), "m": motivation.get_untracked(), "a": answers});
+            match session.call::<serde_json::Value>(query, vars, "saveApplicationDraft").await {
+                Ok(_) => draft_saved.set(true),
+                Err(e) => {
+                    errors.set(e.clone());
+                    status.set(Some(Err(e)));
+                    crate::form::focus_first_error();
+                }
+            }
             busy.set(false);
         });
     };
     let described = refused.then_some("apply-blocked");
     view! {
-        <form class="apply" on:submit=submit data-blocked=refused.to_string()>
+        <form class="apply" novalidate on:submit=submit data-blocked=refused.to_string()>
             {blocked.map(|reasons| view! {
                 <div class="verdict not-eligible" id="apply-blocked">
                     <p>{move || session.t(T::NotEligibleCannotApply)}</p>
@@ -257,15 +332,33 @@ fn ApplyForm(target: String, verdict: Option<Verdict>) -> impl IntoView {
                     <ReasonList reasons=reasons />
                 </div>
             })}
+            {has_form.then(|| view! {
+                <fieldset class="application-form" id="application-form">
+                    <legend>{move || session.t(T::ApplicationFormTitle)}</legend>
+                    <p class="hint">{move || session.t(T::ApplicationFormHint)}</p>
+                    <FormQuestions form=form answers=answers errors=errors disabled=refused />
+                </fieldset>
+            })}
             <label for="apply-motivation">{move || session.t(T::Motivation)}</label>
             <textarea id="apply-motivation" rows="3" prop:value=move || motivation.get() disabled=refused
                 on:input=move |ev| motivation.set(event_target_value(&ev))></textarea>
             <button type="submit" class="primary" id="apply-submit" disabled=move || refused || busy.get()
                 aria-describedby=described>{move || session.t(T::Apply)}</button>
+            {has_form.then(|| view! {
+                " "
+                <button type="button" id="apply-save-draft" disabled=move || refused || busy.get() on:click=save_draft>
+                    {move || session.t(T::SaveDraft)}
+                </button>
+            })}
             <div id="apply-status" role="status" aria-live="polite">
                 {move || match status.get() {
                     Some(Ok(())) => view! { <p class="ok" id="apply-sent">{move || session.t(T::Applied)}</p> }.into_any(),
+                    // Errors a question shows next to it are not repeated here.
+                    Some(Err(e)) if has_form && unclaimed(&e, &questions.get_value()).is_empty() => view! {
+                        <p class="error" id="apply-fix-answers">{move || session.t(T::FixErrors)}</p>
+                    }.into_any(),
                     Some(Err(e)) => view! { <ApplicationRefusal errors=e id="apply-refused" /> }.into_any(),
+                    None if draft_saved.get() => view! { <p class="ok" id="draft-saved">{move || session.t(T::DraftSaved)}</p> }.into_any(),
                     None => ().into_any(),
                 }}
             </div>

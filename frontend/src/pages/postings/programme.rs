@@ -2,6 +2,7 @@
 
 use super::{load_posting, submit_posting};
 use crate::api::ApiErrors;
+use crate::application_form::{FormBuilder, rows_of};
 use crate::components::{
     Check, Choice, ComuneSelect, ErrorList, Labelled, MultiChoice, TextArea, TextInput, field_id, key_of,
 };
@@ -36,6 +37,8 @@ const FIELDS: &[&str] = &[
     "rule_max_age",
     "rule_team_min",
     "rule_team_max",
+    // Errors about the form's questions sit next to each question.
+    "form",
 ];
 
 #[component]
@@ -68,8 +71,8 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
     let rule_max_age = s();
     let (team_min, team_max) = (s(), s());
     let other_rules = StoredValue::new(Vec::<EligibilityRuleInput>::new());
-    // The programme's application form has no editor here: an update sends it back unchanged.
-    let form = StoredValue::new(Vec::<Question>::new());
+    // The programme's application form, one builder row per question.
+    let form = RwSignal::new(Vec::new());
     let version = RwSignal::new(None::<i64>);
     let errors = RwSignal::new(ApiErrors::default());
     let busy = RwSignal::new(false);
@@ -87,7 +90,8 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
         deadline.set(date_text(p.application_deadline));
         capacity.set(p.capacity.to_string());
         languages.set(p.languages.join(", "));
-        form.set_value(p.form);
+        let mut next = 0;
+        form.set(rows_of(&p.form, &mut next));
         let mut others = Vec::new();
         for rule in p.eligibility.iter().filter_map(EligibilityRule::to_input) {
             use EligibilityRuleInput as R;
@@ -155,7 +159,12 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
             application_deadline: f.required_date("applicationDeadline", &deadline.get_untracked()),
             capacity: f.required_number("capacity", &capacity.get_untracked()),
             languages: f.required_list("languages", languages),
-            form: form.get_value(),
+            form: form
+                .get_untracked()
+                .iter()
+                .enumerate()
+                .map(|(i, (_, row))| row.get_untracked().read(&mut f, i))
+                .collect::<Vec<Question>>(),
         };
         let nil = uuid::Uuid::nil();
         f.finish(input, |i| i.into_domain(ProgrammeId::from_uuid(nil), OrganisationId::from_uuid(nil), Status::Open))
@@ -195,6 +204,7 @@ fn ProgrammeEditor(id: Option<String>) -> impl IntoView {
                         <TextInput form=FORM field="rule_team_max" label=T::Max value=team_max errors=errors kind="number" />
                         <p class="field-error" role="alert">{move || errors.with(|e| e.for_field("eligibility"))}</p>
                     </fieldset>
+                    <FormBuilder rows=form errors=errors />
                     <button type="submit" class="primary" id="programme-save" disabled=move || busy.get()>{move || session.t(T::Save)}</button>
                 </form>
             </Show>
