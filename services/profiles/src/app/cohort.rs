@@ -7,7 +7,6 @@ use super::queries::ends;
 use super::{Actor, App, AppError, DecisionNote, owns};
 use crate::reviews::{self, Review};
 use crate::service::{Work, WriteOutcome};
-use crate::store;
 use chrono::Utc;
 use crocevia_api::{CohortView, NamedView, wire};
 use crocevia_domain::{
@@ -197,14 +196,7 @@ impl App {
         };
         let manager = actor.is_admin() || owns(actor, &stored.entity);
         let db = self.profiles.db();
-        let mut all = Vec::new();
-        for id in self.pointing(db, programme, EntityKind::Application, "target").await? {
-            if let Some(s) = store::find(db, EntityKind::Application, id).await?
-                && let Entity::Application(a) = s.entity
-            {
-                all.push(a);
-            }
-        }
+        let all = self.applications_to(programme).await?;
         let mine = match self.own_profile(actor).await? {
             Some((EntityKind::Startup, me)) => all.iter().filter(|a| ends(a).0.1 == me).max_by_key(|a| a.id).cloned(),
             _ => None,

@@ -49,9 +49,7 @@ impl App {
             return Err(AppError::forbidden("only the organisation that runs it sees its selection rates"));
         }
         let mut counted = Vec::new();
-        for id in self.pointing(db, target, EntityKind::Application, "target").await? {
-            let Some(stored) = store::find(db, EntityKind::Application, id).await? else { continue };
-            let Entity::Application(a) = stored.entity else { continue };
+        for a in self.applications_to(target).await? {
             if a.stage == ApplicationStage::Withdrawn {
                 continue;
             }

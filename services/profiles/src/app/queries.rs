@@ -218,19 +218,25 @@ impl App {
         Ok(EntityView::of(&stored.entity, stored.version, contact, accepted))
     }
 
-    /// How many applications to a programme were accepted (its cohort so far).
-    async fn accepted(&self, programme: Uuid) -> Result<u32, AppError> {
+    /// The applications to an offer or programme, withdrawn ones included (a read that fails
+    /// is an error, never a shorter list; one deleted between the two reads is gone).
+    pub(super) async fn applications_to(&self, target: Uuid) -> Result<Vec<Application>, AppError> {
         let db = self.profiles.db();
-        let mut accepted = 0;
-        for id in self.pointing(db, programme, EntityKind::Application, "target").await? {
+        let mut out = Vec::new();
+        for id in self.pointing(db, target, EntityKind::Application, "target").await? {
             if let Some(stored) = store::find(db, EntityKind::Application, id).await?
                 && let Entity::Application(a) = stored.entity
-                && a.stage == ApplicationStage::Accepted
             {
-                accepted += 1;
+                out.push(a);
             }
         }
-        Ok(accepted)
+        Ok(out)
+    }
+
+    /// How many applications to a programme were accepted (its cohort so far).
+    async fn accepted(&self, programme: Uuid) -> Result<u32, AppError> {
+        let all = self.applications_to(programme).await?;
+        Ok(all.iter().filter(|a| a.stage == ApplicationStage::Accepted).count() as u32)
     }
 
     /// My talent or startup profile as [`App::entity`] shows it to me; `None` until saved.

@@ -522,9 +522,7 @@ impl App {
             let Some(stored) = store::find(db, EntityKind::Programme, programme).await? else { continue };
             let target = stored.entity;
             let Entity::Programme(p) = &target else { continue };
-            for id in self.pointing(db, programme, EntityKind::Application, "target").await? {
-                let Some(stored) = store::find(db, EntityKind::Application, id).await? else { continue };
-                let Entity::Application(application) = stored.entity else { continue };
+            for application in self.applications_to(programme).await? {
                 if matches!(application.stage, ApplicationStage::Withdrawn) {
                     continue;
                 }
@@ -630,14 +628,12 @@ impl App {
         }
         let mut applications = BTreeMap::new();
         let mut withheld = BTreeSet::new();
-        for id in self.pointing(db, programme, EntityKind::Application, "target").await? {
-            let Some(s) = store::find(db, EntityKind::Application, id).await? else { continue };
-            let Entity::Application(a) = s.entity else { continue };
+        for a in self.applications_to(programme).await? {
             if a.stage == ApplicationStage::Withdrawn {
                 continue;
             }
             let reviewers = self.reviewers(db, &a, &stored.entity).await?;
-            applications.insert(id, (a, reviewers));
+            applications.insert(a.id.as_uuid(), (a, reviewers));
         }
         let all = reviews::of_target(db, programme).await?;
         for (id, (_, reviewers)) in &applications {
