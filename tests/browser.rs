@@ -51,6 +51,19 @@ async fn one_at_a_time() -> tokio::sync::OwnedMutexGuard<()> {
     TURN.clone().lock_owned().await
 }
 
+/// Giulia, a member of the demo incubator (I3P), added by the administrator `admin`; she
+/// logs in as giulia@i3p.example.org with "incubator password".
+async fn add_incubator_member(server: &Server, admin: &str) {
+    let member = graphql(
+        server,
+        Some(admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
+        json!({"o": INCUBATOR}),
+    )
+    .await;
+    assert!(member["errors"].is_null(), "{member}");
+}
+
 async fn browser() -> (Driver, Client) {
     let chromedriver = std::env::var("CROCEVIA_TEST_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CROCEVIA_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -326,14 +339,7 @@ async fn incubator_posts_a_programme_and_sees_an_eligible_startup_ranked_first()
     )
     .await;
     let admin = login["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let member = graphql(
-        &server,
-        Some(&admin),
-        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
-        json!({"o": INCUBATOR}),
-    )
-    .await;
-    assert!(member["errors"].is_null(), "{member}");
+    add_incubator_member(&server, &admin).await;
 
     let (_driver, c) = browser().await;
     // A phone-width screen.
@@ -487,14 +493,7 @@ async fn startup_sees_eligible_programmes_first_and_cannot_apply_where_not_eligi
     Instance::embedded(dir.path()).add_root();
     let (instance, server) = platform(dir.path()).await;
     let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
-    let member = graphql(
-        &server,
-        Some(&admin),
-        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
-        json!({"o": INCUBATOR}),
-    )
-    .await;
-    assert!(member["errors"].is_null(), "{member}");
+    add_incubator_member(&server, &admin).await;
     let incubator = server.login("giulia@i3p.example.org", "incubator password").await;
     let startup_token =
         server.sign_up(&instance, "team@nebbia.example.org", "startup password", "Nebbia", "STARTUP").await;
@@ -1052,14 +1051,7 @@ async fn a_startup_answers_a_programmes_form_with_its_deck() {
     Instance::embedded(dir.path()).add_root();
     let (instance, server) = platform(dir.path()).await;
     let admin = server.login(support::ROOT_EMAIL, support::ROOT_PASSWORD).await;
-    let member = graphql(
-        &server,
-        Some(&admin),
-        "mutation($o: ID!) { createMember(organisationId: $o, email: \"giulia@i3p.example.org\", password: \"incubator password\", displayName: \"Giulia (I3P)\") { id } }",
-        json!({"o": INCUBATOR}),
-    )
-    .await;
-    assert!(member["errors"].is_null(), "{member}");
+    add_incubator_member(&server, &admin).await;
     let incubator = server.login("giulia@i3p.example.org", "incubator password").await;
     let startup_token =
         server.sign_up(&instance, "team@nebbia.example.org", "startup password", "Nebbia", "STARTUP").await;
