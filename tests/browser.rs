@@ -785,7 +785,8 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
     }
     let (marco, sara, luca) = (members[1].clone(), members[2].clone(), members[3].clone());
     let manager = server.login("giulia@i3p.example.org", "member password").await;
-    // Two places, for ICT startups of at most ten people.
+    // Two places, for ICT startups of at most ten people, with a form of its own: the team
+    // (required) and the technology's readiness level.
     let programme = post_programme(
         &server,
         &manager,
@@ -794,11 +795,19 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
             "description": "Accelerazione per startup deep tech torinesi: mentoring, laboratori e investitori.",
             "model": "ACCELERATION", "phases": ["ACCELERATION"], "sectors": ["ICT"], "capacity": 2,
             "eligibility": [{"sectorIn": {"sectors": ["ICT"]}}, {"teamSize": {"max": 10}}],
+            "form": [
+                {"key": "team", "kind": "LONG_TEXT", "labelIt": "Chi c'è nel team?", "labelEn": "Who is on the team?", "required": true, "maxChars": 800},
+                {"key": "trl", "kind": "SINGLE_CHOICE", "labelIt": "Maturità della tecnologia", "labelEn": "Technology readiness", "options": [
+                    {"key": "lab", "labelIt": "Prototipo di laboratorio", "labelEn": "Lab prototype"},
+                    {"key": "pilot", "labelIt": "Pilota con un cliente", "labelEn": "Pilot with a customer"},
+                ]},
+            ],
         }),
     )
     .await;
 
-    // Five startups apply; the fifth (food, twenty people) is refused with both reasons.
+    // Five startups apply, answering the form; the team answer names the startup, which a
+    // blind review must mask.; the fifth (food, twenty people) is refused with both reasons.
     let mut startups = vec![
         ("Nebbia Robotics", "team@nebbia.example.org", "ICT", 4),
         ("Sole Quantum", "team@solequantum.example.org", "ICT", 3),
@@ -833,11 +842,15 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
         )
         .await;
         s.startup = saved["data"]["saveProfile"]["id"].as_str().unwrap_or_else(|| panic!("{saved}")).to_owned();
+        let answers = json!([
+            {"key": "team", "text": format!("I fondatori di {} vengono dal Politecnico di Torino.", s.name)},
+            {"key": "trl", "choices": ["pilot"]},
+        ]);
         let applied = graphql(
             &server,
             Some(&s.token),
-            "mutation($t: ID!, $m: String!) { apply(target: $t, motivation: $m) { id } }",
-            json!({"t": programme, "m": format!("Con {} vogliamo crescere a Torino.", s.name)}),
+            "mutation($t: ID!, $m: String!, $a: [AnswerInput!]) { apply(target: $t, motivation: $m, answers: $a) { id } }",
+            json!({"t": programme, "m": format!("Con {} vogliamo crescere a Torino.", s.name), "a": answers}),
         )
         .await;
         s.application = applied["data"]["apply"]["id"].as_str().map(str::to_owned);
@@ -855,16 +868,16 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
     let (_driver, c) = browser().await;
     let base = server.base.clone();
 
-    // A reviewer reads their id on their account page; the manager sets the panel from the
-    // programme's selection page, with a blind first round.
-    log_in(&c, &base, "luca@i3p.example.org", "member password").await;
-    click(&c, "nav a[href='#/account']").await;
-    wait_text(&c, "#account-id", |t| t == luca).await;
+    // The manager sets the panel from the programme's selection page, choosing three of the
+    // organisation's members by name, with a blind first round.
     log_in(&c, &base, "giulia@i3p.example.org", "member password").await;
     click(&c, &format!(".posting-list li[data-id='{programme}'] a.selection")).await;
     wait_text(&c, "#selection-title", |t| t == "AcceleraTO Deep Tech 2027").await;
     find(&c, "#panel.empty").await;
-    type_in(&c, "#panel-reviewers", &format!("{marco}\n{sara}\n{luca}")).await;
+    wait_text(&c, &format!("#panel-reviewers .reviewer[data-id='{luca}'] label"), |t| t == "Luca Revisore").await;
+    for reviewer in [&marco, &sara, &luca] {
+        click(&c, &format!("#panel-reviewers .reviewer[data-id='{reviewer}'] input")).await;
+    }
     click(&c, "#panel-blind").await;
     click(&c, "#panel-save").await;
     wait_text(&c, "#panel-status", |t| t == "Panel salvato.").await;
@@ -912,6 +925,8 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
             assert!(!text.contains(name), "{email} reads {name} during the blind round: {text}");
         }
         assert!(text.contains("▇▇▇"), "the names in the texts are masked: {text}");
+        let answers = find(&c, &format!(".packet[data-id='{nebbia}'] .answers")).await.text().await.unwrap();
+        assert!(answers.contains("Chi c'è nel team?") && answers.contains("Pilota con un cliente"), "{answers}");
         for (application, points) in *reviews {
             review(&c, application, *points).await;
         }
@@ -952,6 +967,19 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
         .parse()
         .unwrap();
     assert!(strict < -20.0, "Luca is the strict one: {strict}");
+    // The organisation reads what each startup wrote, names included, under its name.
+    click(&c, &format!("{} details.application-text summary", row(&nebbia))).await;
+    wait_text(&c, &format!("{} details.application-text .answers", row(&nebbia)), |t| {
+        t.contains("I fondatori di Nebbia Robotics") && t.contains("Pilota con un cliente")
+    })
+    .await;
+    // The fairness monitor: four applications, fewer than k in every group, so no figures.
+    wait_text(&c, "#fairness-title", |t| t == "Equità della selezione").await;
+    let female_led = "#fairness table[data-dimension=female_led]";
+    find(&c, &format!("{female_led} tr[data-group=no][data-shown=false]")).await;
+    assert_eq!(find(&c, "#fairness-hint").await.attr("data-applications").await.unwrap().as_deref(), Some("4"));
+    let cells = find(&c, &format!("{female_led} tr[data-group=no]")).await.text().await.unwrap();
+    assert!(cells.contains("troppo poche per mostrarle") && !cells.contains('%'), "{cells}");
     wait_text(&c, &format!("#leniency tr[data-id='{luca}'] .offset"), |t| t.contains("severo")).await;
     c.execute("document.getElementById('panel-ranking-title').scrollIntoView()", vec![]).await.unwrap();
     screenshot(&c, "selection-ranking").await;

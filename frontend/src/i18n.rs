@@ -307,8 +307,7 @@ texts! {
     AccountIdHint => "Chi gestisce un programma della tua organizzazione ti aggiunge a un panel di valutazione con questo identificativo.", "Whoever runs a programme of your organisation adds you to a review panel with this id.";
     RoleLabel => "Tipo di account", "Account type";
     ReviewPanel => "Panel di valutazione", "Review panel";
-    ReviewerIds => "Identificativi dei valutatori (uno per riga)", "Reviewers' ids (one per line)";
-    ReviewerIdsHint => "Membri della tua organizzazione: ognuno trova il proprio identificativo nella pagina «Il mio account».", "Members of your organisation: each finds their id on their “My account” page.";
+    ChooseReviewers => "Valutatori (membri della tua organizzazione)", "Reviewers (members of your organisation)";
     BlindFirstRound => "Primo turno alla cieca: i valutatori non vedono chi sono le startup", "Blind first round: reviewers do not see who the startups are";
     SavePanel => "Salva il panel", "Save the panel";
     PanelSaved => "Panel salvato.", "Panel saved.";
@@ -407,6 +406,14 @@ texts! {
     MaxBytes => "Dimensione massima (byte)", "Largest size (bytes)";
     NoQuestions => "Nessuna domanda: la candidatura chiede solo la motivazione.", "No questions: applying asks only for a motivation.";
     Yes => "Sì", "Yes";
+    FairnessTitle => "Equità della selezione", "Fairness of the selection";
+    FairnessHint => "Quota di candidature di ogni gruppo che arriva a ciascuna fase (candidature ritirate escluse). I gruppi con meno di {k} candidature non mostrano cifre; ⚠ segna un tasso sotto i quattro quinti di quello del gruppo migliore: è un segnale da verificare, non un giudizio.", "Share of each group's applications that reach each stage (withdrawn ones left out). Groups of fewer than {k} applications show no figures; ⚠ marks a rate under four fifths of the best group's: a signal to look into, not a verdict.";
+    Group => "Gruppo", "Group";
+    Applicants => "Candidature", "Applications";
+    FewerThanK => "troppo poche per mostrarle", "too few to show";
+    FourFifthsFlag => "Sotto i quattro quinti del tasso più alto", "Under four fifths of the highest rate";
+    GroupLocal => "Dall'Italia", "From Italy";
+    GroupInternational => "Dall'estero", "From abroad";
     No => "No", "No";
     ConfirmWithdraw => "Conferma: lascio il posto nella coorte", "Confirm: I give up my place in the cohort";
     Footer => "Crocevia · Torino Metropoli 2025 · AcceleraTO e Talenti a Torino", "Crocevia · Torino Metropoli 2025 · AcceleraTO and Talenti a Torino";

@@ -96,8 +96,14 @@ macro_rules! decision {
 /// organisation is shown it, not in the background.
 pub const SELECTION_RANKING: &str = "query($programme: ID!) { selectionRanking(programme: $programme) {
     programmeId panel { id name } blindFirstRound blindRoundEnded mean sd
-    applications { applicationId applicant { kind id } applicantName stage reviews raw calibrated rawRank calibratedRank }
+    applications { applicationId applicant { kind id } applicantName stage reviews raw calibrated rawRank calibratedRank
+    motivation answers { key text choices number file fileBytes } }
     reviewers { reviewerId reviewerName reviews mean sd offset } withheld } }";
+
+/// An offer's or programme's selection rates by group, a `crocevia_api::FairnessView`.
+pub const FAIRNESS: &str = "query($target: ID!) { fairness(target: $target) {
+    targetId k applications dimensions { dimension labelIt labelEn
+    groups { group applicants steps { stage reached rate flagged } } } } }";
 
 /// A programme's cohort, a `crocevia_api::CohortView`.
 pub const COHORT: &str = "query($programme: ID!) { cohort(programme: $programme) {
@@ -249,6 +255,14 @@ mod tests {
         let when = DateTime(chrono::DateTime::UNIX_EPOCH);
         let day = Date(chrono::NaiveDate::MIN);
         let party = Party { kind: EntityKind::Startup, id: "s".into() };
+        let answer = AnswerView {
+            key: "team".into(),
+            text: Some("t".into()),
+            choices: Some(vec!["a".into()]),
+            number: Some(1.0),
+            file: Some("f".into()),
+            file_bytes: Some(1.0),
+        };
         let review = ReviewView {
             reviewer_id: "u".into(),
             reviewer_name: "Marco".into(),
@@ -295,6 +309,8 @@ mod tests {
                 calibrated: Some(1.0),
                 raw_rank: Some(1),
                 calibrated_rank: Some(1),
+                motivation: "m".into(),
+                answers: vec![answer.clone()],
             }],
             reviewers: vec![ReviewerLeniencyView {
                 reviewer_id: "u".into(),
@@ -337,14 +353,7 @@ mod tests {
             seat_in_metro_area: true,
             description: String::new(),
             motivation: String::new(),
-            answers: vec![AnswerView {
-                key: "team".into(),
-                text: Some("t".into()),
-                choices: Some(vec!["a".into()]),
-                number: Some(1.0),
-                file: Some("f".into()),
-                file_bytes: Some(1.0),
-            }],
+            answers: vec![answer.clone()],
             my_review: Some(review.clone()),
             other_reviews: vec![review],
         };
@@ -403,6 +412,29 @@ mod tests {
         covers(&root(DECISION_RECORDS, "decisionRecords"), &value(&records), "decisionRecords");
         covers(&root(MY_DECISION, "myDecision"), &value(&explanation), "myDecision");
         covers(&root(REPLAY_RANKING, "replayRanking"), &value(&replay), "replayRanking");
+        let fairness = crocevia_api::FairnessView {
+            target_id: "p".into(),
+            k: 5,
+            applications: 9,
+            dimensions: vec![crocevia_api::DimensionRatesView {
+                dimension: "origin".into(),
+                label_it: "Provenienza".into(),
+                label_en: "Origin".into(),
+                groups: vec![crocevia_api::GroupRatesView {
+                    group: "local".into(),
+                    applicants: Some(5),
+                    steps: vec![crocevia_api::StepRateView {
+                        stage: crocevia_api::ApplicationStage::Accepted,
+                        reached: Some(2),
+                        rate: Some(0.4),
+                        flagged: true,
+                    }],
+                }],
+            }],
+        };
+        covers(&root(FAIRNESS, "fairness"), &value(&fairness), "fairness");
+        let back: crocevia_api::FairnessView = serde_json::from_value(value(&fairness)).unwrap();
+        assert_eq!(back, fairness);
         // And what is selected reads back into the views.
         let back: crocevia_api::SelectionRankingView = serde_json::from_value(value(&ranking)).unwrap();
         assert_eq!(back, ranking);

@@ -4,6 +4,7 @@ mod account;
 mod applications;
 mod auth;
 mod detail;
+mod fairness;
 mod home;
 mod insights;
 mod matches;

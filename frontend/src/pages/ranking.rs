@@ -4,6 +4,7 @@
 
 use super::RequireRole;
 use super::applications::{Application, follow_applications, load};
+use super::fairness::FairnessSection;
 use super::detail::{PAIR_FIELDS, PairMatch, PairView};
 use super::matches::{Match, MatchCard, load_matches};
 use crate::api::ApiErrors;
@@ -134,6 +135,8 @@ fn RankingView(id: String) -> impl IntoView {
                     }}
                 </section>
             </div>
+            // A programme's monitor is on its selection page, beside its decisions.
+            {move || (!is_programme.get()).then(|| view! { <FairnessSection target=id.get_value() /> })}
         </section>
     }
 }

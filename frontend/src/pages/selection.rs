@@ -10,21 +10,23 @@
 
 use super::RequireRole;
 use super::applications::follow_applications;
+use super::fairness::FairnessSection;
 use super::ranking::allowed_moves;
 use crate::api::{ApiErrors, Saved};
 use crate::format;
 use crate::i18n::{self, Lang, T};
-use crate::queries::{COHORT, DECISION_RECORDS, REPLAY_RANKING, SELECTION_RANKING};
+use crate::application_form::answer_row;
+use crate::queries::{COHORT, DECISION_RECORDS, ENTITY, EntityVariables, REPLAY_RANKING, SELECTION_RANKING};
 use crate::route::Route;
 use crate::session::{Session, use_session};
 use crocevia_api::wire::{enum_name, parse_enum};
 use crocevia_api::{
-    ApplicationStage, CohortView, DecisionExportView, DecisionRecordView, RankedApplicationView, RankingRecordView,
+    AnswerView, ApplicationStage, EntityKind, EntityView, Question, CohortView, DecisionExportView, DecisionRecordView, NamedView, RankedApplicationView, RankingRecordView,
     RankingReplayView, ReviewerLeniencyView, SelectionRankingView,
 };
 use leptos::prelude::*;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 type Loaded<V> = RwSignal<Option<Result<V, ApiErrors>>>;
 
@@ -37,21 +39,9 @@ pub fn Selection(id: String) -> impl IntoView {
     }
 }
 
-/// Reviewer ids as typed: one per line (commas and spaces also separate them), blanks and
-/// repeats left out.
-pub fn parse_ids(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for id in text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty()) {
-        if !out.iter().any(|o| o == id) {
-            out.push(id.to_owned());
-        }
-    }
-    out
-}
-
-/// The panel form's errors, each naming the id it is about (`reviewers[1]` is the second id
-/// sent).
-pub fn panel_errors(errors: &ApiErrors, sent: &[String]) -> Vec<String> {
+/// The panel form's errors, each naming the reviewer it is about (`reviewers[1]` is the
+/// second one sent), by name when the page knows it.
+pub fn panel_errors(errors: &ApiErrors, sent: &[String], names: &BTreeMap<String, String>) -> Vec<String> {
     errors
         .0
         .iter()
@@ -63,7 +53,7 @@ pub fn panel_errors(errors: &ApiErrors, sent: &[String]) -> Vec<String> {
                 .and_then(|rest| rest.split(']').next())
                 .and_then(|i| i.parse::<usize>().ok());
             match index.and_then(|i| sent.get(i)) {
-                Some(id) => format!("{id}: {}", e.message),
+                Some(id) => format!("{}: {}", names.get(id).unwrap_or(id), e.message),
                 None => e.message.clone(),
             }
         })
@@ -107,6 +97,14 @@ fn SelectionView(id: String) -> impl IntoView {
         });
     };
     refresh();
+    // The programme's form, for the questions the applications' answers answer.
+    let questions = RwSignal::new(Vec::<Question>::new());
+    leptos::task::spawn_local(async move {
+        let vars = EntityVariables { kind: EntityKind::Programme, id: id.get_value() };
+        if let Ok(EntityView::Programme(p)) = session.call::<EntityView>(ENTITY, vars, "entity").await {
+            questions.set(p.form);
+        }
+    });
     // A withdrawal moves the waitlist up: the page follows the programme's applications.
     follow_applications(session, refresh);
     let title = move || cohort.with(|c| c.as_ref().and_then(|c| c.as_ref().ok()).map(|c| c.title.clone()));
@@ -156,7 +154,7 @@ fn SelectionView(id: String) -> impl IntoView {
                     Shown::Loading => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
                     Shown::Failed => ().into_any(),
                     Shown::Empty => view! { <p class="empty">{move || session.t(T::NoApplications)}</p> }.into_any(),
-                    Shown::Table => view! { <RankingTable rows=ranking on_change=refresh /> }.into_any(),
+                    Shown::Table => view! { <RankingTable rows=ranking questions=questions on_change=refresh /> }.into_any(),
                 }}
             </section>
             {move || match ranking.get() {
@@ -164,6 +162,7 @@ fn SelectionView(id: String) -> impl IntoView {
                 _ => None,
             }}
             <CohortSection cohort=cohort />
+            <FairnessSection target=id.get_value() />
             <Records records=records names=names />
         </section>
     }
@@ -178,25 +177,39 @@ fn PanelForm(
 ) -> impl IntoView {
     let session = use_session();
     let programme = StoredValue::new(programme);
-    let ids = RwSignal::new(String::new());
+    // The organisation's members, to choose the panel from; the chosen ones, by id.
+    let members = RwSignal::new(None::<Result<Vec<NamedView>, ApiErrors>>);
+    if let Some(org) = session.user.get_untracked().and_then(|u| u.organisation_id) {
+        leptos::task::spawn_local(async move {
+            let query = "query($o: ID!) { organisationMembers(organisation: $o) { id name } }";
+            members.set(Some(session.call(query, json!({"o": org.to_string()}), "organisationMembers").await));
+        });
+    }
+    let chosen = RwSignal::new(BTreeSet::<String>::new());
     let blind = RwSignal::new(false);
-    // Filled from the server once, and again after each save; typing is never overwritten.
+    // Filled from the server once, and again after each save; a choice is never overwritten.
     let filled = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(r)) = ranking.get()
             && !filled.get_untracked()
         {
-            ids.set(r.panel.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join("\n"));
+            chosen.set(r.panel.iter().map(|p| p.id.to_string()).collect());
             blind.set(r.blind_first_round);
             filled.set(true);
         }
     });
+    let names = move || {
+        members.with_untracked(|m| match m {
+            Some(Ok(m)) => m.iter().map(|m| (m.id.to_string(), m.name.clone())).collect(),
+            _ => BTreeMap::new(),
+        })
+    };
     let errors = RwSignal::new(Vec::<String>::new());
     let status = RwSignal::new(None::<T>);
     let busy = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let sent = parse_ids(&ids.get_untracked());
+        let sent: Vec<String> = chosen.get_untracked().into_iter().collect();
         let query = "mutation($p: ID!, $r: [ID!]!, $b: Boolean!) { setReviewPanel(programme: $p, reviewers: $r, blindFirstRound: $b) { id version } }";
         let vars = json!({"p": programme.get_value(), "r": sent, "b": blind.get_untracked()});
         busy.set(true);
@@ -210,7 +223,7 @@ fn PanelForm(
                 }
                 Err(e) => {
                     status.set(None);
-                    errors.set(panel_errors(&e, &sent));
+                    errors.set(panel_errors(&e, &sent, &names()));
                 }
             }
             busy.set(false);
@@ -245,7 +258,7 @@ fn PanelForm(
                         view! {
                             <ul class="chips" id="panel">
                                 {r.panel.into_iter().map(|p| view! {
-                                    <li class="chip" data-id=p.id.to_string()>{p.name} " " <code class="id">{p.id.to_string()}</code></li>
+                                    <li class="chip" data-id=p.id.to_string()>{p.name}</li>
                                 }).collect_view()}
                             </ul>
                         }.into_any()
@@ -259,15 +272,31 @@ fn PanelForm(
                 }
             })}
             <form id="panel-form" on:submit=save>
-                <div class="field">
-                    <label for="panel-reviewers">{move || session.t(T::ReviewerIds)}</label>
-                    <textarea id="panel-reviewers" rows="3" aria-describedby="panel-reviewers-hint panel-errors"
-                        prop:value=move || ids.get() on:input=move |ev| ids.set(event_target_value(&ev))></textarea>
-                    <p class="hint" id="panel-reviewers-hint">
-                        {move || session.t(T::ReviewerIdsHint)} " "
-                        <a href=Route::Account.href()>{move || session.t(T::MyAccount)}</a>
-                    </p>
-                </div>
+                <fieldset id="panel-reviewers">
+                    <legend>{move || session.t(T::ChooseReviewers)}</legend>
+                    {move || match members.get() {
+                        None => view! { <p class="loading">{move || session.t(T::Loading)}</p> }.into_any(),
+                        Some(Err(e)) => view! { <p class="error" role="alert">{e.summary()}</p> }.into_any(),
+                        Some(Ok(list)) => list.into_iter().map(|m| {
+                            let id = m.id.to_string();
+                            let key = StoredValue::new(id.clone());
+                            let input = format!("reviewer-{id}");
+                            view! {
+                                <div class="check reviewer" data-id=id>
+                                    <input type="checkbox" id=input.clone()
+                                        prop:checked=move || chosen.with(|c| c.contains(&key.get_value()))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|c| {
+                                                if on { c.insert(key.get_value()); } else { c.remove(&key.get_value()); }
+                                            });
+                                        } />
+                                    <label for=input>{m.name}</label>
+                                </div>
+                            }
+                        }).collect_view().into_any(),
+                    }}
+                </fieldset>
                 <div class="check">
                     <input type="checkbox" id="panel-blind" prop:checked=move || blind.get()
                         on:change=move |ev| blind.set(event_target_checked(&ev)) />
@@ -289,6 +318,7 @@ fn PanelForm(
 #[component]
 fn RankingTable(
     rows: Loaded<SelectionRankingView>,
+    questions: RwSignal<Vec<Question>>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let session = use_session();
@@ -326,7 +356,10 @@ fn RankingTable(
                                 data-calibrated-rank=a.calibrated_rank data-raw-rank=a.raw_rank
                                 data-calibrated=calibrated data-raw=raw>
                                 <td class="rank">{a.calibrated_rank}</td>
-                                <th scope="row" class="name">{a.applicant_name.clone()}</th>
+                                <th scope="row" class="name">
+                                    {a.applicant_name.clone()}
+                                    <ApplicationText motivation=a.motivation.clone() answers=a.answers.clone() questions=questions />
+                                </th>
                                 <td class="stage">{move || i18n::application_stage(lang(), stage)}</td>
                                 <td class="num">{a.reviews}</td>
                                 <td class="num calibrated">{move || if a.reviews == 0 { session.t(T::NotReviewedYet).to_owned() } else { score(lang(), calibrated) }}</td>
@@ -340,6 +373,27 @@ fn RankingTable(
             </table>
         </div>
     }
+}
+
+/// What the startup wrote (its motivation and its answers to the form), folded under its
+/// name.
+#[component]
+fn ApplicationText(motivation: String, answers: Vec<AnswerView>, questions: RwSignal<Vec<Question>>) -> impl IntoView {
+    let session = use_session();
+    (!motivation.trim().is_empty() || !answers.is_empty()).then(|| {
+        view! {
+            <details class="application-text">
+                <summary>{move || session.t(T::FormAnswers)}</summary>
+                {(!motivation.trim().is_empty()).then(|| view! {
+                    <h3>{move || session.t(T::Motivation)}</h3>
+                    <p class="motivation">{motivation.clone()}</p>
+                })}
+                <dl class="answers">
+                    {move || questions.with(|q| answers.iter().map(|a| answer_row(session, q, a)).collect_view())}
+                </dl>
+            </details>
+        }
+    })
 }
 
 /// Moving one application: the stages the domain allows from its own, an optional reason,
@@ -667,12 +721,6 @@ mod tests {
     use crate::api::ApiError;
 
     #[test]
-    fn ids_are_read_one_per_line_or_separated_and_once_each() {
-        assert_eq!(parse_ids(" a\nb, c;a\n\n"), ["a", "b", "c"]);
-        assert!(parse_ids("  \n").is_empty());
-    }
-
-    #[test]
     fn a_panel_error_names_the_id_it_is_about() {
         let e = ApiErrors(vec![
             ApiError {
@@ -683,8 +731,11 @@ mod tests {
             },
             ApiError::network("down"),
         ]);
-        let sent = vec!["x".to_owned(), "y".to_owned()];
-        assert_eq!(panel_errors(&e, &sent), ["y: is not a member of the programme's organisation", "down"]);
+        let sent = vec!["x".to_owned(), "y".to_owned(), "z".to_owned()];
+        let names = BTreeMap::from([("y".to_owned(), "Ylenia".to_owned())]);
+        assert_eq!(panel_errors(&e, &sent, &names), ["Ylenia: is not a member of the programme's organisation", "down"]);
+        let e = ApiErrors(vec![ApiError { field: Some("reviewers[2]".into()), ..e.0[0].clone() }]);
+        assert_eq!(panel_errors(&e, &sent, &names), ["z: is not a member of the programme's organisation"]);
     }
 
     #[test]

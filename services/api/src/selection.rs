@@ -88,6 +88,10 @@ pub struct RankedApplicationView {
     /// 1 = best; null when not reviewed.
     pub raw_rank: Option<i32>,
     pub calibrated_rank: Option<i32>,
+    /// What the startup wrote: its motivation and its answers to the programme's form (the
+    /// organisation reads the ranking only once no round is blind to it).
+    pub motivation: String,
+    pub answers: Vec<crate::form::AnswerView>,
 }
 
 /// How strict or lenient one reviewer was in the round.

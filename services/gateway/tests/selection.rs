@@ -67,6 +67,20 @@ async fn selection_round(remote_app: bool) {
     let h = serve(b, true, 256 * 1024, None, None).await;
     let staff = members(&h, &admin, &orgs[0], 3).await;
     let (manager, r1, r2) = (&staff[0], &staff[1], &staff[2]);
+    // The panel is chosen from the organisation's members by name: its members and the
+    // administrator see them, nobody else.
+    let who = "query($o: ID!) { organisationMembers(organisation: $o) { id name } }";
+    let listed = gql(&h, Some(&manager.token), who, json!({ "o": orgs[0]["id"] })).await;
+    let names: Vec<&str> = ok(&listed)["organisationMembers"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Reviewer 0", "Reviewer 1", "Reviewer 2"]);
+    assert_eq!(ok(&listed)["organisationMembers"][1]["id"], r1.id.as_str());
+    let listed = gql(&h, Some(&admin), who, json!({ "o": orgs[0]["id"] })).await;
+    assert_eq!(ok(&listed)["organisationMembers"].as_array().unwrap().len(), 3);
+    let outsider = register(&h, "curious@example.org", "STARTUP").await;
+    let refused = gql(&h, Some(&outsider), who, json!({ "o": orgs[0]["id"] })).await;
+    assert_eq!(refused["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    let refused = gql(&h, None, who, json!({ "o": orgs[0]["id"] })).await;
+    assert!(refused["data"].is_null(), "signed out: {refused}");
 
     let mut programme = open_programme(1);
     programme["capacity"] = json!(1);

@@ -8,7 +8,7 @@ use super::query::uuid;
 use super::{app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, OneofObject, Result};
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, FairnessView, RankingReplayView, ReviewPacketView,
+    CohortView, DecisionExplanationView, DecisionExportView, FairnessView, NamedView, RankingReplayView, ReviewPacketView,
     ReviewView, SelectionRankingView,
 };
 use crocevia_profiles::app::ConflictWith;
@@ -134,6 +134,13 @@ impl SelectionQuery {
     async fn fairness(&self, ctx: &Context<'_>, target: ID) -> Result<FairnessView> {
         let target = uuid("target", &target)?;
         app(ctx)?.fairness(signed_in(ctx)?, target).await.map_err(app_error)
+    }
+
+    /// An organisation's members by name, to choose a review panel from (its members and
+    /// administrators).
+    async fn organisation_members(&self, ctx: &Context<'_>, organisation: ID) -> Result<Vec<NamedView>> {
+        let organisation = uuid("organisation", &organisation)?;
+        app(ctx)?.organisation_members(signed_in(ctx)?, organisation).await.map_err(app_error)
     }
 
     /// A programme's cohort, its dates and its waitlist (its organisation, and the startups

@@ -9,7 +9,7 @@ use super::{Client, RemoteSettings};
 use async_trait::async_trait;
 use crocevia_api::{
     AnswerInput, CohortView, DecisionExplanationView, DecisionExportView, DraftView, EntityView, FairnessView, MyData,
-    OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
+    NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
     SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
@@ -345,6 +345,9 @@ impl AppApi for RemoteApp {
     }
     async fn fairness(&self, actor: &Actor, target: Uuid) -> Result<FairnessView, AppError> {
         self.call(actor.session(), Call::Fairness { target }).await
+    }
+    async fn organisation_members(&self, actor: &Actor, organisation: Uuid) -> Result<Vec<NamedView>, AppError> {
+        self.call(actor.session(), Call::OrganisationMembers { organisation }).await
     }
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         self.call(actor.session(), Call::SaveSearch { name: name.to_owned(), request }).await

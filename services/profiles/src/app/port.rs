@@ -14,7 +14,7 @@ use crate::service::{ChangeNotice, WriteOutcome};
 use async_trait::async_trait;
 use crocevia_api::{
     AnswerInput, CohortView, DecisionExplanationView, DecisionExportView, DraftView, EntityView, FairnessView, MyData,
-    OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
+    NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
     SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
@@ -133,6 +133,7 @@ app_api! {
     async fn my_decision(&self, actor: &Actor, application: Uuid) -> DecisionExplanationView;
     async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> RankingReplayView;
     async fn fairness(&self, actor: &Actor, target: Uuid) -> FairnessView;
+    async fn organisation_members(&self, actor: &Actor, organisation: Uuid) -> Vec<NamedView>;
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Uuid;
     async fn export(&self, actor: &Actor) -> MyData;
     async fn erase(&self, actor: &Actor) -> u64;

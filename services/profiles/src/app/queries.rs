@@ -3,7 +3,7 @@
 use super::{Actor, App, AppError, owns, visible_kinds};
 use crate::saved::{self, SavedSearch};
 use crate::store;
-use crocevia_api::{EntityView, PostingView, ProfileView};
+use crocevia_api::{EntityView, NamedView, PostingView, ProfileView, wire};
 use crocevia_domain::{
     Applicant, Application, ApplicationStage, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role,
 };
@@ -63,6 +63,29 @@ impl App {
     ) -> Result<Vec<Uuid>, AppError> {
         let refs = store::inbound_refs(conn, to, 100_000).await?;
         Ok(refs.into_iter().filter(|(k, _, f)| k == kind.as_str() && f == field).map(|(_, id, _)| id).collect())
+    }
+
+    /// The members of an organisation, by name, for its own members (to choose a review
+    /// panel from) and for administrators. A member's e-mail is not shown: a colleague picks
+    /// by name, and the address stays with the account.
+    pub async fn organisation_members(&self, actor: &Actor, organisation: Uuid) -> Result<Vec<NamedView>, AppError> {
+        let user = actor.require()?;
+        let own = actor.organisation().is_some_and(|o| o.as_uuid() == organisation);
+        if !own && user.role != Role::Admin {
+            return Err(AppError::forbidden("only the organisation's members see who its members are"));
+        }
+        let db = self.profiles.db();
+        let ids = self.pointing(db, organisation, EntityKind::User, "organisation_id").await?;
+        let mut members = Vec::with_capacity(ids.len());
+        for (_, stored) in store::find_many(db, EntityKind::User, &ids).await? {
+            if let Entity::User(u) = stored.entity
+                && u.role == Role::Organisation
+            {
+                members.push(NamedView { id: wire::id(u.id), name: u.display_name });
+            }
+        }
+        members.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        Ok(members)
     }
 
     /// The actor's own talent or startup profile, if saved.

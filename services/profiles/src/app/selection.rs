@@ -727,6 +727,8 @@ impl App {
             calibrated: scored.map(|s| s.2),
             raw_rank: scored.and_then(|s| s.3),
             calibrated_rank: scored.map(|s| s.4),
+            motivation: a.motivation.clone(),
+            answers: a.answers.iter().map(Into::into).collect(),
         })
     }
 }

@@ -155,6 +155,9 @@ pub enum Call {
     Fairness {
         target: Uuid,
     },
+    OrganisationMembers {
+        organisation: Uuid,
+    },
     SaveSearch {
         name: String,
         request: SearchRequest,
@@ -250,6 +253,7 @@ impl Call {
             Self::MyDecision { .. } => "my_decision",
             Self::ReplayRanking { .. } => "replay_ranking",
             Self::Fairness { .. } => "fairness",
+            Self::OrganisationMembers { .. } => "organisation_members",
             Self::SaveSearch { .. } => "save_search",
             Self::Export => "export",
             Self::Erase => "erase",
@@ -340,6 +344,7 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::MyDecision { application } => json(app.my_decision(a, application).await),
         Call::ReplayRanking { id } => json(app.replay_ranking(a, id).await),
         Call::Fairness { target } => json(app.fairness(a, target).await),
+        Call::OrganisationMembers { organisation } => json(app.organisation_members(a, organisation).await),
         Call::SaveSearch { name, request } => json(app.save_search(a, &name, request).await),
         Call::Export => json(app.export(a).await),
         Call::Erase => json(app.erase(a).await),
