@@ -230,7 +230,7 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
     find(&c, "#talent-form").await;
 
     // A wrong field is marked next to itself, before anything is sent.
-    type_in(&c, "#profile-country_of_origin", "India").await;
+    type_in(&c, "#profile-country_of_origin", "Atlantide").await;
     click(&c, "#profile-save").await;
     let error = wait_text(&c, "#profile-country_of_origin-error", |t| !t.is_empty()).await;
     assert!(!error.is_empty());
@@ -239,7 +239,7 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
 
     type_in(&c, "#profile-country_of_origin", "IN").await;
     type_in(&c, "#profile-headline", "Data scientist, time series and forecasting").await;
-    set_value(&c, "#profile-residence", "torino").await;
+    set_value(&c, "#profile-residence-comune", "torino").await;
     type_in(&c, "#profile-experience_years", "3").await;
     // Skills from the bilingual taxonomy: one by mouse, two by keyboard.
     type_in(&c, "#profile-skills", "python").await;
@@ -462,7 +462,7 @@ async fn save_startup(server: &Server, token: &str, team: u32) -> String {
         "sectors": ["ICT"],
         "stage": "SEED",
         "legalForm": "NOT_INCORPORATED",
-        "seat": "torino",
+        "seat": {"comune": "torino"},
         "teamSize": team,
         "contactEmail": "team@nebbia.example.org",
     });
@@ -831,7 +831,7 @@ async fn a_programme_selects_its_cohort_with_a_blind_panel_and_a_waitlist() {
         let profile = json!({"startup": {
             "name": s.name,
             "description": format!("{} sviluppa tecnologia per la manifattura piemontese.", s.name),
-            "sectors": [s.sector], "stage": "SEED", "legalForm": "SRL", "foundedOn": "2024-03-01", "seat": "torino", "teamSize": s.team,
+            "sectors": [s.sector], "stage": "SEED", "legalForm": "SRL", "foundedOn": "2024-03-01", "seat": {"comune": "torino"}, "teamSize": s.team,
             "contactEmail": s.email,
         }});
         let saved = graphql(
@@ -1178,6 +1178,53 @@ async fn a_startup_answers_a_programmes_form_with_its_deck() {
     click(&c, "#apply-submit").await;
     find(&c, "#apply-sent").await;
     screenshot(&c, "startup-form-applied").await;
+
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_international_talent_enters_her_city_abroad_and_its_country_by_name() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (instance, server) = platform(dir.path()).await;
+    let (_driver, c) = browser().await;
+
+    c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
+    wait_text(&c, "h1", |t| t == "Registrati").await;
+    type_in(&c, "#auth-displayName", "Camille Martin").await;
+    type_in(&c, "#auth-email", "camille@example.org").await;
+    type_in(&c, "#auth-password", "a long enough password").await;
+    click(&c, "form button[type=submit]").await;
+    wait_text(&c, "#signup-sent .address", |t| t == "camille@example.org").await;
+    let token = support::mailed_token(&instance, "camille@example.org", "verify");
+    c.goto(&format!("{}/#/verify/{token}", server.base)).await.unwrap();
+    find(&c, "#talent-form").await;
+
+    // Outside the area: a city and a country by name, in the page's language (Italian here).
+    type_in(&c, "#profile-country_of_origin", "Francia").await;
+    type_in(&c, "#profile-residence-city", "Lyon").await;
+    type_in(&c, "#profile-residence-country", "Atlantide").await;
+    click(&c, "#profile-save").await;
+    let error = wait_text(&c, "#profile-residence-country-error", |t| !t.is_empty()).await;
+    assert!(error.contains("Atlantide"), "{error}");
+    type_in(&c, "#profile-residence-country", "Francia").await;
+    click(&c, "#profile-save").await;
+    wait_text(&c, "#profile-status", |t| t.contains("Profilo salvato")).await;
+
+    // Her profile, opened again, shows the place by name.
+    c.goto(&format!("{}/#/matches", server.base)).await.unwrap();
+    c.goto(&format!("{}/#/profile", server.base)).await.unwrap();
+    find(&c, "#talent-form").await;
+    let deadline = Instant::now() + WAIT;
+    while prop(&c, "#profile-residence-country", "value").await != "Francia" {
+        assert!(Instant::now() < deadline, "the country never came back; {}", page_state(&c).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(prop(&c, "#profile-residence-city", "value").await, "Lyon");
+    assert_eq!(prop(&c, "#profile-residence-comune", "value").await, "");
+    let options = c.find_all(Locator::Css("#profile-residence-country-list option")).await.unwrap();
+    assert!(options.len() > 200, "every country is offered by name: {}", options.len());
+    screenshot(&c, "talent-abroad-profile").await;
 
     c.close().await.unwrap();
 }

@@ -28,8 +28,8 @@ use sea_orm::Database;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
+use support::Server;
 use support::stack::{config, process};
-use support::{Server, repo_root};
 
 /// One version more of `entity`: a changed text, as a user editing a profile or an offer.
 fn edited(entity: &Entity, revision: usize) -> Entity {
@@ -166,8 +166,7 @@ async fn kill_9_of_each_process_and_of_the_broker_during_a_stream_of_changes_los
 
     // The data set: a few thousand talents with their offers, startups and programmes, then
     // edits up to `total` changes.
-    let skills: Vec<SkillConcept> =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo/skills.json")).unwrap()).unwrap();
+    let skills: Vec<SkillConcept> = crocevia_domain::taxonomy::reference().unwrap().into_concepts();
     let dataset = Dataset::generate(&SynthConfig { talents: 2_000, seed: 7 }, &skills, &mut |_, _| {});
     let lanes = workload(dataset, total);
     assert_eq!(lanes.iter().map(Vec::len).sum::<usize>(), total);
@@ -324,8 +323,7 @@ async fn two_matching_members_split_the_lists_and_one_takes_over_when_the_other_
     a.wait_ready(Duration::from_secs(120)).await;
     b.wait_ready(Duration::from_secs(120)).await;
 
-    let skills: Vec<SkillConcept> =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("data/demo/skills.json")).unwrap()).unwrap();
+    let skills: Vec<SkillConcept> = crocevia_domain::taxonomy::reference().unwrap().into_concepts();
     let dataset = Dataset::generate(&SynthConfig { talents: 200, seed: 11 }, &skills, &mut |_, _| {});
     let lanes = workload(dataset, total);
     let db = Database::connect(&database).await.unwrap();

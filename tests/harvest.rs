@@ -241,7 +241,7 @@ async fn check_conditional_gets(server: &Server, instance: &Instance, base: &str
             "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }",
             json!({ "p": { "talent": {
                 "displayName": "Ines Harvest", "contactEmail": "harvest@example.org", "countryOfOrigin": "IT",
-                "residence": "torino", "languages": [{"language": "it", "level": "NATIVE"}], "sectors": ["ICT"]
+                "residence": {"comune": "torino"}, "languages": [{"language": "it", "level": "NATIVE"}], "sectors": ["ICT"]
             }}}),
         )
         .await;

@@ -270,7 +270,7 @@ async fn no_filter_combination_singles_out_a_talent() {
         .bearer_auth(&token)
         .json(&json!({ "query": "mutation($p: ProfileInput!) { saveProfile(profile: $p) { id } }", "variables": { "p": { "talent": {
             "displayName": "Solveig Unique", "contactEmail": "solveig@example.org", "countryOfOrigin": "IS",
-            "residence": "pianezza", "languages": [{"language": "is", "level": "NATIVE"}],
+            "residence": {"comune": "pianezza"}, "languages": [{"language": "is", "level": "NATIVE"}],
             "sectors": ["TOURISM"], "fieldOfStudy": "Volcanology"
         }}}}))
         .send()

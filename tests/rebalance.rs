@@ -103,9 +103,7 @@ async fn two_search_members_split_the_partitions_and_a_rebalance_loses_nothing()
     let (dir_a, dir_b) = (dir.path().join("search"), dir.path().join("search-b"));
     let db = Database::connect(&database).await.unwrap();
     let writer = Profiles::new(db.clone(), format!("{}-{suffix}", crocevia_proto::PROFILES_TOPIC));
-    let skills: Vec<SkillConcept> =
-        serde_json::from_str(&std::fs::read_to_string(support::repo_root().join("data/demo/skills.json")).unwrap())
-            .unwrap();
+    let skills: Vec<SkillConcept> = crocevia_domain::taxonomy::reference().unwrap().into_concepts();
     let dataset = Dataset::generate(&SynthConfig { talents: 300, seed: 11 }, &skills, &mut |_, _| {});
     let entities = dataset.into_entities();
     let (first_half, second_half) = entities.split_at(entities.len() / 2);

@@ -72,6 +72,11 @@ impl ApiErrors {
 /// spells fields in camelCase: both are compared in snake_case.
 pub fn field_matches(path: &str, field: &str) -> bool {
     let inside = inside_input(path);
+    if field.contains('.') {
+        // A nested field ("residence.country") claims its own path and what lies under it.
+        let (inside, field) = (snake_case(inside), snake_case(field));
+        return inside.strip_prefix(&field).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+    }
     let head = inside.split(['.', '[']).next().unwrap_or(inside);
     snake_case(head) == snake_case(field)
 }
@@ -298,6 +303,12 @@ mod tests {
         assert!(!field_matches("profile.talent.languages", "language"));
         assert!(!field_matches("profile.talent.headline", "talent"));
         assert!(!field_matches("offer.salaryMaxEur", "salary_min_eur"));
+        // A nested field claims its own path only, so each error sits by its own control.
+        assert!(field_matches("profile.talent.residence.country", "residence.country"));
+        assert!(field_matches("profile.startup.seat.city", "seat.city"));
+        assert!(!field_matches("profile.talent.residence.city", "residence.country"));
+        assert!(!field_matches("profile.talent.residence", "residence.country"));
+        assert!(!field_matches("profile.talent.residenceX.country", "residence.country"));
     }
 
     #[test]

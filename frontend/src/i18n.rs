@@ -172,9 +172,12 @@ texts! {
     Headline => "Titolo professionale", "Headline";
     Bio => "Presentazione", "About me";
     ContactEmail => "E-mail di contatto (privata)", "Contact e-mail (private)";
-    CountryOfOrigin => "Paese di origine (ISO, es. IT, IN, BR)", "Country of origin (ISO, e.g. IT, IN, BR)";
-    Residence => "Comune di residenza", "Comune of residence";
+    CountryOfOrigin => "Paese di origine (nome o codice, es. India, IN)", "Country of origin (name or code, e.g. India, IN)";
+    Residence => "Dove vivo (comune dell'area metropolitana)", "Where I live (comune of the metropolitan area)";
     NotInArea => "Fuori dall'area metropolitana", "Outside the metropolitan area";
+    City => "Città", "City";
+    Country => "Paese", "Country";
+    CountryHint => "Scrivi il nome del paese (es. Germania, India) o il codice (DE)", "Type the country's name (e.g. Germany, India) or its code (DE)";
     FieldOfStudy => "Ambito di studio", "Field of study";
     ExperienceYears => "Anni di esperienza", "Years of experience";
     AvailableFrom => "Disponibile dal", "Available from";

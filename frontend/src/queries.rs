@@ -9,7 +9,7 @@ use serde::Serialize;
 
 macro_rules! talent {
     () => {
-        "... on Talent { id version displayName headline bio contactEmail countryOfOrigin residence fieldOfStudy
+        "... on Talent { id version displayName headline bio contactEmail countryOfOrigin residence { comune city country countryNameIt countryNameEn inMetroArea } fieldOfStudy
         skills { skill years } languages { language level } experienceYears availableFrom willingToRelocate
         openToRemote needsWorkPermit sectors seeking }"
     };
@@ -17,7 +17,7 @@ macro_rules! talent {
 
 macro_rules! startup {
     () => {
-        "... on Startup { id version name description sectors stage legalForm foundedOn seat willingToRelocate
+        "... on Startup { id version name description sectors stage legalForm foundedOn seat { comune city country countryNameIt countryNameEn inMetroArea } willingToRelocate
         teamSize fundingRaisedEur founders { femaleLed under35 universitySpinoff } contactEmail website }"
     };
 }

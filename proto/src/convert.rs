@@ -102,8 +102,36 @@ fn comune(field: &str, s: &str) -> Result<d::ComuneId> {
     d::ComuneId::new(s).map_err(|e| DecodeError::field(field, e.message))
 }
 
-fn opt_comune(field: &str, s: &Option<String>) -> Result<Option<d::ComuneId>> {
-    s.as_deref().map(|s| comune(field, s)).transpose()
+/// The comune field of a place: set only for a place in the metro area.
+fn place_comune(place: &Option<d::Place>) -> Option<String> {
+    place.as_ref().and_then(d::Place::comune).map(ToString::to_string)
+}
+
+fn place_elsewhere(place: &Option<d::Place>) -> Option<v1::PlaceElsewhere> {
+    match place {
+        Some(d::Place::Elsewhere { city, country }) => {
+            Some(v1::PlaceElsewhere { city: city.clone(), country: country.to_string() })
+        }
+        _ => None,
+    }
+}
+
+/// A place from its two fields; an event from before places elsewhere has only the comune.
+fn place_from(
+    field: &str,
+    comune_id: &Option<String>,
+    elsewhere: Option<v1::PlaceElsewhere>,
+) -> Result<Option<d::Place>> {
+    match (comune_id, elsewhere) {
+        (Some(_), Some(_)) => Err(DecodeError::field(field, "both a comune and a place elsewhere")),
+        (Some(id), None) => Ok(Some(d::Place::Metro(comune(field, id)?))),
+        (None, Some(p)) => {
+            let country = d::CountryCode::new(&p.country)
+                .map_err(|e| DecodeError::field(format!("{field}_elsewhere.country"), e.message))?;
+            Ok(Some(d::Place::Elsewhere { city: p.city, country }))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 fn skills(field: &str, ids: &[String]) -> Result<Vec<d::SkillId>> {
@@ -238,7 +266,8 @@ fn talent_to(t: &d::Talent) -> v1::Talent {
         bio: t.bio.clone(),
         contact_email: t.contact_email.clone(),
         country_of_origin: t.country_of_origin.clone(),
-        residence: t.residence.as_ref().map(ToString::to_string),
+        residence: place_comune(&t.residence),
+        residence_elsewhere: place_elsewhere(&t.residence),
         field_of_study: t.field_of_study.clone(),
         skills: t
             .skills
@@ -278,7 +307,7 @@ fn talent_from(entity_id: Uuid, t: v1::Talent) -> Result<d::Talent> {
         bio: t.bio,
         contact_email: t.contact_email,
         country_of_origin: t.country_of_origin,
-        residence: opt_comune("talent.residence", &t.residence)?,
+        residence: place_from("talent.residence", &t.residence, t.residence_elsewhere)?,
         field_of_study: t.field_of_study,
         skills,
         languages: languages_from("talent.languages", &t.languages)?,
@@ -302,7 +331,8 @@ fn startup_to(s: &d::Startup) -> v1::Startup {
         stage: key(&s.stage),
         legal_form: key(&s.legal_form),
         founded_on: date_str(s.founded_on),
-        seat: s.seat.as_ref().map(ToString::to_string),
+        seat: place_comune(&s.seat),
+        seat_elsewhere: place_elsewhere(&s.seat),
         willing_to_relocate: s.willing_to_relocate,
         team_size: u32::from(s.team_size),
         funding_raised_eur: s.funding_raised_eur,
@@ -328,7 +358,7 @@ fn startup_from(entity_id: Uuid, s: v1::Startup) -> Result<d::Startup> {
         stage: parse("startup.stage", &s.stage)?,
         legal_form: parse("startup.legal_form", &s.legal_form)?,
         founded_on: date("startup.founded_on", &s.founded_on)?,
-        seat: opt_comune("startup.seat", &s.seat)?,
+        seat: place_from("startup.seat", &s.seat, s.seat_elsewhere)?,
         willing_to_relocate: s.willing_to_relocate,
         team_size: small("startup.team_size", s.team_size)?,
         funding_raised_eur: s.funding_raised_eur,

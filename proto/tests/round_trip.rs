@@ -95,3 +95,40 @@ fn a_payload_must_match_its_kind() {
     let err = envelope::decode(&env.encode_to_vec()).unwrap_err().to_string();
     assert!(err.starts_with("payload:"), "{err}");
 }
+
+#[test]
+fn a_place_elsewhere_travels_beside_the_comune_field_older_readers_know() {
+    let talent = demo_entities()
+        .into_iter()
+        .find_map(|e| match e {
+            Entity::Talent(t) if t.residence.as_ref().is_some_and(|p| !p.in_metro()) => Some(t),
+            _ => None,
+        })
+        .expect("a demo talent lives abroad");
+    let env = envelope::build(&Change::Upserted(Entity::Talent(talent.clone())), 1, "c", Utc::now());
+    let Some(v1::envelope::Payload::Talent(payload)) = env.payload.as_ref() else { panic!("{env:?}") };
+    // A reader of the previous schema sees no comune: outside the area, as it always did.
+    assert_eq!(payload.residence, None);
+    let elsewhere = payload.residence_elsewhere.as_ref().unwrap();
+    assert_eq!(
+        (elsewhere.city.as_str(), elsewhere.country.as_str()),
+        (talent.residence.as_ref().unwrap().city(), "IN")
+    );
+
+    let with = |residence: Option<&str>, elsewhere: bool| {
+        let mut env = env.clone();
+        if let Some(v1::envelope::Payload::Talent(t)) = env.payload.as_mut() {
+            t.residence = residence.map(str::to_owned);
+            if !elsewhere {
+                t.residence_elsewhere = None;
+            }
+        }
+        envelope::decode(&env.encode_to_vec())
+    };
+    // An event of the previous version, with the comune alone, still decodes.
+    let Ok((_, Change::Upserted(Entity::Talent(old)))) = with(Some("torino"), false) else { panic!("old event") };
+    assert_eq!(old.residence.unwrap().comune().map(|c| c.as_str().to_owned()).as_deref(), Some("torino"));
+    // Both at once is refused, naming the field.
+    let err = with(Some("torino"), true).unwrap_err().to_string();
+    assert!(err.starts_with("talent.residence:"), "{err}");
+}

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 
 /// The DOM id of a form field's control; its error has the id with `-error`.
 pub fn field_id(form: &str, field: &str) -> String {
-    format!("{form}-{field}")
+    // A nested field ("residence.city") gets an id without the dot, usable as a CSS selector.
+    format!("{form}-{}", field.replace('.', "-"))
 }
 
 /// The error the API or the validator gave for `field`, in an element the control points at
@@ -120,6 +121,9 @@ pub fn TextInput(
     errors: RwSignal<ApiErrors>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] hint: Option<T>,
+    /// The id of a `<datalist>` the browser completes the text from.
+    #[prop(optional)]
+    list: Option<String>,
 ) -> impl IntoView {
     let id = field_id(form, field);
     view! {
@@ -128,6 +132,7 @@ pub fn TextInput(
                 id=id.clone()
                 name=field
                 type=kind
+                list=list
                 aria-describedby=format!("{id}-error")
                 aria-invalid=move || errors.with(|e| e.for_field(field).is_some()).to_string()
                 prop:value=move || value.get()

@@ -5,6 +5,7 @@ mod explanation;
 mod fields;
 mod languages;
 mod nav;
+mod place;
 mod rubric;
 mod skills;
 
@@ -16,5 +17,6 @@ pub use fields::{
 };
 pub use languages::{LanguagesEditor, language_rows};
 pub use nav::Nav;
+pub use place::{PlaceFieldNames, PlaceFields, PlaceValue, country_names};
 pub use rubric::{RubricEditor, RubricRow, rubric_input, rubric_rows};
 pub use skills::{SkillNames, SkillsPicker};

@@ -65,7 +65,8 @@ pub fn FairnessSection(target: String) -> impl IntoView {
 fn Dimension(dimension: DimensionRatesView) -> impl IntoView {
     let session = use_session();
     let lang = move || session.lang.get();
-    let stages: Vec<_> = dimension.groups.first().map(|g| g.steps.iter().map(|s| s.stage).collect()).unwrap_or_default();
+    let stages: Vec<_> =
+        dimension.groups.first().map(|g| g.steps.iter().map(|s| s.stage).collect()).unwrap_or_default();
     let (label_it, label_en) = (dimension.label_it.clone(), dimension.label_en.clone());
     let caption = move || if lang() == Lang::It { label_it.clone() } else { label_en.clone() };
     view! {

@@ -4,8 +4,8 @@
 
 use super::RequireRole;
 use super::applications::{Application, follow_applications, load};
-use super::fairness::FairnessSection;
 use super::detail::{PAIR_FIELDS, PairMatch, PairView};
+use super::fairness::FairnessSection;
 use super::matches::{Match, MatchCard, load_matches};
 use crate::api::ApiErrors;
 use crate::components::{RubricEditor, rubric_input, rubric_rows};

@@ -13,16 +13,17 @@ use super::applications::follow_applications;
 use super::fairness::FairnessSection;
 use super::ranking::allowed_moves;
 use crate::api::{ApiErrors, Saved};
+use crate::application_form::answer_row;
 use crate::format;
 use crate::i18n::{self, Lang, T};
-use crate::application_form::answer_row;
 use crate::queries::{COHORT, DECISION_RECORDS, ENTITY, EntityVariables, REPLAY_RANKING, SELECTION_RANKING};
 use crate::route::Route;
 use crate::session::{Session, use_session};
 use crocevia_api::wire::{enum_name, parse_enum};
 use crocevia_api::{
-    AnswerView, ApplicationStage, EntityKind, EntityView, Question, CohortView, DecisionExportView, DecisionRecordView, NamedView, RankedApplicationView, RankingRecordView,
-    RankingReplayView, ReviewerLeniencyView, SelectionRankingView,
+    AnswerView, ApplicationStage, CohortView, DecisionExportView, DecisionRecordView, EntityKind, EntityView,
+    NamedView, Question, RankedApplicationView, RankingRecordView, RankingReplayView, ReviewerLeniencyView,
+    SelectionRankingView,
 };
 use leptos::prelude::*;
 use serde_json::json;
@@ -733,7 +734,10 @@ mod tests {
         ]);
         let sent = vec!["x".to_owned(), "y".to_owned(), "z".to_owned()];
         let names = BTreeMap::from([("y".to_owned(), "Ylenia".to_owned())]);
-        assert_eq!(panel_errors(&e, &sent, &names), ["Ylenia: is not a member of the programme's organisation", "down"]);
+        assert_eq!(
+            panel_errors(&e, &sent, &names),
+            ["Ylenia: is not a member of the programme's organisation", "down"]
+        );
         let e = ApiErrors(vec![ApiError { field: Some("reviewers[2]".into()), ..e.0[0].clone() }]);
         assert_eq!(panel_errors(&e, &sent, &names), ["z: is not a member of the programme's organisation"]);
     }

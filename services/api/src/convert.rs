@@ -70,6 +70,47 @@ impl Conv {
         d::ComuneId::new(value).map_err(|e| self.fail(field, e.message)).ok()
     }
 
+    /// A place from the comune, or from the city and the country (a code or a name); errors
+    /// name `field.comune`, `field.city` or `field.country`. Nothing given is no place.
+    fn place(&mut self, field: &str, value: Option<&PlaceInput>) -> Option<d::Place> {
+        let given = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let value = value?;
+        match (given(&value.comune), given(&value.city), given(&value.country)) {
+            (None, None, None) => None,
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                self.fail(field, "give either a comune or a city and a country, not both");
+                None
+            }
+            (Some(comune), None, None) => match d::ComuneId::find(&comune) {
+                Some(c) => Some(d::Place::Metro(c)),
+                None => {
+                    self.fail(
+                        format!("{field}.comune"),
+                        format!("'{comune}' is not a comune of the Torino metropolitan area"),
+                    );
+                    None
+                }
+            },
+            (None, Some(_), None) => {
+                self.fail(format!("{field}.country"), "is required with a city");
+                None
+            }
+            (None, None, Some(_)) => {
+                self.fail(format!("{field}.city"), "is required with a country");
+                None
+            }
+            (None, Some(city), Some(country)) => {
+                let country = self.country(&format!("{field}.country"), &country)?;
+                Some(d::Place::elsewhere(&city, country))
+            }
+        }
+    }
+
+    /// A country from its code or its name in Italian or English.
+    fn country(&mut self, field: &str, value: &str) -> Option<d::CountryCode> {
+        d::CountryCode::resolve(value).map_err(|e| self.fail(field, e.message)).ok()
+    }
+
     fn language(&mut self, field: &str, value: &str) -> Option<d::LanguageCode> {
         d::LanguageCode::new(value).map_err(|e| self.fail(field, e.message)).ok()
     }
@@ -137,7 +178,11 @@ impl TalentInput {
     /// The talent `id` of `user`, validated; errors name fields in API spelling.
     pub fn into_domain(self, talent: d::TalentId, user: Option<d::UserId>) -> Result<d::Talent, ValidationErrors> {
         let mut c = Conv::default();
-        let residence = self.residence.as_deref().and_then(|r| c.comune("residence", r));
+        let residence = c.place("residence", self.residence.as_ref());
+        let country_of_origin = match c.country("countryOfOrigin", &self.country_of_origin) {
+            Some(code) => code.to_string(),
+            None => self.country_of_origin,
+        };
         let skills = self
             .skills
             .iter()
@@ -158,7 +203,7 @@ impl TalentInput {
             headline: self.headline,
             bio: self.bio,
             contact_email: self.contact_email,
-            country_of_origin: self.country_of_origin,
+            country_of_origin,
             residence,
             field_of_study: self.field_of_study,
             skills,
@@ -177,7 +222,7 @@ impl TalentInput {
 impl StartupInput {
     pub fn into_domain(self, startup: d::StartupId, user: Option<d::UserId>) -> Result<d::Startup, ValidationErrors> {
         let mut c = Conv::default();
-        let seat = self.seat.as_deref().and_then(|s| c.comune("seat", s));
+        let seat = c.place("seat", self.seat.as_ref());
         let value = d::Startup {
             id: startup,
             user_id: user,
@@ -353,6 +398,41 @@ fn date(d: NaiveDate) -> Date {
     Date(d)
 }
 
+impl From<&d::Place> for PlaceInput {
+    fn from(p: &d::Place) -> Self {
+        match p {
+            d::Place::Metro(c) => Self { comune: Some(c.as_str().to_owned()), city: None, country: None },
+            d::Place::Elsewhere { city, country } => {
+                Self { comune: None, city: Some(city.clone()), country: Some(country.to_string()) }
+            }
+        }
+    }
+}
+
+impl From<&d::Place> for PlaceView {
+    fn from(p: &d::Place) -> Self {
+        let country = p.country();
+        Self {
+            comune: p.comune().map(|c| c.as_str().to_owned()),
+            city: p.city().to_owned(),
+            country: country.code.to_owned(),
+            country_name_it: country.it.to_owned(),
+            country_name_en: country.en.to_owned(),
+            in_metro_area: p.in_metro(),
+        }
+    }
+}
+
+/// What an editor sends back for a place it read: the comune, or the city and the country.
+impl From<&PlaceView> for PlaceInput {
+    fn from(p: &PlaceView) -> Self {
+        match &p.comune {
+            Some(c) => Self { comune: Some(c.clone()), city: None, country: None },
+            None => Self { comune: None, city: Some(p.city.clone()), country: Some(p.country.clone()) },
+        }
+    }
+}
+
 impl From<&d::Talent> for TalentInput {
     fn from(t: &d::Talent) -> Self {
         Self {
@@ -361,7 +441,7 @@ impl From<&d::Talent> for TalentInput {
             bio: t.bio.clone(),
             contact_email: t.contact_email.clone(),
             country_of_origin: t.country_of_origin.clone(),
-            residence: t.residence.as_ref().map(|r| r.as_str().to_owned()),
+            residence: t.residence.as_ref().map(PlaceInput::from),
             field_of_study: t.field_of_study.clone(),
             skills: t
                 .skills
@@ -392,7 +472,7 @@ impl TalentView {
             bio: i.bio,
             contact_email: contact.then_some(i.contact_email),
             country_of_origin: i.country_of_origin,
-            residence: i.residence,
+            residence: t.residence.as_ref().map(PlaceView::from),
             field_of_study: i.field_of_study,
             skills: i.skills,
             languages: i.languages,
@@ -416,7 +496,7 @@ impl From<&d::Startup> for StartupInput {
             stage: s.stage,
             legal_form: s.legal_form,
             founded_on: s.founded_on.map(date),
-            seat: s.seat.as_ref().map(|c| c.as_str().to_owned()),
+            seat: s.seat.as_ref().map(PlaceInput::from),
             willing_to_relocate: s.willing_to_relocate,
             team_size: s.team_size.into(),
             funding_raised_eur: i64::try_from(s.funding_raised_eur).unwrap_or(i64::MAX),
@@ -443,7 +523,7 @@ impl StartupView {
             stage: i.stage,
             legal_form: i.legal_form,
             founded_on: i.founded_on,
-            seat: i.seat,
+            seat: s.seat.as_ref().map(PlaceView::from),
             willing_to_relocate: i.willing_to_relocate,
             team_size: i.team_size,
             funding_raised_eur: i.funding_raised_eur,
@@ -799,5 +879,60 @@ mod tests {
         assert_eq!(api_path("", "nice_to_have_skills[0]"), "niceToHaveSkills[0]");
         assert_eq!(api_path("profile.talent", "languages[2].level"), "profile.talent.languages[2].level");
         assert_eq!(api_path("programme", ""), "programme");
+    }
+
+    fn talent(residence: PlaceInput, origin: &str) -> Result<d::Talent, ValidationErrors> {
+        let talents: Vec<d::Talent> = serde_json::from_str(include_str!("../../../data/demo/talents.json")).unwrap();
+        let mut input = TalentInput::from(&talents[0]);
+        input.residence = Some(residence);
+        input.country_of_origin = origin.to_owned();
+        input.into_domain(talents[0].id, None)
+    }
+
+    fn place(comune: Option<&str>, city: Option<&str>, country: Option<&str>) -> PlaceInput {
+        PlaceInput { comune: comune.map(Into::into), city: city.map(Into::into), country: country.map(Into::into) }
+    }
+
+    #[test]
+    fn places_take_a_comune_or_a_city_with_a_country_named_in_either_language() {
+        let t = talent(place(None, Some("Pune"), Some("India")), "Germania").unwrap();
+        assert_eq!(t.country_of_origin, "DE");
+        let home = t.residence.unwrap();
+        assert_eq!((home.city(), home.country().code), ("Pune", "IN"));
+        let view = PlaceView::from(&home);
+        assert_eq!((view.country_name_it.as_str(), view.country_name_en.as_str()), ("India", "India"));
+        assert_eq!(PlaceInput::from(&view), place(None, Some("Pune"), Some("IN")));
+
+        let t = talent(place(Some("settimo-torinese"), None, Some("")), "IT").unwrap();
+        assert_eq!(PlaceView::from(&t.residence.unwrap()).city, "Settimo Torinese");
+        // A comune of the area typed as a city of Italy is that comune.
+        let t = talent(place(None, Some("Nichelino"), Some("Italia")), "IT").unwrap();
+        assert_eq!(t.residence.unwrap().comune().map(d::ComuneId::as_str), Some("nichelino"));
+        assert_eq!(talent(place(None, None, None), "IT").unwrap().residence, None);
+    }
+
+    #[test]
+    fn a_bad_place_is_refused_naming_its_field() {
+        let errors = |p: PlaceInput, origin: &str| -> Vec<String> {
+            talent(p, origin).unwrap_err().0.into_iter().map(|e| e.to_string()).collect()
+        };
+        assert_eq!(
+            errors(place(None, Some("Poseidonia"), Some("Atlantide")), "IT"),
+            ["residence.country: unknown country 'Atlantide'"]
+        );
+        assert_eq!(errors(place(None, Some("Lyon"), None), "IT"), ["residence.country: is required with a city"]);
+        assert_eq!(errors(place(None, None, Some("FR")), "IT"), ["residence.city: is required with a country"]);
+        assert_eq!(
+            errors(place(Some("milano"), None, None), "IT"),
+            ["residence.comune: 'milano' is not a comune of the Torino metropolitan area"]
+        );
+        assert_eq!(
+            errors(place(Some("torino"), Some("Lyon"), Some("FR")), "IT"),
+            ["residence: give either a comune or a city and a country, not both"]
+        );
+        assert_eq!(
+            errors(place(None, Some("Lyon"), Some("FR")), "Narnia"),
+            ["countryOfOrigin: unknown country 'Narnia'"]
+        );
     }
 }

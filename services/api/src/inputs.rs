@@ -31,6 +31,21 @@ pub struct LanguageLevel {
     pub level: Cefr,
 }
 
+/// A place: a comune of the metropolitan area (its id, see `comuni`), or any other city with
+/// its country, given as an ISO 3166-1 alpha-2 code or by name in Italian or English ("DE",
+/// "Germania", "Germany"). Give the comune, or the city and the country.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceInput {
+    #[serde(default)]
+    pub comune: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
 /// A talent's profile: students, graduates, researchers and professionals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
@@ -45,11 +60,12 @@ pub struct TalentInput {
     pub bio: String,
     /// Private: reaches only organisations the talent applied to or consented to.
     pub contact_email: String,
-    /// ISO 3166-1 alpha-2 country of origin, e.g. `IT`, `IN`, `BR`.
+    /// Country of origin: an ISO 3166-1 alpha-2 code (`IT`, `IN`, `BR`) or its name in Italian
+    /// or English (stored as the code).
     pub country_of_origin: String,
-    /// Comune of residence in the metropolitan area (see `comuni`), if any.
+    /// Where the talent lives: a comune of the metropolitan area or a city and its country.
     #[serde(default)]
-    pub residence: Option<String>,
+    pub residence: Option<PlaceInput>,
     #[serde(default)]
     pub field_of_study: Option<String>,
     #[cfg_attr(feature = "graphql", graphql(default))]
@@ -118,9 +134,9 @@ pub struct StartupInput {
     /// Required once incorporated, empty before.
     #[serde(default)]
     pub founded_on: Option<Date>,
-    /// Comune of the registered seat in the metropolitan area, if any.
+    /// The registered seat: a comune of the metropolitan area or a city and its country.
     #[serde(default)]
-    pub seat: Option<String>,
+    pub seat: Option<PlaceInput>,
     #[cfg_attr(feature = "graphql", graphql(default))]
     #[serde(default)]
     pub willing_to_relocate: bool,

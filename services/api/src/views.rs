@@ -14,6 +14,25 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::inputs::Founders;
 
+/// A place as people read it: the city by name, the country by code and by name in Italian
+/// and English (the reader picks the language), and the comune's id when in the area.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "Place"))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceView {
+    /// The comune's id (see `comuni`), for a place in the metropolitan area; null elsewhere.
+    pub comune: Option<String>,
+    /// The city: the comune's name in the metropolitan area ("Settimo Torinese").
+    pub city: String,
+    /// ISO 3166-1 alpha-2 code, e.g. `IT`, `FR`.
+    pub country: String,
+    pub country_name_it: String,
+    pub country_name_en: String,
+    /// Whether the place is one of the comuni of Torino's metropolitan area.
+    pub in_metro_area: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[cfg_attr(feature = "graphql", graphql(name = "Talent"))]
@@ -28,7 +47,7 @@ pub struct TalentView {
     /// applied to, or any organisation once the talent consented to contact sharing.
     pub contact_email: Option<String>,
     pub country_of_origin: String,
-    pub residence: Option<String>,
+    pub residence: Option<PlaceView>,
     pub field_of_study: Option<String>,
     pub skills: Vec<TalentSkill>,
     pub languages: Vec<LanguageLevel>,
@@ -59,7 +78,7 @@ pub struct StartupView {
     #[serde(with = "wire::enumeration")]
     pub legal_form: LegalForm,
     pub founded_on: Option<Date>,
-    pub seat: Option<String>,
+    pub seat: Option<PlaceView>,
     pub willing_to_relocate: bool,
     pub team_size: i32,
     pub funding_raised_eur: i64,

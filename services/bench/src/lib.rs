@@ -184,6 +184,14 @@ impl Samples {
     }
 }
 
+/// The taxonomy folder the bench's `crocevia` processes load (`CROCEVIA__TAXONOMY_DIR`): the
+/// configured one, else the reference data the binary embeds (the bench runs from the
+/// repository's root), so every process reads the same concepts.
+pub fn taxonomy_dir(settings: &Settings) -> anyhow::Result<PathBuf> {
+    let dir = settings.taxonomy_dir.clone().unwrap_or_else(|| PathBuf::from("data/reference/skills"));
+    std::fs::canonicalize(&dir).with_context(|| format!("finding the taxonomy folder {}", dir.display()))
+}
+
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -210,8 +218,9 @@ pub async fn run(settings: &Settings, options: Options) -> anyhow::Result<()> {
     println!("generating {} talents (seed 42)...", options.talents);
     let dataset = generate::make(settings, options.talents, 42, tty)?;
     let entities = dataset.into_entities();
-    let concepts = indexing::read_taxonomy(&settings.taxonomy_file)?;
-    let taxonomy = indexing::taxonomy(concepts.clone());
+    let skills = indexing::read_taxonomy(settings)?;
+    let taxonomy = indexing::taxonomy(&skills);
+    let concepts = skills.into_concepts();
     let shared = Arc::new(entities);
     if options.only == Some(BenchSection::Pipeline) {
         let outcome = pipeline::run(settings, shared, &concepts, taxonomy, &options, None).await;

@@ -36,9 +36,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         demo_data: Option<PathBuf>,
     },
-    /// Load a data folder (skills.json, organisations.json, talents.json, startups.json,
-    /// programmes.json, offers.json, applications.json, ...) through the validated write
-    /// path. Bad entities are reported with file, index and field, and skipped; the command
+    /// Load a data folder (organisations.json, talents.json, startups.json, programmes.json,
+    /// offers.json, applications.json, ...) through the validated write path, after the
+    /// platform's skills taxonomy (reference data, not part of the folder). Bad entities are reported with file, index and field, and skipped; the command
     /// then exits non-zero. Re-importing unchanged data changes nothing.
     Import {
         /// The data folder, e.g. data/demo.

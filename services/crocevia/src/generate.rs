@@ -1,7 +1,6 @@
 //! `crocevia generate`: writes a synthetic data set with a progress bar.
 
 use crate::indexing;
-use anyhow::Context;
 use crocevia_kit::config::Settings;
 use crocevia_synth::{Dataset, SynthConfig};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -9,12 +8,12 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn make(settings: &Settings, talents: usize, seed: u64, show_progress: bool) -> anyhow::Result<Dataset> {
-    let skills = indexing::read_taxonomy(&settings.taxonomy_file)?;
+    let skills = indexing::read_taxonomy(settings)?;
     let bar = if show_progress { ProgressBar::new(0) } else { ProgressBar::hidden() };
     if let Ok(style) = ProgressStyle::with_template("{spinner} generating [{bar:30}] {pos}/{len} ({per_sec})") {
         bar.set_style(style.progress_chars("=> "));
     }
-    let dataset = Dataset::generate(&SynthConfig { talents, seed }, &skills, &mut |done, total| {
+    let dataset = Dataset::generate(&SynthConfig { talents, seed }, skills.concepts(), &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     });
@@ -25,13 +24,9 @@ pub fn make(settings: &Settings, talents: usize, seed: u64, show_progress: bool)
 #[expect(clippy::print_stdout, reason = "the summary is the command's output")]
 pub fn run(settings: &Settings, talents: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
     let dataset = make(settings, talents, seed, std::io::stderr().is_terminal())?;
+    // The set names concepts of the platform's taxonomy, which `crocevia import` loads
+    // itself: the folder holds entities only.
     dataset.write_dir(out)?;
-    // The set names skills of this taxonomy: it travels with it, so the import it prints
-    // works on a fresh data folder, which holds no taxonomy yet.
-    let skills = out.join("skills.json");
-    std::fs::copy(&settings.taxonomy_file, &skills).with_context(|| {
-        format!("copying the taxonomy {} to {}", settings.taxonomy_file.display(), skills.display())
-    })?;
     println!(
         "wrote {} entities to {} ({} organisations, {} talents, {} startups, {} programmes, {} offers); load them with: crocevia import {}",
         dataset.entity_count(),

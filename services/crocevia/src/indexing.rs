@@ -2,7 +2,8 @@
 //! from the profiles database (first start of the embedded mode, and `crocevia reindex`).
 
 use anyhow::Context;
-use crocevia_domain::{EntityKind, SkillConcept};
+use crocevia_domain::{EntityKind, SkillTaxonomy};
+use crocevia_kit::config::Settings;
 use crocevia_profiles::{Profiles, store};
 use crocevia_search::service::Rebuilder;
 use crocevia_search::taxonomy::Taxonomy;
@@ -14,13 +15,40 @@ use std::sync::Arc;
 pub const SEARCHABLE: [EntityKind; 5] =
     [EntityKind::Organisation, EntityKind::Talent, EntityKind::Startup, EntityKind::Programme, EntityKind::Offer];
 
-pub fn read_taxonomy(path: &Path) -> anyhow::Result<Vec<SkillConcept>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading the taxonomy {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not a skills taxonomy", path.display()))
+/// The skills taxonomy of this deployment: the reference taxonomy built into the binary, or
+/// the folder `taxonomy_dir` names; checked as a whole either way.
+pub fn read_taxonomy(settings: &Settings) -> anyhow::Result<SkillTaxonomy> {
+    match &settings.taxonomy_dir {
+        None => Ok(crocevia_domain::taxonomy::reference()?),
+        Some(dir) => read_taxonomy_dir(dir),
+    }
 }
 
-pub fn taxonomy(concepts: Vec<SkillConcept>) -> Arc<Taxonomy> {
-    Arc::new(Taxonomy::new(concepts))
+/// Every `*.json` file of `dir` (`core.json` first, then by name) and its `VERSION`, as one
+/// taxonomy.
+pub fn read_taxonomy_dir(dir: &Path) -> anyhow::Result<SkillTaxonomy> {
+    let read = |path: &Path| std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()));
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading the taxonomy folder {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.push((name, read(&path)?));
+        }
+    }
+    if files.is_empty() {
+        anyhow::bail!("the taxonomy folder {} has no *.json file", dir.display());
+    }
+    // core.json first, as in the built-in taxonomy: on a tie, `resolve` prefers it.
+    files.sort_by(|a, b| (a.0 != "core.json", &a.0).cmp(&(b.0 != "core.json", &b.0)));
+    let version = read(&dir.join("VERSION"))?;
+    SkillTaxonomy::load(&version, files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .with_context(|| format!("loading the taxonomy folder {}", dir.display()))
+}
+
+/// The taxonomy as search and matching use it (phrase detection, labels by id).
+pub fn taxonomy(skills: &SkillTaxonomy) -> Arc<Taxonomy> {
+    Arc::new(Taxonomy::new(skills.concepts().to_vec()))
 }
 
 fn bar(total: u64, show: bool) -> ProgressBar {

@@ -4,6 +4,7 @@
 use crate::cli::Role;
 use crate::indexing;
 use anyhow::{Context, bail};
+use crocevia_domain::SkillTaxonomy;
 use crocevia_gateway::auth::JwtKeys;
 use crocevia_gateway::live::{LiveFeed, LiveTopics};
 use crocevia_gateway::remote::ServiceCredential;
@@ -131,11 +132,16 @@ fn relay(settings: &Settings, profiles: &Profiles, bus: SharedBus) -> Relay {
 pub async fn import(settings: &Settings, dir: &Path) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
-    let report = import_dir(&profiles, dir, std::io::stderr().is_terminal()).await?;
+    // The data names concepts of the platform's taxonomy: loaded first, as `serve` does, so
+    // a fresh data folder imports.
+    let skills = indexing::read_taxonomy(settings)?;
+    profiles.upsert_skills(skills.concepts()).await.context("loading the taxonomy")?;
+    let report = import_dir(&profiles, dir, &skills, std::io::stderr().is_terminal()).await?;
     println!(
-        "imported {}: {} skills, {} created, {} updated, {} unchanged, {} failed",
+        "imported {} with the skills taxonomy {} ({} concepts): {} created, {} updated, {} unchanged, {} failed",
         dir.display(),
-        report.skills,
+        skills.version(),
+        skills.len(),
         report.created,
         report.updated,
         report.unchanged,
@@ -222,8 +228,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
     let (ready_tx, ready) = watch::channel(false);
     let runs_search = matches!(role, Role::All | Role::Search);
-    let concepts = indexing::read_taxonomy(&settings.taxonomy_file)?;
-    let taxonomy = indexing::taxonomy(concepts.clone());
+    let skills = indexing::read_taxonomy(&settings)?;
+    tracing::info!(version = skills.version(), concepts = skills.len(), "skills taxonomy loaded");
+    let taxonomy = indexing::taxonomy(&skills);
     let search_root = settings.data_dir.join("search");
     let search = if runs_search { Some(SearchService::open(&search_root, taxonomy.clone())?) } else { None };
     let search_api = crate::remote::search_api(&settings, role, search.clone())?;
@@ -270,7 +277,7 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
     };
     let api = match (&app, role) {
         (Some(app), Role::All | Role::Gateway) => {
-            let skills = Arc::new(SkillCatalog::new(concepts.clone()));
+            let skills = Arc::new(SkillCatalog::new(skills.clone()));
             let indexed = match (&search, &live) {
                 (Some(search), _) => Some(search.commits()),
                 (None, Some((feed, _))) => Some(feed.indexed.clone()),
@@ -322,9 +329,9 @@ pub async fn serve(settings: Settings, role: Role) -> anyhow::Result<()> {
         (None, 0)
     };
     if matches!(role, Role::All | Role::Profiles) {
-        profiles.upsert_skills(&concepts).await.context("loading the taxonomy")?;
+        profiles.upsert_skills(skills.concepts()).await.context("loading the taxonomy")?;
         if let Some(dir) = &settings.profiles.import_on_first_start {
-            first_start_import(&profiles, dir).await?;
+            first_start_import(&profiles, dir, &skills).await?;
         }
         if let Some(bus) = &bus {
             tasks.push(tokio::spawn(relay(&settings, &profiles, bus.clone()).run(shutdown.clone())));
@@ -524,14 +531,14 @@ fn api(
 pub async fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
     let profiles = Profiles::new(db, settings.topic(PROFILES_TOPIC));
-    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
+    let taxonomy = indexing::taxonomy(&indexing::read_taxonomy(settings)?);
     let root = settings.data_dir.join("search");
     let (name, docs) = indexing::rebuild(&profiles, &root, taxonomy, std::io::stderr().is_terminal()).await?;
     println!("built search index {name} with {docs} documents; a running search service swaps to it within a second");
     Ok(())
 }
 
-async fn first_start_import(profiles: &Profiles, dir: &Path) -> anyhow::Result<()> {
+async fn first_start_import(profiles: &Profiles, dir: &Path, skills: &SkillTaxonomy) -> anyhow::Result<()> {
     let mut existing = 0;
     // Accounts made before the first start (an administrator) do not count as data.
     for kind in indexing::SEARCHABLE {
@@ -542,23 +549,18 @@ async fn first_start_import(profiles: &Profiles, dir: &Path) -> anyhow::Result<(
         return Ok(());
     }
     tracing::info!(dir = %dir.display(), "first start: importing the demo data");
-    let report = import_dir(profiles, dir, std::io::stderr().is_terminal()).await?;
+    let report = import_dir(profiles, dir, skills, std::io::stderr().is_terminal()).await?;
     for failure in &report.failures {
         tracing::warn!(%failure, "demo entity not imported");
     }
-    tracing::info!(
-        skills = report.skills,
-        created = report.created,
-        failed = report.failures.len(),
-        "demo data imported"
-    );
+    tracing::info!(created = report.created, failed = report.failures.len(), "demo data imported");
     Ok(())
 }
 
 #[expect(clippy::print_stdout, reason = "the report is the command's output")]
 pub async fn rematch(settings: &Settings) -> anyhow::Result<()> {
     let db = open_database(settings).await?;
-    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
+    let taxonomy = indexing::taxonomy(&indexing::read_taxonomy(settings)?);
     let matching = MatchingService::open(db, &settings.data_dir.join("matching").join("index"), taxonomy).await?;
     let bar =
         if std::io::stderr().is_terminal() { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };

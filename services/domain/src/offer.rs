@@ -108,6 +108,8 @@ pub struct Offer {
     pub nice_to_have_skills: Vec<SkillId>,
     #[serde(default)]
     pub languages: Vec<LanguageSkill>,
+    /// Where the work is: always a comune of the metro area, not a [`crate::Place`], because
+    /// the platform posts work in Torino's area (a remote offer still has its office here).
     pub comune: ComuneId,
     pub remote: RemotePolicy,
     pub contract: ContractType,

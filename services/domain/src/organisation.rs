@@ -44,6 +44,8 @@ pub struct Organisation {
     pub kind: OrganisationKind,
     #[serde(default)]
     pub description: String,
+    /// Organisations stay in the metro area (not a [`crate::Place`]): they are the plan's
+    /// partners, administrators register them, and their offers and programmes are here.
     pub comune: ComuneId,
     #[serde(default)]
     pub website: Option<String>,

@@ -120,6 +120,8 @@ pub struct Programme {
     pub sectors: Vec<Sector>,
     #[serde(default)]
     pub eligibility: Vec<EligibilityRule>,
+    /// Where the programme runs: a comune of the metro area, not a [`crate::Place`], since
+    /// AcceleraTO's programmes are the area's.
     pub comune: ComuneId,
     pub cohort_start: NaiveDate,
     pub cohort_end: NaiveDate,

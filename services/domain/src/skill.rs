@@ -20,6 +20,24 @@ pub struct SkillConcept {
     /// Concepts that count in part towards this one (e.g. `cpp` for `rust`).
     #[serde(default)]
     pub related: Vec<SkillId>,
+    /// The ESCO skill this concept corresponds to, when there is one
+    /// (`http://data.europa.eu/esco/skill/<uuid>`): ties the taxonomy to the EU's classification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub esco_uri: Option<String>,
+}
+
+/// Every ESCO skill URI starts with this; a UUID follows.
+pub const ESCO_SKILL_PREFIX: &str = "http://data.europa.eu/esco/skill/";
+
+/// Whether `uri` is an ESCO skill URI: the prefix, then a UUID in its hyphenated lowercase form.
+fn is_esco_skill_uri(uri: &str) -> bool {
+    uri.strip_prefix(ESCO_SKILL_PREFIX).is_some_and(|uuid| {
+        uuid.len() == 36
+            && uuid.char_indices().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => c == '-',
+                _ => c.is_ascii_digit() || ('a'..='f').contains(&c),
+            })
+    })
 }
 
 impl SkillConcept {
@@ -47,6 +65,56 @@ impl Validate for SkillConcept {
         v.list_len("related", &self.related);
         v.unique("related", &self.related);
         v.check(!self.related.contains(&self.id), "related", "a concept cannot be related to itself");
+        if let Some(uri) = &self.esco_uri {
+            v.check(
+                is_esco_skill_uri(uri),
+                "esco_uri",
+                format!("{uri:?} is not an ESCO skill URI ({ESCO_SKILL_PREFIX}<uuid>)"),
+            );
+        }
         v.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concept(esco_uri: Option<&str>) -> SkillConcept {
+        SkillConcept {
+            id: SkillId::new("metrology").unwrap(),
+            category: "manufacturing".into(),
+            label_it: "Metrologia".into(),
+            label_en: "Metrology".into(),
+            synonyms_it: vec![],
+            synonyms_en: vec![],
+            related: vec![],
+            esco_uri: esco_uri.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn esco_uri_is_optional_and_checked() {
+        assert!(concept(None).validate().is_ok());
+        assert!(
+            concept(Some("http://data.europa.eu/esco/skill/25f0ea33-1c9e-4a9c-8f5c-6f8e2a0e8d1b")).validate().is_ok()
+        );
+        for bad in [
+            "https://data.europa.eu/esco/skill/25f0ea33-1c9e-4a9c-8f5c-6f8e2a0e8d1b",
+            "http://data.europa.eu/esco/occupation/25f0ea33-1c9e-4a9c-8f5c-6f8e2a0e8d1b",
+            "http://data.europa.eu/esco/skill/not-a-uuid",
+            "http://data.europa.eu/esco/skill/25F0EA33-1C9E-4A9C-8F5C-6F8E2A0E8D1B",
+        ] {
+            let errors = concept(Some(bad)).validate().unwrap_err();
+            assert_eq!(errors.first_field(), Some("esco_uri"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn esco_uri_is_left_out_when_absent() {
+        let text = serde_json::to_string(&concept(None)).unwrap();
+        assert!(!text.contains("esco_uri"), "{text}");
+        let back: SkillConcept = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.esco_uri, None);
     }
 }

@@ -1,7 +1,7 @@
 //! Startups and SMEs applying to AcceleraTO programmes.
 
 use crate::ids::{StartupId, UserId};
-use crate::place::ComuneId;
+use crate::place::Place;
 use crate::sector::Sector;
 use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
 use chrono::NaiveDate;
@@ -55,6 +55,20 @@ pub enum LegalForm {
     Other,
 }
 
+impl LegalForm {
+    /// `[italian, english]` name, for explanations and published data.
+    pub fn labels(self) -> [&'static str; 2] {
+        match self {
+            Self::NotIncorporated => ["Non ancora costituita", "Not incorporated yet"],
+            Self::Srl => ["S.r.l.", "S.r.l. (limited company)"],
+            Self::InnovativeStartup => ["Startup innovativa", "Innovative startup"],
+            Self::Spa => ["S.p.A.", "S.p.A. (joint-stock company)"],
+            Self::Cooperative => ["Cooperativa", "Cooperative"],
+            Self::Other => ["Altra", "Other"],
+        }
+    }
+}
+
 /// What some programmes ask of the founding team.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,9 +98,10 @@ pub struct Startup {
     /// Date of incorporation; `None` while not incorporated.
     #[serde(default)]
     pub founded_on: Option<NaiveDate>,
-    /// Registered seat, if in the metro area.
+    /// Registered seat: a comune of the metro area or a city elsewhere (Milano, Munich...).
+    /// `None` when not given (older profiles kept seats outside the area that way too).
     #[serde(default)]
-    pub seat: Option<ComuneId>,
+    pub seat: Option<Place>,
     #[serde(default)]
     pub willing_to_relocate: bool,
     pub team_size: u16,
@@ -100,6 +115,13 @@ pub struct Startup {
     pub website: Option<String>,
     #[serde(default)]
     pub demo: bool,
+}
+
+impl Startup {
+    /// The seat's comune, when the seat is in the metropolitan area.
+    pub fn seat_comune(&self) -> Option<&crate::place::ComuneId> {
+        self.seat.as_ref().and_then(Place::comune)
+    }
 }
 
 impl Validate for Startup {
@@ -123,6 +145,9 @@ impl Validate for Startup {
         );
         if let Some(url) = &self.website {
             v.name("website", url);
+        }
+        if let Some(seat) = &self.seat {
+            seat.check(&mut v, "seat");
         }
         v.finish()
     }

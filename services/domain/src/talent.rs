@@ -3,7 +3,7 @@
 use crate::ids::{SkillId, TalentId, UserId};
 use crate::language::LanguageSkill;
 use crate::offer::OfferKind;
-use crate::place::ComuneId;
+use crate::place::{CountryCode, Place};
 use crate::sector::Sector;
 use crate::validation::{MAX_TEXT_CHARS, Validate, ValidationErrors, Validator};
 use chrono::NaiveDate;
@@ -33,9 +33,10 @@ pub struct Talent {
     pub contact_email: String,
     /// ISO 3166-1 alpha-2 country of origin, e.g. `IT`, `IN`, `BR`.
     pub country_of_origin: String,
-    /// Comune of residence, if in the metro area.
+    /// Where the talent lives: a comune of the metro area or a city abroad or elsewhere in
+    /// Italy. `None` when not given (older profiles kept places outside the area that way too).
     #[serde(default)]
-    pub residence: Option<ComuneId>,
+    pub residence: Option<Place>,
     #[serde(default)]
     pub field_of_study: Option<String>,
     #[serde(default)]
@@ -62,11 +63,15 @@ pub struct Talent {
 }
 
 pub(crate) fn check_country(v: &mut Validator, field: &str, code: &str) {
-    v.check(
-        code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()),
-        field,
-        "must be an ISO 3166-1 alpha-2 country code such as \"IT\"",
-    );
+    v.check(CountryCode::new(code).is_ok(), field, "must be an ISO 3166-1 alpha-2 country code such as \"IT\"");
+}
+
+impl Talent {
+    /// Whether the talent is known to live outside the metropolitan area. An unknown residence
+    /// is not: a hard rule excludes only on what the profile says.
+    pub fn lives_outside_metro(&self) -> bool {
+        self.residence.as_ref().is_some_and(|p| !p.in_metro())
+    }
 }
 
 impl Validate for Talent {
@@ -77,6 +82,9 @@ impl Validate for Talent {
         v.text("bio", &self.bio, MAX_TEXT_CHARS, false);
         v.email("contact_email", &self.contact_email);
         check_country(&mut v, "country_of_origin", &self.country_of_origin);
+        if let Some(residence) = &self.residence {
+            residence.check(&mut v, "residence");
+        }
         if let Some(field) = &self.field_of_study {
             v.name("field_of_study", field);
         }

@@ -1,8 +1,13 @@
-//! The skills taxonomy as a picker needs it: labels by id, and type-ahead that ignores case
-//! and accents ("qualita" finds "Qualità automotive"). Held in the gateway itself, from the
-//! same file every service loads, so the picker works in a process that does not run search.
+//! The skills taxonomy as a picker needs it: labels by id, and type-ahead with the
+//! taxonomy's one normaliser (`crocevia_domain::taxonomy::normalise`): case and accents do
+//! not matter ("qualita" finds "Qualità automotive"), and what the text names as a whole
+//! ("Python (avanzato)", "modelli predittivi") comes first. Held in the gateway itself, from
+//! the same reference taxonomy every service loads, so the picker works in a process that
+//! does not run search. An answer holds at most [`MAX_SUGGESTIONS`] concepts: the browser
+//! never receives the taxonomy whole.
 
-use crocevia_domain::SkillConcept;
+use crocevia_domain::taxonomy::normalise::fold;
+use crocevia_domain::{SkillConcept, SkillTaxonomy};
 use std::collections::HashMap;
 
 /// Most concepts one type-ahead answer returns, whatever the caller asks.
@@ -10,48 +15,13 @@ pub const MAX_SUGGESTIONS: usize = 50;
 
 #[derive(Debug, Default)]
 pub struct SkillCatalog {
-    concepts: Vec<SkillConcept>,
+    taxonomy: SkillTaxonomy,
+    /// Indexes into the taxonomy's concepts, by English label: the order of equal matches.
+    order: Vec<usize>,
     by_id: HashMap<String, usize>,
-    /// Per concept: its two labels, then its other terms (synonyms), normalised.
+    /// Per concept (taxonomy order): its two labels, then its other terms (synonyms), folded.
     labels: Vec<[String; 2]>,
     terms: Vec<Vec<String>>,
-}
-
-/// Lower case, accents folded, and every run of separators one space, so that matching at
-/// a word start is `text.starts_with(q) || text.contains(" " + q)`. `+` and `#` stay: they
-/// tell C, C++ and C# apart.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = true;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold(c);
-        if c.is_alphanumeric() || c == '+' || c == '#' {
-            out.push(c);
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-/// The Latin letters with diacritics that Italian, English, French and German names use.
-fn fold(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        'ý' | 'ÿ' => 'y',
-        other => other,
-    }
 }
 
 fn at_word_start(text: &str, query: &str) -> bool {
@@ -59,29 +29,36 @@ fn at_word_start(text: &str, query: &str) -> bool {
 }
 
 impl SkillCatalog {
-    pub fn new(mut concepts: Vec<SkillConcept>) -> Self {
+    pub fn new(taxonomy: SkillTaxonomy) -> Self {
+        let concepts = taxonomy.concepts();
+        let labels: Vec<[String; 2]> = concepts.iter().map(|c| [fold(&c.label_it), fold(&c.label_en)]).collect();
         // A stable order (by English label) so equal matches come out the same way every time.
-        concepts.sort_by(|a, b| normalise(&a.label_en).cmp(&normalise(&b.label_en)).then(a.id.cmp(&b.id)));
+        let mut order: Vec<usize> = (0..concepts.len()).collect();
+        order.sort_by(|&a, &b| labels[a][1].cmp(&labels[b][1]).then(concepts[a].id.cmp(&concepts[b].id)));
         let by_id = concepts.iter().enumerate().map(|(i, c)| (c.id.as_str().to_owned(), i)).collect();
-        let labels = concepts.iter().map(|c| [normalise(&c.label_it), normalise(&c.label_en)]).collect();
         let terms = concepts
             .iter()
             .map(|c| {
                 let mut terms: Vec<String> =
-                    c.terms().skip(2).map(normalise).chain([normalise(&c.id.as_str().replace('-', " "))]).collect();
+                    c.terms().skip(2).map(fold).chain([fold(&c.id.as_str().replace('-', " "))]).collect();
                 terms.retain(|t| !t.is_empty());
                 terms
             })
             .collect();
-        Self { concepts, by_id, labels, terms }
+        Self { taxonomy, order, by_id, labels, terms }
     }
 
     pub fn len(&self) -> usize {
-        self.concepts.len()
+        self.taxonomy.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.concepts.is_empty()
+        self.taxonomy.is_empty()
+    }
+
+    /// The version of the taxonomy (`data/reference/skills/VERSION`).
+    pub fn version(&self) -> &str {
+        self.taxonomy.version()
     }
 
     /// The concepts with these ids, in the order asked, each once; unknown ids are skipped (a
@@ -91,40 +68,45 @@ impl SkillCatalog {
         ids.iter()
             .filter_map(|id| self.by_id.get(id.trim()))
             .filter(|i| seen.insert(**i))
-            .map(|i| &self.concepts[*i])
+            .map(|i| &self.taxonomy.concepts()[*i])
             .collect()
     }
 
-    /// Type-ahead: concepts where `query` starts a label, then where it starts a word of a
-    /// label, then where it starts a synonym or a word of one; shorter labels first within
-    /// each group. An empty query lists the taxonomy in label order.
+    /// Type-ahead: the concept the whole text names ([`SkillTaxonomy::resolve`]), then
+    /// concepts where `query` starts a label, then where it starts a word of a label, then
+    /// where it starts a synonym or a word of one; shorter labels first within each group.
+    /// An empty query lists the taxonomy in label order. One pass over the concepts' folded
+    /// labels: well under a millisecond for a few thousand concepts.
     pub fn suggest(&self, query: &str, limit: usize) -> Vec<&SkillConcept> {
         let limit = limit.min(MAX_SUGGESTIONS);
-        let q = normalise(query);
+        let concepts = self.taxonomy.concepts();
+        let q = fold(query);
+        if q.is_empty() {
+            return self.order.iter().take(limit).map(|&i| &concepts[i]).collect();
+        }
+        let named = self.taxonomy.resolve(query).and_then(|c| self.by_id.get(c.id.as_str()).copied());
         let mut hits: Vec<(u8, usize, usize)> = Vec::new();
-        for (i, [it, en]) in self.labels.iter().enumerate() {
-            let tier = if q.is_empty() {
-                Some(3)
-            } else if it == &q || en == &q {
+        for (rank, &i) in self.order.iter().enumerate() {
+            let [it, en] = &self.labels[i];
+            let tier = if Some(i) == named {
                 Some(0)
-            } else if it.starts_with(&q) || en.starts_with(&q) {
+            } else if it == &q || en == &q {
                 Some(1)
-            } else if at_word_start(it, &q) || at_word_start(en, &q) {
+            } else if it.starts_with(&q) || en.starts_with(&q) {
                 Some(2)
-            } else if self.terms[i].iter().any(|t| at_word_start(t, &q)) {
+            } else if at_word_start(it, &q) || at_word_start(en, &q) {
                 Some(3)
+            } else if self.terms[i].iter().any(|t| at_word_start(t, &q)) {
+                Some(4)
             } else {
                 None
             };
             if let Some(tier) = tier {
-                hits.push((tier, it.len().min(en.len()), i));
+                hits.push((tier, it.len().min(en.len()), rank));
             }
         }
-        // Without a query, the hits are already in label order (sorted at construction).
-        if !q.is_empty() {
-            hits.sort();
-        }
-        hits.into_iter().take(limit).map(|(_, _, i)| &self.concepts[i]).collect()
+        hits.sort();
+        hits.into_iter().take(limit).map(|(_, _, rank)| &concepts[self.order[rank]]).collect()
     }
 }
 
@@ -145,14 +127,16 @@ mod tests {
     }
 
     fn catalog() -> SkillCatalog {
-        SkillCatalog::new(vec![
+        let concepts = vec![
             concept("python", "Python", "Python", &["py"]),
             concept("data-pipelines", "Pipeline di dati in Python", "Python data pipelines", &[]),
             concept("quality", "Qualità automotive", "Automotive quality", &[]),
             concept("c", "Linguaggio C", "C", &["ansi c"]),
             concept("cpp", "C++", "C++", &["cplusplus"]),
             concept("ml", "Apprendimento automatico", "Machine learning", &["ML"]),
-        ])
+            concept("predictive", "Modelli predittivi", "Predictive modelling", &[]),
+        ];
+        SkillCatalog::new(SkillTaxonomy::from_concepts("1.0.0", concepts).unwrap())
     }
 
     #[test]
@@ -181,10 +165,18 @@ mod tests {
     }
 
     #[test]
+    fn what_the_text_names_comes_first() {
+        let c = catalog();
+        assert_eq!(ids(&c.suggest("Python (avanzato)", 20)), ["python"]);
+        assert_eq!(ids(&c.suggest("modello predittivo", 20)), ["predictive"]);
+        assert_eq!(ids(&c.suggest("python data", 20))[0], "data-pipelines");
+    }
+
+    #[test]
     fn limits_and_lookups() {
         let c = catalog();
         assert_eq!(c.suggest("", 2).len(), 2);
-        assert_eq!(c.suggest("", 500).len(), 6);
+        assert_eq!(c.suggest("", 500).len(), 7);
         assert_eq!(ids(&c.by_ids(&["cpp".into(), "nope".into(), "python".into(), "cpp".into()])), ["cpp", "python"]);
     }
 }

@@ -61,8 +61,8 @@ async fn world_with(remote_app: bool) -> World {
     let mut b = backend().await;
     b.remote_app = remote_app;
     let (orgs, admin_token) = seed(&b, 2).await;
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
+    let skills = reference_skills();
+    let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills.concepts().to_vec()));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =
         crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();

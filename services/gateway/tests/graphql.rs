@@ -675,8 +675,8 @@ async fn metrics_tell_operations_apart() {
 async fn world_with_search_and_matching()
 -> (Harness, String, String, crocevia_search::SearchService, crocevia_matching::MatchingService, Value) {
     let b = backend().await;
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    b.profiles.upsert_skills(&skills).await.unwrap();
+    let skills = reference_skills();
+    b.profiles.upsert_skills(skills.concepts()).await.unwrap();
     // The postings are in profiles too, where titles are read; matching learns them per test.
     for (kind, file) in
         [("organisation", "organisations.json"), ("offer", "offers.json"), ("programme", "programmes.json")]
@@ -686,7 +686,7 @@ async fn world_with_search_and_matching()
             b.profiles.upsert(entity, None, "t").await.unwrap();
         }
     }
-    let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
+    let taxonomy = Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills.concepts().to_vec()));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =
         crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();
@@ -880,8 +880,8 @@ async fn applications_are_scored_with_a_rubric() {
 #[tokio::test]
 async fn my_profile_is_null_until_saved() {
     let b = backend().await;
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    b.profiles.upsert_skills(&skills).await.unwrap();
+    let skills = reference_skills();
+    b.profiles.upsert_skills(skills.concepts()).await.unwrap();
     let h = serve(b, true, 256 * 1024, None, None).await;
     let q =
         "{ myProfile { __typename ... on Talent { id version displayName contactEmail } ... on Startup { id name } } }";
@@ -1145,6 +1145,13 @@ async fn skills_for_a_picker() {
     // The defaults work too.
     let body = gql(&h, None, "{ skills(query: \"java\") { id } }", json!({})).await;
     assert!(skill_ids(&body).contains(&"java".to_owned()), "{body}");
+    // What the whole text names comes first, whatever its qualifiers and endings.
+    assert_eq!(skill_ids(&skills(&h, "Python (avanzato)", &[], 5).await)[0], "python");
+    assert_eq!(skill_ids(&skills(&h, "metrologie", &[], 5).await)[0], "metrology");
+    // The taxonomy in use, by version.
+    let body = gql(&h, None, "{ skillTaxonomy { version concepts } }", json!({})).await;
+    assert_eq!(body["data"]["skillTaxonomy"]["version"], reference_skills().version(), "{body}");
+    assert!(body["data"]["skillTaxonomy"]["concepts"].as_i64().unwrap() >= 510, "{body}");
 }
 
 #[tokio::test]

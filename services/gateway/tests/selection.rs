@@ -71,7 +71,8 @@ async fn selection_round(remote_app: bool) {
     // administrator see them, nobody else.
     let who = "query($o: ID!) { organisationMembers(organisation: $o) { id name } }";
     let listed = gql(&h, Some(&manager.token), who, json!({ "o": orgs[0]["id"] })).await;
-    let names: Vec<&str> = ok(&listed)["organisationMembers"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        ok(&listed)["organisationMembers"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Reviewer 0", "Reviewer 1", "Reviewer 2"]);
     assert_eq!(ok(&listed)["organisationMembers"][1]["id"], r1.id.as_str());
     let listed = gql(&h, Some(&admin), who, json!({ "o": orgs[0]["id"] })).await;
@@ -261,8 +262,8 @@ async fn decision_records(remote_app: bool) {
     let mut b = backend().await;
     b.remote_app = remote_app;
     let (orgs, admin) = seed(&b, 1).await;
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    let taxonomy = std::sync::Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills));
+    let skills = reference_skills();
+    let taxonomy = std::sync::Arc::new(crocevia_search::taxonomy::Taxonomy::new(skills.concepts().to_vec()));
     let search = crocevia_search::SearchService::in_ram(taxonomy.clone()).unwrap();
     let matching =
         crocevia_matching::MatchingService::open(b.db.clone(), &b.dir.path().join("m"), taxonomy).await.unwrap();

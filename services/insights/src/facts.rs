@@ -62,13 +62,17 @@ impl Fact {
                     sectors: sectors(&t.sectors),
                     country: t.country_of_origin.clone(),
                     languages,
-                    comune: t.residence.as_ref().map_or(OUTSIDE_METRO.to_owned(), |c| c.as_str().to_owned()),
+                    comune: t
+                        .residence
+                        .as_ref()
+                        .and_then(crocevia_domain::Place::comune)
+                        .map_or(OUTSIDE_METRO.to_owned(), |c| c.as_str().to_owned()),
                 }
             }
             Entity::Startup(s) => Fact::Startup {
                 sectors: sectors(&s.sectors),
                 stage: s.stage.key().to_owned(),
-                comune: s.seat.as_ref().map_or(OUTSIDE_METRO.to_owned(), |c| c.as_str().to_owned()),
+                comune: s.seat_comune().map_or(OUTSIDE_METRO.to_owned(), |c| c.as_str().to_owned()),
             },
             Entity::Programme(p) => Fact::Programme { model: key_of(&p.model), sectors: sectors(&p.sectors) },
             Entity::Application(a) => match a.target {

@@ -29,8 +29,11 @@ pub struct Settings {
     pub gateway: GatewaySection,
     pub mail: MailSection,
     pub open_data: OpenDataSection,
-    /// The bilingual skills taxonomy (reference data every service loads).
-    pub taxonomy_file: PathBuf,
+    /// A folder to load the bilingual skills taxonomy from (every `*.json` file in it, and
+    /// its `VERSION`) instead of the reference taxonomy built into the binary
+    /// (`data/reference/skills`). Unset, the usual case: every process of a deployment then
+    /// has the same taxonomy by construction.
+    pub taxonomy_dir: Option<PathBuf>,
     pub telemetry: TelemetrySettings,
     pub testing: TestingSettings,
     /// `crocevia add-user`'s password, from CROCEVIA_NEW_PASSWORD (never a file or a flag).
@@ -341,7 +344,7 @@ impl Default for Settings {
             gateway: GatewaySection::default(),
             mail: MailSection::default(),
             open_data: OpenDataSection::default(),
-            taxonomy_file: PathBuf::from("data/demo/skills.json"),
+            taxonomy_dir: None,
             telemetry: TelemetrySettings::default(),
             testing: TestingSettings::default(),
             new_password: None,

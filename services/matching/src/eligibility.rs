@@ -1,7 +1,7 @@
 //! Programme eligibility: each rule evaluated on the startup profile, with its reason.
 
 use chrono::{Datelike, NaiveDate};
-use crocevia_domain::{EligibilityRule, LegalForm, Programme, Startup};
+use crocevia_domain::{EligibilityRule, LegalForm, Programme, Sector, Startup, StartupStage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,12 +60,41 @@ enum Outcome {
     Failed(Reason),
 }
 
-fn key<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+/// What reasons name: by label in the reader's language ("Pre-seed", "S.r.l."), never by
+/// key ("pre_seed", "srl").
+trait Named: Copy {
+    /// `[italian, english]`.
+    fn labels(self) -> [&'static str; 2];
 }
 
-fn list<T: Serialize>(items: &[T]) -> String {
-    items.iter().map(key).collect::<Vec<_>>().join(", ")
+impl Named for StartupStage {
+    fn labels(self) -> [&'static str; 2] {
+        StartupStage::labels(self)
+    }
+}
+
+impl Named for LegalForm {
+    fn labels(self) -> [&'static str; 2] {
+        LegalForm::labels(self)
+    }
+}
+
+impl Named for Sector {
+    fn labels(self) -> [&'static str; 2] {
+        [self.label_it(), self.label_en()]
+    }
+}
+
+/// Index into [`Named::labels`].
+const IT: usize = 0;
+const EN: usize = 1;
+
+fn key<T: Named>(v: &T, lang: usize) -> &'static str {
+    v.labels()[lang]
+}
+
+fn list<T: Named>(items: &[T], lang: usize) -> String {
+    items.iter().map(|i| i.labels()[lang]).collect::<Vec<_>>().join(", ")
 }
 
 fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
@@ -78,8 +107,8 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             } else {
                 Failed(reason(
                     rule,
-                    format!("la fase {} non è ammessa (ammesse: {})", key(&s.stage), list(stages)),
-                    format!("stage {} is not admitted (admitted: {})", key(&s.stage), list(stages)),
+                    format!("la fase {} non è ammessa (ammesse: {})", key(&s.stage, IT), list(stages, IT)),
+                    format!("stage {} is not admitted (admitted: {})", key(&s.stage, EN), list(stages, EN)),
                 ))
             }
         }
@@ -89,8 +118,8 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             } else {
                 Failed(reason(
                     rule,
-                    format!("nessun settore ammesso (ammessi: {})", list(sectors)),
-                    format!("no admitted sector (admitted: {})", list(sectors)),
+                    format!("nessun settore ammesso (ammessi: {})", list(sectors, IT)),
+                    format!("no admitted sector (admitted: {})", list(sectors, EN)),
                 ))
             }
         }
@@ -116,7 +145,7 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             )),
         },
         SeatInMetroArea { allow_relocation } => {
-            if s.seat.is_some() {
+            if s.seat_comune().is_some() {
                 Met
             } else if *allow_relocation && s.willing_to_relocate {
                 Condition(reason(
@@ -125,10 +154,14 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
                     "if you move your seat to the Torino metropolitan area".into(),
                 ))
             } else {
+                let [at_it, at_en] = s.seat.as_ref().map_or([String::new(), String::new()], |p| {
+                    let [it, en] = p.labels();
+                    [format!(" ({it})"), format!(" ({en})")]
+                });
                 Failed(reason(
                     rule,
-                    "la sede non è nell'area metropolitana di Torino".into(),
-                    "the seat is not in the Torino metropolitan area".into(),
+                    format!("la sede{at_it} non è nell'area metropolitana di Torino"),
+                    format!("the seat{at_en} is not in the Torino metropolitan area"),
                 ))
             }
         }
@@ -173,14 +206,14 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             } else if s.legal_form == LegalForm::NotIncorporated && *incorporation_by_deadline {
                 Condition(reason(
                     rule,
-                    format!("se costituisci la società ({}) entro il {deadline}", list(forms)),
-                    format!("if you incorporate ({}) before {deadline}", list(forms)),
+                    format!("se costituisci la società ({}) entro il {deadline}", list(forms, IT)),
+                    format!("if you incorporate ({}) before {deadline}", list(forms, EN)),
                 ))
             } else {
                 Failed(reason(
                     rule,
-                    format!("forma giuridica {} non ammessa (ammesse: {})", key(&s.legal_form), list(forms)),
-                    format!("legal form {} is not admitted (admitted: {})", key(&s.legal_form), list(forms)),
+                    format!("forma giuridica {} non ammessa (ammesse: {})", key(&s.legal_form, IT), list(forms, IT)),
+                    format!("legal form {} is not admitted (admitted: {})", key(&s.legal_form, EN), list(forms, EN)),
                 ))
             }
         }

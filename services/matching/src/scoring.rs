@@ -4,7 +4,7 @@
 
 use crate::eligibility::{self, Verdict};
 use crate::explain::{Explain, Explained, Factors, ScoreOnly, pct};
-use crocevia_domain::{Offer, Programme, ProgrammePhase, RemotePolicy, SkillId, Startup, StartupStage, Talent};
+use crocevia_domain::{Offer, Place, Programme, ProgrammePhase, RemotePolicy, SkillId, Startup, StartupStage, Talent};
 use crocevia_search::taxonomy::Taxonomy;
 
 /// BM25 scores grow without bound; this maps them to 0..1 without looking at other
@@ -17,7 +17,7 @@ pub fn text_value(bm25: f32) -> f64 {
 /// Why a pair is not a match at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excluded {
-    /// Which constraint: `language`, `work_permit`, `availability` or `seeking`.
+    /// Which constraint: `language`, `work_permit`, `availability`, `seeking` or `location`.
     pub rule: String,
     pub it: String,
     pub en: String,
@@ -45,6 +45,18 @@ fn skill_match(taxonomy: &Taxonomy, talent: &Talent, skill: &SkillId) -> f64 {
     }
 }
 
+/// The skills by their labels, `[italian, english]`, each list joined: explanations never
+/// show ids. A concept gone from the taxonomy since the offer named it shows its id in words.
+fn skill_labels(taxonomy: &Taxonomy, ids: &[&SkillId]) -> [String; 2] {
+    let names = |pick: fn(&crocevia_domain::SkillConcept) -> &str| {
+        ids.iter()
+            .map(|id| taxonomy.concept(id).map_or_else(|| id.as_str().replace('-', " "), |c| pick(c).to_owned()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    [names(|c| c.label_it.as_str()), names(|c| c.label_en.as_str())]
+}
+
 pub const W_SKILLS: f64 = 0.40;
 pub const W_TEXT: f64 = 0.15;
 pub const W_PLACE: f64 = 0.15;
@@ -59,6 +71,9 @@ enum Broken<'a> {
     WorkPermit,
     Availability(chrono::NaiveDate, chrono::NaiveDate),
     Seeking,
+    /// Lives outside the metro area, will not move and does not work remotely, while the
+    /// offer asks for presence (on site or hybrid).
+    Location(&'a Place),
 }
 
 /// The hard constraints of `offer` that `talent` breaks, in order, without writing reasons.
@@ -73,11 +88,20 @@ fn broken<'a>(talent: &'a Talent, offer: &'a Offer) -> impl Iterator<Item = Brok
         _ => None,
     };
     let seeking = (!talent.seeking.is_empty() && !talent.seeking.contains(&offer.kind)).then_some(Broken::Seeking);
-    languages.chain(permit).chain(availability).chain(seeking)
+    languages.chain(permit).chain(availability).chain(seeking).chain(location(talent, offer).map(Broken::Location))
+}
+
+/// The talent's place when it keeps them from an offer that needs presence: they live outside
+/// the metro area (known, not merely unstated), will not relocate and are not open to remote
+/// work. A remote offer needs no presence, so it never excludes.
+fn location<'a>(talent: &'a Talent, offer: &Offer) -> Option<&'a Place> {
+    let needs_presence = offer.remote != RemotePolicy::Remote;
+    let home = talent.residence.as_ref().filter(|p| !p.in_metro())?;
+    (needs_presence && !talent.willing_to_relocate && !talent.open_to_remote).then_some(home)
 }
 
 impl Broken<'_> {
-    fn excluded(self) -> Excluded {
+    fn excluded(self, offer: &Offer) -> Excluded {
         match self {
             Broken::Language(req) => Excluded::new(
                 "language",
@@ -99,6 +123,22 @@ impl Broken<'_> {
                 "non cerca questo tipo di offerta".into(),
                 "is not looking for this kind of offer".into(),
             ),
+            Broken::Location(home) => {
+                let [home_it, home_en] = home.labels();
+                let comune = offer.comune.name();
+                let (presence_it, presence_en) = match offer.remote {
+                    RemotePolicy::Hybrid => (
+                        format!("l'offerta è ibrida, con sede a {comune}"),
+                        format!("the offer is hybrid, based in {comune}"),
+                    ),
+                    _ => (format!("l'offerta è in presenza a {comune}"), format!("the offer is on site in {comune}")),
+                };
+                Excluded::new(
+                    "location",
+                    format!("vive a {home_it} e non si trasferisce; {presence_it}"),
+                    format!("lives in {home_en} and will not relocate; {presence_en}"),
+                )
+            }
         }
     }
 }
@@ -106,7 +146,7 @@ impl Broken<'_> {
 /// Hard constraints of an offer on a talent: the first one broken, if any.
 pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> {
     match broken(talent, offer).next() {
-        Some(first) => Err(first.excluded()),
+        Some(first) => Err(first.excluded(offer)),
         None => Ok(()),
     }
 }
@@ -114,20 +154,21 @@ pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> 
 /// Every hard constraint of an offer that a talent breaks, so a talent asking about one
 /// offer learns all that stands in the way, not only the first thing.
 pub fn exclusions(talent: &Talent, offer: &Offer) -> Vec<Excluded> {
-    broken(talent, offer).map(Broken::excluded).collect()
+    broken(talent, offer).map(|b| b.excluded(offer)).collect()
 }
 
-/// Where a talent is, seen from an offer.
-enum Whereabouts {
+/// Where a talent is, seen from an offer; a place outside the area is named when known.
+enum Whereabouts<'a> {
     Remote,
     Km(f64),
-    Relocating,
-    Away,
+    Relocating(Option<&'a Place>),
+    Away(Option<&'a Place>),
 }
 
 /// Distance between the talent and the offer's comune, with remote work and relocation.
-fn place(talent: &Talent, offer: &Offer) -> (f64, Whereabouts) {
-    match (offer.remote, &talent.residence) {
+fn place<'a>(talent: &'a Talent, offer: &Offer) -> (f64, Whereabouts<'a>) {
+    let home = talent.residence.as_ref();
+    match (offer.remote, home.and_then(Place::comune)) {
         (RemotePolicy::Remote, _) => (1.0, Whereabouts::Remote),
         (_, Some(home)) => {
             let km = home.distance_km(&offer.comune);
@@ -137,20 +178,39 @@ fn place(talent: &Talent, offer: &Offer) -> (f64, Whereabouts) {
             }
             (v, Whereabouts::Km(km))
         }
-        (_, None) if talent.willing_to_relocate => (0.6, Whereabouts::Relocating),
-        (_, None) => (0.1, Whereabouts::Away),
+        (_, None) if talent.willing_to_relocate => (0.6, Whereabouts::Relocating(home)),
+        (_, None) => (0.1, Whereabouts::Away(home)),
     }
 }
 
 fn place_reasons(whereabouts: Whereabouts, offer: &Offer) -> (String, String) {
     match whereabouts {
         Whereabouts::Remote => ("lavoro da remoto".to_owned(), "remote work".to_owned()),
-        Whereabouts::Km(km) => (format!("{km:.0} km da {}", offer.comune), format!("{km:.0} km from {}", offer.comune)),
-        Whereabouts::Relocating => ("disposto/a a trasferirsi a Torino".into(), "willing to relocate to Torino".into()),
-        Whereabouts::Away => (
+        Whereabouts::Km(km) => {
+            let comune = offer.comune.name();
+            (format!("{km:.0} km da {comune}"), format!("{km:.0} km from {comune}"))
+        }
+        Whereabouts::Relocating(None) => {
+            ("disposto/a a trasferirsi a Torino".into(), "willing to relocate to Torino".into())
+        }
+        Whereabouts::Relocating(Some(home)) => {
+            let [it, en] = home.labels();
+            (
+                format!("vive a {it}, disposto/a a trasferirsi a Torino"),
+                format!("lives in {en}, willing to relocate to Torino"),
+            )
+        }
+        Whereabouts::Away(None) => (
             "vive fuori dall'area e non prevede di trasferirsi".into(),
             "lives outside the area and does not plan to relocate".into(),
         ),
+        Whereabouts::Away(Some(home)) => {
+            let [it, en] = home.labels();
+            (
+                format!("vive a {it} e non prevede di trasferirsi"),
+                format!("lives in {en} and does not plan to relocate"),
+            )
+        }
     }
 }
 
@@ -237,21 +297,18 @@ fn fit_factors(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32, o
     }
     let coverage = if total > 0.0 { got / total } else { 1.0 };
     out.add("skills", W_SKILLS, coverage, || {
-        let missing: Vec<&str> = offer
-            .required_skills
-            .iter()
-            .filter(|s| skill_match(taxonomy, talent, s) == 0.0)
-            .map(SkillId::as_str)
-            .collect();
+        let missing: Vec<&SkillId> =
+            offer.required_skills.iter().filter(|s| skill_match(taxonomy, talent, s) == 0.0).collect();
         if missing.is_empty() {
             (
                 format!("copre le competenze richieste ({})", pct(coverage)),
                 format!("covers the required skills ({})", pct(coverage)),
             )
         } else {
+            let [it, en] = skill_labels(taxonomy, &missing);
             (
-                format!("competenze coperte al {}; mancano: {}", pct(coverage), missing.join(", ")),
-                format!("skills {} covered; missing: {}", pct(coverage), missing.join(", ")),
+                format!("competenze coperte al {}; mancano: {it}", pct(coverage)),
+                format!("skills {} covered; missing: {en}", pct(coverage)),
             )
         }
     });
@@ -337,7 +394,7 @@ pub fn startup_programme(startup: &Startup, programme: &Programme, bm25: f32) ->
         0.0
     };
     let phase = phase_fit(startup.stage, &programme.phases);
-    let (place, it, en) = match &startup.seat {
+    let (place, it, en) = match startup.seat_comune() {
         Some(seat) => {
             let km = seat.distance_km(&programme.comune);
             (
@@ -346,8 +403,16 @@ pub fn startup_programme(startup: &Startup, programme: &Programme, bm25: f32) ->
                 format!("seat {km:.0} km from the programme"),
             )
         }
-        None if startup.willing_to_relocate => (0.5, "disposta a trasferirsi".into(), "willing to relocate".into()),
-        None => (0.0, "sede fuori dall'area".into(), "seat outside the area".into()),
+        None => {
+            let seat = startup.seat.as_ref().map(Place::labels);
+            let (at_it, at_en) =
+                seat.map_or((String::new(), String::new()), |[it, en]| (format!(" a {it}"), format!(" in {en}")));
+            if startup.willing_to_relocate {
+                (0.5, format!("sede{at_it}, disposta a trasferirsi"), format!("seat{at_en}, willing to relocate"))
+            } else {
+                (0.0, format!("sede{at_it}, fuori dall'area"), format!("seat{at_en}, outside the area"))
+            }
+        }
     };
     let t = text_value(bm25);
     // Programmes are few: every startup-programme pair is explained as it is scored.

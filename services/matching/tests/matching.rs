@@ -27,8 +27,14 @@ fn demo<T: serde::de::DeserializeOwned>(file: &str) -> Vec<T> {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+fn reference() -> &'static SkillTaxonomy {
+    static SKILLS: std::sync::LazyLock<SkillTaxonomy> =
+        std::sync::LazyLock::new(|| crocevia_domain::taxonomy::reference().unwrap_or_else(|e| panic!("{e}")));
+    &SKILLS
+}
+
 fn taxonomy() -> Arc<Taxonomy> {
-    Arc::new(Taxonomy::new(demo("skills.json")))
+    Arc::new(Taxonomy::new(reference().concepts().to_vec()))
 }
 
 fn entities() -> Vec<Entity> {
@@ -110,7 +116,7 @@ fn date(s: &str) -> NaiveDate {
 // ---------- properties ----------
 
 fn skill_ids() -> Vec<SkillId> {
-    demo::<SkillConcept>("skills.json").into_iter().map(|c| c.id).take(60).collect()
+    reference().concepts().iter().map(|c| c.id.clone()).take(60).collect()
 }
 
 prop_compose! {
@@ -190,7 +196,7 @@ fn startup() -> Startup {
     s.stage = StartupStage::Seed;
     s.legal_form = LegalForm::InnovativeStartup;
     s.founded_on = Some(date("2025-06-01"));
-    s.seat = Some(ComuneId::new("torino").unwrap());
+    s.seat = Some(Place::Metro(ComuneId::new("torino").unwrap()));
     s.team_size = 4;
     s.funding_raised_eur = 150_000;
     s
@@ -329,7 +335,7 @@ fn an_italian_only_offer_finds_an_english_only_profile_with_the_same_skills() {
         bio: "I build reliable backend services in Rust on PostgreSQL.".into(),
         contact_email: "priya@example.org".into(),
         country_of_origin: "IN".into(),
-        residence: Some(ComuneId::new("torino").unwrap()),
+        residence: Some(Place::Metro(ComuneId::new("torino").unwrap())),
         field_of_study: None,
         skills: skills.iter().map(|s| TalentSkill { skill: s.clone(), years: 4 }).collect(),
         languages: vec![LanguageSkill { language: LanguageCode::new("en").unwrap(), level: Cefr::C2 }],
@@ -365,6 +371,57 @@ fn hard_constraints_exclude_with_a_reason() {
     offer.sponsors_work_permit = false;
     talent.needs_work_permit = true;
     assert!(scoring::talent_offer(&taxonomy(), &talent, &offer, 1.0).unwrap_err().en.contains("work permit"));
+}
+
+/// Issue 20: explanations name skills by their label in the reader's language, never by id.
+#[test]
+fn missing_skills_are_named_by_label_never_by_id() {
+    let mut offer = demo::<Offer>("offers.json").remove(1);
+    offer.required_skills = vec![SkillId::new("metrology").unwrap(), SkillId::new("statistics").unwrap()];
+    let talent = demo::<Talent>("talents.json").remove(0);
+    let explained = scoring::talent_offer_explained(&taxonomy(), &talent, &offer, 1.0);
+    let skills = explained.factors.iter().find(|f| f.key == "skills").unwrap();
+    assert!(skills.reason_it.contains("mancano: Metrologia e controllo dimensionale, Statistica"), "{skills:?}");
+    assert!(skills.reason_en.contains("missing: Metrology and dimensional inspection, Statistics"), "{skills:?}");
+    for factor in &explained.factors {
+        for id in ["metrology", "statistics"] {
+            assert!(!factor.reason_it.contains(id) && !factor.reason_en.contains(id), "{id} shown: {factor:?}");
+        }
+    }
+}
+
+/// Issue 20: eligibility reasons name stages, sectors and legal forms by label ("Pre-seed"),
+/// never by key ("pre_seed"), in both languages.
+#[test]
+fn eligibility_reasons_name_enums_by_label() {
+    let programme = programme_with(vec![
+        EligibilityRule::StageIn { stages: vec![StartupStage::Seed, StartupStage::SeriesA] },
+        EligibilityRule::SectorIn { sectors: vec![Sector::FoodAndWine] },
+        EligibilityRule::LegalFormIn { forms: vec![LegalForm::InnovativeStartup], incorporation_by_deadline: false },
+    ]);
+    let mut s = startup();
+    s.stage = StartupStage::PreSeed;
+    s.sectors = vec![Sector::Ict];
+    s.legal_form = LegalForm::Srl;
+    let Verdict::NotEligible(reasons) = eligibility::evaluate(&programme, &s) else { panic!("eligible") };
+    let it: Vec<&str> = reasons.iter().map(|r| r.it.as_str()).collect();
+    let en: Vec<&str> = reasons.iter().map(|r| r.en.as_str()).collect();
+    assert_eq!(
+        en,
+        [
+            "stage Pre-seed is not admitted (admitted: Seed, Series A)",
+            "no admitted sector (admitted: Food and wine)",
+            "legal form S.r.l. (limited company) is not admitted (admitted: Innovative startup)",
+        ]
+    );
+    assert_eq!(
+        it,
+        [
+            "la fase Pre-seed non è ammessa (ammesse: Seed, Serie A)",
+            "nessun settore ammesso (ammessi: Agroalimentare ed enogastronomia)",
+            "forma giuridica S.r.l. non ammessa (ammesse: Startup innovativa)",
+        ]
+    );
 }
 
 #[test]

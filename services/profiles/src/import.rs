@@ -2,7 +2,13 @@
 //! export) through the same validated write path as every other write.
 //!
 //! A bad entity is reported with its file, index and field and skipped, and nothing of it is
-//! written. Importing the same folder twice changes nothing.
+//! written. Importing the same folder twice changes nothing. The skills taxonomy is not part
+//! of a data folder: it is reference data the platform loads itself (`crocevia_domain::
+//! taxonomy`), before an import. A `skills.json` of an older folder is ignored. Skills may be
+//! given as concept ids (`python`) or as text, as an export or a CV has them ("Python
+//! (avanzato)", "modelli predittivi"): text is mapped to its concept with the taxonomy's one
+//! normaliser ([`SkillTaxonomy::resolve`]), and text that names no concept is refused with
+//! its field.
 //!
 //! Memory and speed: each file is parsed as a stream on a blocking thread, an element at a
 //! time, into a queue of at most [`QUEUE`] elements, so a folder of a million talents is never
@@ -13,7 +19,7 @@
 use crate::error::ProfilesError;
 use crate::service::Profiles;
 use anyhow::Context;
-use crocevia_domain::{Entity, EntityKind, SkillConcept};
+use crocevia_domain::{Entity, EntityKind, SkillId, SkillTaxonomy};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,7 +38,8 @@ pub const FILES: [(&str, EntityKind); 8] = [
     ("applications.json", EntityKind::Application),
 ];
 
-pub const SKILLS_FILE: &str = "skills.json";
+/// Where data folders before the reference taxonomy kept it; ignored, with a notice.
+pub const OLD_SKILLS_FILE: &str = "skills.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportFailure {
@@ -54,7 +61,6 @@ impl std::fmt::Display for ImportFailure {
 
 #[derive(Debug, Default)]
 pub struct ImportReport {
-    pub skills: usize,
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -77,16 +83,21 @@ struct Item {
 
 /// Imports `dir`; `progress` shows a bar on a terminal, and progress lines are logged every few
 /// seconds otherwise.
-pub async fn import_dir(profiles: &Profiles, dir: &Path, progress: bool) -> anyhow::Result<ImportReport> {
+pub async fn import_dir(
+    profiles: &Profiles,
+    dir: &Path,
+    skills: &SkillTaxonomy,
+    progress: bool,
+) -> anyhow::Result<ImportReport> {
     if !dir.is_dir() {
         anyhow::bail!("{} is not a folder", dir.display());
     }
     let mut report = ImportReport::default();
-    let skills_path = dir.join(SKILLS_FILE);
-    if skills_path.exists() {
-        let concepts: Vec<SkillConcept> = parse_all(&skills_path)?;
-        profiles.upsert_skills(&concepts).await.map_err(|e| anyhow::anyhow!("{SKILLS_FILE}: {e}"))?;
-        report.skills = concepts.len();
+    if dir.join(OLD_SKILLS_FILE).exists() {
+        tracing::info!(
+            file = OLD_SKILLS_FILE,
+            "ignored: the skills taxonomy is the platform's reference data, not part of a data folder"
+        );
     }
     let files: Vec<(&'static str, EntityKind, PathBuf)> =
         FILES.into_iter().map(|(file, kind)| (file, kind, dir.join(file))).filter(|(_, _, p)| p.exists()).collect();
@@ -106,7 +117,7 @@ pub async fn import_dir(profiles: &Profiles, dir: &Path, progress: bool) -> anyh
         total,
     };
     for (file, kind, path) in files {
-        import_file(profiles, file, kind, &path, &mut meter, &mut report).await?;
+        import_file(profiles, file, kind, &path, skills, &mut meter, &mut report).await?;
         meter.before += std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         meter.read.store(0, Ordering::Relaxed);
     }
@@ -152,6 +163,7 @@ async fn import_file(
     file: &'static str,
     kind: EntityKind,
     path: &Path,
+    skills: &SkillTaxonomy,
     meter: &mut Meter,
     report: &mut ImportReport,
 ) -> anyhow::Result<()> {
@@ -165,6 +177,9 @@ async fn import_file(
         let room = BATCH - batch.len();
         let more = rx.recv_many(&mut batch, room).await > 0;
         if batch.len() == BATCH || (!more && !batch.is_empty()) {
+            for item in &mut batch {
+                name_skills(item.kind, &mut item.value, skills);
+            }
             write_batch(profiles, std::mem::take(&mut batch), report).await;
             meter.show(report, kind);
         }
@@ -173,6 +188,39 @@ async fn import_file(
         }
     }
     parser.await.context("the parser thread")?
+}
+
+/// Replaces skills given as text in a talent's `skills[].skill` or an offer's
+/// `required_skills` and `nice_to_have_skills` with the id of the concept the text names.
+/// Ids of the taxonomy stay; text that names nothing stays too, and is refused when the
+/// entity is decoded or validated, with its field.
+fn name_skills(kind: EntityKind, value: &mut serde_json::Value, skills: &SkillTaxonomy) {
+    let name = |slot: &mut serde_json::Value| {
+        let Some(text) = slot.as_str() else { return };
+        if SkillId::new(text).is_ok_and(|id| skills.concept(&id).is_some()) {
+            return;
+        }
+        if let Some(concept) = skills.resolve(text) {
+            *slot = concept.id.as_str().into();
+        }
+    };
+    match kind {
+        EntityKind::Talent => {
+            for skill in value.get_mut("skills").and_then(|s| s.as_array_mut()).into_iter().flatten() {
+                if let Some(slot) = skill.get_mut("skill") {
+                    name(slot);
+                }
+            }
+        }
+        EntityKind::Offer => {
+            for field in ["required_skills", "nice_to_have_skills"] {
+                for slot in value.get_mut(field).and_then(|s| s.as_array_mut()).into_iter().flatten() {
+                    name(slot);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Reads the JSON array in `path` one element at a time, counting the bytes read into `read`;
@@ -294,13 +342,6 @@ fn refusal(item: &Item, e: ProfilesError) -> ImportFailure {
         }
         other => failure(item, None, other.to_string()),
     }
-}
-
-fn parse_all<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<Vec<T>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let de = &mut serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| anyhow::anyhow!("{}: {} at {}", path.display(), e.inner(), e.path()))
 }
 
 /// Decodes one item into its concrete type, so a problem is reported with its field path.

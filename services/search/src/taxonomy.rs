@@ -97,6 +97,7 @@ mod tests {
             synonyms_it: syn_it.iter().map(|s| (*s).to_owned()).collect(),
             synonyms_en: vec![],
             related: vec![],
+            esco_uri: None,
         }
     }
 

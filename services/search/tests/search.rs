@@ -21,10 +21,12 @@ fn demo_path(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file)
 }
 
+/// The reference taxonomy (built into the binary), loaded once; each test gets its own copy.
 fn taxonomy() -> Arc<Taxonomy> {
-    let skills: Vec<SkillConcept> =
-        serde_json::from_str(&std::fs::read_to_string(demo_path("skills.json")).unwrap()).unwrap();
-    Arc::new(Taxonomy::new(skills))
+    static SKILLS: std::sync::LazyLock<Vec<SkillConcept>> = std::sync::LazyLock::new(|| {
+        crocevia_domain::taxonomy::reference().unwrap_or_else(|e| panic!("{e}")).into_concepts()
+    });
+    Arc::new(Taxonomy::new(SKILLS.clone()))
 }
 
 fn demo_entities() -> Vec<Entity> {

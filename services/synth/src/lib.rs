@@ -124,7 +124,7 @@ impl std::fmt::Debug for Progress<'_> {
 }
 
 impl Dataset {
-    /// Generates; `skills` is the taxonomy (data/demo/skills.json). `progress(done, total)` is called now and then.
+    /// Generates; `skills` is the taxonomy (the reference taxonomy, `crocevia_domain::taxonomy::reference`). `progress(done, total)` is called now and then.
     pub fn generate(config: &SynthConfig, skills: &[SkillConcept], progress: &mut dyn FnMut(u64, u64)) -> Dataset {
         let counts = Counts::for_talents(config.talents);
         // The comuni table and the two language codes are static; without them nothing valid can be made.
@@ -165,7 +165,7 @@ impl Dataset {
         Dataset { organisations, talents, startups, programmes, offers }
     }
 
-    /// Writes organisations.json, talents.json, startups.json, programmes.json, offers.json into `dir`, in the same format as data/demo (`crocevia generate` adds the taxonomy, skills.json, beside them).
+    /// Writes organisations.json, talents.json, startups.json, programmes.json, offers.json into `dir`, in the same format as data/demo (the taxonomy is the platform's reference data, not part of the folder).
     pub fn write_dir(&self, dir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_json(&dir.join("organisations.json"), &self.organisations)?;

@@ -9,7 +9,7 @@ use crate::rng::Rng;
 use crate::text::{Lang, fill, lower_first, slug};
 use crate::{Progress, World};
 use chrono::NaiveDate;
-use crocevia_domain::{FoundersProfile, LegalForm, Sector, Startup, StartupId, StartupStage};
+use crocevia_domain::{FoundersProfile, LegalForm, Place, Sector, Startup, StartupId, StartupStage};
 use std::collections::HashSet;
 
 use StartupStage as St;
@@ -196,7 +196,7 @@ fn startup(world: &World, rng: &mut Rng, ids: &mut IdGen, index: usize, taken: &
         stage,
         legal_form,
         founded_on,
-        seat,
+        seat: seat.map(Place::Metro),
         willing_to_relocate,
         team_size,
         funding_raised_eur,

@@ -8,7 +8,7 @@ use crate::profiles::{self, Profile};
 use crate::rng::Rng;
 use crate::text::{Lang, clip, fill, join, lower_first, slug};
 use crate::{Progress, World};
-use crocevia_domain::{Cefr, LanguageCode, LanguageSkill, OfferKind, Sector, Talent, TalentId, TalentSkill};
+use crocevia_domain::{Cefr, LanguageCode, LanguageSkill, OfferKind, Place, Sector, Talent, TalentId, TalentSkill};
 use templates as t;
 
 mod templates;
@@ -194,7 +194,7 @@ fn talent(world: &World, rng: &mut Rng, ids: &mut IdGen, index: usize) -> Talent
         bio,
         contact_email: format!("{email_local}.{}@example.org", index + 1),
         country_of_origin: country.code.to_owned(),
-        residence,
+        residence: residence.map(Place::Metro),
         field_of_study: rng.chance(0.88).then(|| field.to_owned()),
         skills,
         languages,

@@ -11,8 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 fn taxonomy() -> Vec<SkillConcept> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/skills.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    crocevia_domain::taxonomy::reference().unwrap_or_else(|e| panic!("{e}")).into_concepts()
 }
 
 fn generate(talents: usize, seed: u64, skills: &[SkillConcept]) -> Dataset {
@@ -127,7 +126,7 @@ fn proportions_look_like_torino() {
     let d = generate(5000, 42, &skills);
     let n = d.talents.len();
 
-    let resident: Vec<_> = d.talents.iter().filter_map(|t| t.residence.as_ref()).collect();
+    let resident: Vec<_> = d.talents.iter().filter_map(|t| t.residence.as_ref()?.comune()).collect();
     let abroad = share(n - resident.len(), n);
     assert!((0.05..0.11).contains(&abroad), "abroad {abroad}");
     let torino = share(resident.iter().filter(|c| c.as_str() == "torino").count(), resident.len());

@@ -3,7 +3,8 @@
 use super::{FORM, SaveBar, load_mine, save};
 use crate::api::ApiErrors;
 use crate::components::{
-    Check, Choice, ComuneSelect, ErrorList, Labelled, MultiChoice, TextArea, TextInput, field_id, key_of,
+    Check, Choice, ErrorList, MultiChoice, PlaceFieldNames, PlaceFields, PlaceValue, TextArea, TextInput, field_id,
+    key_of,
 };
 use crate::form::{FormReader, date_text, keys, optional};
 use crate::i18n::T;
@@ -13,6 +14,8 @@ use crocevia_api::{Founders, LegalForm, ProfileInput, ProfileView, StartupInput,
 use crocevia_domain::StartupId;
 use leptos::prelude::*;
 
+const SEAT: PlaceFieldNames = PlaceFieldNames { comune: "seat.comune", city: "seat.city", country: "seat.country" };
+
 const FIELDS: &[&str] = &[
     "name",
     "description",
@@ -20,7 +23,9 @@ const FIELDS: &[&str] = &[
     "stage",
     "legal_form",
     "founded_on",
-    "seat",
+    "seat.comune",
+    "seat.city",
+    "seat.country",
     "team_size",
     "funding_raised_eur",
     "contact_email",
@@ -31,7 +36,8 @@ const FIELDS: &[&str] = &[
 pub(super) fn StartupForm() -> impl IntoView {
     let session = use_session();
     let s = || RwSignal::new(String::new());
-    let (name, description, founded, seat, team, funding, email, website) = (s(), s(), s(), s(), s(), s(), s(), s());
+    let (name, description, founded, team, funding, email, website) = (s(), s(), s(), s(), s(), s(), s());
+    let seat = PlaceValue::new();
     let stage = RwSignal::new(key_of(&StartupStage::Idea));
     let legal = RwSignal::new(key_of(&LegalForm::NotIncorporated));
     let sectors = RwSignal::new(Vec::<String>::new());
@@ -52,7 +58,7 @@ pub(super) fn StartupForm() -> impl IntoView {
         stage.set(key_of(&p.stage));
         legal.set(key_of(&p.legal_form));
         founded.set(date_text(p.founded_on));
-        seat.set(p.seat.unwrap_or_default());
+        seat.load(p.seat, session.lang.get_untracked());
         relocate.set(p.willing_to_relocate);
         team.set(p.team_size.to_string());
         funding.set(p.funding_raised_eur.to_string());
@@ -74,7 +80,7 @@ pub(super) fn StartupForm() -> impl IntoView {
             stage: f.choice("stage", &stage.get_untracked(), StartupStage::Idea),
             legal_form: f.choice("legalForm", &legal.get_untracked(), LegalForm::NotIncorporated),
             founded_on: f.date("foundedOn", &founded.get_untracked()),
-            seat: optional(&seat.get_untracked()),
+            seat: seat.input(),
             willing_to_relocate: relocate.get_untracked(),
             team_size: f.required_number("teamSize", &team.get_untracked()),
             funding_raised_eur: f.number("fundingRaisedEur", &funding.get_untracked()).unwrap_or(0),
@@ -104,9 +110,7 @@ pub(super) fn StartupForm() -> impl IntoView {
                     <Choice form=FORM field="stage" label=T::Stage value=stage errors=errors options=options::startup_stages />
                     <Choice form=FORM field="legal_form" label=T::LegalFormLabel value=legal errors=errors options=options::legal_forms />
                     <TextInput form=FORM field="founded_on" label=T::FoundedOn value=founded errors=errors kind="date" />
-                    <Labelled form=FORM field="seat" label=T::Seat errors=errors>
-                        <ComuneSelect id=field_id(FORM, "seat") value=seat none_label=T::NotInArea />
-                    </Labelled>
+                    <PlaceFields form=FORM names=SEAT label=T::Seat value=seat errors=errors />
                     <Check id=field_id(FORM, "willing_to_relocate") label=T::WillingToRelocate checked=relocate />
                     <TextInput form=FORM field="team_size" label=T::TeamSize value=team errors=errors kind="number" />
                     <TextInput form=FORM field="funding_raised_eur" label=T::FundingRaised value=funding errors=errors kind="number" />

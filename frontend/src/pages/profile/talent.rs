@@ -3,8 +3,8 @@
 use super::{FORM, SaveBar, load_mine, save};
 use crate::api::ApiErrors;
 use crate::components::{
-    Check, ComuneSelect, ErrorList, Labelled, LanguagesEditor, MultiChoice, SkillsPicker, TextArea, TextInput,
-    field_id, language_rows,
+    Check, ErrorList, Labelled, LanguagesEditor, MultiChoice, PlaceFieldNames, PlaceFields, PlaceValue, SkillsPicker,
+    TextArea, TextInput, field_id, language_rows,
 };
 use crate::form::{FormReader, date_text, keys, optional};
 use crate::i18n::T;
@@ -15,13 +15,18 @@ use crocevia_domain::TalentId;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
+const RESIDENCE: PlaceFieldNames =
+    PlaceFieldNames { comune: "residence.comune", city: "residence.city", country: "residence.country" };
+
 const FIELDS: &[&str] = &[
     "display_name",
     "headline",
     "bio",
     "contact_email",
     "country_of_origin",
-    "residence",
+    "residence.comune",
+    "residence.city",
+    "residence.country",
     "field_of_study",
     "skills",
     "languages",
@@ -35,8 +40,8 @@ const FIELDS: &[&str] = &[
 pub(super) fn TalentForm() -> impl IntoView {
     let session = use_session();
     let s = || RwSignal::new(String::new());
-    let (name, headline, bio, email, country, residence, study, years, available) =
-        (s(), s(), s(), s(), s(), s(), s(), s(), s());
+    let (name, headline, bio, email, country, study, years, available) = (s(), s(), s(), s(), s(), s(), s(), s());
+    let residence = PlaceValue::new();
     let skills = RwSignal::new(Vec::<String>::new());
     // The picker chooses skills only; the years of the ones already held are kept.
     let skill_years = StoredValue::new(HashMap::<String, i32>::new());
@@ -60,7 +65,7 @@ pub(super) fn TalentForm() -> impl IntoView {
             email.set(e);
         }
         country.set(t.country_of_origin);
-        residence.set(t.residence.unwrap_or_default());
+        residence.load(t.residence, session.lang.get_untracked());
         study.set(t.field_of_study.unwrap_or_default());
         years.set(t.experience_years.to_string());
         available.set(date_text(t.available_from));
@@ -81,8 +86,9 @@ pub(super) fn TalentForm() -> impl IntoView {
             headline: headline.get_untracked().trim().to_owned(),
             bio: bio.get_untracked().trim().to_owned(),
             contact_email: f.required("contactEmail", &email.get_untracked()),
-            country_of_origin: f.required("countryOfOrigin", &country.get_untracked()).to_uppercase(),
-            residence: optional(&residence.get_untracked()),
+            // A name ("India") or a code: the conversion keeps the code.
+            country_of_origin: f.required("countryOfOrigin", &country.get_untracked()),
+            residence: residence.input(),
             field_of_study: optional(&study.get_untracked()),
             skills: skills
                 .get_untracked()
@@ -115,9 +121,7 @@ pub(super) fn TalentForm() -> impl IntoView {
                     <TextArea form=FORM field="bio" label=T::Bio value=bio errors=errors />
                     <TextInput form=FORM field="contact_email" label=T::ContactEmail value=email errors=errors kind="email" />
                     <TextInput form=FORM field="country_of_origin" label=T::CountryOfOrigin value=country errors=errors />
-                    <Labelled form=FORM field="residence" label=T::Residence errors=errors>
-                        <ComuneSelect id=field_id(FORM, "residence") value=residence none_label=T::NotInArea />
-                    </Labelled>
+                    <PlaceFields form=FORM names=RESIDENCE label=T::Residence value=residence errors=errors />
                     <TextInput form=FORM field="field_of_study" label=T::FieldOfStudy value=study errors=errors />
                     <Labelled form=FORM field="skills" label=T::Skills errors=errors>
                         <SkillsPicker id=field_id(FORM, "skills") selected=skills />

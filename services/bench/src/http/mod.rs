@@ -74,18 +74,17 @@ pub struct Figures {
 pub async fn run(settings: &Settings, plan: Plan) -> anyhow::Result<Figures> {
     println!("http: generating {} talents (seed 42)...", plan.talents);
     let dataset = generate::make(settings, plan.talents, 42, std::io::stderr().is_terminal())?;
-    let taxonomy_file = std::fs::canonicalize(&settings.taxonomy_file)
-        .with_context(|| format!("finding the taxonomy {}", settings.taxonomy_file.display()))?;
-    let prepared = platform::prepare(&dataset, plan.talents, &taxonomy_file).await?;
+    let taxonomy_dir = crate::taxonomy_dir(settings)?;
+    let prepared = platform::prepare(&dataset, plan.talents, &taxonomy_dir).await?;
     let entities = dataset.into_entities();
-    let taxonomy = indexing::taxonomy(indexing::read_taxonomy(&settings.taxonomy_file)?);
+    let taxonomy = indexing::taxonomy(&indexing::read_taxonomy(settings)?);
     let rows: Vec<_> = entities
         .iter()
         .filter_map(|e| document::texts(e, &taxonomy).map(|(kind, title, body)| (e.id(), kind, title, body)))
         .collect();
     println!("http: starting crocevia serve all and loading PostgreSQL FTS meanwhile...");
     let pg_started = std::time::Instant::now();
-    let (server, baseline) = tokio::join!(platform::serve(&prepared, &taxonomy_file), async {
+    let (server, baseline) = tokio::join!(platform::serve(&prepared, &taxonomy_dir), async {
         let baseline = Baseline::create().await?;
         baseline.load(&rows).await?;
         Ok::<_, anyhow::Error>((baseline, pg_started.elapsed().as_secs_f64()))

@@ -40,8 +40,6 @@ pub async fn prepare(dataset: &Dataset, talents: usize, taxonomy: &Path) -> anyh
     }
     let generated = root.join("generated");
     dataset.write_dir(&generated)?;
-    // The set names skills of this taxonomy; a fresh data folder holds none yet.
-    std::fs::copy(taxonomy, generated.join("skills.json")).context("copying the taxonomy beside the data set")?;
     let prepared = Prepared { root: root.clone(), import_secs: None };
     println!("http: crocevia import of {} entities into {} ...", dataset.entity_count(), root.display());
     let started = Instant::now();
@@ -58,7 +56,7 @@ pub async fn prepare(dataset: &Dataset, talents: usize, taxonomy: &Path) -> anyh
 pub(crate) fn env(prepared: &Prepared, taxonomy: &Path) -> Vec<(&'static str, String)> {
     vec![
         ("CROCEVIA__DATA_DIR", prepared.data_dir().display().to_string()),
-        ("CROCEVIA__TAXONOMY_FILE", taxonomy.display().to_string()),
+        ("CROCEVIA__TAXONOMY_DIR", taxonomy.display().to_string()),
         ("CROCEVIA__TELEMETRY__FILTER", "warn".to_owned()),
         ("CROCEVIA__GATEWAY__WEB_DIR", prepared.root.join("no-web-app").display().to_string()),
         // The token must outlive the rounds.

@@ -9,7 +9,7 @@ use super::data::FreshDatabase;
 use super::process::ServiceProcess;
 use super::progress::Progress;
 use crate::Samples;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use crocevia_domain::{Entity, EntityKind, Offer};
 use crocevia_gateway::remote::{RemoteSearch, RemoteSettings};
 use crocevia_kit::config::Settings;
@@ -53,8 +53,7 @@ async fn with_processes(
     database: &FreshDatabase,
 ) -> anyhow::Result<Samples> {
     let dir = tempfile::tempdir()?;
-    let taxonomy = std::fs::canonicalize(&settings.taxonomy_file)
-        .with_context(|| format!("finding the taxonomy {}", settings.taxonomy_file.display()))?;
+    let taxonomy = crate::taxonomy_dir(settings)?;
     let suffix = &kafka.suffix;
     let env = |role: &str| {
         vec![
@@ -64,7 +63,7 @@ async fn with_processes(
             ("CROCEVIA__BUS__KAFKA__BROKERS", kafka.brokers.clone()),
             ("CROCEVIA__BUS__TOPIC_SUFFIX", format!("-{suffix}")),
             ("CROCEVIA__SEARCH__GROUP", format!("search-{suffix}")),
-            ("CROCEVIA__TAXONOMY_FILE", taxonomy.display().to_string()),
+            ("CROCEVIA__TAXONOMY_DIR", taxonomy.display().to_string()),
             ("CROCEVIA__TELEMETRY__FILTER", "warn".to_owned()),
             ("CROCEVIA__GATEWAY__WEB_DIR", dir.path().join("no-web-app").display().to_string()),
             ("CROCEVIA__GATEWAY__SERVICE_TOKEN", BENCH_SERVICE_TOKEN.to_owned()),

@@ -202,10 +202,8 @@ pub(crate) mod tests {
 
     /// A small generated data set in the order the bench writes it.
     pub fn dataset(talents: usize) -> Vec<Entity> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/skills.json");
-        let skills: Vec<crocevia_domain::SkillConcept> =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let d = Dataset::generate(&SynthConfig { talents, seed: 7 }, &skills, &mut |_, _| {});
+        let skills = crocevia_domain::taxonomy::reference().unwrap();
+        let d = Dataset::generate(&SynthConfig { talents, seed: 7 }, skills.concepts(), &mut |_, _| {});
         d.into_entities()
     }
 

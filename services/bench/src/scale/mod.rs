@@ -198,8 +198,7 @@ pub struct Figures {
 
 #[expect(clippy::print_stdout, reason = "progress of a long command")]
 pub async fn run(settings: &Settings, talents: usize) -> anyhow::Result<Figures> {
-    let taxonomy = std::fs::canonicalize(&settings.taxonomy_file)
-        .with_context(|| format!("finding the taxonomy {}", settings.taxonomy_file.display()))?;
+    let taxonomy = crate::taxonomy_dir(settings)?;
     let root = std::path::absolute(PathBuf::from("bench/tmp").join(format!("scale-{talents}")))?;
     let data = data_set(talents, &taxonomy, &root).await?;
     let a = fresh(root.join("sqlite"))?;
@@ -283,7 +282,7 @@ fn fresh(root: PathBuf) -> anyhow::Result<Prepared> {
 #[expect(clippy::print_stdout, reason = "progress of a long command")]
 async fn data_set(talents: usize, taxonomy: &Path, root: &Path) -> anyhow::Result<DataSet> {
     let http = std::path::absolute(PathBuf::from("bench/tmp").join(format!("http-{talents}")))?;
-    if http.join(platform::DONE).is_file() && http.join("generated/skills.json").is_file() {
+    if http.join(platform::DONE).is_file() && http.join("generated/talents.json").is_file() {
         let dir = http.join("generated");
         println!("scale: reusing the generated set in {}", dir.display());
         return Ok(DataSet { dir, origin: "reused from the http section's cache".into() });
@@ -302,7 +301,7 @@ async fn data_set(talents: usize, taxonomy: &Path, root: &Path) -> anyhow::Resul
     let output = tokio::process::Command::new(crocevia_binary()?)
         .args(["generate", "--talents", &talents.to_string(), "--out"])
         .arg(&dir)
-        .env("CROCEVIA__TAXONOMY_FILE", taxonomy)
+        .env("CROCEVIA__TAXONOMY_DIR", taxonomy)
         .env("CROCEVIA__TELEMETRY__FILTER", "warn")
         .stdin(std::process::Stdio::null())
         .output()

@@ -30,6 +30,15 @@ impl From<&SkillConcept> for Skill {
     }
 }
 
+/// Which skills taxonomy this platform uses (reference data, `data/reference/skills`).
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SkillTaxonomyInfo {
+    /// Its version, `MAJOR.MINOR.PATCH`: MAJOR when a concept id goes, MINOR when concepts come.
+    pub version: String,
+    /// How many concepts it holds.
+    pub concepts: i32,
+}
+
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Comune {
     /// The id profiles and offers use, e.g. `torino`, `moncalieri`.
@@ -41,8 +50,9 @@ pub struct Comune {
 #[Object]
 impl ReferenceQuery {
     /// Skills of the taxonomy. With `ids`: those concepts, in that order (ids no longer in the
-    /// taxonomy are left out). With `query`: concepts where it starts a label, then a word of
-    /// a label, then a synonym, ignoring case and accents, at most `limit` (up to 50). With
+    /// taxonomy are left out). With `query`: the concept the whole text names ("Python
+    /// (avanzato)"), then concepts where it starts a label, then a word of a label, then a
+    /// synonym, ignoring case and accents, at most `limit` (up to 50). With
     /// neither: the first `limit` concepts by label.
     async fn skills(
         &self,
@@ -67,6 +77,15 @@ impl ReferenceQuery {
         let limit =
             usize::try_from(limit).ok().filter(|l| *l > 0).ok_or_else(|| field_error("limit", "must be at least 1"))?;
         Ok(catalog.suggest(&query, limit).into_iter().map(Skill::from).collect())
+    }
+
+    /// The version and size of the skills taxonomy.
+    async fn skill_taxonomy(&self, ctx: &Context<'_>) -> Result<SkillTaxonomyInfo> {
+        let catalog = &ctx.data::<Services>()?.skills;
+        Ok(SkillTaxonomyInfo {
+            version: catalog.version().to_owned(),
+            concepts: i32::try_from(catalog.len()).unwrap_or(i32::MAX),
+        })
     }
 
     /// The comuni of the area, Torino first.

@@ -8,8 +8,8 @@ use super::query::uuid;
 use super::{app, app_error, field_error, signed_in};
 use async_graphql::{Context, ID, Object, OneofObject, Result};
 use crocevia_api::{
-    CohortView, DecisionExplanationView, DecisionExportView, FairnessView, NamedView, RankingReplayView, ReviewPacketView,
-    ReviewView, SelectionRankingView,
+    CohortView, DecisionExplanationView, DecisionExportView, FairnessView, NamedView, RankingReplayView,
+    ReviewPacketView, ReviewView, SelectionRankingView,
 };
 use crocevia_profiles::app::ConflictWith;
 

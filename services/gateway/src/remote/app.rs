@@ -9,8 +9,8 @@ use super::{Client, RemoteSettings};
 use async_trait::async_trait;
 use crocevia_api::{
     AnswerInput, CohortView, DecisionExplanationView, DecisionExportView, DraftView, EntityView, FairnessView, MyData,
-    NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView, ReviewView,
-    SelectionRankingView,
+    NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView,
+    ReviewView, SelectionRankingView,
 };
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
 use crocevia_matching::{Eligibility, Entry, PairView, Side};

@@ -85,8 +85,6 @@ pub async fn serve(
         chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
     );
     let insights = crocevia_insights::InsightsService::open(b.db.clone(), publication).await.unwrap();
-    let concepts: Vec<crocevia_domain::SkillConcept> =
-        serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
     let (stop, shutdown) = tokio::sync::watch::channel(false);
     let app: Arc<dyn AppApi> =
         if b.remote_app { Arc::new(profiles_process(&b, app, shutdown.clone()).await) } else { Arc::new(app) };
@@ -95,7 +93,7 @@ pub async fn serve(
         matching: matching.clone(),
         indexed,
         keys: b.keys.clone(),
-        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(concepts)),
+        skills: Arc::new(crocevia_gateway::skills::SkillCatalog::new(reference_skills())),
         insights: Some(insights.clone()),
     };
     let limits = graphql::Limits { depth: 10, complexity: 500, introspection };
@@ -207,6 +205,13 @@ pub async fn mailbox(h: &Harness, email: &str) -> Vec<crocevia_profiles::mail::o
     crocevia_profiles::mail::waiting(&h.db, Some(email), 100).await.unwrap()
 }
 
+/// The reference skills taxonomy (built into the binary), loaded once for all tests.
+pub fn reference_skills() -> crocevia_domain::SkillTaxonomy {
+    static SKILLS: std::sync::LazyLock<crocevia_domain::SkillTaxonomy> =
+        std::sync::LazyLock::new(|| crocevia_domain::taxonomy::reference().unwrap_or_else(|e| panic!("{e}")));
+    SKILLS.clone()
+}
+
 pub fn demo(file: &str) -> Vec<Value> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo").join(file);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -303,8 +308,8 @@ pub fn open_programme(i: usize) -> Value {
 /// The taxonomy and the first `organisations` demo organisations in `b`, and an
 /// administrator (admin@example.org) with a token: what every world of these tests starts from.
 pub async fn seed(b: &Backend, organisations: usize) -> (Vec<Value>, String) {
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    b.profiles.upsert_skills(&skills).await.unwrap();
+    let skills = reference_skills();
+    b.profiles.upsert_skills(skills.concepts()).await.unwrap();
     let orgs: Vec<Value> = demo("organisations.json").into_iter().take(organisations).collect();
     for org in &orgs {
         let entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();

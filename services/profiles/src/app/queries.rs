@@ -84,7 +84,7 @@ impl App {
                 members.push(NamedView { id: wire::id(u.id), name: u.display_name });
             }
         }
-        members.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        members.sort_by_key(|m| m.name.to_lowercase());
         Ok(members)
     }
 

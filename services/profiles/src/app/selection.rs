@@ -556,8 +556,8 @@ impl App {
             None => vec![],
         };
         let text = |t: &str| if blind { masked(t, &startup) } else { t.to_owned() };
-        // Only comuni of the metropolitan area exist as seats.
-        let metro = startup.seat.is_some();
+        // A seat elsewhere (Milano, Munich) is a place, but not in the metropolitan area.
+        let metro = startup.seat_comune().is_some();
         Ok(ReviewPacketView {
             application_id: wire::id(application.id),
             programme_id: wire::id(p.id),

@@ -33,12 +33,18 @@ pub struct World {
     pub admin: Actor,
 }
 
+/// The reference skills taxonomy (built into the binary), loaded once for all tests.
+pub fn reference_skills() -> &'static crocevia_domain::SkillTaxonomy {
+    static SKILLS: std::sync::LazyLock<crocevia_domain::SkillTaxonomy> =
+        std::sync::LazyLock::new(|| crocevia_domain::taxonomy::reference().unwrap_or_else(|e| panic!("{e}")));
+    &SKILLS
+}
+
 pub async fn world(url: String, dir: Option<tempfile::TempDir>) -> World {
     let db = crocevia_kit::db::connect(&SecretString::from(url), 8).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     let profiles = Profiles::new(db.clone(), "profiles.v1");
-    let skills: Vec<crocevia_domain::SkillConcept> = serde_json::from_value(Value::Array(demo("skills.json"))).unwrap();
-    profiles.upsert_skills(&skills).await.unwrap();
+    profiles.upsert_skills(reference_skills().concepts()).await.unwrap();
     for org in demo("organisations.json") {
         let entity: Entity = serde_json::from_value(json!({ "kind": "organisation", "data": org })).unwrap();
         profiles.upsert(entity, None, "t").await.unwrap();
