@@ -208,6 +208,22 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// Signs a talent up in the Italian page with "a long enough password". The address is
+/// confirmed first: the page says where the link went, and the link (read from the outbox, as
+/// on a laptop without SMTP) creates the account, logs her in and opens her profile form.
+async fn sign_up_as_talent(c: &Client, instance: &Instance, server: &Server, name: &str, email: &str) {
+    c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
+    wait_text(c, "h1", |t| t == "Registrati").await;
+    type_in(c, "#auth-displayName", name).await;
+    type_in(c, "#auth-email", email).await;
+    type_in(c, "#auth-password", "a long enough password").await;
+    click(c, "form button[type=submit]").await;
+    wait_text(c, "#signup-sent .address", |t| t == email).await;
+    let token = support::mailed_token(instance, email, "verify");
+    c.goto(&format!("{}/#/verify/{token}", server.base)).await.unwrap();
+    find(c, "#talent-form").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched() {
     let _turn = one_at_a_time().await;
@@ -215,19 +231,8 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
     let (instance, server) = platform(dir.path()).await;
     let (_driver, c) = browser().await;
 
-    c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
     // The page speaks the browser's language, Italian here.
-    wait_text(&c, "h1", |t| t == "Registrati").await;
-    type_in(&c, "#auth-displayName", "Priya Raman").await;
-    type_in(&c, "#auth-email", "priya@example.org").await;
-    type_in(&c, "#auth-password", "a long enough password").await;
-    click(&c, "form button[type=submit]").await;
-    // The address is confirmed first: the page says where the link went, and the link (read
-    // from the outbox, as on a laptop without SMTP) creates the account and logs her in.
-    wait_text(&c, "#signup-sent .address", |t| t == "priya@example.org").await;
-    let token = support::mailed_token(&instance, "priya@example.org", "verify");
-    c.goto(&format!("{}/#/verify/{token}", server.base)).await.unwrap();
-    find(&c, "#talent-form").await;
+    sign_up_as_talent(&c, &instance, &server, "Priya Raman", "priya@example.org").await;
 
     // A wrong field is marked next to itself, before anything is sent.
     type_in(&c, "#profile-country_of_origin", "Atlantide").await;
@@ -1189,16 +1194,7 @@ async fn an_international_talent_enters_her_city_abroad_and_its_country_by_name(
     let (instance, server) = platform(dir.path()).await;
     let (_driver, c) = browser().await;
 
-    c.goto(&format!("{}/#/signup", server.base)).await.unwrap();
-    wait_text(&c, "h1", |t| t == "Registrati").await;
-    type_in(&c, "#auth-displayName", "Camille Martin").await;
-    type_in(&c, "#auth-email", "camille@example.org").await;
-    type_in(&c, "#auth-password", "a long enough password").await;
-    click(&c, "form button[type=submit]").await;
-    wait_text(&c, "#signup-sent .address", |t| t == "camille@example.org").await;
-    let token = support::mailed_token(&instance, "camille@example.org", "verify");
-    c.goto(&format!("{}/#/verify/{token}", server.base)).await.unwrap();
-    find(&c, "#talent-form").await;
+    sign_up_as_talent(&c, &instance, &server, "Camille Martin", "camille@example.org").await;
 
     // Outside the area: a city and a country by name, in the page's language (Italian here).
     type_in(&c, "#profile-country_of_origin", "Francia").await;

@@ -148,22 +148,21 @@ struct Body<'a, V> {
     variables: V,
 }
 
-/// Runs one operation; `variables` is anything that serializes to the operation's
-/// variables (typed inputs included), `token` the bearer token of the logged-in user.
-pub async fn request(query: &str, variables: impl Serialize, token: Option<&str>) -> Result<Value, ApiErrors> {
+/// POSTs `body` to `url` as `content_type`, with the bearer token if there is one; answers
+/// whether the status was a success, and the response's text. The one way the app calls the
+/// platform, for GraphQL and for uploads alike.
+async fn post(url: &str, content_type: &str, body: &JsValue, token: Option<&str>) -> Result<(bool, String), ApiErrors> {
     let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
     let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
-    headers.set("Content-Type", "application/json").map_err(|e| js_error("headers", e))?;
+    headers.set("Content-Type", content_type).map_err(|e| js_error("headers", e))?;
     if let Some(token) = token {
         headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
     }
-    let body = serde_json::to_string(&Body { query, variables })
-        .map_err(|e| ApiErrors::one(ApiError::network(format!("the request cannot be written ({e})"))))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
-    let request = web_sys::Request::new_with_str_and_init("/graphql", &init).map_err(|e| js_error("request", e))?;
+    init.set_body(body);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|e| js_error("request", e))?;
     let response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|e| js_error("the platform cannot be reached", e))?;
@@ -171,7 +170,16 @@ pub async fn request(query: &str, variables: impl Serialize, token: Option<&str>
     let text = JsFuture::from(response.text().map_err(|e| js_error("response", e))?)
         .await
         .map_err(|e| js_error("response", e))?;
-    parse_response(&text.as_string().unwrap_or_default())
+    Ok((response.ok(), text.as_string().unwrap_or_default()))
+}
+
+/// Runs one operation; `variables` is anything that serializes to the operation's
+/// variables (typed inputs included), `token` the bearer token of the logged-in user.
+pub async fn request(query: &str, variables: impl Serialize, token: Option<&str>) -> Result<Value, ApiErrors> {
+    let body = serde_json::to_string(&Body { query, variables })
+        .map_err(|e| ApiErrors::one(ApiError::network(format!("the request cannot be written ({e})"))))?;
+    let (_, text) = post("/graphql", "application/json", &JsValue::from_str(&body), token).await?;
+    parse_response(&text)
 }
 
 /// Runs one operation and decodes the field `field` of its data.
@@ -189,29 +197,9 @@ pub async fn fetch<T: DeserializeOwned>(
 /// Uploads a PDF to `POST /api/v1/files?name=...` as the raw body, with the bearer token;
 /// the server answers what it stored (`{id,name,bytes,sha256}`).
 pub async fn upload_file(file: &web_sys::File, token: Option<&str>) -> Result<crocevia_api::FileView, ApiErrors> {
-    let window = web_sys::window().ok_or_else(|| ApiErrors::one(ApiError::network("no window")))?;
-    let headers = web_sys::Headers::new().map_err(|e| js_error("headers", e))?;
-    headers.set("Content-Type", "application/pdf").map_err(|e| js_error("headers", e))?;
-    if let Some(token) = token {
-        headers.set("Authorization", &format!("Bearer {token}")).map_err(|e| js_error("headers", e))?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(file);
     let name = String::from(js_sys::encode_uri_component(&file.name()));
-    let url = format!("/api/v1/files?name={name}");
-    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| js_error("request", e))?;
-    let response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|e| js_error("the platform cannot be reached", e))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|e| js_error("response", e))?;
-    let text = JsFuture::from(response.text().map_err(|e| js_error("response", e))?)
-        .await
-        .map_err(|e| js_error("response", e))?
-        .as_string()
-        .unwrap_or_default();
-    parse_upload(response.ok(), &text)
+    let (ok, text) = post(&format!("/api/v1/files?name={name}"), "application/pdf", file, token).await?;
+    parse_upload(ok, &text)
 }
 
 /// What the files endpoint answered: the stored file, or its problem (RFC 9457: `code`,
