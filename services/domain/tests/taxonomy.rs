@@ -175,3 +175,17 @@ fn the_strings_issue_20_missed_now_resolve() {
         assert_eq!(taxonomy.resolve(text).map(|c| c.id.as_str()), Some(id), "{text}");
     }
 }
+
+/// Short acronyms are names, not inflected words: the stemmer leaves them alone, so "SAS"
+/// does not meet "Sass" (HTML and CSS), "CMMI" does not meet "CMM" (metrology) and "LIMS"
+/// does not meet "LIME".
+#[test]
+fn short_acronyms_keep_their_own_concept() {
+    let taxonomy = reference();
+    for (text, id) in
+        [("SAS", "sas-software"), ("Sass", "html-css"), ("CMMI", "cmmi-model"), ("CMM", "metrology"), ("LIMS", "lims")]
+    {
+        assert_eq!(taxonomy.resolve(text).map(|c| c.id.as_str()), Some(id), "{text}");
+    }
+    assert_ne!(taxonomy.resolve("LIME").map(|c| c.id.as_str()), Some("lims"));
+}
