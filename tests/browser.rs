@@ -663,13 +663,15 @@ async fn visitor_opens_the_observatory_and_reads_its_charts_in_both_languages() 
     let (_instance, server) = platform(dir.path()).await;
     // The aggregates take in the demo data's events after start-up.
     let query = "query { openData { sectors: dataset(id: \"offers_by_sector\") { rows { count } } \
-                 months: dataset(id: \"offers_by_month\") { rows { count } } } }";
+                 months: dataset(id: \"offers_by_month\") { rows { count } } \
+                 graduates: dataset(id: \"graduates_retention_by_institution\") { rows { count } } \
+                 hires: dataset(id: \"hires_by_origin\") { rows { count } } } }";
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         let answer = graphql(&server, None, query, json!({})).await;
         let filled =
             |name: &str| answer["data"]["openData"][name]["rows"].as_array().is_some_and(|rows| !rows.is_empty());
-        if filled("sectors") && filled("months") {
+        if filled("sectors") && filled("months") && filled("graduates") && filled("hires") {
             break;
         }
         assert!(Instant::now() < deadline, "the open data never filled in: {answer}");
@@ -701,6 +703,27 @@ async fn visitor_opens_the_observatory_and_reads_its_charts_in_both_languages() 
     assert!(body.lines().count() > 1, "{csv}: {body}");
     let (status, _) = server.get("/open-data/v1/dictionary.json").await;
     assert_eq!(status, 200);
+
+    // Talenti a Torino: graduates still in the area a year on, by institution (the demo's
+    // check-ins), and hires by origin, with their headline shares; every row at least k.
+    let retention_bars = "[data-dataset=graduates_retention_by_institution] .bar-row";
+    find(&c, retention_bars).await;
+    let graduates = counts(&c, retention_bars).await;
+    assert!(!graduates.is_empty() && graduates.iter().all(|n| *n >= 5), "{graduates:?}");
+    wait_text(&c, "[data-dataset=graduates_retention_by_institution] .bar-row[data-key=polito] .bar-label", |t| {
+        t == "Politecnico di Torino"
+    })
+    .await;
+    wait_text(&c, "[data-dataset=graduates_retention_by_institution] .bar-row[data-key=polito] .bar-note", |t| {
+        t.contains("ancora qui")
+    })
+    .await;
+    let retention = find(&c, "#tile-retention .tile-value").await.text().await.unwrap();
+    assert!(retention.ends_with('%'), "the share who stayed is published: {retention}");
+    let hires = counts(&c, "[data-dataset=hires_by_origin] .bar-row").await;
+    assert!(!hires.is_empty() && hires.iter().all(|n| *n >= 5), "{hires:?}");
+    let international = find(&c, "#tile-international-hires .tile-value").await.text().await.unwrap();
+    assert!(international.ends_with('%'), "{international}");
 
     // The whole page in one picture.
     let height = c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap();
@@ -1222,5 +1245,315 @@ async fn an_international_talent_enters_her_city_abroad_and_its_country_by_name(
     assert!(options.len() > 200, "every country is offered by name: {}", options.len());
     screenshot(&c, "talent-abroad-profile").await;
 
+    c.close().await.unwrap();
+}
+
+/// The platform with an administrator, and Marta, a member of the company that posted the
+/// data scientist offer (hr@torrefazione.example.org); her token.
+async fn platform_with_the_coffee_roaster(dir: &std::path::Path) -> (Instance, Server, String) {
+    let setup = Instance::embedded(dir).with("CROCEVIA_NEW_PASSWORD", "administrator password");
+    let (status, out) =
+        setup.run(&["add-user", "--role", "admin", "--email", "root@example.org", "--display-name", "Root"]);
+    assert!(status.success(), "{out}");
+    let (instance, server) = platform(dir).await;
+    let admin = server.login("root@example.org", "administrator password").await;
+    let company = "10000000-0000-4000-8000-000000000013";
+    let member = graphql(
+        &server,
+        Some(&admin),
+        "mutation($o: ID!) { createMember(organisationId: $o, email: \"hr@torrefazione.example.org\", password: \"company password\", displayName: \"Marta (HR)\") { id } }",
+        json!({"o": company}),
+    )
+    .await;
+    assert!(member["errors"].is_null(), "{member}");
+    let hr = server.login("hr@torrefazione.example.org", "company password").await;
+    (instance, server, hr)
+}
+
+/// The organisation behind `token` moves the one application to `offer` through to accepted
+/// (through GraphQL); its id.
+async fn accept_application_to(server: &Server, token: &str, offer: &str) -> String {
+    let received = graphql(server, Some(token), "{ myApplications { id targetId } }", json!({})).await;
+    let application = received["data"]["myApplications"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{received}"))
+        .iter()
+        .find(|a| a["targetId"] == offer)
+        .unwrap_or_else(|| panic!("the application to {offer}: {received}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for stage in ["SCREENING", "OFFERED", "ACCEPTED"] {
+        let moved = graphql(
+            server,
+            Some(token),
+            "mutation($id: ID!, $s: ApplicationStage!) { moveApplication(id: $id, stage: $s) { version } }",
+            json!({"id": application, "s": stage}),
+        )
+        .await;
+        assert!(moved["errors"].is_null(), "{moved}");
+    }
+    application
+}
+
+/// The welcome path: a talent from India applies to a demo job offer, the company accepts her
+/// (through GraphQL), and her applications page shows "Benvenuto a Torino" with the Blue Card
+/// route and every step's official source and check date; the step she ticks is still ticked
+/// after a reload. The company's ranking page shows the same steps, without a box to tick.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepted_talent_from_india_sees_her_welcome_checklist_and_ticks_a_step() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (instance, server, hr) = platform_with_the_coffee_roaster(dir.path()).await;
+
+    let (_driver, c) = browser().await;
+    sign_up_as_talent(&c, &instance, &server, "Ananya Iyer", "ananya@example.org").await;
+    type_in(&c, "#profile-country_of_origin", "India").await;
+    click(&c, "#profile-save").await;
+    wait_text(&c, "#profile-status", |t| t.contains("Profilo salvato")).await;
+    c.goto(&format!("{}/#/offer/{DATA_SCIENTIST_OFFER}", server.base)).await.unwrap();
+    type_in(&c, "#apply-motivation", "Vorrei lavorare a Torino").await;
+    click(&c, "#apply-submit").await;
+    find(&c, "#apply-sent").await;
+
+    // The company accepts her.
+    let application = accept_application_to(&server, &hr, DATA_SCIENTIST_OFFER).await;
+
+    // Her applications: the welcome path, in Italian, with sources and check dates.
+    c.goto(&format!("{}/#/applications", server.base)).await.unwrap();
+    let path = format!(".welcome-path[data-application='{application}']");
+    wait_text(&c, &format!("{path} h2"), |t| t == "Benvenuto a Torino: i prossimi passi").await;
+    assert_eq!(find(&c, &path).await.attr("data-route").await.unwrap().as_deref(), Some("blue-card"));
+    wait_text(&c, &format!("{path} .welcome-route strong"), |t| t == "Carta blu UE").await;
+    let codice = format!("{path} .welcome-step[data-step=codice-fiscale]");
+    wait_text(&c, &format!("{codice} .welcome-step-title"), |t| t == "Codice fiscale").await;
+    let source = find(&c, &format!("{codice} .welcome-source a")).await.attr("href").await.unwrap().unwrap();
+    assert!(source.starts_with("https://www.agenziaentrate.gov.it/"), "{source}");
+    wait_text(&c, &format!("{codice} .checked-on"), |t| t.starts_with("verificato il ")).await;
+    let steps = c.find_all(Locator::Css(&format!("{path} .welcome-step"))).await.unwrap();
+    assert!(steps.len() >= 8, "the route's steps and the common ones: {}", steps.len());
+    for step in &steps {
+        let href = step.find(Locator::Css(".welcome-source a")).await.unwrap().attr("href").await.unwrap();
+        assert!(href.is_some_and(|h| h.starts_with("https://")), "every step has its official source");
+    }
+    // She ticks a step; it is still ticked after a reload.
+    click(&c, &format!("{codice} input[type=checkbox]")).await;
+    find(&c, &format!("{path} .welcome-step[data-step=codice-fiscale][data-done=true]")).await;
+    screenshot(&c, "talent-welcome-path").await;
+    c.refresh().await.unwrap();
+    find(&c, &format!("{path} .welcome-step[data-step=codice-fiscale][data-done=true]")).await;
+    assert_eq!(prop(&c, &format!("{codice} input[type=checkbox]"), "checked").await, "true");
+    assert_eq!(
+        prop(&c, &format!("{path} .welcome-step[data-step=housing] input[type=checkbox]"), "checked").await,
+        "false"
+    );
+
+    // The company reads the same steps on its ranking page, with nothing to tick and no tick.
+    log_in(&c, &server.base, "hr@torrefazione.example.org", "company password").await;
+    c.goto(&format!("{}/#/postings/ranking/{DATA_SCIENTIST_OFFER}", server.base)).await.unwrap();
+    let theirs = format!(".application[data-id='{application}'] .welcome-path");
+    wait_text(&c, &format!("{theirs} h2"), |t| t == "Benvenuto a Torino: i prossimi passi").await;
+    find(&c, &format!("{theirs} .welcome-step[data-step=codice-fiscale][data-done=false]")).await;
+    assert!(c.find_all(Locator::Css(&format!("{theirs} input[type=checkbox]"))).await.unwrap().is_empty());
+    c.close().await.unwrap();
+}
+
+/// The `data-demand` and `data-supply` of every paired bar matching `css`, with its key.
+async fn pairs_shown(c: &Client, css: &str) -> Vec<(String, u64, u64)> {
+    let mut out = Vec::new();
+    for el in c.find_all(Locator::Css(css)).await.unwrap() {
+        let number = |v: Option<String>| v.unwrap_or_default().parse::<u64>().unwrap();
+        let key = el.attr("data-key").await.unwrap().unwrap_or_default();
+        out.push((key, number(el.attr("data-demand").await.unwrap()), number(el.attr("data-supply").await.unwrap())));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitor_compares_skills_demand_and_supply_on_the_observatory_by_sector_in_both_languages() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_instance, server) = platform(dir.path()).await;
+    // The demo data publishes a few skills with at least k offers and k talents each.
+    let query = "query { openData { dataset(id: \"skills_demand_supply\") { rows { key count value } } } }";
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let published = loop {
+        let answer = graphql(&server, None, query, json!({})).await;
+        let rows = answer["data"]["openData"]["dataset"]["rows"].as_array().cloned().unwrap_or_default();
+        if rows.len() >= 3 {
+            break rows;
+        }
+        assert!(Instant::now() < deadline, "the skills figures never filled in: {answer}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let (_driver, c) = browser().await;
+    c.goto(&format!("{}/#/insights", server.base)).await.unwrap();
+    wait_text(&c, "#insights-skills-title", |t| t == "Domanda e offerta di competenze").await;
+
+    // Paired bars, one per published skill, every figure at least k on both sides.
+    find(&c, "#insights-skills .pair-row").await;
+    let shown = pairs_shown(&c, "#insights-skills .pair-row").await;
+    assert_eq!(shown.len(), published.len(), "{shown:?}");
+    assert!(shown.iter().all(|(_, d, s)| *d >= 5 && *s >= 5), "{shown:?}");
+    let python = shown.iter().find(|(k, ..)| k == "python").expect("python is published");
+    let row = published.iter().find(|r| r["key"] == "python").unwrap();
+    assert_eq!((python.1, python.2), (row["count"].as_u64().unwrap(), row["value"].as_f64().unwrap() as u64));
+    // Labels, never ids; the merged row reads as other skills.
+    let labels: Vec<String> = {
+        let mut out = Vec::new();
+        for el in c.find_all(Locator::Css("#insights-skills .pair-row .bar-label")).await.unwrap() {
+            out.push(el.text().await.unwrap());
+        }
+        out
+    };
+    assert!(labels.contains(&"Python".to_owned()) && labels.contains(&"Altre competenze".to_owned()), "{labels:?}");
+    assert!(labels.iter().all(|l| !l.contains('-')), "no skill id shown: {labels:?}");
+
+    // One sector: the ICT rows of the split table, still k-safe.
+    set_value(&c, "#skills-sector", "ict").await;
+    let deadline = Instant::now() + WAIT;
+    let ict = loop {
+        let ict = pairs_shown(&c, "#insights-skills .pair-row").await;
+        if ict != shown || Instant::now() > deadline {
+            break ict;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    };
+    assert!(!ict.is_empty() && ict != shown, "{ict:?}");
+    assert!(ict.iter().all(|(_, d, s)| *d >= 5 && *s >= 5), "{ict:?}");
+    screenshot(&c, "insights-skills").await;
+
+    // In English.
+    click(&c, "#lang-switch").await;
+    wait_text(&c, "#insights-skills-title", |t| t == "Skills demand and supply").await;
+    wait_text(&c, "#insights-skills .legend.supply", |t| t == "Supply (talents)").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_startup_posts_an_internship_and_a_talent_finds_it_from_an_accelerato_startup() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (instance, server) = platform(dir.path()).await;
+    let token = server.sign_up(&instance, "team@nebbia.example.org", "startup password", "Nebbia", "STARTUP").await;
+    save_startup(&server, &token, 5).await;
+
+    // The startup posts an internship with the organisations' posting form.
+    let (_driver, c) = browser().await;
+    log_in(&c, &server.base, "team@nebbia.example.org", "startup password").await;
+    click(&c, "nav a[href='#/postings']").await;
+    wait_text(&c, "h1", |t| t == "Le mie offerte").await;
+    assert!(c.find(Locator::Css("#new-programme")).await.is_err(), "a startup posts no programme");
+    click(&c, "#new-offer").await;
+    find(&c, "#offer-form").await;
+    // Jobs and internships only.
+    let kinds = c.find_all(Locator::Css("#offer-kind option")).await.unwrap();
+    assert_eq!(kinds.len(), 2);
+    set_value(&c, "#offer-kind", "internship").await;
+    let title = "Tirocinio in robotica per le reti idriche";
+    type_in(&c, "#offer-title", title).await;
+    type_in(&c, "#offer-description", "Sei mesi con il team di visione artificiale di Nebbia Robotics.").await;
+    set_value(&c, "#offer-contract", "internship").await;
+    click(&c, "#offer-save").await;
+    wait_text(&c, "#ranking-title", |t| t == title).await;
+    screenshot(&c, "startup-posts-an-internship").await;
+
+    // A talent searches offers "from an AcceleraTO startup": the internship, and no offer of
+    // an organisation (every demo offer is one).
+    click(&c, "#logout").await;
+    sign_up_as_talent(&c, &instance, &server, "Luca Ferrero", "luca@example.org").await;
+    let hit = ".hits .hit[data-kind=offer] h3 a";
+    let deadline = Instant::now() + WAIT;
+    loop {
+        c.goto(&format!("{}/#/search", server.base)).await.unwrap();
+        wait_text(&c, "label[for=search-from-startup]", |t| t == "Da una startup di AcceleraTO").await;
+        click(&c, "#search-kind-offer").await;
+        click(&c, "#search-from-startup").await;
+        click(&c, "#search-submit").await;
+        // The search service indexes the new offer from the event stream: shortly.
+        let shown = c.find(Locator::Css(hit)).await.is_ok() || {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            c.find(Locator::Css(hit)).await.is_ok()
+        };
+        if shown || Instant::now() > deadline {
+            break;
+        }
+    }
+    let titles: Vec<String> = {
+        let mut out = Vec::new();
+        for el in c.find_all(Locator::Css(hit)).await.unwrap() {
+            out.push(el.text().await.unwrap());
+        }
+        out
+    };
+    assert_eq!(titles, [title], "{}", page_state(&c).await);
+    assert!(c.current_url().await.unwrap().to_string().contains("employer"), "the filter is in the URL");
+    click(&c, hit).await;
+    wait_text(&c, "#from-startup", |t| t == "Startup AcceleraTO").await;
+    wait_text(&c, ".detail .org", |t| t == "Nebbia Robotics").await;
+    screenshot(&c, "talent-finds-a-startup-offer").await;
+    c.close().await.unwrap();
+}
+
+/// Talenti a Torino, the whole story of issue 20: a talent from India types where she lives
+/// (Pune, India, by name), records her master's degree at the Politecnico of 13 months ago,
+/// consents to the check-in and answers it; a company hires her, and her applications page
+/// shows the welcome path for a graduate of an Italian university (converting her study
+/// permit), with its official sources.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_international_graduate_checks_in_a_year_on_is_hired_and_sees_her_welcome_path() {
+    let _turn = one_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (instance, server, hr) = platform_with_the_coffee_roaster(dir.path()).await;
+
+    let (_driver, c) = browser().await;
+    sign_up_as_talent(&c, &instance, &server, "Meera Nair", "meera@example.org").await;
+    type_in(&c, "#profile-country_of_origin", "India").await;
+    type_in(&c, "#profile-residence-city", "Pune").await;
+    type_in(&c, "#profile-residence-country", "India").await;
+    click(&c, "#profile-willing_to_relocate").await;
+    // Her degree: the Politecnico is the list's first institution.
+    let graduated = (chrono::Utc::now().date_naive() - chrono::Duration::days(396)).to_string();
+    click(&c, "#profile-add-education").await;
+    set_value(&c, "#profile-education-0-field", "ict").await;
+    type_in(&c, "#profile-education-0-course", "Data Science and Engineering").await;
+    set_value(&c, "#profile-education-0-graduated", &graduated).await;
+    click(&c, "#profile-save").await;
+    wait_text(&c, "#profile-status", |t| t.contains("Profilo salvato")).await;
+
+    // A year on, once she consents, she is asked whether she stayed; she went home to Pune.
+    click(&c, "#check-in-consent").await;
+    wait_text(&c, ".check-in[data-kind=graduation] .check-in-what", |t| t.contains("Politecnico di Torino")).await;
+    click(&c, "#check-in-0-lives").await;
+    click(&c, "#check-in-0-works").await;
+    click(&c, "#check-in-0-send").await;
+    wait_text(&c, ".check-in .check-in-done", |t| t.starts_with("Risposto il")).await;
+    screenshot(&c, "talent-check-in").await;
+    let mine = graphql(&server, Some(&server.login("meera@example.org", "a long enough password").await),
+        "{ myCheckIns { institution answeredOn livesInArea worksInArea } myProfile { ... on Talent { residence { city country } education { institution field graduatedOn } } } }", json!({})).await;
+    assert_eq!(mine["data"]["myCheckIns"][0]["livesInArea"], false, "{mine}");
+    assert_eq!(mine["data"]["myProfile"]["residence"], json!({"city": "Pune", "country": "IN"}), "{mine}");
+    assert_eq!(
+        mine["data"]["myProfile"]["education"][0],
+        json!({"institution": "POLITO", "field": "ICT", "graduatedOn": graduated}),
+        "{mine}"
+    );
+
+    // She applies; the company hires her.
+    c.goto(&format!("{}/#/offer/{DATA_SCIENTIST_OFFER}", server.base)).await.unwrap();
+    type_in(&c, "#apply-motivation", "Torno volentieri a Torino").await;
+    click(&c, "#apply-submit").await;
+    find(&c, "#apply-sent").await;
+    let application = accept_application_to(&server, &hr, DATA_SCIENTIST_OFFER).await;
+
+    // Her welcome path: an Italian degree, so her study permit converts.
+    c.goto(&format!("{}/#/applications", server.base)).await.unwrap();
+    let path = format!(".welcome-path[data-application='{application}']");
+    wait_text(&c, &format!("{path} h2"), |t| t == "Benvenuto a Torino: i prossimi passi").await;
+    assert_eq!(find(&c, &path).await.attr("data-route").await.unwrap().as_deref(), Some("study-conversion"));
+    wait_text(&c, &format!("{path} .welcome-route strong"), |t| t == "Conversione del permesso per studio").await;
+    let steps = c.find_all(Locator::Css(&format!("{path} .welcome-step"))).await.unwrap();
+    assert!(steps.len() >= 6, "the route's steps and the common ones: {}", steps.len());
+    screenshot(&c, "graduate-welcome-path").await;
     c.close().await.unwrap();
 }

@@ -62,6 +62,10 @@ async fn recount(url: &str) -> Recount {
         push("talents_by_origin", one(&t["country_of_origin"], ""));
         push("talents_by_language", keys_or_not_stated(&t["languages"], Some("language")));
         push("talents_by_comune", one(&t["residence"], "outside_metro"));
+        for c in t["check_ins"].as_array().into_iter().flatten().filter(|c| c["about"]["kind"] == "graduation") {
+            push("graduates_retention_by_institution", one(&c["about"]["institution"], ""));
+            push("graduates_retention_by_field", one(&c["about"]["field"], ""));
+        }
     }
     for s in rows(&db, "startups").await {
         push("startups_by_sector", keys_or_not_stated(&s["sectors"], None));
@@ -75,6 +79,10 @@ async fn recount(url: &str) -> Recount {
         programmes.insert(p["id"].as_str().unwrap().to_owned(), p);
     }
     for a in rows(&db, "applications").await {
+        if a["target"]["kind"] == "offer" && !a["hire"].is_null() {
+            push("hires_by_sector", keys_or_not_stated(&a["hire"]["sectors"], None));
+            push("hires_by_origin", one(&a["hire"]["origin"], ""));
+        }
         if a["target"]["kind"] != "programme" {
             continue;
         }
@@ -150,6 +158,167 @@ async fn assert_aggregates_match_database(server: &Server, url: &str) {
     for (id, members) in &recount.members {
         check_against(&json_of(server, &format!("/open-data/v1/{id}.json")).await, members);
     }
+    check_skills(server, url).await;
+    check_retention(server, url).await;
+}
+
+/// Graduates' retention: a row's share who stayed is published only when at least k stayed
+/// and at least k left (the share and the count would otherwise give a small group away),
+/// and then equals the recount; the same rule holds for the headline.
+async fn check_retention(server: &Server, url: &str) {
+    let db = Database::connect(url).await.unwrap();
+    let mut answers: Vec<(String, String, bool)> = Vec::new();
+    for t in rows(&db, "talents").await {
+        for c in t["check_ins"].as_array().into_iter().flatten().filter(|c| c["about"]["kind"] == "graduation") {
+            let stayed = c["lives_in_area"] == true || c["works_in_area"] == true;
+            let about = &c["about"];
+            answers.push((
+                about["institution"].as_str().unwrap().into(),
+                about["field"].as_str().unwrap().into(),
+                stayed,
+            ));
+        }
+    }
+    let rate = |of: &[&(String, String, bool)]| -> Option<f64> {
+        let stayed = of.iter().filter(|a| a.2).count();
+        (stayed as u64 >= K && (of.len() - stayed) as u64 >= K).then(|| stayed as f64 / of.len() as f64)
+    };
+    for (id, by_institution) in [("graduates_retention_by_institution", true), ("graduates_retention_by_field", false)]
+    {
+        let d = json_of(server, &format!("/open-data/v1/{id}.json")).await;
+        let all: Vec<&(String, String, bool)> = answers.iter().collect();
+        let close = |v: &Value, expected: Option<f64>| match expected {
+            Some(e) => (v.as_f64().unwrap() - e).abs() < 1e-9,
+            None => v.is_null(),
+        };
+        if (all.len() as u64) < K {
+            continue;
+        }
+        assert!(close(&d["headline"], rate(&all)), "{id}: headline {} for {all:?}", d["headline"]);
+        for row in d["rows"].as_array().unwrap() {
+            let key = row["key"].as_str().unwrap();
+            if key == "other" {
+                continue;
+            }
+            let of: Vec<&(String, String, bool)> =
+                answers.iter().filter(|a| if by_institution { a.0 == key } else { a.1 == key }).collect();
+            assert!(close(&row["value"], rate(&of)), "{id}: row {key} value {} for {of:?}", row["value"]);
+        }
+    }
+}
+
+/// One side of skills demand or supply: an open offer's required skills, or a talent's skills,
+/// with its sectors and comune.
+struct Skilled {
+    skills: BTreeSet<String>,
+    sectors: BTreeSet<String>,
+    comune: String,
+}
+
+/// Skills demand (open offers) and supply (talents), recounted from the entity tables; only
+/// members with at least one skill count.
+async fn skills_recount(url: &str) -> (Vec<Skilled>, Vec<Skilled>) {
+    let db = Database::connect(url).await.unwrap();
+    let skills = |list: &Value, field: Option<&str>| -> BTreeSet<String> {
+        list.as_array()
+            .map(|a| a.iter().filter_map(|v| field.map_or(v.as_str(), |f| v[f].as_str())).map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    let offers = rows(&db, "offers")
+        .await
+        .iter()
+        .filter(|o| o["status"] == "open")
+        .map(|o| Skilled {
+            skills: skills(&o["required_skills"], None),
+            sectors: keys_or_not_stated(&o["sectors"], None),
+            comune: o["comune"].as_str().unwrap().to_owned(),
+        })
+        .filter(|s| !s.skills.is_empty())
+        .collect();
+    let talents = rows(&db, "talents")
+        .await
+        .iter()
+        .map(|t| Skilled {
+            skills: skills(&t["skills"], Some("skill")),
+            sectors: keys_or_not_stated(&t["sectors"], None),
+            comune: t["residence"].as_str().unwrap_or("outside_metro").to_owned(),
+        })
+        .filter(|s| !s.skills.is_empty())
+        .collect();
+    (offers, talents)
+}
+
+/// Rows of a paired table: every row holds k on both sides (count = demand, value = supply);
+/// a named row equals the recount of its key, `other` the members with any key not published.
+fn check_pairs(id: &str, rows: &[&Value], demand: &[BTreeSet<String>], supply: &[BTreeSet<String>]) {
+    let published: BTreeSet<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).filter(|k| *k != "other").collect();
+    for row in rows {
+        let key = row["key"].as_str().unwrap();
+        let (count, value) = (row["count"].as_u64().unwrap(), row["value"].as_f64().unwrap() as u64);
+        assert!(count >= K && value >= K, "{id}: row {key} has demand {count}, supply {value}: below k");
+        let expected = |members: &[BTreeSet<String>]| -> u64 {
+            if key == "other" {
+                members.iter().filter(|m| m.iter().any(|k| !published.contains(k.as_str()))).count() as u64
+            } else {
+                members.iter().filter(|m| m.contains(key)).count() as u64
+            }
+        };
+        assert_eq!((count, value), (expected(demand), expected(supply)), "{id}: row {key}");
+    }
+}
+
+async fn check_skills(server: &Server, url: &str) {
+    let (offers, talents) = skills_recount(url).await;
+    let overall = json_of(server, "/open-data/v1/skills_demand_supply.json").await;
+    if (offers.len() as u64) < K || (talents.len() as u64) < K {
+        assert!(overall["total"].is_null() && overall["rows"].as_array().unwrap().is_empty(), "{overall}");
+        return;
+    }
+    assert_eq!(overall["total"].as_u64(), Some(offers.len() as u64), "skills: open offers with a required skill");
+    assert_eq!(overall["headline"].as_f64(), Some(talents.len() as f64), "skills: talents with a skill");
+    let skills_of = |side: &[Skilled]| -> Vec<BTreeSet<String>> { side.iter().map(|s| s.skills.clone()).collect() };
+    let rows: Vec<&Value> = overall["rows"].as_array().unwrap().iter().collect();
+    check_pairs("skills_demand_supply", &rows, &skills_of(&offers), &skills_of(&talents));
+    // Split by sector and by comune: each published skill's offers and talents, by group.
+    for (id, group) in [
+        ("skills_demand_supply_by_sector", (|s: &Skilled| s.sectors.clone()) as fn(&Skilled) -> BTreeSet<String>),
+        ("skills_demand_supply_by_comune", |s: &Skilled| BTreeSet::from([s.comune.clone()])),
+    ] {
+        let split = json_of(server, &format!("/open-data/v1/{id}.json")).await;
+        let split_rows = split["rows"].as_array().unwrap();
+        for skill in rows.iter().map(|r| r["key"].as_str().unwrap()).filter(|k| *k != "other") {
+            let of_skill: Vec<Value> = split_rows
+                .iter()
+                .filter_map(|r| {
+                    let (g, s) = r["key"].as_str().unwrap().split_once('/').unwrap();
+                    let mut row = r.clone();
+                    row["key"] = json!(g);
+                    (s == skill).then_some(row)
+                })
+                .collect();
+            let groups = |side: &[Skilled]| -> Vec<BTreeSet<String>> {
+                side.iter().filter(|s| s.skills.contains(skill)).map(group).collect()
+            };
+            check_pairs(
+                &format!("{id} ({skill})"),
+                &of_skill.iter().collect::<Vec<_>>(),
+                &groups(&offers),
+                &groups(&talents),
+            );
+            if id.ends_with("comune") {
+                // One comune each: a skill's rows add up to its overall row, so none is recoverable.
+                let overall_row = rows.iter().find(|r| r["key"] == skill).unwrap();
+                let sum: u64 = of_skill.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+                assert_eq!(sum, overall_row["count"].as_u64().unwrap(), "{id}: {skill} adds up");
+            }
+        }
+        assert!(
+            split_rows.iter().all(|r| rows.iter().any(|o| {
+                r["key"].as_str().unwrap().ends_with(&format!("/{}", o["key"].as_str().unwrap())) && o["key"] != "other"
+            })),
+            "{id}: only skills published overall are split"
+        );
+    }
 }
 
 fn sqlite_url(dir: &std::path::Path) -> String {
@@ -191,6 +360,10 @@ async fn demo_data_aggregates_match_the_database_and_exports_match_the_dictionar
     assert_aggregates_match_database(&server, &sqlite_url(dir.path())).await;
 
     // The demo data is big enough for some figures: they must be published.
+    let skills = json_of(&server, "/open-data/v1/skills_demand_supply.json").await;
+    let published: Vec<&str> = skills["rows"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert!(published.contains(&"python") && published.len() >= 3, "{skills}");
+    assert_eq!(skills["rows"][0]["label_en"], "Python", "skills are published with their labels");
     let origin = json_of(&server, "/open-data/v1/talents_by_origin.json").await;
     assert!(origin["rows"].as_array().unwrap().iter().any(|r| r["key"] == "IT"), "{origin}");
     assert!(origin["rows"].as_array().unwrap().iter().any(|r| r["key"] == "other"), "{origin}");

@@ -105,6 +105,10 @@ texts! {
     MyApplications => "Le mie candidature", "My applications";
     Applications => "Candidature", "Applications";
     MyPostings => "Offerte e programmi", "Offers and programmes";
+    MyOffers => "Le mie offerte", "My offers";
+    FromAcceleraToStartup => "Da una startup di AcceleraTO", "From an AcceleraTO startup";
+    StartupBadge => "Startup AcceleraTO", "AcceleraTO startup";
+    PostedBy => "Pubblicata da", "Posted by";
     Offers => "Offerte", "Offers";
     Programmes => "Programmi", "Programmes";
     Startups => "Startup", "Startups";
@@ -139,6 +143,27 @@ texts! {
     Language => "Lingua", "Language";
     Level => "Livello", "Level";
     AddLanguage => "Aggiungi lingua", "Add language";
+    Education => "Formazione", "Education";
+    Institution => "Istituzione", "Institution";
+    InstitutionName => "Nome dell'istituzione", "Name of the institution";
+    DegreeLevel => "Titolo", "Degree";
+    StudyField => "Area di studio (ISCED)", "Field of study (ISCED)";
+    Course => "Corso", "Course";
+    GraduatedOn => "Data del titolo (o prevista)", "Graduation date (or expected)";
+    AddEducation => "Aggiungi un titolo di studio", "Add a degree";
+    CheckInConsent => "Tra 12 mesi dalla laurea o dall'assunzione, chiedetemi se vivo e lavoro ancora nell'area di Torino (facoltativo: le risposte contano, in forma anonima, nei dati aperti sulla permanenza dei talenti)", "Twelve months after my graduation or hire, ask me whether I still live and work in the Torino area (optional: the answers count, anonymously, in the open data on talent retention)";
+    CheckIns => "Un anno dopo", "A year on";
+    CheckInGraduation => "Un anno fa hai concluso gli studi presso", "A year ago you graduated from";
+    CheckInHire => "Un anno fa sei stato assunto per", "A year ago you were hired for";
+    CheckInLives => "Vivo ancora nell'area metropolitana di Torino", "I still live in the Torino metropolitan area";
+    CheckInWorks => "Lavoro (o studio) ancora nell'area metropolitana di Torino", "I still work (or study) in the Torino metropolitan area";
+    CheckInSend => "Invia la risposta", "Send the answer";
+    CheckInThanks => "Grazie: risposta registrata", "Thank you: answer recorded";
+    CheckInAnswered => "Risposto il", "Answered on";
+    TalentiSection => "Talenti a Torino: chi resta e chi viene assunto", "Talenti a Torino: who stays and who is hired";
+    RetentionShare => "Laureati ancora nell'area a 12 mesi", "Graduates still in the area at 12 months";
+    InternationalHires => "Assunzioni dall'estero", "Hires from abroad";
+    StillHere => "ancora qui", "still here";
     Remove => "Rimuovi", "Remove";
     YourMatch => "Il tuo match", "Your match";
     LoginToSeeMatch => "Accedi con il tuo profilo per vedere quanto corrispondi.", "Log in with your profile to see how well you match.";
@@ -419,6 +444,30 @@ texts! {
     GroupInternational => "Dall'estero", "From abroad";
     No => "No", "No";
     ConfirmWithdraw => "Conferma: lascio il posto nella coorte", "Confirm: I give up my place in the cohort";
+    SkillsGapTitle => "Competenze che ti aprirebbero più offerte", "Skills that would open more offers";
+    SkillsGapIntro => "Tra le {n} offerte aperte adatte a te per lingue, permesso, date, tipo e luogo, le competenze richieste che ti mancano più spesso.",
+        "Among the {n} open offers that suit you on languages, permit, dates, kind and place, the required skills you miss most often.";
+    SkillsGapNone => "Nessuna competenza richiesta ti manca nelle offerte aperte adatte a te.", "No required skill is missing for you in the open offers that suit you.";
+    SkillOpens => "da sola ti aprirebbe {n} offerte", "alone would open {n} offers";
+    SkillOpensOne => "da sola ti aprirebbe 1 offerta", "alone would open 1 offer";
+    SkillMissingIn => "manca in {n} offerte", "missing in {n} offers";
+    SkillMissingInOne => "manca in 1 offerta", "missing in 1 offer";
+    WhereTaught => "Dove si impara a Torino", "Where to learn it in Torino";
+    SkillsDemandSupply => "Domanda e offerta di competenze", "Skills demand and supply";
+    SkillsDemandSupplyIntro => "Per ogni competenza: le offerte aperte che la richiedono (domanda) e i talenti che la hanno (offerta). Sono mostrate solo le competenze con almeno {k} offerte e {k} talenti.",
+        "For each skill: the open offers that require it (demand) and the talents who have it (supply). Only skills with at least {k} offers and {k} talents are shown.";
+    Demand => "Domanda (offerte)", "Demand (offers)";
+    Supply => "Offerta (talenti)", "Supply (talents)";
+    Skill => "Competenza", "Skill";
+    AllSectors => "Tutti i settori", "All sectors";
+    SectorFilter => "Settore", "Sector";
+    WelcomeTitle => "Benvenuto a Torino: i prossimi passi", "Welcome to Torino: next steps";
+    WelcomeRoute => "Il tuo percorso", "Your route";
+    WelcomeVersion => "Versione {version} · ogni passo verificato il {date} o dopo", "Version {version} · every step checked on {date} or later";
+    WelcomeTicksMine => "Spunta i passi fatti: le spunte le vedi solo tu.", "Tick the steps you have done: only you see your ticks.";
+    WelcomeTicksPrivate => "I passi spuntati dalla persona restano privati.", "The steps the person ticks stay private to them.";
+    Source => "Fonte", "Source";
+    VerifiedOn => "verificato il {date}", "checked on {date}";
     Footer => "Crocevia · Torino Metropoli 2025 · AcceleraTO e Talenti a Torino", "Crocevia · Torino Metropoli 2025 · AcceleraTO and Talenti a Torino";
 }
 
@@ -593,6 +642,11 @@ pub fn facet_value(lang: Lang, facet: &str, value: &str) -> String {
         "phase" => parsed(value).map(|p| phase(lang, p).to_owned()),
         "stage" => parsed(value).map(|s| startup_stage(lang, s).to_owned()),
         "legal_form" => parsed(value).map(|f| legal_form(lang, f).to_owned()),
+        "employer" => match value {
+            "startup" => Some(T::StartupBadge.get(lang).to_owned()),
+            "organisation" => Some(lang.pick("Organizzazione", "Organisation").to_owned()),
+            _ => None,
+        },
         "language" => Some(language_name(lang, value)),
         "deadline" => Some(
             match value {
@@ -615,6 +669,7 @@ pub fn facet_name(lang: Lang, facet: &str) -> &'static str {
         "sector" => T::Sector.get(lang),
         "comune" => T::Comune.get(lang),
         "offer_kind" => T::Kind.get(lang),
+        "employer" => T::PostedBy.get(lang),
         "remote" => T::Remote.get(lang),
         "contract" => T::Contract.get(lang),
         "language" => T::Language.get(lang),

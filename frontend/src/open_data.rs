@@ -54,6 +54,9 @@ pub const QUERY: &str = "query { openData { k licence licenceUrl refreshedAt dat
 pub const BY_SECTOR: [&str; 3] = ["offers_by_sector", "talents_by_field", "startups_by_sector"];
 pub const BY_COMUNE: [&str; 2] = ["talents_by_comune", "offers_by_comune"];
 pub const OVER_TIME: &str = "offers_by_month";
+/// Talenti a Torino: retention of graduates and hires, a section of their own.
+pub const TALENTI: [&str; 4] =
+    ["graduates_retention_by_institution", "graduates_retention_by_field", "hires_by_sector", "hires_by_origin"];
 
 impl OpenData {
     pub fn dataset(&self, id: &str) -> Option<&Dataset> {
@@ -65,6 +68,9 @@ impl OpenData {
         self.datasets
             .iter()
             .filter(|d| !BY_SECTOR.contains(&d.id.as_str()) && !BY_COMUNE.contains(&d.id.as_str()) && d.id != OVER_TIME)
+            // Skills demand and supply has a section of its own (paired bars).
+            .filter(|d| d.population != "offers_and_talents")
+            .filter(|d| !TALENTI.contains(&d.id.as_str()))
     }
 }
 
@@ -75,6 +81,8 @@ fn value_note(id: &str, value: f64, lang: Lang) -> Option<String> {
         Some(format!("{} {}", T::Median.get(lang), hours(lang, value)))
     } else if id.starts_with("applications_") {
         Some(format!("{} {}", format::percent(lang, value), T::Accepted.get(lang)))
+    } else if id.starts_with("graduates_retention_") {
+        Some(format!("{} {}", format::percent(lang, value), T::StillHere.get(lang)))
     } else {
         None
     }

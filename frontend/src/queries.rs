@@ -30,7 +30,7 @@ macro_rules! organisation {
 
 macro_rules! offer {
     () => {
-        "... on Offer { id version organisationId kind title description textLanguage requiredSkills
+        "... on Offer { id version organisationId startupId employer { kind id name } fromStartup kind title description textLanguage requiredSkills
         niceToHaveSkills languages { language level } comune remote contract minExperienceYears salaryMinEur
         salaryMaxEur postedOn startsOn deadline sponsorsWorkPermit sectors status }"
     };
@@ -50,7 +50,7 @@ macro_rules! programme {
 /// My talent or startup profile, a `crocevia_api::ProfileView` (or null).
 pub const MY_PROFILE: &str = concat!("query { myProfile { __typename ", talent!(), " ", startup!(), " } }");
 
-/// My organisation's offers and programmes, `crocevia_api::PostingView`s.
+/// My organisation's offers and programmes, or my startup's offers, `crocevia_api::PostingView`s.
 pub const MY_POSTINGS: &str = concat!("query { myPostings { __typename ", offer!(), " ", programme!(), " } }");
 
 /// An offer, a programme or an organisation, the kinds the pages open, as a

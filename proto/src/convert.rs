@@ -11,6 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+mod education;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
     #[error("not a valid protobuf envelope: {0}")]
@@ -269,6 +271,8 @@ fn talent_to(t: &d::Talent) -> v1::Talent {
         residence: place_comune(&t.residence),
         residence_elsewhere: place_elsewhere(&t.residence),
         field_of_study: t.field_of_study.clone(),
+        education: education::education_to(&t.education),
+        check_ins: education::check_ins_to(&t.check_ins),
         skills: t
             .skills
             .iter()
@@ -309,6 +313,8 @@ fn talent_from(entity_id: Uuid, t: v1::Talent) -> Result<d::Talent> {
         country_of_origin: t.country_of_origin,
         residence: place_from("talent.residence", &t.residence, t.residence_elsewhere)?,
         field_of_study: t.field_of_study,
+        education: education::education_from(t.education)?,
+        check_ins: education::check_ins_from(t.check_ins)?,
         skills,
         languages: languages_from("talent.languages", &t.languages)?,
         experience_years: small("talent.experience_years", t.experience_years)?,
@@ -435,7 +441,8 @@ fn programme_from(entity_id: Uuid, p: v1::Programme) -> Result<d::Programme> {
 
 fn offer_to(o: &d::Offer) -> v1::Offer {
     v1::Offer {
-        organisation_id: o.organisation_id.to_string(),
+        organisation_id: o.organisation_id.map(|id| id.to_string()).unwrap_or_default(),
+        startup_id: o.startup_id.map(|id| id.to_string()).unwrap_or_default(),
         kind: key(&o.kind),
         title: o.title.clone(),
         description: o.description.clone(),
@@ -460,9 +467,18 @@ fn offer_to(o: &d::Offer) -> v1::Offer {
 }
 
 fn offer_from(entity_id: Uuid, o: v1::Offer) -> Result<d::Offer> {
+    let organisation_id = opt_id("offer.organisation_id", &Some(o.organisation_id).filter(|s| !s.is_empty()))?;
+    let startup_id = opt_id("offer.startup_id", &Some(o.startup_id).filter(|s| !s.is_empty()))?;
+    if organisation_id.is_some() == startup_id.is_some() {
+        return Err(DecodeError::field(
+            "offer.organisation_id",
+            "exactly one of organisation_id and startup_id names the employer",
+        ));
+    }
     Ok(d::Offer {
         id: d::OfferId::from_uuid(entity_id),
-        organisation_id: id("offer.organisation_id", &o.organisation_id)?,
+        organisation_id,
+        startup_id,
         kind: parse("offer.kind", &o.kind)?,
         title: o.title,
         description: o.description,
@@ -522,6 +538,7 @@ fn application_to(a: &d::Application) -> v1::Application {
             .iter()
             .map(|c| v1::EligibilityCondition { rule: c.rule.clone(), it: c.it.clone(), en: c.en.clone() })
             .collect(),
+        hire: education::hire_to(&a.hire),
     }
 }
 
@@ -582,5 +599,6 @@ fn application_from(entity_id: Uuid, a: v1::Application) -> Result<d::Applicatio
         // The answers to a programme's form are between the startup and the organisation:
         // they stay in the profiles database and are not published (no consumer needs them).
         answers: vec![],
+        hire: education::hire_from(a.hire)?,
     })
 }

@@ -132,3 +132,39 @@ fn a_place_elsewhere_travels_beside_the_comune_field_older_readers_know() {
     let err = with(Some("torino"), true).unwrap_err().to_string();
     assert!(err.starts_with("talent.residence:"), "{err}");
 }
+
+#[test]
+fn a_startup_offer_travels_in_its_own_field_and_an_offer_names_one_employer() {
+    let Entity::Offer(mut offer) = demo_entities().into_iter().find(|e| e.kind() == EntityKind::Offer).unwrap() else {
+        unreachable!()
+    };
+    // Older events (and every organisation's offer) carry organisation_id only.
+    let env = envelope::build(&Change::Upserted(Entity::Offer(offer.clone())), 1, "c", Utc::now());
+    let Some(v1::envelope::Payload::Offer(payload)) = env.payload.as_ref() else { unreachable!() };
+    assert!(payload.startup_id.is_empty());
+    assert_eq!(payload.organisation_id, offer.organisation_id.unwrap().to_string());
+
+    let startup = crocevia_domain::StartupId::from_uuid(uuid::Uuid::now_v7());
+    offer.organisation_id = None;
+    offer.startup_id = Some(startup);
+    let change = Change::Upserted(Entity::Offer(offer.clone()));
+    let mut env = envelope::build(&change, 2, "c", Utc::now());
+    let Some(v1::envelope::Payload::Offer(payload)) = env.payload.as_ref() else { unreachable!() };
+    assert!(payload.organisation_id.is_empty());
+    assert_eq!(payload.startup_id, startup.to_string());
+    let (_, decoded) = envelope::decode(&env.encode_to_vec()).unwrap();
+    assert_eq!(decoded, change);
+
+    // Both, or neither: refused, naming the field.
+    if let Some(v1::envelope::Payload::Offer(payload)) = env.payload.as_mut() {
+        payload.organisation_id = uuid::Uuid::now_v7().to_string();
+    }
+    let err = envelope::decode(&env.encode_to_vec()).unwrap_err().to_string();
+    assert!(err.starts_with("offer.organisation_id:"), "{err}");
+    if let Some(v1::envelope::Payload::Offer(payload)) = env.payload.as_mut() {
+        payload.organisation_id.clear();
+        payload.startup_id.clear();
+    }
+    let err = envelope::decode(&env.encode_to_vec()).unwrap_err().to_string();
+    assert!(err.starts_with("offer.organisation_id:"), "{err}");
+}

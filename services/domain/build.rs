@@ -1,7 +1,8 @@
 //! Embeds the reference skills taxonomy: writes `reference_skills.rs` into `OUT_DIR` with an
 //! `include_str!` of every `*.json` file of `data/reference/skills/` (`core.json`, then name
 //! order) and of its
-//! `VERSION`. Cargo re-runs this when a file of that folder is added, removed or changed.
+//! `VERSION`, and `reference_courses.rs` with the courses of `data/reference/courses/`. Cargo
+//! re-runs this when a file of those folders is added, removed or changed.
 
 use std::error::Error;
 use std::fmt::Write as _;
@@ -28,5 +29,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     code.push_str("];\n");
     writeln!(code, "static VERSION: &str = include_str!({:?});", dir.join("VERSION").display().to_string())?;
     std::fs::write(PathBuf::from(std::env::var("OUT_DIR")?).join("reference_skills.rs"), code)?;
+
+    // Where skills are taught: one file, embedded the same way.
+    let courses = manifest.join("../../data/reference/courses/courses.json").canonicalize()?;
+    println!("cargo::rerun-if-changed={}", courses.display());
+    let code = format!("static COURSES: &str = include_str!({:?});\n", courses.display().to_string());
+    std::fs::write(PathBuf::from(std::env::var("OUT_DIR")?).join("reference_courses.rs"), code)?;
     Ok(())
 }

@@ -31,6 +31,8 @@ pub fn Nav() -> impl IntoView {
                         {link(Route::Profile, T::MyProfile)}
                         {link(Route::Matches, T::MyMatches)}
                         {link(Route::Applications, T::MyApplications)}
+                        // A startup hires too: its jobs and internships.
+                        {u.is_startup().then(|| link(Route::Postings, T::MyOffers))}
                     }
                     .into_any()
                 };

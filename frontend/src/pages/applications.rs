@@ -7,7 +7,7 @@
 use super::RequireRole;
 use super::selection::{CohortFacts, list_name};
 use crate::api::ApiErrors;
-use crate::components::{Explanation, Factor};
+use crate::components::{Explanation, Factor, WelcomePath};
 use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
@@ -93,6 +93,9 @@ fn Applications() -> impl IntoView {
     // Whether there is anything to list (`None` while loading).
     let shown = Memo::new(move |_| list.with(|l| l.as_ref().map(|l| !l.is_empty())));
     let rows = move || list.get().unwrap_or_default();
+    let accepted = move || {
+        list.get().unwrap_or_default().into_iter().filter(|a| a.stage == ApplicationStage::Accepted).collect::<Vec<_>>()
+    };
     view! {
         <section class="applications">
             <h1>{move || session.t(if is_org() { T::Applications } else { T::MyApplications })}</h1>
@@ -119,6 +122,10 @@ fn Applications() -> impl IntoView {
                     </table>
                 }.into_any(),
             }}
+            // An accepted applicant from outside the EU: the welcome path (nothing otherwise).
+            {move || (!is_org()).then(|| view! {
+                <For each=accepted key=|a| a.id.clone() children=move |a| view! { <WelcomePath application=a.id /> } />
+            })}
         </section>
     }
 }

@@ -81,6 +81,8 @@ fn headline_label(d: &Dataset) -> Option<Bilingual> {
         "talents_by_origin" => Some(T::InternationalShare),
         "offers_time_to_first_match" => Some(T::MedianTimeToMatch),
         id if id.starts_with("applications_") => Some(T::AcceptanceRate),
+        id if id.starts_with("graduates_retention_") => Some(T::RetentionShare),
+        "hires_by_origin" => Some(T::InternationalHires),
         _ => None,
     };
     match known {
@@ -112,6 +114,11 @@ pub fn InsightsReport(data: OpenData) -> impl IntoView {
     let sectors = cards(&open_data::BY_SECTOR, Style::Bars);
     let comuni = cards(&open_data::BY_COMUNE, Style::Ranked);
     let trend = cards(&[open_data::OVER_TIME], Style::Trend);
+    let talenti = cards(&open_data::TALENTI, Style::Bars);
+    let talenti_tiles = vec![
+        ("retention", T::RetentionShare, headline(&data, "graduates_retention_by_institution")),
+        ("international-hires", T::InternationalHires, headline(&data, "hires_by_origin")),
+    ];
     let others = data
         .others()
         .cloned()
@@ -137,6 +144,14 @@ pub fn InsightsReport(data: OpenData) -> impl IntoView {
             <h2 id="insights-comuni-title">{move || session.t(T::ByComune)}</h2>
             <div class="dataset-grid">{comuni}</div>
         </section>
+        <section id="insights-talenti" aria-labelledby="insights-talenti-title">
+            <h2 id="insights-talenti-title">{move || session.t(T::TalentiSection)}</h2>
+            <ul class="tiles">
+                {talenti_tiles.into_iter().map(|(id, label, figure)| view! { <Tile id=id label=label figure=figure /> }).collect_view()}
+            </ul>
+            <div class="dataset-grid">{talenti}</div>
+        </section>
+        <super::skills_market::SkillsMarket data=data.clone() />
         <section id="insights-time" aria-labelledby="insights-time-title">
             <h2 id="insights-time-title">{move || session.t(T::OverTime)}</h2>
             {trend}

@@ -2,6 +2,7 @@
 //! its explanation, kept current by the `myMatchesChanged` subscription.
 
 use super::RequireRole;
+use super::skills_gap::SkillsGapPanel;
 use crate::components::{Explanation, Factor, Verdict, VerdictBadge};
 use crate::format;
 use crate::i18n::T;
@@ -25,10 +26,13 @@ pub struct Match {
     pub mutual: f64,
     pub verdict: Option<Verdict>,
     pub factors: Vec<Factor>,
+    /// An offer an AcceleraTO startup posted (a badge in a talent's list).
+    #[serde(default)]
+    pub from_startup: bool,
 }
 
 pub const MATCHES: &str = "query($s: ID!) { matches(subject: $s) { counterpartId kind title rank score mutual
-    verdict { status reasons { rule it en } } factors { key weight value reasonIt reasonEn } } }";
+    fromStartup verdict { status reasons { rule it en } } factors { key weight value reasonIt reasonEn } } }";
 
 /// A ranked list, eligible programmes (or startups) first: see [`eligible_first`].
 pub async fn load_matches(session: Session, subject: &str) -> Result<Vec<Match>, crate::api::ApiErrors> {
@@ -105,6 +109,7 @@ pub fn MatchCard(m: Match) -> impl IntoView {
                         None => view! { <span>{m.title.clone()}</span> }.into_any(),
                     }}
                 </h3>
+                {m.from_startup.then(|| view! { <span class="badge startup-badge">{move || session.t(T::StartupBadge)}</span> })}
                 {m.verdict.clone().map(|v| view! { <VerdictBadge verdict=v /> })}
                 {scores}
                 <details>
@@ -133,9 +138,12 @@ fn MyMatches() -> impl IntoView {
     let connected = RwSignal::new(false);
     let updated = RwSignal::new(String::new());
     let error = RwSignal::new(String::new());
+    // Bumped on every refresh: the skills gap follows the same changes as the list.
+    let gap_version = RwSignal::new(0u32);
 
     let refresh = move || {
         let Some(Some(id)) = subject.get_untracked() else { return };
+        gap_version.update(|v| *v += 1);
         leptos::task::spawn_local(async move {
             match load_matches(session, &id).await {
                 Ok(l) => {
@@ -200,6 +208,10 @@ fn MyMatches() -> impl IntoView {
                     }.into_any()
                 }
             }}
+            {move || {
+                let talent = session.user.get().is_some_and(|u| u.is_talent());
+                (talent && matches!(subject.get(), Some(Some(_)))).then(|| view! { <SkillsGapPanel version=gap_version /> })
+            }}
         </section>
     }
 }
@@ -224,6 +236,7 @@ mod tests {
             mutual: score,
             verdict: Some(Verdict { status: status.into(), reasons }),
             factors: vec![],
+            from_startup: false,
         }
     }
 

@@ -15,6 +15,8 @@ mod ranking;
 mod reviews;
 mod search;
 mod selection;
+mod skills_gap;
+mod skills_market;
 
 pub use insights::InsightsReport;
 pub use selection::CohortFacts;

@@ -17,6 +17,11 @@ pub fn offer_kinds(lang: Lang) -> Options {
     enum_options(&kinds, lang, i18n::offer_kind)
 }
 
+/// The kinds of offer a startup posts.
+pub fn startup_offer_kinds(lang: Lang) -> Options {
+    enum_options(&[OfferKind::Job, OfferKind::Internship], lang, i18n::offer_kind)
+}
+
 pub fn startup_stages(lang: Lang) -> Options {
     use StartupStage as S;
     enum_options(&[S::Idea, S::PreSeed, S::Seed, S::SeriesA, S::Growth], lang, i18n::startup_stage)

@@ -8,7 +8,7 @@ use super::detail::{PAIR_FIELDS, PairMatch, PairView};
 use super::fairness::FairnessSection;
 use super::matches::{Match, MatchCard, load_matches};
 use crate::api::ApiErrors;
-use crate::components::{RubricEditor, rubric_input, rubric_rows};
+use crate::components::{RubricEditor, WelcomePath, rubric_input, rubric_rows};
 use crate::format;
 use crate::i18n::{self, T};
 use crate::live;
@@ -40,7 +40,7 @@ pub(super) fn allowed_moves(current: ApplicationStage) -> Vec<ApplicationStage> 
 #[component]
 pub fn Ranking(id: String) -> impl IntoView {
     view! {
-        <RequireRole allowed=|u| u.is_organisation()>
+        <RequireRole allowed=|u| u.is_organisation() || u.is_startup()>
             <RankingView id=id.clone() />
         </RequireRole>
     }
@@ -210,6 +210,8 @@ fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + '
                 </fieldset>
             </form>
             <p class="error" role="alert">{move || error.get()}</p>
+            // The welcome path of an accepted applicant from outside the EU, read-only.
+            {(stage == ApplicationStage::Accepted).then(|| view! { <WelcomePath application=id.get_value() /> })}
         </li>
     }
 }

@@ -48,7 +48,10 @@ const QUERY: &str = "query($input: SearchInput!) { search(input: $input) {
     facets { name values { value count } } } }";
 
 /// The facets the page counts.
-const FACETS: [&str; 6] = ["offer_kind", "sector", "comune", "remote", "model", "deadline"];
+const FACETS: [&str; 7] = ["offer_kind", "employer", "sector", "comune", "remote", "model", "deadline"];
+
+/// The filter behind "From an AcceleraTO startup": offers a startup of the platform posted.
+pub const FROM_STARTUP: &str = "employer:startup";
 
 pub fn to_input(q: &SearchQuery, cursor: Option<String>, limit: u32, facets: &[&str]) -> Value {
     let near = q.near.as_ref().map(|c| json!({"comune": c, "withinKm": q.within_km.map(f64::from)}));
@@ -120,14 +123,20 @@ pub fn SearchBox(initial: SearchQuery) -> impl IntoView {
     let near = RwSignal::new(initial.near.clone().unwrap_or_default());
     let km = RwSignal::new(initial.within_km.map(|k| k.to_string()).unwrap_or_default());
     let sort = RwSignal::new(if initial.sort.is_empty() { "relevance".to_owned() } else { initial.sort.clone() });
-    let filters = initial.filters.clone();
+    // "From an AcceleraTO startup" is the `employer:startup` filter, kept with the others.
+    let from_startup = RwSignal::new(initial.filters.iter().any(|f| f == FROM_STARTUP));
+    let filters: Vec<String> = initial.filters.iter().filter(|f| *f != FROM_STARTUP).cloned().collect();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let near = Some(near.get_untracked()).filter(|n| !n.is_empty());
+        let mut filters = filters.clone();
+        if from_startup.get_untracked() {
+            filters.push(FROM_STARTUP.to_owned());
+        }
         let q = SearchQuery {
             text: text.get_untracked().trim().to_owned(),
             kinds: kinds.get_untracked(),
-            filters: filters.clone(),
+            filters,
             within_km: near.as_ref().and_then(|_| km.get_untracked().trim().parse().ok()),
             near,
             sort: sort.get_untracked(),
@@ -168,6 +177,12 @@ pub fn SearchBox(initial: SearchQuery) -> impl IntoView {
                 {kind_box("startup")}
                 {kind_box("organisation")}
                 {move || may_see_talents().then(|| kind_box("talent"))}
+                <span class="check">
+                    <input type="checkbox" id="search-from-startup"
+                        prop:checked=move || from_startup.get()
+                        on:change=move |ev| from_startup.set(event_target_checked(&ev)) />
+                    <label for="search-from-startup">{move || session.t(T::FromAcceleraToStartup)}</label>
+                </span>
             </fieldset>
             <div class="search-options">
                 <span class="inline-field">

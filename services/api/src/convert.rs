@@ -206,6 +206,8 @@ impl TalentInput {
             country_of_origin,
             residence,
             field_of_study: self.field_of_study,
+            education: self.education.into_iter().map(crate::Education::into_domain).collect(),
+            check_ins: vec![],
             skills,
             available_from: self.available_from.map(|d| d.0),
             willing_to_relocate: self.willing_to_relocate,
@@ -267,12 +269,12 @@ impl OrganisationInput {
 }
 
 impl OfferInput {
-    /// Offer `id` of `organisation`; `status` is the server's (open when new, else as it was)
+    /// Offer `id` of `employer`; `status` is the server's (open when new, else as it was)
     /// and a missing `postedOn` is `today`.
     pub fn into_domain(
         self,
         offer: d::OfferId,
-        organisation: d::OrganisationId,
+        employer: d::Employer,
         status: d::Status,
         today: NaiveDate,
     ) -> Result<d::Offer, ValidationErrors> {
@@ -286,9 +288,11 @@ impl OfferInput {
         let salary = i64::from(i32::MAX);
         let salary_min_eur = c.opt_int("salaryMinEur", self.salary_min_eur.map(i64::from), 0, salary);
         let salary_max_eur = c.opt_int("salaryMaxEur", self.salary_max_eur.map(i64::from), 0, salary);
+        let (organisation_id, startup_id) = employer.fields();
         let value = comune.zip(text_language).map(|(comune, text_language)| d::Offer {
             id: offer,
-            organisation_id: organisation,
+            organisation_id,
+            startup_id,
             kind: self.kind,
             title: self.title,
             description: self.description,
@@ -443,6 +447,7 @@ impl From<&d::Talent> for TalentInput {
             country_of_origin: t.country_of_origin.clone(),
             residence: t.residence.as_ref().map(PlaceInput::from),
             field_of_study: t.field_of_study.clone(),
+            education: t.education.iter().map(crate::Education::from).collect(),
             skills: t
                 .skills
                 .iter()
@@ -474,6 +479,7 @@ impl TalentView {
             country_of_origin: i.country_of_origin,
             residence: t.residence.as_ref().map(PlaceView::from),
             field_of_study: i.field_of_study,
+            education: i.education,
             skills: i.skills,
             languages: i.languages,
             experience_years: i.experience_years,
@@ -592,6 +598,17 @@ impl From<&d::Offer> for OfferInput {
     }
 }
 
+impl EmployerView {
+    /// Kind and id; the name is the application service's to fill in (it reads the employer).
+    pub fn of(employer: d::Employer) -> Self {
+        let kind = match employer {
+            d::Employer::Organisation(_) => EmployerKind::Organisation,
+            d::Employer::Startup(_) => EmployerKind::Startup,
+        };
+        Self { kind, id: id(employer.as_uuid()), name: String::new() }
+    }
+}
+
 impl OfferView {
     /// Why it takes no application on `day`, if it does not: the rule `apply` applies.
     pub fn not_open_on(&self, day: NaiveDate) -> Option<d::NotOpen> {
@@ -603,7 +620,10 @@ impl OfferView {
         Self {
             id: id(o.id),
             version: version(v),
-            organisation_id: id(o.organisation_id),
+            organisation_id: o.organisation_id.map(id),
+            startup_id: o.startup_id.map(id),
+            employer: o.employer().map(EmployerView::of).unwrap_or_default(),
+            from_startup: o.from_startup(),
             kind: i.kind,
             title: i.title,
             description: i.description,
@@ -795,6 +815,7 @@ impl ApplicationView {
                 .map(|c| Condition { rule: c.rule.clone(), it: c.it.clone(), en: c.en.clone() })
                 .collect(),
             answers: a.answers.iter().map(crate::form::AnswerView::from).collect(),
+            hire: a.hire.as_ref().map(crate::HireView::from),
         }
     }
 }

@@ -68,6 +68,10 @@ pub struct TalentInput {
     pub residence: Option<PlaceInput>,
     #[serde(default)]
     pub field_of_study: Option<String>,
+    /// Degrees, finished or expected.
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    #[serde(default)]
+    pub education: Vec<crate::Education>,
     #[cfg_attr(feature = "graphql", graphql(default))]
     #[serde(default)]
     pub skills: Vec<TalentSkill>,

@@ -13,24 +13,29 @@
 
 mod convert;
 mod decisions;
+mod education;
 mod form;
 mod inputs;
 mod records;
 mod selection;
 mod views;
+mod welcome;
 pub mod wire;
 
 pub use convert::{api_errors, api_path};
 pub use decisions::*;
+pub use education::*;
 pub use form::*;
 pub use inputs::*;
 pub use records::input_of;
 pub use selection::*;
 pub use views::*;
+pub use welcome::*;
 pub use wire::{Date, DateTime, Id};
 
 /// The domain enums the API uses as they are (with GraphQL derivations under `graphql`).
 pub use crocevia_domain::{
-    ApplicationStage, Cefr, ConsentPurpose, ContractType, EntityKind, LegalForm, Locale, OfferKind, OrganisationKind,
-    ProgrammeModel, ProgrammePhase, RemotePolicy, Role, Sector, StartupStage, Status,
+    ApplicationStage, Cefr, ConsentPurpose, ContractType, DegreeLevel, EntityKind, Institution, LegalForm, Locale,
+    OfferKind, OrganisationKind, ProgrammeModel, ProgrammePhase, RemotePolicy, Role, Sector, StartupStage, Status,
+    StudyField,
 };

@@ -49,6 +49,8 @@ pub struct TalentView {
     pub country_of_origin: String,
     pub residence: Option<PlaceView>,
     pub field_of_study: Option<String>,
+    #[serde(default)]
+    pub education: Vec<crate::Education>,
     pub skills: Vec<TalentSkill>,
     pub languages: Vec<LanguageLevel>,
     pub experience_years: i32,
@@ -112,7 +114,18 @@ pub struct OrganisationView {
 pub struct OfferView {
     pub id: Id,
     pub version: i64,
-    pub organisation_id: Id,
+    /// The posting organisation, if an organisation posted it (else `startupId`).
+    #[serde(default)]
+    pub organisation_id: Option<Id>,
+    /// The posting AcceleraTO startup, if a startup posted it.
+    #[serde(default)]
+    pub startup_id: Option<Id>,
+    /// Who posts and hires: kind, id and public name.
+    #[serde(default)]
+    pub employer: EmployerView,
+    /// Whether an AcceleraTO startup posted it.
+    #[serde(default)]
+    pub from_startup: bool,
     #[serde(with = "wire::enumeration")]
     pub kind: OfferKind,
     pub title: String,
@@ -137,6 +150,28 @@ pub struct OfferView {
     pub sectors: Vec<Sector>,
     #[serde(with = "wire::enumeration")]
     pub status: Status,
+}
+
+/// What kind of employer posts an offer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EmployerKind {
+    #[default]
+    Organisation,
+    Startup,
+}
+
+/// The employer of an offer as everyone may see it: its public name, never a contact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "Employer"))]
+#[serde(rename_all = "camelCase")]
+pub struct EmployerView {
+    pub kind: EmployerKind,
+    pub id: Id,
+    /// The organisation's or startup's name (empty until the application service fills it).
+    pub name: String,
 }
 
 /// One eligibility rule: exactly one member is set (the same shape as the input).
@@ -257,6 +292,9 @@ pub struct ApplicationView {
     /// The answers to the programme's form.
     #[serde(default)]
     pub answers: Vec<crate::form::AnswerView>,
+    /// The hire, once a talent's application to an offer is accepted.
+    #[serde(default)]
+    pub hire: Option<crate::HireView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -363,5 +401,8 @@ pub struct MyData {
     pub applications: Vec<ApplicationView>,
     pub consents: Vec<ConsentView>,
     pub saved_searches: Vec<SavedSearchData>,
+    /// The welcome-path steps I ticked done.
+    #[serde(default)]
+    pub welcome_ticks: Vec<crate::welcome::WelcomeTickData>,
     pub exported_at: DateTime,
 }

@@ -115,6 +115,9 @@ pub struct Application {
     /// The answers to the programme's form, as submitted.
     #[serde(default)]
     pub answers: Vec<crate::form::Answer>,
+    /// Set when a talent's application to an offer is accepted: the hire, as counted.
+    #[serde(default)]
+    pub hire: Option<crate::education::Hire>,
 }
 
 impl Validate for Application {

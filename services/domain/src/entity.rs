@@ -132,7 +132,12 @@ impl Entity {
                 vec![entity("organisation_id", EntityKind::Organisation, p.organisation_id.as_uuid())]
             }
             Self::Offer(o) => {
-                let mut refs = vec![entity("organisation_id", EntityKind::Organisation, o.organisation_id.as_uuid())];
+                let mut refs: Vec<Reference> = o
+                    .organisation_id
+                    .map(|id| entity("organisation_id", EntityKind::Organisation, id.as_uuid()))
+                    .into_iter()
+                    .chain(o.startup_id.map(|id| entity("startup_id", EntityKind::Startup, id.as_uuid())))
+                    .collect();
                 refs.extend(skills("required_skills", &mut o.required_skills.iter()));
                 refs.extend(skills("nice_to_have_skills", &mut o.nice_to_have_skills.iter()));
                 refs

@@ -5,6 +5,8 @@
 //! types to and from their database rows, protobuf payloads and GraphQL objects.
 
 pub mod application;
+pub mod courses;
+pub mod education;
 pub mod entity;
 pub mod fairness;
 pub mod form;
@@ -22,16 +24,19 @@ pub mod talent;
 pub mod taxonomy;
 pub mod user;
 pub mod validation;
+pub mod welcome;
 
 pub use application::{
     Applicant, Application, ApplicationStage, ApplicationTarget, EligibilityCondition, RubricScore, StageChange,
     rubric_total,
 };
+pub use courses::{Course, Courses};
+pub use education::{CheckIn, CheckInAbout, DegreeLevel, Education, Hire, Institution, StudyField};
 pub use entity::{Entity, EntityKind, Reference};
 pub use form::{Answer, AnswerValue, Choice, Question, QuestionKind};
 pub use ids::*;
 pub use language::{Cefr, LanguageCode, LanguageSkill};
-pub use offer::{ContractType, NotOpen, Offer, OfferKind, RemotePolicy, Status};
+pub use offer::{ContractType, Employer, NotOpen, Offer, OfferKind, RemotePolicy, Status};
 pub use organisation::{Organisation, OrganisationKind};
 pub use place::{Comune, ComuneId, Country, CountryCode, Place};
 pub use programme::{EligibilityRule, Programme, ProgrammeModel, ProgrammePhase};

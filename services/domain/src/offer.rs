@@ -1,6 +1,6 @@
 //! Offers: jobs, internships, PhD positions and fellowships.
 
-use crate::ids::{OfferId, OrganisationId, SkillId};
+use crate::ids::{OfferId, OrganisationId, SkillId, StartupId};
 use crate::language::{LanguageCode, LanguageSkill};
 use crate::place::ComuneId;
 use crate::sector::Sector;
@@ -91,11 +91,58 @@ pub enum Status {
     Closed,
 }
 
+/// Who posts an offer and hires for it: an organisation, or an AcceleraTO startup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Employer {
+    Organisation(OrganisationId),
+    Startup(StartupId),
+}
+
+impl Employer {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Organisation(_) => "organisation",
+            Self::Startup(_) => "startup",
+        }
+    }
+
+    pub fn as_uuid(self) -> uuid::Uuid {
+        match self {
+            Self::Organisation(o) => o.as_uuid(),
+            Self::Startup(s) => s.as_uuid(),
+        }
+    }
+
+    /// The offer's two employer fields, exactly one of them set.
+    pub fn fields(self) -> (Option<OrganisationId>, Option<StartupId>) {
+        match self {
+            Self::Organisation(o) => (Some(o), None),
+            Self::Startup(s) => (None, Some(s)),
+        }
+    }
+
+    /// The kinds of offer this employer posts: a startup hires (jobs and internships); PhD
+    /// positions and fellowships belong to universities and research bodies.
+    pub fn posts(self, kind: OfferKind) -> bool {
+        match self {
+            Self::Organisation(_) => true,
+            Self::Startup(_) => matches!(kind, OfferKind::Job | OfferKind::Internship),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Offer {
     pub id: OfferId,
-    pub organisation_id: OrganisationId,
+    /// The employer is exactly one of `organisation_id` and `startup_id` (see
+    /// [`Offer::employer`]): two optional fields rather than one enum, so the rows stored
+    /// before startups could post (`organisation_id` only) read as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_id: Option<OrganisationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_id: Option<StartupId>,
     pub kind: OfferKind,
     pub title: String,
     #[serde(default)]
@@ -135,6 +182,20 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// Who posts it; `None` only for an offer that does not validate (neither or both set).
+    pub fn employer(&self) -> Option<Employer> {
+        match (self.organisation_id, self.startup_id) {
+            (Some(o), None) => Some(Employer::Organisation(o)),
+            (None, Some(s)) => Some(Employer::Startup(s)),
+            _ => None,
+        }
+    }
+
+    /// Whether an AcceleraTO startup posted it.
+    pub fn from_startup(&self) -> bool {
+        matches!(self.employer(), Some(Employer::Startup(_)))
+    }
+
     /// `None` when it takes applications on `day`.
     pub fn not_open_on(&self, day: NaiveDate) -> Option<NotOpen> {
         NotOpen::of(self.status, self.deadline, day)
@@ -149,6 +210,20 @@ impl Offer {
 impl Validate for Offer {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut v = Validator::new();
+        match (self.organisation_id, self.startup_id) {
+            (None, None) => v.check(false, "organisation_id", "names the employer: an organisation or a startup"),
+            (Some(_), Some(_)) => {
+                v.check(false, "startup_id", "an offer has one employer: an organisation or a startup, not both")
+            }
+            _ => {}
+        }
+        if let Some(employer) = self.employer() {
+            v.check(
+                employer.posts(self.kind),
+                "kind",
+                format!("a startup posts jobs and internships, not a {}", self.kind.labels()[1].to_lowercase()),
+            );
+        }
         v.name("title", &self.title);
         v.text("description", &self.description, MAX_TEXT_CHARS, false);
         v.list_len("required_skills", &self.required_skills);

@@ -1,5 +1,6 @@
 //! Talent: students, graduates, researchers and professionals, many from abroad.
 
+use crate::education::{CheckIn, Education};
 use crate::ids::{SkillId, TalentId, UserId};
 use crate::language::LanguageSkill;
 use crate::offer::OfferKind;
@@ -39,6 +40,13 @@ pub struct Talent {
     pub residence: Option<Place>,
     #[serde(default)]
     pub field_of_study: Option<String>,
+    /// Degrees, finished or expected.
+    #[serde(default)]
+    pub education: Vec<Education>,
+    /// Answers to the 12-month check-ins (after a graduation or a hire). Written only through
+    /// `answer_check_in`, never by a profile save, which keeps them.
+    #[serde(default)]
+    pub check_ins: Vec<CheckIn>,
     #[serde(default)]
     pub skills: Vec<TalentSkill>,
     #[serde(default)]
@@ -88,6 +96,11 @@ impl Validate for Talent {
         if let Some(field) = &self.field_of_study {
             v.name("field_of_study", field);
         }
+        v.list_len("education", &self.education);
+        for (i, e) in self.education.iter().enumerate() {
+            e.check(&mut v, &format!("education[{i}]"));
+        }
+        v.list_len("check_ins", &self.check_ins);
         v.list_len("skills", &self.skills);
         let skill_ids: Vec<_> = self.skills.iter().map(|s| &s.skill).collect();
         v.unique("skills", &skill_ids);

@@ -62,6 +62,9 @@ pub enum ConsentPurpose {
     ContactSharing,
     /// Counting in anonymous open-data aggregates.
     OpenData,
+    /// Being asked, 12 months after graduating or being hired, whether one still lives and
+    /// works in the metropolitan area.
+    RetentionCheckIn,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

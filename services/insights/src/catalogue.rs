@@ -14,6 +14,12 @@ pub enum Population {
     Programmes,
     /// Applications of startups to programmes; the value is the acceptance rate.
     Applications,
+    /// Open offers requiring a skill (the count) against talents having it (the value).
+    Skills,
+    /// Graduates who answered the 12-month check-in; the value is the share who stayed.
+    Graduates,
+    /// Talents hired through the platform (accepted applications to offers).
+    Hires,
 }
 
 impl Population {
@@ -24,6 +30,9 @@ impl Population {
             Population::Startups => "startups",
             Population::Programmes => "programmes",
             Population::Applications => "applications",
+            Population::Skills => "offers_and_talents",
+            Population::Graduates => "graduates",
+            Population::Hires => "hires",
         }
     }
 
@@ -33,6 +42,9 @@ impl Population {
         match self {
             Population::Offers | Population::MatchedOffers => &["ECON", "SOCI"],
             Population::Talents => &["SOCI", "EDUC"],
+            Population::Skills => &["ECON", "EDUC"],
+            Population::Graduates => &["EDUC", "SOCI"],
+            Population::Hires => &["ECON", "SOCI"],
             Population::Startups | Population::Programmes | Population::Applications => &["ECON", "TECH"],
         }
     }
@@ -45,6 +57,10 @@ impl Population {
             Population::Offers | Population::MatchedOffers => &["100232", "100233"],
             // 4411 mercato del lavoro, 3206 istruzione.
             Population::Talents => &["100233", "100217"],
+            // 4411 mercato del lavoro, 3206 istruzione.
+            Population::Skills | Population::Graduates => &["100233", "100217"],
+            // 4406 occupazione, 4411 mercato del lavoro.
+            Population::Hires => &["100232", "100233"],
             // 4006 organizzazione aziendale, 6416 ricerca e proprietà intellettuale.
             Population::Startups => &["100226", "100262"],
             // 6806 politiche e strutture industriali, 4006 organizzazione aziendale.
@@ -66,6 +82,18 @@ impl Population {
             Population::Startups => {
                 [&["startup", "PMI innovative", "AcceleraTO"], &["startups", "innovative SMEs", "AcceleraTO"]]
             }
+            Population::Skills => [
+                &["competenze", "domanda e offerta di competenze", "formazione", "Talenti a Torino"],
+                &["skills", "skills demand and supply", "education and training", "Talenti a Torino"],
+            ],
+            Population::Graduates => [
+                &["laureati", "permanenza dei talenti", "università", "Talenti a Torino"],
+                &["graduates", "talent retention", "universities", "Talenti a Torino"],
+            ],
+            Population::Hires => [
+                &["assunzioni", "talenti internazionali", "mercato del lavoro", "Talenti a Torino"],
+                &["hires", "international talent", "labour market", "Talenti a Torino"],
+            ],
             Population::Programmes | Population::Applications => [
                 &["programmi di accelerazione", "incubatori", "AcceleraTO"],
                 &["accelerator programmes", "incubators", "AcceleraTO"],
@@ -110,6 +138,20 @@ const ACCEPTANCE: Bilingual = [
     "Tasso di accettazione: accettate / (accettate + respinte); vuoto se accettate o respinte sono meno di k",
     "Acceptance rate: accepted / (accepted + rejected); empty when fewer than k were accepted or rejected",
 ];
+
+const SUPPLY: Bilingual = [
+    "Offerta: talenti che hanno la competenza (almeno k); la colonna count è la domanda, le offerte aperte che la richiedono (almeno k)",
+    "Supply: talents who have the skill (at least k); the count column is demand, the open offers that require it (at least k)",
+];
+const SUPPLY_TOTAL: Bilingual =
+    ["Talenti con almeno una competenza nel profilo", "Talents with at least one skill in their profile"];
+
+const STAYED: Bilingual = [
+    "Quota di chi vive o lavora ancora nell'area metropolitana a 12 mesi, 0–1; vuoto se rimasti o partiti sono meno di k",
+    "Share still living or working in the metropolitan area at 12 months, 0–1; empty when fewer than k stayed or left",
+];
+const STAYED_TOTAL: Bilingual =
+    ["Quota complessiva di chi è rimasto a 12 mesi, 0–1", "Overall share who stayed at 12 months, 0–1"];
 
 pub static DATASETS: &[Spec] = &[
     Spec {
@@ -298,6 +340,96 @@ pub static DATASETS: &[Spec] = &[
         value: Some(ACCEPTANCE),
         headline: Some(["Tasso di accettazione complessivo, 0–1", "Overall acceptance rate, 0–1"]),
     },
+    Spec {
+        id: "skills_demand_supply",
+        population: Population::Skills,
+        dimension: Dimension::Skill,
+        title: ["Domanda e offerta di competenze", "Skills demand and supply"],
+        description: [
+            "Per competenza: le offerte aperte che la richiedono (domanda, colonna count) e i talenti che la hanno (offerta, colonna value). Una riga è pubblicata solo se domanda e offerta contano entrambe almeno k; le altre sono unite in \"other\". Il totale conta le offerte aperte con almeno una competenza richiesta.",
+            "By skill: the open offers that require it (demand, the count column) and the talents who have it (supply, the value column). A row is published only when demand and supply both count at least k; the others are merged into \"other\". The total counts the open offers with at least one required skill.",
+        ],
+        value: Some(SUPPLY),
+        headline: Some(SUPPLY_TOTAL),
+    },
+    Spec {
+        id: "skills_demand_supply_by_sector",
+        population: Population::Skills,
+        dimension: Dimension::SkillBySector,
+        title: ["Domanda e offerta di competenze per settore", "Skills demand and supply by sector"],
+        description: [
+            "Ogni competenza pubblicata in skills_demand_supply, divisa per settore (chiave settore/competenza): offerte aperte del settore che la richiedono e talenti con quel settore nel profilo che la hanno. Un'offerta o un talento conta in ogni suo settore; i settori sotto k, per domanda o per offerta, sono uniti in \"other/competenza\".",
+            "Each skill published in skills_demand_supply, split by sector (key sector/skill): open offers of the sector that require it and talents with that sector in their profile who have it. An offer or a talent counts in each of its sectors; sectors below k, on demand or supply, are merged into \"other/skill\".",
+        ],
+        value: Some(SUPPLY),
+        headline: Some(SUPPLY_TOTAL),
+    },
+    Spec {
+        id: "skills_demand_supply_by_comune",
+        population: Population::Skills,
+        dimension: Dimension::SkillByComune,
+        title: ["Domanda e offerta di competenze per comune", "Skills demand and supply by comune"],
+        description: [
+            "Ogni competenza pubblicata in skills_demand_supply, divisa per comune (chiave comune/competenza): offerte aperte con sede di lavoro nel comune che la richiedono e talenti residenti nel comune che la hanno. I comuni sotto k, per domanda o per offerta, sono uniti in \"other/competenza\", così le righe di una competenza sommano alla sua riga complessiva.",
+            "Each skill published in skills_demand_supply, split by comune (key comune/skill): open offers with their workplace in the comune that require it and talents living in the comune who have it. Comuni below k, on demand or supply, are merged into \"other/skill\", so a skill's rows add up to its overall row.",
+        ],
+        value: Some(SUPPLY),
+        headline: Some(SUPPLY_TOTAL),
+    },
+    Spec {
+        id: "graduates_retention_by_institution",
+        population: Population::Graduates,
+        dimension: Dimension::Institution,
+        title: [
+            "Laureati ancora nell'area a 12 mesi, per ateneo",
+            "Graduates still in the area at 12 months, by institution",
+        ],
+        description: [
+            "Laureati e diplomati che, con il loro consenso, hanno risposto alla verifica 12 mesi dopo il titolo, per istituzione; il valore è la quota di chi vive o lavora ancora nell'area metropolitana di Torino. Le istituzioni sotto k sono unite in \"other\".",
+            "Graduates who, with their consent, answered the check-in 12 months after their degree, by institution; the value is the share still living or working in Torino's metropolitan area. Institutions below k are merged into \"other\".",
+        ],
+        value: Some(STAYED),
+        headline: Some(STAYED_TOTAL),
+    },
+    Spec {
+        id: "graduates_retention_by_field",
+        population: Population::Graduates,
+        dimension: Dimension::StudyField,
+        title: [
+            "Laureati ancora nell'area a 12 mesi, per area di studio",
+            "Graduates still in the area at 12 months, by field of study",
+        ],
+        description: [
+            "Come graduates_retention_by_institution, per area di studio (aree generali ISCED-F 2013, la classificazione di UNESCO, Eurostat e ISTAT).",
+            "As graduates_retention_by_institution, by field of study (the broad fields of ISCED-F 2013, the classification of UNESCO, Eurostat and ISTAT).",
+        ],
+        value: Some(STAYED),
+        headline: Some(STAYED_TOTAL),
+    },
+    Spec {
+        id: "hires_by_sector",
+        population: Population::Hires,
+        dimension: Dimension::Sector,
+        title: ["Assunzioni per settore", "Hires by sector"],
+        description: [
+            "Candidature di talenti a offerte accettate sulla piattaforma, per settore dell'offerta (al giorno dell'assunzione); un'assunzione conta in ogni settore dell'offerta.",
+            "Talents' applications to offers accepted on the platform, by the offer's sector (as on the day of the hire); a hire counts in each of the offer's sectors.",
+        ],
+        value: None,
+        headline: None,
+    },
+    Spec {
+        id: "hires_by_origin",
+        population: Population::Hires,
+        dimension: Dimension::Country,
+        title: ["Assunzioni per paese di origine", "Hires by country of origin"],
+        description: [
+            "Assunzioni per paese di origine del talento; il dato di sintesi è la quota di assunti dall'estero, pubblicata solo se italiani e stranieri sono entrambi almeno k.",
+            "Hires by the talent's country of origin; the headline is the share of hires from abroad, published only when both Italians and others count at least k.",
+        ],
+        value: None,
+        headline: Some(["Quota di assunzioni internazionali, 0–1", "Share of international hires, 0–1"]),
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static Spec> {
@@ -366,6 +498,13 @@ impl Spec {
 
     /// Whether a member counts under one key only (so shares add up to 1).
     pub fn single_valued(&self) -> bool {
-        !matches!(self.dimension, Dimension::Sector | Dimension::Language)
+        !matches!(
+            self.dimension,
+            Dimension::Sector
+                | Dimension::Language
+                | Dimension::Skill
+                | Dimension::SkillBySector
+                | Dimension::SkillByComune
+        )
     }
 }

@@ -75,8 +75,14 @@ pub fn compute(
             _ => None,
         })
         .collect();
-    let datasets =
-        DATASETS.iter().map(|spec| dataset(spec, &members(spec, facts, first_matches, &programmes))).collect();
+    let datasets = DATASETS
+        .iter()
+        .map(|spec| match spec.population {
+            // Two populations per row: their own k rule (see `skills`).
+            Population::Skills => crate::skills::dataset(spec, facts),
+            _ => dataset(spec, &members(spec, facts, first_matches, &programmes)),
+        })
+        .collect();
     let since = facts.iter().map(|s| s.first_seen).min();
     Snapshot { generation, refreshed_at, since, datasets }
 }
@@ -91,7 +97,7 @@ fn members(
     let mut out = Vec::new();
     for stored in facts {
         let member = match (spec.population, &stored.fact) {
-            (Population::Offers, Fact::Offer { sectors, offer_kind, comune, month }) => {
+            (Population::Offers, Fact::Offer { sectors, offer_kind, comune, month, .. }) => {
                 let keys = match d {
                     Dimension::Sector => sectors.clone(),
                     Dimension::Kind => vec![offer_kind.clone()],
@@ -105,7 +111,7 @@ fn members(
                 let hours = (*at - stored.first_seen).num_seconds().max(0) as f64 / 3600.0;
                 Member { keys: sectors.clone(), measure: Some(hours) }
             }
-            (Population::Talents, Fact::Talent { sectors, country, languages, comune }) => {
+            (Population::Talents, Fact::Talent { sectors, country, languages, comune, .. }) => {
                 let keys = match d {
                     Dimension::Sector => sectors.clone(),
                     Dimension::Country => vec![country.clone()],
@@ -124,6 +130,18 @@ fn members(
             }
             (Population::Programmes, Fact::Programme { model, sectors }) => {
                 let keys = if d == Dimension::Model { vec![model.clone()] } else { sectors.clone() };
+                Member { keys, measure: None }
+            }
+            (Population::Graduates, Fact::Talent { graduates, .. }) => {
+                // A talent with two degrees answered two check-ins: each counts.
+                for g in graduates {
+                    let key = if d == Dimension::Institution { g.institution.clone() } else { g.field.clone() };
+                    out.push(Member { keys: vec![key], measure: Some(if g.stayed { 1.0 } else { 0.0 }) });
+                }
+                continue;
+            }
+            (Population::Hires, Fact::Hire { sectors, origin, .. }) => {
+                let keys = if d == Dimension::Country { vec![origin.clone()] } else { sectors.clone() };
                 Member { keys, measure: None }
             }
             (Population::Applications, Fact::Application { programme, stage }) => {
@@ -165,7 +183,7 @@ fn dataset(spec: &'static Spec, members: &[Member]) -> Dataset {
         out.sort_by(|a, b| (a.key == OTHER).cmp(&(b.key == OTHER)).then(a.key.cmp(&b.key)));
     }
     let headline = match spec.population {
-        Population::Talents if spec.dimension == Dimension::Country => international_share(members),
+        Population::Talents | Population::Hires if spec.dimension == Dimension::Country => international_share(members),
         _ => value(spec, members, &all),
     };
     Dataset { spec, total: Some(total), headline, rows: out }
@@ -189,9 +207,9 @@ fn value(spec: &Spec, members: &[Member], indices: &[usize]) -> Option<f64> {
             };
             Some((median * 10.0).round() / 10.0)
         }
-        Population::Applications => {
+        Population::Applications | Population::Graduates => {
             // The rate and the row's count give away both the accepted and the rejected
-            // count, so each must be at least k.
+            // count (who stayed and who left), so each must be at least k.
             let accepted = measures.iter().filter(|m| **m > 0.5).count();
             let rejected = measures.len() - accepted;
             (accepted >= K && rejected >= K).then(|| accepted as f64 / measures.len() as f64)

@@ -2,7 +2,7 @@
 //! texts, contacts, dates of birth and ids of people never enter it, so they cannot leave
 //! through this path whatever a query asks.
 
-use crocevia_domain::{ApplicationTarget, Entity, EntityKind, Sector};
+use crocevia_domain::{ApplicationTarget, CheckInAbout, Entity, EntityKind, Sector, Status};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,11 +20,47 @@ pub const COUNTED: [EntityKind; 5] =
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fact {
-    Offer { sectors: Vec<String>, offer_kind: String, comune: String, month: String },
-    Talent { sectors: Vec<String>, country: String, languages: Vec<String>, comune: String },
-    Startup { sectors: Vec<String>, stage: String, comune: String },
-    Programme { model: String, sectors: Vec<String> },
-    Application { programme: Uuid, stage: String },
+    Offer {
+        sectors: Vec<String>,
+        offer_kind: String,
+        comune: String,
+        month: String,
+        /// The required skills of an open offer (none once it closes): skills demand. Facts
+        /// stored before it existed read as none until the entity changes or a rebuild.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        demands: Vec<String>,
+    },
+    Talent {
+        sectors: Vec<String>,
+        country: String,
+        languages: Vec<String>,
+        comune: String,
+        /// The talent's skills (taxonomy ids): skills supply.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        skills: Vec<String>,
+        /// The answered 12-month check-ins after a graduation: retention of graduates.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        graduates: Vec<Graduate>,
+    },
+    /// A talent's accepted application to an offer, as its hire recorded it.
+    Hire {
+        sectors: Vec<String>,
+        origin: String,
+        month: String,
+    },
+    Startup {
+        sectors: Vec<String>,
+        stage: String,
+        comune: String,
+    },
+    Programme {
+        model: String,
+        sectors: Vec<String>,
+    },
+    Application {
+        programme: Uuid,
+        stage: String,
+    },
 }
 
 /// The serde key of a unit enum (`ProgrammeModel::VentureBuilding` -> `venture_building`).
@@ -42,9 +78,18 @@ fn sectors(list: &[Sector]) -> Vec<String> {
     list.iter().map(|s| s.key().to_owned()).collect()
 }
 
+/// A graduate's answer a year on, counted by institution and ISCED-F broad field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Graduate {
+    pub institution: String,
+    pub field: String,
+    /// Still lives or works in the metropolitan area.
+    pub stayed: bool,
+}
+
 impl Fact {
     /// The fact of an entity the open data counts; `None` for kinds it does not (users,
-    /// consents, organisations, applications to offers).
+    /// consents, organisations, applications to offers that did not end in a hire).
     pub fn of(entity: &Entity) -> Option<Fact> {
         Some(match entity {
             Entity::Offer(o) => Fact::Offer {
@@ -52,6 +97,11 @@ impl Fact {
                 offer_kind: o.kind.key().to_owned(),
                 comune: o.comune.as_str().to_owned(),
                 month: o.posted_on.format("%Y-%m").to_string(),
+                demands: if o.status == Status::Open {
+                    o.required_skills.iter().map(|s| s.as_str().to_owned()).collect()
+                } else {
+                    Vec::new()
+                },
             },
             Entity::Talent(t) => {
                 let mut languages: Vec<String> = t.languages.iter().map(|l| l.language.as_str().to_owned()).collect();
@@ -67,6 +117,19 @@ impl Fact {
                         .as_ref()
                         .and_then(crocevia_domain::Place::comune)
                         .map_or(OUTSIDE_METRO.to_owned(), |c| c.as_str().to_owned()),
+                    skills: t.skills.iter().map(|s| s.skill.as_str().to_owned()).collect(),
+                    graduates: t
+                        .check_ins
+                        .iter()
+                        .filter_map(|c| match &c.about {
+                            CheckInAbout::Graduation { institution, field, .. } => Some(Graduate {
+                                institution: institution.key().to_owned(),
+                                field: field.key().to_owned(),
+                                stayed: c.stayed(),
+                            }),
+                            CheckInAbout::Hire { .. } => None,
+                        })
+                        .collect(),
                 }
             }
             Entity::Startup(s) => Fact::Startup {
@@ -79,7 +142,14 @@ impl Fact {
                 ApplicationTarget::Programme(p) => {
                     Fact::Application { programme: p.as_uuid(), stage: key_of(&a.stage) }
                 }
-                ApplicationTarget::Offer(_) => return None,
+                ApplicationTarget::Offer(_) => match &a.hire {
+                    Some(h) => Fact::Hire {
+                        sectors: sectors(&h.sectors),
+                        origin: h.origin.clone(),
+                        month: h.hired_on.format("%Y-%m").to_string(),
+                    },
+                    None => return None,
+                },
             },
             _ => return None,
         })
@@ -92,6 +162,7 @@ impl Fact {
             Fact::Startup { .. } => "startup",
             Fact::Programme { .. } => "programme",
             Fact::Application { .. } => "application",
+            Fact::Hire { .. } => "hire",
         }
     }
 }

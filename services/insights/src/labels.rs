@@ -15,6 +15,16 @@ pub enum Dimension {
     Language,
     Stage,
     Model,
+    /// Where a graduate studied (`crocevia_domain::Institution`).
+    Institution,
+    /// An ISCED-F 2013 broad field (`crocevia_domain::StudyField`).
+    StudyField,
+    /// A skill of the taxonomy (skills demand and supply).
+    Skill,
+    /// `sector/skill`.
+    SkillBySector,
+    /// `comune/skill`.
+    SkillByComune,
 }
 
 impl Dimension {
@@ -28,6 +38,11 @@ impl Dimension {
             Dimension::Language => "language",
             Dimension::Stage => "stage",
             Dimension::Model => "model",
+            Dimension::Institution => "institution",
+            Dimension::StudyField => "field_of_study",
+            Dimension::Skill => "skill",
+            Dimension::SkillBySector => "sector_skill",
+            Dimension::SkillByComune => "comune_skill",
         }
     }
 }
@@ -38,6 +53,12 @@ fn from_serde<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
 
 /// `[italian, english]` label of `key` in `dimension`; unknown keys are their own label.
 pub fn label(dimension: Dimension, key: &str) -> [String; 2] {
+    match dimension {
+        Dimension::Skill => return crate::skills::skill_label(key),
+        Dimension::SkillBySector => return crate::skills::split_label(Dimension::Sector, key),
+        Dimension::SkillByComune => return crate::skills::split_label(Dimension::Comune, key),
+        _ => {}
+    }
     let fixed = match key {
         OTHER => Some(["Altro", "Other"]),
         NOT_STATED => Some(["Non indicato", "Not stated"]),
@@ -64,6 +85,9 @@ pub fn label(dimension: Dimension, key: &str) -> [String; 2] {
         Dimension::Month => return month(key),
         Dimension::Country => COUNTRIES.iter().find(|(code, ..)| *code == key).map(|(_, it, en)| [*it, *en]),
         Dimension::Language => LANGUAGES.iter().find(|(code, ..)| *code == key).map(|(_, it, en)| [*it, *en]),
+        Dimension::Institution => crocevia_domain::Institution::from_key(key).map(|i| i.labels()),
+        Dimension::StudyField => crocevia_domain::StudyField::from_key(key).map(|f| f.labels()),
+        Dimension::Skill | Dimension::SkillBySector | Dimension::SkillByComune => None,
     };
     pair.map_or_else(|| [key.to_owned(), key.to_owned()], |[it, en]| [it.to_owned(), en.to_owned()])
 }

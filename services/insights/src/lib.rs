@@ -6,7 +6,8 @@
 //!   database when there are none (or when told to), and [`skip`] moves the consumer's group
 //!   to where it then follows the topics from;
 //! - [`compute`] turns the facts into the datasets of [`catalogue`], every table through the
-//!   k-anonymity rule of [`anonymise`];
+//!   k-anonymity rule of [`anonymise`] (skills demand against supply, two populations a row,
+//!   through the paired rule of [`skills`]);
 //! - [`export`] renders them as CSV and JSON with a bilingual data dictionary (CC BY 4.0);
 //!   [`dcat`] describes them as a DCAT-AP_IT catalogue (JSON-LD, and Turtle by [`turtle`]), [`package`] as Frictionless data
 //!   packages and [`ckan`] as CKAN's action API, for the portals that harvest them;
@@ -26,6 +27,7 @@ pub mod package;
 pub mod publication;
 pub mod rebuild;
 pub mod service;
+pub mod skills;
 pub mod skip;
 pub mod store;
 pub mod turtle;

@@ -6,10 +6,11 @@
 use crate::eligibility::Verdict;
 use crate::engine::{Entry, Side};
 use crate::explain::Explained;
+use crate::gap::SkillsGap;
 use crate::pair::{PairError, PairView};
 use crate::service::MatchingService;
 use async_trait::async_trait;
-use crocevia_domain::Entity;
+use crocevia_domain::{Entity, Talent};
 use crocevia_kit::ErrorCode;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -75,6 +76,9 @@ pub trait MatchingApi: Send + Sync + std::fmt::Debug {
     /// offer or programme, from the profile's side.
     async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError>;
 
+    /// The skills gap of a talent profile (as the caller read it) over the open offers.
+    async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError>;
+
     /// Subjects whose list changes from now on. A remote client may hand out a receiver that
     /// never fires (see its docs); it never fails.
     fn list_changes(&self) -> broadcast::Receiver<(Uuid, Side)>;
@@ -107,6 +111,10 @@ impl MatchingApi for MatchingService {
 
     async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError> {
         Ok(MatchingService::pair(self, subject, target).await?)
+    }
+
+    async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError> {
+        Ok(MatchingService::skills_gap(self, talent).await?)
     }
 
     fn list_changes(&self) -> broadcast::Receiver<(Uuid, Side)> {

@@ -329,6 +329,11 @@ impl Engine {
         self.offers.get(&id)
     }
 
+    /// Every open offer, in no particular order.
+    pub fn open_offers(&self) -> impl Iterator<Item = &Offer> {
+        self.offers.values()
+    }
+
     pub fn taxonomy(&self) -> &Arc<Taxonomy> {
         &self.taxonomy
     }

@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod engine;
 pub mod events;
 pub mod explain;
+pub mod gap;
 pub mod members;
 pub mod pair;
 pub mod retrieve;
@@ -27,5 +28,6 @@ pub use api::{Eligibility, MatchingApi, MatchingError};
 /// decision-maker. Raise `scoring` whenever a factor, a weight or the order changes.
 pub const ENGINE_VERSION: &str = concat!("crocevia-matching ", env!("CARGO_PKG_VERSION"), "; scoring 1");
 pub use engine::{Engine, Entry, Side};
+pub use gap::{GapCourse, GapSkill, SkillsGap};
 pub use pair::{PairError, PairView};
 pub use service::MatchingService;

@@ -151,6 +151,17 @@ pub fn hard_constraints(talent: &Talent, offer: &Offer) -> Result<(), Excluded> 
     }
 }
 
+/// Whether no hard constraint keeps `talent` from `offer`: the offers a skills gap looks at.
+pub fn passes_hard_constraints(talent: &Talent, offer: &Offer) -> bool {
+    broken(talent, offer).next().is_none()
+}
+
+/// The required skills of `offer` that `talent` has neither itself nor through a related
+/// concept: what the skills factor names as missing, and what a skills gap counts.
+pub fn missing_required<'a>(taxonomy: &Taxonomy, talent: &Talent, offer: &'a Offer) -> Vec<&'a SkillId> {
+    offer.required_skills.iter().filter(|s| skill_match(taxonomy, talent, s) == 0.0).collect()
+}
+
 /// Every hard constraint of an offer that a talent breaks, so a talent asking about one
 /// offer learns all that stands in the way, not only the first thing.
 pub fn exclusions(talent: &Talent, offer: &Offer) -> Vec<Excluded> {
@@ -297,8 +308,7 @@ fn fit_factors(taxonomy: &Taxonomy, talent: &Talent, offer: &Offer, bm25: f32, o
     }
     let coverage = if total > 0.0 { got / total } else { 1.0 };
     out.add("skills", W_SKILLS, coverage, || {
-        let missing: Vec<&SkillId> =
-            offer.required_skills.iter().filter(|s| skill_match(taxonomy, talent, s) == 0.0).collect();
+        let missing = missing_required(taxonomy, talent, offer);
         if missing.is_empty() {
             (
                 format!("copre le competenze richieste ({})", pct(coverage)),

@@ -5,11 +5,12 @@ use crate::drift::Drift;
 use crate::eligibility::Verdict;
 use crate::engine::{Engine, Entry, Ranked, Side};
 use crate::explain::Explained;
+use crate::gap::{self, SkillsGap};
 use crate::pair::{self, PairError, PairView};
 use crate::store::{self, Batch, Migrator};
 use crate::{events, members, text};
 use anyhow::Context;
-use crocevia_domain::Entity;
+use crocevia_domain::{Courses, Entity, Talent};
 use crocevia_kit::bus::batch::{BatchHandler, BatchSettings};
 use crocevia_kit::bus::{Delivery, OutMessage, SharedBus, Subscription, outbox};
 use crocevia_proto::envelope::{self, Change};
@@ -27,6 +28,10 @@ use uuid::Uuid;
 
 mod fill;
 mod ownership;
+
+/// Where skills are taught, for skills gaps: the reference data built into the binary (a test
+/// of the domain crate checks it loads).
+static COURSES: std::sync::LazyLock<Result<Courses, String>> = std::sync::LazyLock::new(Courses::reference);
 pub use fill::{FILL_STORE_CHUNK, Fill};
 pub use ownership::Ownership;
 
@@ -228,6 +233,22 @@ impl MatchingService {
         tokio::task::spawn_blocking(move || pair::view(&lock(&engine), &subject, target))
             .await
             .map_err(|e| PairError::Other(anyhow::anyhow!("scoring a pair: {e}")))?
+    }
+
+    /// The skills gap of a talent (as the caller read it) over every open offer (see
+    /// [`gap::skills_gap`]). On the blocking pool, as [`Self::pair`].
+    pub async fn skills_gap(&self, talent: Talent) -> anyhow::Result<SkillsGap> {
+        let courses = match &*COURSES {
+            Ok(courses) => courses,
+            Err(e) => anyhow::bail!("the reference courses do not load: {e}"),
+        };
+        let engine = self.engine.clone();
+        tokio::task::spawn_blocking(move || {
+            let engine = lock(&engine);
+            gap::skills_gap(engine.taxonomy(), courses, &talent, engine.open_offers())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("computing a skills gap: {e}"))
     }
 
     /// Applies a batch of deliveries, recomputes, and stores the effects.

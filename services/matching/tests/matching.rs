@@ -305,7 +305,8 @@ fn an_italian_only_offer_finds_an_english_only_profile_with_the_same_skills() {
     let skills = ["rust", "backend-development", "postgresql"].map(|s| SkillId::new(s).unwrap());
     let offer = Offer {
         id: OfferId::from_uuid(uuid::Uuid::now_v7()),
-        organisation_id: org.id,
+        organisation_id: Some(org.id),
+        startup_id: None,
         kind: OfferKind::Job,
         title: "Sviluppatrice o sviluppatore di sistemi distribuiti".into(),
         description: "Cerchiamo una persona che progetti servizi affidabili per la mobilità torinese.".into(),
@@ -337,6 +338,8 @@ fn an_italian_only_offer_finds_an_english_only_profile_with_the_same_skills() {
         country_of_origin: "IN".into(),
         residence: Some(Place::Metro(ComuneId::new("torino").unwrap())),
         field_of_study: None,
+        education: vec![],
+        check_ins: vec![],
         skills: skills.iter().map(|s| TalentSkill { skill: s.clone(), years: 4 }).collect(),
         languages: vec![LanguageSkill { language: LanguageCode::new("en").unwrap(), level: Cefr::C2 }],
         experience_years: 4,

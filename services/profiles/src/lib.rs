@@ -25,6 +25,7 @@ pub mod saved;
 pub mod service;
 pub mod store;
 pub mod tokens;
+pub mod welcome;
 
 pub use app::{Actor, App, AppApi, AppError, Session};
 pub use error::ProfilesError;

@@ -104,7 +104,7 @@ fn chain() -> Vec<Entity> {
     programme.organisation_id = org.id;
     let mut offer: Offer = demo::<Offer>("offers.json").remove(0);
     offer.id = OfferId::from_uuid(new_id());
-    offer.organisation_id = org.id;
+    offer.organisation_id = Some(org.id);
     let applied = |applicant, target| Application {
         id: ApplicationId::from_uuid(new_id()),
         applicant,
@@ -116,6 +116,7 @@ fn chain() -> Vec<Entity> {
         rubric: vec![],
         conditions: vec![],
         answers: vec![],
+        hire: None,
     };
     let a1 = applied(Applicant::Talent(talent.id), ApplicationTarget::Offer(offer.id));
     let a2 = applied(Applicant::Startup(startup.id), ApplicationTarget::Programme(programme.id));
@@ -194,7 +195,9 @@ async fn bad_input_names_the_field_and_writes_nothing(db: Db) {
     let cases: Vec<(Offer, &str)> = vec![
         (Offer { title: "   ".into(), ..offer.clone() }, "title"),
         (Offer { description: "x".repeat(10_001), ..offer.clone() }, "description"),
-        (Offer { organisation_id: OrganisationId::from_uuid(new_id()), ..offer.clone() }, "organisation_id"),
+        (Offer { organisation_id: Some(OrganisationId::from_uuid(new_id())), ..offer.clone() }, "organisation_id"),
+        (Offer { organisation_id: None, ..offer.clone() }, "organisation_id"),
+        (Offer { startup_id: Some(StartupId::from_uuid(new_id())), ..offer.clone() }, "startup_id"),
         (
             Offer { required_skills: vec![SkillId::new("basket-weaving-on-mars").unwrap()], ..offer.clone() },
             "required_skills[0]",
@@ -373,7 +376,7 @@ async fn a_batch_writes_what_one_at_a_time_writes(db: Db) {
     }
     let mut orphan: Offer = demo::<Offer>("offers.json").remove(1);
     orphan.id = OfferId::from_uuid(new_id());
-    orphan.organisation_id = OrganisationId::from_uuid(new_id());
+    orphan.organisation_id = Some(OrganisationId::from_uuid(new_id()));
     let mut unskilled: Talent = demo::<Talent>("talents.json").remove(2);
     unskilled.id = TalentId::from_uuid(new_id());
     unskilled.skills[0].skill = SkillId::new("no-such-skill").unwrap();

@@ -66,6 +66,8 @@ fn content(entity: &Entity, taxonomy: &Taxonomy) -> Option<Content> {
                 format!("/remote/{}", key(&o.remote)),
                 format!("/status/{}", key(&o.status)),
             ];
+            // `employer:startup` finds the offers of AcceleraTO startups.
+            facets.extend(o.employer().map(|e| format!("/employer/{}", e.key())));
             with(&mut facets, "sector", &o.sectors);
             facets.extend(language_facets(&o.languages));
             Content {

@@ -110,11 +110,13 @@ pub struct SearchResults {
 }
 
 /// Facets that can be filtered on and counted.
-pub const FACETS: [&str; 14] = [
+pub const FACETS: [&str; 15] = [
     "sector",
     "comune",
     "org_kind",
     "offer_kind",
+    // Who posts an offer: "organisation" or "startup" (an AcceleraTO startup).
+    "employer",
     "contract",
     "remote",
     "language",
@@ -181,6 +183,7 @@ fn valid_value(facet: &str, value: &str) -> bool {
         "comune" => ComuneId::new(value).is_ok(),
         "org_kind" => is::<d::OrganisationKind>(value),
         "offer_kind" | "seeking" => is::<d::OfferKind>(value),
+        "employer" => matches!(value, "organisation" | "startup"),
         "contract" => is::<d::ContractType>(value),
         "remote" => is::<d::RemotePolicy>(value),
         "model" => is::<d::ProgrammeModel>(value),

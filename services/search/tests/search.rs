@@ -365,3 +365,40 @@ async fn events_through_the_bus_become_searchable_quickly_and_survive_a_restart(
     let dead = dlq.poll(Duration::from_secs(2)).await.unwrap().expect("the poison message was dead-lettered");
     assert_eq!(dead.key, "poison");
 }
+
+#[tokio::test]
+async fn employer_startup_finds_only_the_offers_of_startups() {
+    let s = loaded();
+    let startups: Vec<Entity> = demo_entities().into_iter().filter(|e| e.kind() == EntityKind::Startup).collect();
+    let mut offer = demo_offers().into_iter().find(|o| o.kind == crocevia_domain::OfferKind::Internship).unwrap();
+    offer.id = crocevia_domain::OfferId::from_uuid(uuid::Uuid::now_v7());
+    offer.organisation_id = None;
+    offer.startup_id = Some(crocevia_domain::StartupId::from_uuid(startups[0].id()));
+    offer.title = "Stage growth marketing in startup".into();
+    let index = s.index();
+    index
+        .apply(&meta(EntityKind::Offer, offer.id.as_uuid(), 1), &Change::Upserted(Entity::Offer(offer.clone())))
+        .unwrap();
+    index.commit().unwrap();
+
+    let request = |filters: Vec<String>| SearchRequest {
+        kinds: vec![DocKind::Offer],
+        filters,
+        facets: vec!["employer".into()],
+        limit: 100,
+        ..Default::default()
+    };
+    let r = s.run(request(vec!["employer:startup".into()])).await.unwrap();
+    assert_eq!(r.total, 1, "{:?}", titles(&r));
+    assert_eq!(r.hits[0].id, offer.id.as_uuid());
+    let r = s.run(request(vec!["employer:organisation".into()])).await.unwrap();
+    assert_eq!(r.total as usize, demo_offers().len());
+    assert!(r.hits.iter().all(|h| h.id != offer.id.as_uuid()));
+    let unfiltered = s.run(request(vec![])).await.unwrap();
+    let counts = unfiltered.facets.iter().find(|f| f.name == "employer").unwrap();
+    let count = |v: &str| counts.values.iter().find(|c| c.value == v).map_or(0, |c| c.count);
+    assert_eq!((count("startup"), count("organisation")), (1, demo_offers().len() as u64));
+    // A typo is an error naming the filter, not an empty list.
+    let err = s.run(request(vec!["employer:startups".into()])).await.unwrap_err();
+    assert!(matches!(err, SearchError::BadRequest { ref field, .. } if field == "filters[0]"), "{err:?}");
+}

@@ -228,7 +228,8 @@ fn offer(
     let (title, description) = texts(rng, &facts);
     Offer {
         id: OfferId::from_uuid(ids.next()),
-        organisation_id: org.id,
+        organisation_id: Some(org.id),
+        startup_id: None,
         kind,
         title,
         description,

@@ -196,6 +196,8 @@ fn talent(world: &World, rng: &mut Rng, ids: &mut IdGen, index: usize) -> Talent
         country_of_origin: country.code.to_owned(),
         residence: residence.map(Place::Metro),
         field_of_study: rng.chance(0.88).then(|| field.to_owned()),
+        education: vec![],
+        check_ins: vec![],
         skills,
         languages,
         experience_years: experience,

@@ -147,7 +147,7 @@ fn proportions_look_like_torino() {
     assert!((0.54..0.66).contains(&italian_offers), "italian offers {italian_offers}");
     let org_names: HashMap<_, _> = d.organisations.iter().map(|o| (o.id, o.name.as_str())).collect();
     for o in &d.offers {
-        let italian = is_italian(&o.description, org_names[&o.organisation_id]);
+        let italian = is_italian(&o.description, org_names[&o.organisation_id.unwrap()]);
         assert_eq!(italian, o.text_language.as_str() == "it", "{}", o.description);
     }
     let jobs = share(d.offers.iter().filter(|o| o.kind == OfferKind::Job).count(), offers);

@@ -23,6 +23,7 @@ pub(super) fn OfferFacts(offer: OfferView, org: RwSignal<String>) -> impl IntoVi
             <p class="kind">{move || o.with_value(|o| i18n::offer_kind(lang(), o.kind))}</p>
             <h1 lang=o.with_value(|o| o.text_language.clone())>{o.with_value(|o| o.title.clone())}</h1>
             <p class="org">{move || org.get()}</p>
+            {o.with_value(|o| o.from_startup).then(|| view! { <p class="badge startup-badge" id="from-startup">{move || session.t(T::StartupBadge)}</p> })}
         </header>
         <p class="description" lang=o.with_value(|o| o.text_language.clone())>{o.with_value(|o| o.description.clone())}</p>
         <dl class="facts">

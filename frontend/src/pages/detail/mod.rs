@@ -79,11 +79,28 @@ impl Loaded {
         }
     }
 
-    fn organisation(&self) -> String {
+    /// Who posted it: an offer names its employer itself; a programme its organisation, whose
+    /// name is read apart.
+    fn organisation(&self) -> Option<String> {
         match self {
-            Loaded::Offer(o) => o.organisation_id.to_string(),
-            Loaded::Programme(p) => p.organisation_id.to_string(),
+            Loaded::Offer(_) => None,
+            Loaded::Programme(p) => Some(p.organisation_id.to_string()),
         }
+    }
+
+    /// Whether `user` may edit it and see its ranking: a member of its organisation, or the
+    /// startup that posted it (the offer's startup is the one whose profile is the user's).
+    fn owned_by(&self, user: &crate::session::User, my_startup: Option<&str>) -> bool {
+        let organisation = match self {
+            Loaded::Offer(o) => o.organisation_id.as_ref().map(|id| id.to_string()),
+            Loaded::Programme(p) => Some(p.organisation_id.to_string()),
+        };
+        let startup = match self {
+            Loaded::Offer(o) => o.startup_id.as_ref().map(|id| id.to_string()),
+            Loaded::Programme(_) => None,
+        };
+        let member = organisation.is_some_and(|o| user.organisation_id.as_ref().is_some_and(|mine| mine.as_str() == o));
+        member || (user.is_startup() && startup.is_some() && startup.as_deref() == my_startup)
     }
 }
 
@@ -92,17 +109,36 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
     let session = use_session();
     let loaded = RwSignal::new(None::<Result<Loaded, String>>);
     let org_name = RwSignal::new(String::new());
+    let my_startup = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     leptos::task::spawn_local(async move {
         let entity_kind = if kind == Kind::Offer { EntityKind::Offer } else { EntityKind::Programme };
         let asked = EntityVariables { kind: entity_kind, id: id.get_value() };
         let result = session.call::<EntityView>(ENTITY, asked, "entity").await;
         let parsed = result.map_err(|e| e.summary()).and_then(|view| Loaded::of(kind, view));
-        if let Ok(l) = &parsed {
-            let asked = EntityVariables { kind: EntityKind::Organisation, id: l.organisation() };
-            if let Ok(EntityView::Organisation(o)) = session.call::<EntityView>(ENTITY, asked, "entity").await {
-                org_name.set(o.name);
+        match &parsed {
+            Ok(Loaded::Offer(o)) => org_name.set(o.employer.name.clone()),
+            Ok(l) => {
+                if let Some(id) = l.organisation() {
+                    let asked = EntityVariables { kind: EntityKind::Organisation, id };
+                    if let Ok(EntityView::Organisation(o)) = session.call::<EntityView>(ENTITY, asked, "entity").await {
+                        org_name.set(o.name);
+                    }
+                }
             }
+            Err(_) => {}
+        }
+        // A startup's own offers: its profile id says which are its own.
+        if session.user.get_untracked().is_some_and(|u| u.is_startup())
+            && let Ok(Some(crocevia_api::ProfileView::Startup(s))) = session
+                .call::<Option<crocevia_api::ProfileView>>(
+                    crate::queries::MY_PROFILE,
+                    serde_json::Value::Null,
+                    "myProfile",
+                )
+                .await
+        {
+            my_startup.set(Some(s.id.to_string()));
         }
         loaded.set(Some(parsed));
     });
@@ -112,10 +148,10 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                 None => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
                 Some(Ok(l)) => {
-                    let owner = l.organisation();
                     let open = l.open();
                     let form = l.form();
-                    let is_owner = move || session.user.get().is_some_and(|u| u.organisation_id.as_ref().is_some_and(|o| o.as_str() == owner.as_str()));
+                    let posting = StoredValue::new(l.clone());
+                    let is_owner = move || session.user.get().is_some_and(|u| posting.with_value(|p| p.owned_by(&u, my_startup.get().as_deref())));
                     let ranking = Route::Ranking(l.id());
                     let edit = match &l {
                         Loaded::Offer(_) => Route::EditOffer(l.id()),
@@ -126,7 +162,7 @@ pub fn Detail(kind: Kind, id: String) -> impl IntoView {
                             Loaded::Offer(o) => view! { <OfferFacts offer=*o org=org_name /> }.into_any(),
                             Loaded::Programme(p) => view! { <ProgrammeFacts programme=*p org=org_name /> }.into_any(),
                         }}
-                        <Show when=is_owner.clone()>
+                        <Show when=is_owner>
                             <p class="owner-actions">
                                 <a class="button" href=edit.href()>{move || session.t(T::Edit)}</a>
                                 " "

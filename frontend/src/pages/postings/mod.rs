@@ -1,4 +1,5 @@
-//! For organisations: their offers and programmes, and the forms that post and edit them.
+//! For organisations: their offers and programmes; for startups: their offers (jobs and
+//! internships); and the forms that post and edit them.
 
 mod offer;
 mod programme;
@@ -21,7 +22,7 @@ use serde_json::{Value, json};
 #[component]
 pub fn Postings() -> impl IntoView {
     view! {
-        <RequireRole allowed=|u| u.is_organisation()>
+        <RequireRole allowed=|u| u.is_organisation() || u.is_startup()>
             <PostingList />
         </RequireRole>
     }
@@ -53,6 +54,8 @@ fn PostingList() -> impl IntoView {
     let session = use_session();
     let list = RwSignal::new(None::<Vec<PostingView>>);
     let error = RwSignal::new(String::new());
+    // A startup posts offers only (programmes are organisations').
+    let startup = move || session.user.get().is_some_and(|u| u.is_startup());
     let refresh = move || {
         leptos::task::spawn_local(async move {
             match session.call::<Vec<PostingView>>(MY_POSTINGS, Value::Null, "myPostings").await {
@@ -74,11 +77,13 @@ fn PostingList() -> impl IntoView {
     };
     view! {
         <section class="postings">
-            <h1>{move || session.t(T::MyPostings)}</h1>
+            <h1>{move || session.t(if startup() { T::MyOffers } else { T::MyPostings })}</h1>
             <p class="actions">
                 <a class="button primary" id="new-offer" href=Route::NewOffer.href()>{move || session.t(T::NewOffer)}</a>
-                " "
-                <a class="button primary" id="new-programme" href=Route::NewProgramme.href()>{move || session.t(T::NewProgramme)}</a>
+                {move || (!startup()).then(|| view! {
+                    " "
+                    <a class="button primary" id="new-programme" href=Route::NewProgramme.href()>{move || session.t(T::NewProgramme)}</a>
+                })}
             </p>
             <p class="error" role="alert">{move || error.get()}</p>
             {move || list.get().map(|l| view! {

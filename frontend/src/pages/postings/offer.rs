@@ -11,7 +11,7 @@ use crate::i18n::T;
 use crate::pages::{RequireRole, options};
 use crate::session::use_session;
 use crocevia_api::{ContractType, Date, EntityKind, EntityView, OfferInput, OfferKind, RemotePolicy, Status};
-use crocevia_domain::{OfferId, OrganisationId};
+use crocevia_domain::{Employer, OfferId, OrganisationId, StartupId};
 use leptos::prelude::*;
 
 const FORM: &str = "offer";
@@ -38,7 +38,7 @@ const FIELDS: &[&str] = &[
 #[component]
 pub fn OfferForm(id: Option<String>) -> impl IntoView {
     view! {
-        <RequireRole allowed=|u| u.is_organisation()>
+        <RequireRole allowed=|u| u.is_organisation() || u.is_startup()>
             <OfferEditor id=id.clone() />
         </RequireRole>
     }
@@ -63,6 +63,10 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
     let version = RwSignal::new(None::<i64>);
     let errors = RwSignal::new(ApiErrors::default());
     let busy = RwSignal::new(false);
+    // A startup posts jobs and internships: the form offers those kinds only, and checks them
+    // as the server does (with a stand-in employer: the server knows the real one).
+    let startup = session.user.get_untracked().is_some_and(|u| u.is_startup());
+    let kinds = if startup { options::startup_offer_kinds } else { options::offer_kinds };
     let loaded = load_posting(EntityKind::Offer, id.clone(), move |view| {
         let EntityView::Offer(o) = view else { return };
         version.set(Some(o.version));
@@ -109,7 +113,12 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
         };
         let nil = uuid::Uuid::nil();
         let today = crate::format::today();
-        f.finish(input, |i| i.into_domain(OfferId::from_uuid(nil), OrganisationId::from_uuid(nil), Status::Open, today))
+        let employer = if startup {
+            Employer::Startup(StartupId::from_uuid(nil))
+        } else {
+            Employer::Organisation(OrganisationId::from_uuid(nil))
+        };
+        f.finish(input, |i| i.into_domain(OfferId::from_uuid(nil), employer, Status::Open, today))
     };
     let id = StoredValue::new(id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -122,7 +131,7 @@ fn OfferEditor(id: Option<String>) -> impl IntoView {
             <Show when=move || loaded.get() fallback=move || view! { <p>{session.t(T::Loading)}</p> }>
                 <form on:submit=submit novalidate id="offer-form">
                     <ErrorList errors=errors known=FIELDS />
-                    <Choice form=FORM field="kind" label=T::Kind value=kind errors=errors options=options::offer_kinds />
+                    <Choice form=FORM field="kind" label=T::Kind value=kind errors=errors options=kinds />
                     <TextInput form=FORM field="title" label=T::Title value=title errors=errors />
                     <TextArea form=FORM field="description" label=T::Description value=description errors=errors />
                     <Choice form=FORM field="text_language" label=T::TextLanguage value=text_language errors=errors options=options::text_languages />

@@ -2,6 +2,7 @@
 //! checked here with the server's own conversion, so every wrong field is marked at once,
 //! then saved.
 
+mod retention;
 mod startup;
 mod talent;
 

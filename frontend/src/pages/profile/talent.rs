@@ -3,8 +3,9 @@
 use super::{FORM, SaveBar, load_mine, save};
 use crate::api::ApiErrors;
 use crate::components::{
-    Check, ErrorList, Labelled, LanguagesEditor, MultiChoice, PlaceFieldNames, PlaceFields, PlaceValue, SkillsPicker,
-    TextArea, TextInput, field_id, language_rows,
+    Check, EducationEditor, EducationRow, ErrorList, Labelled, LanguagesEditor, MultiChoice, PlaceFieldNames,
+    PlaceFields, PlaceValue, SkillsPicker, TextArea, TextInput, education_input, education_rows, field_id,
+    language_rows,
 };
 use crate::form::{FormReader, date_text, keys, optional};
 use crate::i18n::T;
@@ -28,6 +29,7 @@ const FIELDS: &[&str] = &[
     "residence.city",
     "residence.country",
     "field_of_study",
+    "education",
     "skills",
     "languages",
     "experience_years",
@@ -42,6 +44,7 @@ pub(super) fn TalentForm() -> impl IntoView {
     let s = || RwSignal::new(String::new());
     let (name, headline, bio, email, country, study, years, available) = (s(), s(), s(), s(), s(), s(), s(), s());
     let residence = PlaceValue::new();
+    let education = RwSignal::new(Vec::<EducationRow>::new());
     let skills = RwSignal::new(Vec::<String>::new());
     // The picker chooses skills only; the years of the ones already held are kept.
     let skill_years = StoredValue::new(HashMap::<String, i32>::new());
@@ -67,6 +70,7 @@ pub(super) fn TalentForm() -> impl IntoView {
         country.set(t.country_of_origin);
         residence.load(t.residence, session.lang.get_untracked());
         study.set(t.field_of_study.unwrap_or_default());
+        education.set(education_rows(&t.education));
         years.set(t.experience_years.to_string());
         available.set(date_text(t.available_from));
         skills.set(t.skills.iter().map(|s| s.skill.clone()).collect());
@@ -90,6 +94,7 @@ pub(super) fn TalentForm() -> impl IntoView {
             country_of_origin: f.required("countryOfOrigin", &country.get_untracked()),
             residence: residence.input(),
             field_of_study: optional(&study.get_untracked()),
+            education: education_input(&mut f, &education.get_untracked()),
             skills: skills
                 .get_untracked()
                 .into_iter()
@@ -123,6 +128,7 @@ pub(super) fn TalentForm() -> impl IntoView {
                     <TextInput form=FORM field="country_of_origin" label=T::CountryOfOrigin value=country errors=errors />
                     <PlaceFields form=FORM names=RESIDENCE label=T::Residence value=residence errors=errors />
                     <TextInput form=FORM field="field_of_study" label=T::FieldOfStudy value=study errors=errors />
+                    <EducationEditor form=FORM rows=education errors=errors />
                     <Labelled form=FORM field="skills" label=T::Skills errors=errors>
                         <SkillsPicker id=field_id(FORM, "skills") selected=skills />
                     </Labelled>
@@ -136,6 +142,7 @@ pub(super) fn TalentForm() -> impl IntoView {
                     <MultiChoice form=FORM field="seeking" label=T::Seeking values=seeking errors=errors options=options::offer_kinds />
                     <SaveBar status=status />
                 </form>
+                <super::retention::CheckInConsent />
             </Show>
         </section>
     }

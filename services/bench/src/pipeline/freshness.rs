@@ -92,7 +92,8 @@ async fn seed(
     search: &RemoteSearch,
     base_token: &str,
 ) -> anyhow::Result<()> {
-    let owners: std::collections::HashSet<uuid::Uuid> = offers.iter().map(|o| o.organisation_id.as_uuid()).collect();
+    let owners: std::collections::HashSet<uuid::Uuid> =
+        offers.iter().filter_map(|o| o.employer()).map(|e| e.as_uuid()).collect();
     let organisations =
         entities.iter().filter(|e| e.kind() == EntityKind::Organisation && owners.contains(&e.id())).cloned();
     let tagged =

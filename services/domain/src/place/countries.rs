@@ -21,7 +21,22 @@ impl Country {
     pub fn labels(&self) -> [&'static str; 2] {
         [self.it, self.en]
     }
+
+    /// Whether a citizen of this country lives and works in Italy without a permit: the 27
+    /// member states of the EU, the other EEA states (Iceland, Liechtenstein, Norway) and
+    /// Switzerland, by the free movement of persons (Directive 2004/38/EC, the EEA Agreement
+    /// and the EU-Swiss agreement). Everyone else needs a permit, so the welcome path starts
+    /// with one.
+    pub fn free_movement(&self) -> bool {
+        FREE_MOVEMENT.contains(&self.code)
+    }
 }
+
+/// EU 27 (Italy included), then EEA (IS, LI, NO), then Switzerland, by ISO 3166-1 alpha-2.
+const FREE_MOVEMENT: [&str; 31] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV",
+    "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO", "CH",
+];
 
 /// Every country of ISO 3166-1, by code.
 pub fn countries() -> &'static [Country] {
@@ -190,6 +205,18 @@ mod tests {
             ("Åland Islands", "AX"),
         ] {
             assert_eq!(code(text), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn free_movement_is_the_eu_the_eea_and_switzerland() {
+        let free: Vec<&str> = countries().iter().filter(|c| c.free_movement()).map(|c| c.code).collect();
+        assert_eq!(free.len(), 31, "every code of the list is a country of the table: {free:?}");
+        for code in ["IT", "DE", "FR", "NO", "IS", "LI", "CH", "HR", "IE"] {
+            assert!(by_code(code).unwrap().free_movement(), "{code}");
+        }
+        for code in ["IN", "US", "GB", "BR", "UA", "TR", "CN", "NG", "AL"] {
+            assert!(!by_code(code).unwrap().free_movement(), "{code}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! the shared table in `extensions.code` (and `extensions.field` for bad input) and never
 //! internal detail.
 
+mod gap;
 mod mine;
 mod mutation;
 pub mod nesting;
@@ -9,10 +10,12 @@ mod open_data;
 pub mod operations;
 mod query;
 mod reference;
+mod retention;
 mod selection;
 mod subscription;
 mod titles;
 pub mod types;
+mod welcome;
 
 use crate::auth::JwtKeys;
 use crate::skills::SkillCatalog;
@@ -29,15 +32,23 @@ pub use subscription::SubscriptionRoot;
 pub struct QueryRoot(
     query::CoreQuery,
     mine::MineQuery,
+    gap::GapQuery,
     reference::ReferenceQuery,
     open_data::OpenDataQuery,
     selection::SelectionQuery,
+    welcome::WelcomeQuery,
+    retention::RetentionQuery,
 );
 
 // Every mutation, merged the same way.
 #[derive(async_graphql::MergedObject, Debug, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::CoreMutation, selection::SelectionMutation);
+pub struct MutationRoot(
+    mutation::CoreMutation,
+    selection::SelectionMutation,
+    welcome::WelcomeMutation,
+    retention::RetentionMutation,
+);
 
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

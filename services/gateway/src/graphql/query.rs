@@ -25,6 +25,8 @@ pub struct ApplicationView {
     pub score: Option<i32>,
     /// The answers to the programme's form.
     pub answers: Vec<crocevia_api::AnswerView>,
+    /// The hire, once a talent's application to an offer is accepted.
+    pub hire: Option<crocevia_api::HireView>,
     #[graphql(skip)]
     pub(crate) applicant: (EntityKind, uuid::Uuid),
     #[graphql(skip)]
@@ -48,6 +50,7 @@ impl From<&crocevia_domain::Application> for ApplicationView {
             stage: a.stage,
             score: a.score.map(i32::from),
             answers: a.answers.iter().map(crocevia_api::AnswerView::from).collect(),
+            hire: a.hire.as_ref().map(crocevia_api::HireView::from),
             applicant,
             target,
         }

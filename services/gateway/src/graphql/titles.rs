@@ -21,6 +21,21 @@ impl MatchGql {
     async fn title(&self, ctx: &Context<'_>) -> Result<String> {
         title(ctx.data::<Services>()?, self.counterpart.0, self.counterpart.1).await
     }
+
+    /// Whether the counterpart is an offer an AcceleraTO startup posted (false for anything
+    /// else, and for an offer gone since the list was made).
+    #[allow(clippy::wrong_self_convention, reason = "a GraphQL field (fromStartup), not a conversion")]
+    async fn from_startup(&self, ctx: &Context<'_>) -> Result<bool> {
+        if self.counterpart.0 != EntityKind::Offer {
+            return Ok(false);
+        }
+        let services = ctx.data::<Services>()?;
+        match services.app.entity(super::actor(ctx)?, EntityKind::Offer, self.counterpart.1).await {
+            Ok(crocevia_api::EntityView::Offer(offer)) => Ok(offer.from_startup),
+            Ok(_) | Err(crocevia_profiles::AppError::NotFound(_)) => Ok(false),
+            Err(e) => Err(app_error(e)),
+        }
+    }
 }
 
 #[ComplexObject]

@@ -12,8 +12,9 @@ use crocevia_api::{
     NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView,
     ReviewView, SelectionRankingView,
 };
+use crocevia_api::{WelcomeChecklistInput, WelcomeChecklistView, WelcomeDocumentView};
 use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
-use crocevia_matching::{Eligibility, Entry, PairView, Side};
+use crocevia_matching::{Eligibility, Entry, PairView, Side, SkillsGap};
 use crocevia_profiles::accounts::Credentials;
 use crocevia_profiles::app::wire::{Call, Envelope, NOTICES_PATH, PATH, WireError};
 use crocevia_profiles::app::{
@@ -349,6 +350,27 @@ impl AppApi for RemoteApp {
     async fn organisation_members(&self, actor: &Actor, organisation: Uuid) -> Result<Vec<NamedView>, AppError> {
         self.call(actor.session(), Call::OrganisationMembers { organisation }).await
     }
+    async fn my_check_ins(&self, actor: &Actor) -> Result<Vec<crocevia_api::CheckInView>, AppError> {
+        self.call(actor.session(), Call::MyCheckIns).await
+    }
+    async fn answer_check_in(
+        &self,
+        actor: &Actor,
+        answer: crocevia_api::CheckInAnswer,
+    ) -> Result<WriteOutcome, AppError> {
+        self.call(actor.session(), Call::AnswerCheckIn { answer }).await
+    }
+    async fn my_consents(&self, actor: &Actor) -> Result<Vec<crocevia_api::ConsentView>, AppError> {
+        self.call(actor.session(), Call::MyConsents).await
+    }
+    async fn set_consent(
+        &self,
+        actor: &Actor,
+        purpose: crocevia_domain::ConsentPurpose,
+        granted: bool,
+    ) -> Result<WriteOutcome, AppError> {
+        self.call(actor.session(), Call::SetConsent { purpose, granted }).await
+    }
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Result<Uuid, AppError> {
         self.call(actor.session(), Call::SaveSearch { name: name.to_owned(), request }).await
     }
@@ -357,6 +379,32 @@ impl AppApi for RemoteApp {
     }
     async fn erase(&self, actor: &Actor) -> Result<u64, AppError> {
         self.call(actor.session(), Call::Erase).await
+    }
+    async fn welcome_checklist(
+        &self,
+        actor: &Actor,
+        application: Uuid,
+    ) -> Result<Option<WelcomeChecklistView>, AppError> {
+        self.call(actor.session(), Call::WelcomeChecklist { application }).await
+    }
+    async fn tick_welcome_step(
+        &self,
+        actor: &Actor,
+        application: Uuid,
+        step: String,
+        done: bool,
+    ) -> Result<WelcomeChecklistView, AppError> {
+        self.call(actor.session(), Call::TickWelcomeStep { application, step, done }).await
+    }
+    async fn welcome_document(&self, actor: &Actor) -> Result<WelcomeDocumentView, AppError> {
+        self.call(actor.session(), Call::WelcomeDocument).await
+    }
+    async fn update_welcome_checklist(
+        &self,
+        actor: &Actor,
+        document: WelcomeChecklistInput,
+    ) -> Result<WelcomeDocumentView, AppError> {
+        self.call(actor.session(), Call::UpdateWelcomeChecklist { document }).await
     }
     async fn owned_subjects(&self, actor: &Actor) -> Result<Vec<Uuid>, AppError> {
         self.call(actor.session(), Call::OwnedSubjects).await
@@ -387,6 +435,9 @@ impl AppApi for RemoteApp {
     }
     async fn my_match_with(&self, actor: &Actor, target: Uuid) -> Result<PairView, AppError> {
         self.call(actor.session(), Call::MyMatchWith { target }).await
+    }
+    async fn my_skills_gap(&self, actor: &Actor) -> Result<SkillsGap, AppError> {
+        self.call(actor.session(), Call::MySkillsGap).await
     }
     async fn application_match(&self, actor: &Actor, id: Uuid) -> Result<PairView, AppError> {
         self.call(actor.session(), Call::ApplicationMatch { id }).await

@@ -11,7 +11,7 @@
 //! (`gateway.service_token`, as `Authorization: Bearer ...`), refusing everything when it has
 //! none configured.
 
-use super::wire::{self, PairRequest, SideAnswer};
+use super::wire::{self, PairRequest, SideAnswer, SkillsGapRequest};
 use crate::GatewayState;
 use crate::rest::{ApiError, ApiResult, uuid};
 use axum::extract::rejection::JsonRejection;
@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use crocevia_kit::ErrorCode;
-use crocevia_matching::{Eligibility, Entry, MatchingApi, PairView};
+use crocevia_matching::{Eligibility, Entry, MatchingApi, PairView, SkillsGap};
 use crocevia_profiles::AppApi;
 use crocevia_profiles::app::wire::{self as app_wire, Envelope, WireError};
 use crocevia_search::{SearchApi, SearchRequest, SearchResults};
@@ -52,6 +52,7 @@ pub fn routes(state: &GatewayState) -> Router<GatewayState> {
         .route(&format!("/{}/{{id}}", wire::SIDE), get(side))
         .route(&format!("/{}/{{startup}}/{{programme}}", wire::ELIGIBILITY), get(eligibility))
         .route(&format!("/{}", wire::PAIR), post(pair))
+        .route(&format!("/{}", wire::SKILLS_GAP), post(skills_gap))
         .route(&format!("/{}", app_wire::PATH), post(app_call))
         .route(&format!("/{}", app_wire::NOTICES_PATH), get(app_notices))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
@@ -127,6 +128,15 @@ async fn pair(
     let Json(request) =
         body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
     Ok(Json(local(&state)?.pair(request.subject, request.target).await?))
+}
+
+async fn skills_gap(
+    State(state): State<GatewayState>,
+    body: Result<Json<SkillsGapRequest>, JsonRejection>,
+) -> ApiResult<SkillsGap> {
+    let Json(request) =
+        body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
+    Ok(Json(local(&state)?.skills_gap(request.talent).await?))
 }
 
 /// The application service of this process (a `serve profiles` process), never a client of

@@ -2,8 +2,8 @@
 
 use super::{Client, Failure, RemoteSettings, wire};
 use async_trait::async_trait;
-use crocevia_domain::Entity;
-use crocevia_matching::{Eligibility, Entry, MatchingApi, MatchingError, PairView, Side};
+use crocevia_domain::{Entity, Talent};
+use crocevia_matching::{Eligibility, Entry, MatchingApi, MatchingError, PairView, Side, SkillsGap};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -61,6 +61,10 @@ impl MatchingApi for RemoteMatching {
 
     async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError> {
         Ok(self.client.post(wire::PAIR, &wire::PairRequest { subject, target }).await?)
+    }
+
+    async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError> {
+        Ok(self.client.post(wire::SKILLS_GAP, &wire::SkillsGapRequest { talent }).await?)
     }
 
     fn list_changes(&self) -> broadcast::Receiver<(Uuid, Side)> {

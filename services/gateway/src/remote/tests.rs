@@ -123,3 +123,34 @@ async fn an_unreachable_process_is_unavailable_and_bad_urls_are_refused() {
         assert!(RemoteSearch::new(&settings(bad.into())).is_err(), "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_skills_gap_crosses_to_a_matching_process_and_back() {
+    // The stand-in echoes the talent's first skill as the gap, so the request's body is checked too.
+    let base = stand_in(Router::new().route(
+        "/internal/v1/matching/skills-gap",
+        post(|axum::Json(body): axum::Json<serde_json::Value>| async move {
+            let skill = body["talent"]["skills"][0]["skill"].as_str().unwrap_or("none").to_owned();
+            axum::Json(serde_json::json!({
+                "offers_that_fit": 4, "offers_open_now": 1,
+                "skills": [{ "skill": skill, "label_it": "Ruggine", "label_en": "Rust", "opens": 2, "missing_in": 3,
+                             "courses": [{ "institution": "Politecnico di Torino", "title_it": "a", "title_en": "b",
+                                           "url": "https://www.polito.it/didattica" }] }]
+            }))
+        }),
+    ))
+    .await;
+    let client = RemoteMatching::new(&settings(base)).unwrap();
+    let talent: crocevia_domain::Talent = serde_json::from_value(
+        serde_json::from_str::<Vec<serde_json::Value>>(
+            &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/talents.json")).unwrap(),
+        )
+        .unwrap()[0]
+            .clone(),
+    )
+    .unwrap();
+    let gap = client.skills_gap(talent).await.unwrap();
+    assert_eq!((gap.offers_that_fit, gap.offers_open_now), (4, 1));
+    assert_eq!((gap.skills[0].skill.as_str(), gap.skills[0].opens, gap.skills[0].missing_in), ("rust", 2, 3));
+    assert_eq!(gap.skills[0].courses[0].institution, "Politecnico di Torino");
+}

@@ -11,6 +11,7 @@ pub(crate) const MATCHES: &str = "internal/v1/matching/matches";
 pub(crate) const SIDE: &str = "internal/v1/matching/side";
 pub(crate) const ELIGIBILITY: &str = "internal/v1/matching/eligibility";
 pub(crate) const PAIR: &str = "internal/v1/matching/pair";
+pub(crate) const SKILLS_GAP: &str = "internal/v1/matching/skills-gap";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct SideAnswer {
@@ -21,6 +22,11 @@ pub(crate) struct SideAnswer {
 pub(crate) struct PairRequest {
     pub subject: Entity,
     pub target: Uuid,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SkillsGapRequest {
+    pub talent: crocevia_domain::Talent,
 }
 
 /// The JSON error every endpoint answers with (see `rest::ApiError`); tolerant, because a

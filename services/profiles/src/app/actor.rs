@@ -3,7 +3,7 @@
 //! generation, so a token ends with its account, its password and "log out everywhere".
 
 use super::{App, AppError};
-use crocevia_domain::{Entity, EntityKind, OrganisationId, Role, User, UserId};
+use crocevia_domain::{Employer, Entity, EntityKind, OrganisationId, Role, StartupId, User, UserId};
 
 /// A verified token's claims as far as the application cares: whose, and which generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -13,20 +13,22 @@ pub struct Session {
 }
 
 /// The one who asks, as the application knows them now (role and organisation come from the
-/// stored account, not from the token, so a changed role counts at once). It keeps the session
-/// it was resolved from: a remote application service resolves the actor again from it, so
-/// the process that decides is the one that checks who asks.
+/// stored account, not from the token, so a changed role counts at once; a startup account's
+/// startup from its saved profile). It keeps the session it was resolved from: a remote
+/// application service resolves the actor again from it, so the process that decides is the
+/// one that checks who asks.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Actor {
     Anonymous,
-    User(User, Session),
+    /// The third member is the startup a startup account acts for, once its profile is saved.
+    User(User, Session, Option<StartupId>),
 }
 
 impl Actor {
     pub fn user(&self) -> Option<&User> {
         match self {
             Self::Anonymous => None,
-            Self::User(user, _) => Some(user),
+            Self::User(user, ..) => Some(user),
         }
     }
 
@@ -34,7 +36,7 @@ impl Actor {
     pub fn session(&self) -> Option<Session> {
         match self {
             Self::Anonymous => None,
-            Self::User(_, session) => Some(*session),
+            Self::User(_, session, _) => Some(*session),
         }
     }
 
@@ -58,6 +60,20 @@ impl Actor {
             _ => None,
         }
     }
+
+    /// The startup a startup account acts for (none until its profile is saved).
+    pub fn startup(&self) -> Option<StartupId> {
+        match self {
+            Self::User(User { role: Role::Startup, .. }, _, startup) => *startup,
+            _ => None,
+        }
+    }
+
+    /// The employer the actor posts offers and hires for: a member's organisation, or a
+    /// startup account's startup.
+    pub fn employer(&self) -> Option<Employer> {
+        self.organisation().map(Employer::Organisation).or_else(|| self.startup().map(Employer::Startup))
+    }
 }
 
 impl App {
@@ -75,7 +91,17 @@ impl App {
         }
         match self.profiles.get(EntityKind::User, session.user.as_uuid()).await {
             Ok(stored) => match stored.entity {
-                Entity::User(user) => Ok(Actor::User(user, session)),
+                Entity::User(user) => {
+                    let startup = match user.role {
+                        Role::Startup => {
+                            let ids =
+                                self.pointing(self.profiles.db(), user.id.as_uuid(), EntityKind::Startup, "user_id");
+                            ids.await?.first().copied().map(StartupId::from_uuid)
+                        }
+                        _ => None,
+                    };
+                    Ok(Actor::User(user, session, startup))
+                }
                 _ => Err(AppError::Other(anyhow::anyhow!("user {} names another kind", session.user))),
             },
             Err(crate::ProfilesError::NotFound { .. }) => {

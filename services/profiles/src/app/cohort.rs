@@ -148,6 +148,9 @@ impl App {
         let now = Utc::now();
         application.stage = stage;
         application.history.push(StageChange { stage, at: now });
+        if stage == ApplicationStage::Accepted && application.hire.is_none() {
+            application.hire = hire_of(&work, &application, now.date_naive()).await?;
+        }
         let expected = Some(expected_version.unwrap_or(version));
         let outcome = work.upsert(Entity::Application(application.clone()), expected, CORRELATION).await?;
         self.record_decision(work.txn(), Some(actor), &application, previous, &note).await?;
@@ -236,4 +239,32 @@ impl App {
             my_waitlist_position,
         })
     }
+}
+
+/// The hire a talent's accepted application to an offer records, with what the open data
+/// counts it by as it is today (the talent's origin, the offer's sectors and employer), so a
+/// later edit of either does not rewrite the past. `None` for a startup's application to a
+/// programme, which is not a hire.
+async fn hire_of(
+    work: &Work<'_>,
+    application: &Application,
+    day: chrono::NaiveDate,
+) -> Result<Option<crocevia_domain::Hire>, AppError> {
+    let (crocevia_domain::Applicant::Talent(talent), crocevia_domain::ApplicationTarget::Offer(offer)) =
+        (application.applicant, application.target)
+    else {
+        return Ok(None);
+    };
+    let Entity::Talent(talent) = work.get(EntityKind::Talent, talent.as_uuid()).await?.entity else {
+        return Ok(None);
+    };
+    let Entity::Offer(offer) = work.get(EntityKind::Offer, offer.as_uuid()).await?.entity else {
+        return Ok(None);
+    };
+    Ok(Some(crocevia_domain::Hire {
+        hired_on: day,
+        origin: talent.country_of_origin,
+        sectors: offer.sectors,
+        by_startup: offer.startup_id.is_some(),
+    }))
 }

@@ -227,6 +227,7 @@ impl App {
         profile: ProfileInput,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
+        let mut expected = expected_version;
         let user = actor.require()?;
         let kind =
             profile_kind(user.role).ok_or_else(|| AppError::forbidden("only talents and startups have a profile"))?;
@@ -236,7 +237,18 @@ impl App {
         let (arg, entity) = match (kind, profile) {
             (EntityKind::Talent, ProfileInput::Talent(t)) => {
                 let arg = "profile.talent";
-                (arg, Entity::Talent(t.into_domain(TalentId::from_uuid(id), owner).map_err(|e| invalid_input(arg, e))?))
+                let mut talent = t.into_domain(TalentId::from_uuid(id), owner).map_err(|e| invalid_input(arg, e))?;
+                // The check-in answers are not the profile form's: a save keeps them, and
+                // writes over the version it kept them from, so an answer given meanwhile is
+                // a conflict to retry, never lost.
+                if existing.is_some() {
+                    let stored = self.profiles.get(EntityKind::Talent, id).await?;
+                    if let Entity::Talent(current) = stored.entity {
+                        talent.check_ins = current.check_ins;
+                        expected = expected.or(Some(stored.version));
+                    }
+                }
+                (arg, Entity::Talent(talent))
             }
             (EntityKind::Startup, ProfileInput::Startup(s)) => {
                 let arg = "profile.startup";
@@ -249,10 +261,11 @@ impl App {
                 return Err(AppError::invalid("profile", format!("a {kind} account saves a {kind} profile")));
             }
         };
-        self.write(entity, expected_version).await.map_err(|e| in_api_spelling(arg, e))
+        self.write(entity, expected).await.map_err(|e| in_api_spelling(arg, e))
     }
 
-    /// Creates (`id` = None) or updates an offer or programme of the actor's organisation.
+    /// Creates (`id` = None) or updates an offer of the actor's employer (their organisation,
+    /// or their startup: jobs and internships only) or a programme of their organisation.
     /// Only organisations that run programmes (not companies) post programmes. A new posting
     /// is open; an update keeps its status (closing is [`App::close_posting`]).
     pub async fn save_posting(
@@ -262,10 +275,16 @@ impl App {
         posting: PostingInput,
         expected_version: Option<u64>,
     ) -> Result<WriteOutcome, AppError> {
-        actor.require()?;
-        let org = actor
-            .organisation()
-            .ok_or_else(|| AppError::forbidden("only members of an organisation post offers and programmes"))?;
+        let user = actor.require()?;
+        let employer = actor.employer().ok_or_else(|| match user.role {
+            Role::Startup => AppError::forbidden("save your startup profile first: offers are posted in its name"),
+            _ => AppError::forbidden("only members of an organisation and startups post offers"),
+        })?;
+        if matches!(posting, PostingInput::Programme(_)) && actor.organisation().is_none() {
+            return Err(AppError::forbidden(
+                "only organisations post programmes; a startup posts jobs and internships",
+            ));
+        }
         let kind = match posting {
             PostingInput::Offer(_) => EntityKind::Offer,
             PostingInput::Programme(_) => EntityKind::Programme,
@@ -277,7 +296,7 @@ impl App {
             Some(id) => {
                 let current = work.get(kind, id).await?;
                 if !owns(actor, &current.entity) {
-                    return Err(AppError::forbidden("this belongs to another organisation"));
+                    return Err(AppError::forbidden("this belongs to another organisation or startup"));
                 }
                 match current.entity {
                     Entity::Offer(o) => (id, o.status, None),
@@ -290,10 +309,13 @@ impl App {
         let (arg, entity) = match posting {
             PostingInput::Offer(offer) => {
                 let today = Utc::now().date_naive();
-                let offer = offer.into_domain(OfferId::from_uuid(id), org, status, today);
+                let offer = offer.into_domain(OfferId::from_uuid(id), employer, status, today);
                 ("offer", Entity::Offer(offer.map_err(|e| invalid_input("offer", e))?))
             }
             PostingInput::Programme(programme) => {
+                let Some(org) = actor.organisation() else {
+                    return Err(AppError::forbidden("only organisations post programmes"));
+                };
                 let Entity::Organisation(organisation) =
                     work.get(EntityKind::Organisation, org.as_uuid()).await?.entity
                 else {
@@ -318,7 +340,7 @@ impl App {
         Ok(outcome)
     }
 
-    /// Closes an offer or programme of the actor's organisation.
+    /// Closes an offer of the actor's employer or a programme of their organisation.
     pub async fn close_posting(
         &self,
         actor: &Actor,
@@ -329,8 +351,8 @@ impl App {
         actor.require()?;
         let mut work = self.profiles.work().await?;
         let current = work.get(kind, id).await?;
-        if !owns(actor, &current.entity) || actor.organisation().is_none() {
-            return Err(AppError::forbidden("this belongs to another organisation"));
+        if !owns(actor, &current.entity) || actor.employer().is_none() {
+            return Err(AppError::forbidden("this belongs to another organisation or startup"));
         }
         let entity = match current.entity {
             Entity::Offer(mut o) => {
@@ -456,6 +478,7 @@ impl App {
             rubric: vec![],
             conditions,
             answers: given,
+            hire: None,
         };
         crate::drafts::delete(work.txn(), profile, target).await?;
         crate::files::attach(work.txn(), &super::files::files_of(&application.answers), application.id.as_uuid())
@@ -497,7 +520,8 @@ impl App {
         let user = actor.require()?;
         let db = self.profiles.db();
         let (mut talent, mut startup) = (None, None);
-        if let Some((kind, id)) = self.own_profile(actor).await? {
+        let own = self.own_profile(actor).await?;
+        if let Some((kind, id)) = own {
             let stored = self.profiles.get(kind, id).await?;
             match &stored.entity {
                 Entity::Talent(t) => talent = Some(TalentView::of(t, stored.version, true)),
@@ -507,8 +531,12 @@ impl App {
         }
         let mut applications = Vec::new();
         if user.role != Role::Organisation {
+            // Only the applications they made: those to their startup's offers are the
+            // applicants' data.
             for (application, version) in self.stored_applications(actor).await? {
-                applications.push(ApplicationView::of(&application, version));
+                if own.is_some_and(|(_, id)| ends(&application).0.1 == id) {
+                    applications.push(ApplicationView::of(&application, version));
+                }
             }
         }
         let mut consents = Vec::new();
@@ -538,6 +566,7 @@ impl App {
             applications,
             consents,
             saved_searches,
+            welcome_ticks: self.my_welcome_ticks(actor).await?,
             exported_at: crocevia_api::DateTime(Utc::now()),
         })
     }
@@ -573,6 +602,19 @@ impl App {
                     work.delete(EntityKind::Application, id, reason, "erase").await?;
                     erased += 1;
                 }
+                // A startup's offers go with it, and the applications to them: a posting
+                // nobody stands behind any more takes no one's application.
+                if from_kind == EntityKind::Offer.as_str() && field == "startup_id" {
+                    for (to_kind, application, to_field) in work.inbound(id, 100_000).await? {
+                        if to_kind == EntityKind::Application.as_str() && to_field == "target" {
+                            crate::reviews::forget_application(work.txn(), application).await?;
+                            work.delete(EntityKind::Application, application, reason, "erase").await?;
+                            erased += 1;
+                        }
+                    }
+                    work.delete(EntityKind::Offer, id, reason, "erase").await?;
+                    erased += 1;
+                }
             }
             work.delete(*kind, *profile, reason, "erase").await?;
             erased += 1;
@@ -589,6 +631,7 @@ impl App {
         crate::decisions::forget_person(work.txn(), &people).await?;
         crate::drafts::forget(work.txn(), &people).await?;
         crate::files::forget(work.txn(), &people).await?;
+        crate::welcome::forget(work.txn(), &people).await?;
         // Crypto-shredding: with her keys gone, every earlier event of hers on any log or
         // topic is unreadable (an imported profile she claimed was sealed under its own id).
         let subjects: Vec<Uuid> = std::iter::once(me).chain(profiles.iter().map(|(_, id)| *id)).collect();

@@ -151,7 +151,9 @@ impl App {
         entries: &[Entry],
     ) -> Result<(), AppError> {
         let (Some(user), Some(list)) = (actor.user(), list_name(side)) else { return Ok(()) };
-        if actor.organisation().is_none() {
+        // Lists shown to whoever decides on them: an organisation's members, or a startup for
+        // its own offers.
+        if actor.employer().is_none() {
             return Ok(());
         }
         let counterpart_kind = if side == Side::Offer { EntityKind::Talent } else { EntityKind::Startup };

@@ -28,14 +28,16 @@ pub fn visible_kinds(actor: &Actor, requested: &[DocKind]) -> Result<Vec<DocKind
     Ok(requested.to_vec())
 }
 
-/// Whether `actor` owns `entity`: their own talent or startup profile, or an offer or
-/// programme of their organisation.
+/// Whether `actor` owns `entity`: their own talent or startup profile, an offer of the
+/// employer they act for (their organisation, or their startup), or a programme of their
+/// organisation. Everything a poster may do with an offer (edit, close, see its ranked
+/// candidates and its applications, move them) is decided here.
 pub fn owns(actor: &Actor, entity: &Entity) -> bool {
     let Some(user) = actor.user() else { return false };
     match entity {
         Entity::Talent(t) => t.user_id == Some(user.id),
         Entity::Startup(s) => s.user_id == Some(user.id),
-        Entity::Offer(o) => actor.organisation() == Some(o.organisation_id),
+        Entity::Offer(o) => actor.employer().is_some_and(|mine| o.employer() == Some(mine)),
         // A reviewer on its panel does not own a programme while its first round is blind:
         // every door that shows its applicants stays closed to them (see `app::selection`).
         Entity::Programme(p) => actor.organisation() == Some(p.organisation_id) && !p.review.is_blind_for(user.id),
@@ -65,7 +67,42 @@ mod tests {
                 locale: Default::default(),
             },
             session,
+            (role == Role::Startup).then(|| crocevia_domain::StartupId::from_uuid(uuid::Uuid::now_v7())),
         )
+    }
+
+    fn offer_of(employer: Option<crocevia_domain::Employer>) -> Entity {
+        let (organisation_id, startup_id) = employer.map(|e| e.fields()).unwrap_or_default();
+        let json = serde_json::json!({
+            "id": uuid::Uuid::now_v7(), "kind": "internship", "title": "Stage", "text_language": "it",
+            "comune": "torino", "remote": "on_site", "contract": "internship", "posted_on": "2027-01-01",
+        });
+        let mut offer: crocevia_domain::Offer = serde_json::from_value(json).unwrap();
+        offer.organisation_id = organisation_id;
+        offer.startup_id = startup_id;
+        Entity::Offer(offer)
+    }
+
+    #[test]
+    fn an_offer_belongs_to_its_employer_only() {
+        let (startup, other_startup) = (actor(Role::Startup), actor(Role::Startup));
+        let (member, talent) = (actor(Role::Organisation), actor(Role::Talent));
+        let of_startup = offer_of(startup.employer());
+        let of_org = offer_of(member.employer());
+        assert!(owns(&startup, &of_startup));
+        for other in [&other_startup, &member, &talent, &Actor::Anonymous] {
+            assert!(!owns(other, &of_startup), "{other:?}");
+        }
+        assert!(owns(&member, &of_org));
+        assert!(!owns(&startup, &of_org));
+        // A startup account whose profile is not saved yet acts for no startup.
+        let Actor::User(user, session, _) = actor(Role::Startup) else { unreachable!() };
+        let unsaved = Actor::User(user, session, None);
+        assert!(!owns(&unsaved, &offer_of(None)));
+        // The startup id of another role's account never counts.
+        let Actor::User(user, session, _) = actor(Role::Talent) else { unreachable!() };
+        let posing = Actor::User(user, session, startup.startup());
+        assert!(!owns(&posing, &of_startup));
     }
 
     #[test]

@@ -17,8 +17,10 @@ use crocevia_api::{
     NamedView, OrganisationInput, PostingView, ProfileInput, ProfileView, RankingReplayView, ReviewPacketView,
     ReviewView, SelectionRankingView,
 };
-use crocevia_domain::{Application, ApplicationStage, EntityKind, User};
-use crocevia_matching::{Eligibility, Entry, PairView, Side};
+use crocevia_api::{CheckInAnswer, CheckInView, ConsentView};
+use crocevia_api::{WelcomeChecklistInput, WelcomeChecklistView, WelcomeDocumentView};
+use crocevia_domain::{Application, ApplicationStage, ConsentPurpose, EntityKind, User};
+use crocevia_matching::{Eligibility, Entry, PairView, Side, SkillsGap};
 use crocevia_search::{SearchRequest, SearchResults};
 use std::net::IpAddr;
 use tokio::sync::broadcast;
@@ -134,6 +136,10 @@ app_api! {
     async fn replay_ranking(&self, actor: &Actor, id: Uuid) -> RankingReplayView;
     async fn fairness(&self, actor: &Actor, target: Uuid) -> FairnessView;
     async fn organisation_members(&self, actor: &Actor, organisation: Uuid) -> Vec<NamedView>;
+    async fn my_check_ins(&self, actor: &Actor) -> Vec<CheckInView>;
+    async fn answer_check_in(&self, actor: &Actor, answer: CheckInAnswer) -> WriteOutcome;
+    async fn my_consents(&self, actor: &Actor) -> Vec<ConsentView>;
+    async fn set_consent(&self, actor: &Actor, purpose: ConsentPurpose, granted: bool) -> WriteOutcome;
     async fn save_search(&self, actor: &Actor, name: &str, request: SearchRequest) -> Uuid;
     async fn export(&self, actor: &Actor) -> MyData;
     async fn erase(&self, actor: &Actor) -> u64;
@@ -147,9 +153,20 @@ app_api! {
     async fn matches(&self, actor: &Actor, subject: Uuid) -> (Side, Vec<Entry>);
     async fn eligibility(&self, actor: &Actor, startup: Uuid, programme: Uuid) -> Eligibility;
     async fn my_match_with(&self, actor: &Actor, target: Uuid) -> PairView;
+    async fn my_skills_gap(&self, actor: &Actor) -> SkillsGap;
     async fn application_match(&self, actor: &Actor, id: Uuid) -> PairView;
     async fn saved_searches(&self, actor: &Actor) -> Vec<SavedSearch>;
     async fn saved_search(&self, actor: &Actor, id: Uuid) -> SearchRequest;
     async fn run_saved(&self, actor: &Actor, id: Uuid) -> SearchResults;
     async fn title(&self, kind: EntityKind, id: Uuid) -> String;
+    async fn welcome_checklist(&self, actor: &Actor, application: Uuid) -> Option<WelcomeChecklistView>;
+    async fn tick_welcome_step(
+        &self,
+        actor: &Actor,
+        application: Uuid,
+        step: String,
+        done: bool
+    ) -> WelcomeChecklistView;
+    async fn welcome_document(&self, actor: &Actor) -> WelcomeDocumentView;
+    async fn update_welcome_checklist(&self, actor: &Actor, document: WelcomeChecklistInput) -> WelcomeDocumentView;
 }

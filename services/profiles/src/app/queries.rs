@@ -5,7 +5,7 @@ use crate::saved::{self, SavedSearch};
 use crate::store;
 use crocevia_api::{EntityView, NamedView, PostingView, ProfileView, wire};
 use crocevia_domain::{
-    Applicant, Application, ApplicationStage, ApplicationTarget, ConsentPurpose, Entity, EntityKind, Role,
+    Applicant, Application, ApplicationStage, ApplicationTarget, ConsentPurpose, Employer, Entity, EntityKind, Role,
 };
 use crocevia_matching::{Eligibility, Entry, PairView, Side};
 use crocevia_search::{SearchRequest, SearchResults};
@@ -96,7 +96,8 @@ impl App {
         Ok(ids.first().map(|id| (kind, *id)))
     }
 
-    /// My talent or startup profile, or my organisation's offers and programmes.
+    /// My talent or startup profile (and my startup's offers), or my organisation's offers and
+    /// programmes.
     pub async fn owned_subjects(&self, actor: &Actor) -> Result<Vec<Uuid>, AppError> {
         if let Some(org) = actor.organisation() {
             let db = self.profiles.db();
@@ -112,10 +113,24 @@ impl App {
             }
             return Ok(ids);
         }
-        Ok(self.own_profile(actor).await?.into_iter().map(|(_, id)| id).collect())
+        let mut ids: Vec<Uuid> = self.own_profile(actor).await?.into_iter().map(|(_, id)| id).collect();
+        if let Some(startup) = actor.startup() {
+            ids.extend(self.pointing(self.profiles.db(), startup.as_uuid(), EntityKind::Offer, "startup_id").await?);
+        }
+        Ok(ids)
     }
 
-    /// Applications I made, or applications to my organisation's offers and programmes.
+    /// The offers an employer posted (its own or an organisation's), any status.
+    async fn offers_of(&self, employer: Employer) -> Result<Vec<Uuid>, AppError> {
+        let field = match employer {
+            Employer::Organisation(_) => "organisation_id",
+            Employer::Startup(_) => "startup_id",
+        };
+        self.pointing(self.profiles.db(), employer.as_uuid(), EntityKind::Offer, field).await
+    }
+
+    /// Applications I made, or applications to my organisation's (or my startup's) offers and
+    /// programmes.
     pub async fn applications(&self, actor: &Actor) -> Result<Vec<Application>, AppError> {
         Ok(self.stored_applications(actor).await?.into_iter().map(|(a, _)| a).collect())
     }
@@ -123,9 +138,15 @@ impl App {
     /// [`App::applications`] with the version each was read at.
     pub(super) async fn stored_applications(&self, actor: &Actor) -> Result<Vec<(Application, u64)>, AppError> {
         let user = actor.require()?;
-        let field = if user.role == Role::Organisation { "target" } else { "applicant" };
+        // A startup both applies (its profile is the applicant) and hires (its offers are
+        // the targets).
+        let profile = match user.role {
+            Role::Organisation => None,
+            _ => self.own_profile(actor).await?.map(|(_, id)| id),
+        };
         let mut out = Vec::new();
         for subject in self.owned_subjects(actor).await? {
+            let field = if Some(subject) == profile { "applicant" } else { "target" };
             for id in self.pointing(self.profiles.db(), subject, EntityKind::Application, field).await? {
                 // A read that fails is an error, never a silently shorter list.
                 match store::find(self.profiles.db(), EntityKind::Application, id).await? {
@@ -161,7 +182,7 @@ impl App {
     pub(super) async fn relation(&self, actor: &Actor, application: &Application) -> Result<Relation, AppError> {
         let Some(user) = actor.user() else { return Ok(Relation::default()) };
         let ((_, applicant), (target_kind, target)) = ends(application);
-        let organisation = match actor.organisation() {
+        let organisation = match actor.employer() {
             Some(_) => match store::find(self.profiles.db(), target_kind, target).await? {
                 Some(stored) => owns(actor, &stored.entity),
                 None => false,
@@ -185,7 +206,7 @@ impl App {
             Entity::Startup(s) => (s.user_id, s.id.as_uuid()),
             _ => return Ok(false),
         };
-        if actor.organisation().is_none() {
+        if actor.employer().is_none() {
             return Ok(false);
         }
         if self.applications(actor).await?.iter().any(|a| ends(a).0.1 == profile) {
@@ -238,7 +259,27 @@ impl App {
             }
             _ => None,
         };
-        Ok(EntityView::of(&stored.entity, stored.version, contact, accepted))
+        let mut view = EntityView::of(&stored.entity, stored.version, contact, accepted);
+        if let (EntityView::Offer(o), Entity::Offer(offer)) = (&mut view, &stored.entity)
+            && let Some(employer) = offer.employer()
+        {
+            o.employer.name = self.employer_name(employer).await?;
+        }
+        Ok(view)
+    }
+
+    /// The public name of an offer's employer: the organisation's or the startup's name,
+    /// never its contact.
+    async fn employer_name(&self, employer: Employer) -> Result<String, AppError> {
+        let kind = match employer {
+            Employer::Organisation(_) => EntityKind::Organisation,
+            Employer::Startup(_) => EntityKind::Startup,
+        };
+        match self.profiles.get(kind, employer.as_uuid()).await {
+            Ok(stored) => Ok(title_of(&stored.entity)),
+            Err(crate::ProfilesError::NotFound { .. }) => Ok(String::new()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The applications to an offer or programme, withdrawn ones included (a read that fails
@@ -272,14 +313,19 @@ impl App {
         }
     }
 
-    /// My organisation's offers and programmes, open and closed, newest first.
+    /// My organisation's offers and programmes, or my startup's offers, open and closed,
+    /// newest first.
     pub async fn my_postings(&self, actor: &Actor) -> Result<Vec<PostingView>, AppError> {
-        actor.require()?;
-        let org = actor.organisation().ok_or_else(|| AppError::forbidden("postings belong to organisation members"))?;
-        let mut ids = Vec::new();
-        for kind in [EntityKind::Offer, EntityKind::Programme] {
-            let found = self.pointing(self.profiles.db(), org.as_uuid(), kind, "organisation_id").await?;
-            ids.extend(found.into_iter().map(|id| (kind, id)));
+        let user = actor.require()?;
+        let employer = actor.employer().ok_or_else(|| match user.role {
+            Role::Startup => AppError::forbidden("save your startup profile first: offers are posted in its name"),
+            _ => AppError::forbidden("postings belong to organisation members and startups"),
+        })?;
+        let mut ids: Vec<_> = self.offers_of(employer).await?.into_iter().map(|id| (EntityKind::Offer, id)).collect();
+        if let Some(org) = actor.organisation() {
+            let found =
+                self.pointing(self.profiles.db(), org.as_uuid(), EntityKind::Programme, "organisation_id").await?;
+            ids.extend(found.into_iter().map(|id| (EntityKind::Programme, id)));
         }
         // v7 ids grow with time.
         ids.sort_unstable_by_key(|(_, id)| std::cmp::Reverse(*id));

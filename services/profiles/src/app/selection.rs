@@ -60,7 +60,7 @@ impl Reviewers {
 
 pub(super) fn organisation_of(entity: &Entity) -> Option<OrganisationId> {
     match entity {
-        Entity::Offer(o) => Some(o.organisation_id),
+        Entity::Offer(o) => o.organisation_id,
         Entity::Programme(p) => Some(p.organisation_id),
         _ => None,
     }
@@ -246,7 +246,13 @@ impl App {
         }
         let ((_, applicant), (target_kind, target_id)) = ends(&application);
         let target = work.get(target_kind, target_id).await?.entity;
-        if actor.organisation().is_none() || organisation_of(&target) != actor.organisation() {
+        let receives = match &target {
+            // An offer's employer (an organisation, or a startup that hires) scores its
+            // applications; no panel, no blind round.
+            Entity::Offer(_) => super::owns(actor, &target),
+            _ => actor.organisation().is_some() && organisation_of(&target) == actor.organisation(),
+        };
+        if !receives {
             return Err(AppError::forbidden("only members of the organisation that received it review an application"));
         }
         let reviewers = self.reviewers(work.txn(), &application, &target).await?;

@@ -8,7 +8,7 @@
 //! who asks itself, on every call, so a token ends with its account there too.
 
 use super::{AppApi, AppError, ConflictWith, DecisionNote, NewAccount, PostingInput, RubricLine, Session};
-use crocevia_api::{AnswerInput, OrganisationInput, ProfileInput};
+use crocevia_api::{AnswerInput, OrganisationInput, ProfileInput, WelcomeChecklistInput};
 use crocevia_domain::{ApplicationStage, EntityKind};
 use crocevia_kit::ErrorCode;
 use crocevia_search::SearchRequest;
@@ -158,6 +158,15 @@ pub enum Call {
     OrganisationMembers {
         organisation: Uuid,
     },
+    MyCheckIns,
+    AnswerCheckIn {
+        answer: crocevia_api::CheckInAnswer,
+    },
+    MyConsents,
+    SetConsent {
+        purpose: crocevia_domain::ConsentPurpose,
+        granted: bool,
+    },
     SaveSearch {
         name: String,
         request: SearchRequest,
@@ -188,6 +197,7 @@ pub enum Call {
     MyMatchWith {
         target: Uuid,
     },
+    MySkillsGap,
     ApplicationMatch {
         id: Uuid,
     },
@@ -201,6 +211,18 @@ pub enum Call {
     Title {
         kind: EntityKind,
         id: Uuid,
+    },
+    WelcomeChecklist {
+        application: Uuid,
+    },
+    TickWelcomeStep {
+        application: Uuid,
+        step: String,
+        done: bool,
+    },
+    WelcomeDocument,
+    UpdateWelcomeChecklist {
+        document: WelcomeChecklistInput,
     },
 }
 
@@ -254,6 +276,10 @@ impl Call {
             Self::ReplayRanking { .. } => "replay_ranking",
             Self::Fairness { .. } => "fairness",
             Self::OrganisationMembers { .. } => "organisation_members",
+            Self::MyCheckIns => "my_check_ins",
+            Self::AnswerCheckIn { .. } => "answer_check_in",
+            Self::MyConsents => "my_consents",
+            Self::SetConsent { .. } => "set_consent",
             Self::SaveSearch { .. } => "save_search",
             Self::Export => "export",
             Self::Erase => "erase",
@@ -267,11 +293,16 @@ impl Call {
             Self::Matches { .. } => "matches",
             Self::Eligibility { .. } => "eligibility",
             Self::MyMatchWith { .. } => "my_match_with",
+            Self::MySkillsGap => "my_skills_gap",
             Self::ApplicationMatch { .. } => "application_match",
             Self::SavedSearches => "saved_searches",
             Self::SavedSearch { .. } => "saved_search",
             Self::RunSaved { .. } => "run_saved",
             Self::Title { .. } => "title",
+            Self::WelcomeChecklist { .. } => "welcome_checklist",
+            Self::TickWelcomeStep { .. } => "tick_welcome_step",
+            Self::WelcomeDocument => "welcome_document",
+            Self::UpdateWelcomeChecklist { .. } => "update_welcome_checklist",
         }
     }
 }
@@ -345,6 +376,10 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::ReplayRanking { id } => json(app.replay_ranking(a, id).await),
         Call::Fairness { target } => json(app.fairness(a, target).await),
         Call::OrganisationMembers { organisation } => json(app.organisation_members(a, organisation).await),
+        Call::MyCheckIns => json(app.my_check_ins(a).await),
+        Call::AnswerCheckIn { answer } => json(app.answer_check_in(a, answer).await),
+        Call::MyConsents => json(app.my_consents(a).await),
+        Call::SetConsent { purpose, granted } => json(app.set_consent(a, purpose, granted).await),
         Call::SaveSearch { name, request } => json(app.save_search(a, &name, request).await),
         Call::Export => json(app.export(a).await),
         Call::Erase => json(app.erase(a).await),
@@ -358,11 +393,18 @@ pub async fn dispatch(app: &dyn AppApi, envelope: Envelope) -> Result<Value, App
         Call::Matches { subject } => json(app.matches(a, subject).await),
         Call::Eligibility { startup, programme } => json(app.eligibility(a, startup, programme).await),
         Call::MyMatchWith { target } => json(app.my_match_with(a, target).await),
+        Call::MySkillsGap => json(app.my_skills_gap(a).await),
         Call::ApplicationMatch { id } => json(app.application_match(a, id).await),
         Call::SavedSearches => json(app.saved_searches(a).await),
         Call::SavedSearch { id } => json(app.saved_search(a, id).await),
         Call::RunSaved { id } => json(app.run_saved(a, id).await),
         Call::Title { kind, id } => json(app.title(kind, id).await),
+        Call::WelcomeChecklist { application } => json(app.welcome_checklist(a, application).await),
+        Call::TickWelcomeStep { application, step, done } => {
+            json(app.tick_welcome_step(a, application, step, done).await)
+        }
+        Call::WelcomeDocument => json(app.welcome_document(a).await),
+        Call::UpdateWelcomeChecklist { document } => json(app.update_welcome_checklist(a, document).await),
     }
 }
 

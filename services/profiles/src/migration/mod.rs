@@ -7,6 +7,7 @@ mod m20261207_000002_reviews;
 mod m20261207_000003_decisions;
 mod m20261207_000004_forms;
 mod m20261207_000005_files;
+mod m20261207_000020_welcome;
 
 use sea_orm_migration::prelude::*;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_decisions::Migration),
             Box::new(m20261207_000004_forms::Migration),
             Box::new(m20261207_000005_files::Migration),
+            Box::new(m20261207_000020_welcome::Migration),
         ]
     }
 }

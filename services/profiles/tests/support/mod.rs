@@ -60,7 +60,7 @@ pub async fn world(url: String, dir: Option<tempfile::TempDir>) -> World {
     };
     let admin = app.provision_account(admin, "administrator pass".into()).await.unwrap();
     let session = Session { user: admin.id, generation: 0 };
-    World { app, profiles, _dir: dir, admin: Actor::User(admin, session) }
+    World { app, profiles, _dir: dir, admin: Actor::User(admin, session, None) }
 }
 
 pub async fn sqlite() -> World {
@@ -96,7 +96,13 @@ pub async fn member(w: &World, i: usize, email: &str) -> Actor {
     let org = demo("organisations.json")[i]["id"].as_str().unwrap().parse().unwrap();
     let user = w.app.create_member(&w.admin, org, email, "member password".into(), "M").await.unwrap();
     let session = Session { user: user.id, generation: 0 };
-    Actor::User(user, session)
+    Actor::User(user, session, None)
+}
+
+/// The actor resolved again, as the next request resolves it (a startup account acts for its
+/// startup once the profile is saved).
+pub async fn again(w: &World, actor: &Actor) -> Actor {
+    w.app.actor(actor.session()).await.unwrap()
 }
 
 pub fn open_offer() -> Value {
