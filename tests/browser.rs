@@ -1520,6 +1520,17 @@ async fn an_international_graduate_checks_in_a_year_on_is_hired_and_sees_her_wel
     set_value(&c, "#profile-education-0-graduated", &graduated).await;
     click(&c, "#profile-save").await;
     wait_text(&c, "#profile-status", |t| t.contains("Profilo salvato")).await;
+    // Opened again, the profile shows the degree.
+    c.refresh().await.unwrap();
+    let deadline = Instant::now() + WAIT;
+    while c.find(Locator::Css("#profile-education-0-course")).await.is_err()
+        || prop(&c, "#profile-education-0-course", "value").await != "Data Science and Engineering"
+    {
+        assert!(Instant::now() < deadline, "the degree never came back; {}", page_state(&c).await);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(prop(&c, "#profile-education-0-graduated", "value").await, graduated);
+    assert_eq!(prop(&c, "#profile-education-0-field", "value").await, "ict");
 
     // A year on, once she consents, she is asked whether she stayed; she went home to Pune.
     click(&c, "#check-in-consent").await;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 macro_rules! talent {
     () => {
-        "... on Talent { id version displayName headline bio contactEmail countryOfOrigin residence { comune city country countryNameIt countryNameEn inMetroArea } fieldOfStudy
+        "... on Talent { id version displayName headline bio contactEmail countryOfOrigin residence { comune city country countryNameIt countryNameEn inMetroArea } fieldOfStudy education { institution institutionName level field course graduatedOn }
         skills { skill years } languages { language level } experienceYears availableFrom willingToRelocate
         openToRemote needsWorkPermit sectors seeking }"
     };
