@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use support::{Instance, Server, demo_dir, repo_root};
 
-const DATASETS: usize = 16;
+const DATASETS: usize = 23;
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
