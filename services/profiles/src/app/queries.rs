@@ -212,19 +212,10 @@ impl App {
         if self.applications(actor).await?.iter().any(|a| ends(a).0.1 == profile) {
             return Ok(true);
         }
-        if let Some(owner) = owner {
-            let db = self.profiles.db();
-            for consent in self.pointing(db, owner.as_uuid(), EntityKind::Consent, "user_id").await? {
-                if let Some(stored) = store::find(db, EntityKind::Consent, consent).await?
-                    && let Entity::Consent(c) = stored.entity
-                    && c.purpose == ConsentPurpose::ContactSharing
-                    && c.granted
-                {
-                    return Ok(true);
-                }
-            }
+        match owner {
+            Some(owner) => self.consents_to(owner, ConsentPurpose::ContactSharing).await,
+            None => Ok(false),
         }
-        Ok(false)
     }
 
     /// One entity, without the fields the actor may not see. Talents are people: only
@@ -270,7 +261,7 @@ impl App {
 
     /// The public name of an offer's employer: the organisation's or the startup's name,
     /// never its contact.
-    async fn employer_name(&self, employer: Employer) -> Result<String, AppError> {
+    pub(super) async fn employer_name(&self, employer: Employer) -> Result<String, AppError> {
         let kind = match employer {
             Employer::Organisation(_) => EntityKind::Organisation,
             Employer::Startup(_) => EntityKind::Startup,

@@ -82,22 +82,6 @@ impl App {
         }
     }
 
-    /// Whether `user` currently consents to `purpose` (the newest consent for it decides).
-    pub(super) async fn consents_to(&self, user: &User, purpose: ConsentPurpose) -> Result<bool, AppError> {
-        let db = self.profiles.db();
-        let mut newest: Option<(chrono::DateTime<Utc>, bool)> = None;
-        for id in self.pointing(db, user.id.as_uuid(), EntityKind::Consent, "user_id").await? {
-            if let Some(stored) = crate::store::find(db, EntityKind::Consent, id).await?
-                && let Entity::Consent(c) = stored.entity
-                && c.purpose == purpose
-                && newest.is_none_or(|(at, _)| c.at >= at)
-            {
-                newest = Some((c.at, c.granted));
-            }
-        }
-        Ok(newest.is_some_and(|(_, granted)| granted))
-    }
-
     /// Every graduation and hire of `talent` a check-in could be about.
     async fn candidates(&self, actor: &Actor, talent: &Talent) -> Result<Vec<Candidate>, AppError> {
         let mut out: Vec<Candidate> = talent
@@ -119,23 +103,14 @@ impl App {
         Ok(out)
     }
 
-    /// An offer's title and its employer's name, if both are still there.
+    /// An offer's title and its employer's name, if the offer is still there.
     async fn offer_and_employer(&self, offer: Uuid) -> Result<(Option<String>, Option<String>), AppError> {
-        let db = self.profiles.db();
-        let Some(stored) = crate::store::find(db, EntityKind::Offer, offer).await? else { return Ok((None, None)) };
+        let Some(stored) = crate::store::find(self.profiles.db(), EntityKind::Offer, offer).await? else {
+            return Ok((None, None));
+        };
         let Entity::Offer(o) = stored.entity else { return Ok((None, None)) };
         let employer = match o.employer() {
-            Some(e) => {
-                let kind = match e {
-                    crocevia_domain::Employer::Organisation(_) => EntityKind::Organisation,
-                    crocevia_domain::Employer::Startup(_) => EntityKind::Startup,
-                };
-                match crate::store::find(db, kind, e.as_uuid()).await?.map(|s| s.entity) {
-                    Some(Entity::Organisation(org)) => Some(org.name),
-                    Some(Entity::Startup(s)) => Some(s.name),
-                    _ => None,
-                }
-            }
+            Some(e) => Some(self.employer_name(e).await?).filter(|n| !n.is_empty()),
             None => None,
         };
         Ok((Some(o.title), employer))
@@ -149,7 +124,7 @@ impl App {
 
     async fn check_ins_on(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<CheckInView>, AppError> {
         let (user, talent, _) = self.own_talent(actor).await?;
-        let asked = self.consents_to(&user, ConsentPurpose::RetentionCheckIn).await?;
+        let asked = self.consents_to(user.id, ConsentPurpose::RetentionCheckIn).await?;
         let mut out = Vec::new();
         for candidate in self.candidates(actor, &talent).await? {
             let answer = talent.check_ins.iter().find(|c| same(&c.about, &candidate.about));
@@ -166,7 +141,7 @@ impl App {
     pub async fn answer_check_in(&self, actor: &Actor, answer: CheckInAnswer) -> Result<WriteOutcome, AppError> {
         let today = Utc::now().date_naive();
         let (user, mut talent, version) = self.own_talent(actor).await?;
-        if !self.consents_to(&user, ConsentPurpose::RetentionCheckIn).await? {
+        if !self.consents_to(user.id, ConsentPurpose::RetentionCheckIn).await? {
             return Err(AppError::forbidden("consent to the retention check-in first (consent RETENTION_CHECK_IN)"));
         }
         let candidates = self.candidates(actor, &talent).await?;
