@@ -226,11 +226,11 @@ impl MatchingService {
     }
 
     /// The live score of a talent or startup profile against one open offer or programme,
-    /// from the profile's side, whether or not the target is in its list (see [`pair::view`]).
+    /// from the side `from`, whether or not the target is in its list (see [`pair::view`]).
     /// On the blocking pool: a batch being matched holds the engine for a while.
-    pub async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, PairError> {
+    pub async fn pair(&self, subject: Entity, target: Uuid, from: pair::Viewpoint) -> Result<PairView, PairError> {
         let engine = self.engine.clone();
-        tokio::task::spawn_blocking(move || pair::view(&lock(&engine), &subject, target))
+        tokio::task::spawn_blocking(move || pair::view(&lock(&engine), &subject, target, from))
             .await
             .map_err(|e| PairError::Other(anyhow::anyhow!("scoring a pair: {e}")))?
     }
@@ -537,14 +537,11 @@ impl MatchingService {
         while !*shutdown.borrow() {
             match self.beat(&member).await {
                 Ok(held) if shown.as_ref() != Some(&held) => {
-                    let partitions = match self.ownership() {
-                        Ownership::Share { partitions, .. } => partitions,
-                        Ownership::All => return,
-                    };
-                    *self.ownership.lock().unwrap_or_else(|p| p.into_inner()) =
-                        Ownership::Share { partitions, held: held.clone() };
-                    tracing::info!(?held, partitions, "this member's share of the match lists");
-                    match self.take_over().await {
+                    if self.ownership() == Ownership::All {
+                        return;
+                    }
+                    tracing::info!(?held, "this member's share of the match lists");
+                    match self.take_over(held.clone()).await {
                         Ok(lists) => {
                             tracing::info!(lists, "lists of this member's share stored where the store was behind");
                             crocevia_kit::metrics::MATCHING_PARTITIONS_HELD.set(held.len() as i64);
@@ -587,13 +584,33 @@ impl MatchingService {
         Ok(members::share(index, live.len(), partitions))
     }
 
-    /// Stores the lists of this member's share where the store differs from what the member
-    /// holds in memory, with their match events: what a member that died (or a rebalance, in
-    /// which nobody stores) left behind. Runs between batches. Returns the lists stored.
-    pub async fn take_over(&self) -> anyhow::Result<usize> {
+    /// Makes `held` this member's share and stores the lists of the share where the store
+    /// differs from what the member holds in memory, with their match events: what a member
+    /// that died (or a rebalance, in which nobody stores) left behind. Returns the lists stored.
+    ///
+    /// The share changes under the lists' writer lock, between batches: a batch that saw the
+    /// new share before this ran would store its diffs against a store it never read (a
+    /// place whose rank and score stayed put is written without an event when only its
+    /// `mutual` or `bm25` moved), and the store would hold places no event announced. If
+    /// storing fails, the member keeps only the partitions it held before and still holds,
+    /// and the next beat tries again.
+    pub async fn take_over(&self, held: BTreeSet<u32>) -> anyhow::Result<usize> {
         let mut unsaved = self.unsaved.lock().await;
-        self.store_unsaved(&mut unsaved).await?;
-        let ownership = self.ownership();
+        let before = self.ownership();
+        let Ownership::Share { partitions, held: kept } = &before else { return Ok(0) };
+        let ownership = Ownership::Share { partitions: *partitions, held: held.clone() };
+        *self.ownership.lock().unwrap_or_else(|p| p.into_inner()) = ownership.clone();
+        let result = self.store_share(&ownership, &mut unsaved).await;
+        if result.is_err() {
+            let still = kept.intersection(&held).copied().collect();
+            *self.ownership.lock().unwrap_or_else(|p| p.into_inner()) =
+                Ownership::Share { partitions: *partitions, held: still };
+        }
+        result
+    }
+
+    async fn store_share(&self, ownership: &Ownership, unsaved: &mut Option<Batch>) -> anyhow::Result<usize> {
+        self.store_unsaved(unsaved).await?;
         let mut mine: Vec<Uuid> = self.all_subjects().into_iter().filter(|s| ownership.owns(*s)).collect();
         // Stored lists of subjects gone since (erased, closed): emptied below.
         let live: HashSet<Uuid> = mine.iter().copied().collect();
