@@ -2,10 +2,11 @@
 //! `29 Nov 2026` and `1,234.5` in English. Pure Rust, so the same rules hold in every browser.
 
 use crate::i18n::Lang;
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 
-const MONTHS_IT: [&str; 12] = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+// The services write their reasons with the same rules.
+use crocevia_domain::say::month_short;
+pub use crocevia_domain::say::{date, euros, number};
 
 /// Today in the browser's time zone.
 pub fn today() -> NaiveDate {
@@ -13,26 +14,14 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or_default()
 }
 
-pub fn date(lang: Lang, d: NaiveDate) -> String {
-    let months = match lang {
-        Lang::It => &MONTHS_IT,
-        Lang::En => &MONTHS_EN,
-    };
-    let month = months.get(d.month0() as usize).copied().unwrap_or("");
-    format!("{} {} {}", d.day(), month, d.year())
-}
-
 /// A month key (`YYYY-MM`) as its short name and its year, for a chart's axis; `None` for
 /// anything else.
 pub fn month_parts(lang: Lang, key: &str) -> Option<(&'static str, i32)> {
     let (year, month) = key.split_once('-')?;
     let year: i32 = year.parse().ok()?;
-    let month: usize = month.parse().ok()?;
-    let months = match lang {
-        Lang::It => &MONTHS_IT,
-        Lang::En => &MONTHS_EN,
-    };
-    months.get(month.checked_sub(1)?).map(|m| (*m, year))
+    let month: u32 = month.parse().ok()?;
+    let name = month_short(lang, month.checked_sub(1)?);
+    (!name.is_empty()).then_some((name, year))
 }
 
 /// A month key (`YYYY-MM`) in words: `ott 2026`, `Oct 2026`; anything else as it came.
@@ -69,25 +58,6 @@ pub fn iso_date(lang: Lang, iso: &str) -> String {
     }
 }
 
-/// A number with `decimals` digits after the separator and grouped thousands.
-pub fn number(lang: Lang, value: f64, decimals: usize) -> String {
-    let (group, point) = match lang {
-        Lang::It => ('.', ','),
-        Lang::En => (',', '.'),
-    };
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{point}{frac}") }
-}
-
 /// A share from 0 to 1 as a whole percentage.
 pub fn percent(lang: Lang, share: f64) -> String {
     format!("{}%", number(lang, (share * 100.0).clamp(0.0, 100.0), 0))
@@ -95,13 +65,6 @@ pub fn percent(lang: Lang, share: f64) -> String {
 
 pub fn km(lang: Lang, km: f64) -> String {
     format!("{} km", number(lang, km, if km < 10.0 { 1 } else { 0 }))
-}
-
-pub fn euros(lang: Lang, amount: f64) -> String {
-    match lang {
-        Lang::It => format!("{} €", number(lang, amount, 0)),
-        Lang::En => format!("€{}", number(lang, amount, 0)),
-    }
 }
 
 #[cfg(test)]

@@ -6,45 +6,9 @@ use crocevia_domain::{
     StartupStage,
 };
 
-/// The interface language; Italian first, as in Torino.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    It,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::It => "it",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code.get(..2).map(str::to_ascii_lowercase).as_deref() {
-            Some("it") => Some(Lang::It),
-            Some("en") => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Lang::It => Lang::En,
-            Lang::En => Lang::It,
-        }
-    }
-
-    /// Picks the Italian or the English of a pair, as the API sends bilingual reasons.
-    pub fn pick<'a>(self, it: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::It => it,
-            Lang::En => en,
-        }
-    }
-}
+/// The interface language; Italian first, as in Torino (the domain's, which the services
+/// write their reasons in).
+pub use crocevia_domain::say::Lang;
 
 macro_rules! texts {
     ($($key:ident => $it:literal, $en:literal;)*) => {
@@ -69,6 +33,7 @@ texts! {
     Tagline => "Talenti, startup e programmi di accelerazione a Torino", "Talent, startups and accelerator programmes in Torino";
     SkipToContent => "Vai al contenuto", "Skip to content";
     MainNav => "Navigazione principale", "Main navigation";
+    Menu => "Menu", "Menu";
     Home => "Inizio", "Home";
     Search => "Cerca", "Search";
     SearchPlaceholder => "Ruolo, competenza, programma…", "Role, skill, programme…";
@@ -258,6 +223,7 @@ texts! {
     MinExperience => "Esperienza minima (anni)", "Minimum experience (years)";
     SalaryMin => "Retribuzione minima (€/anno)", "Minimum salary (€/year)";
     SalaryMax => "Retribuzione massima (€/anno)", "Maximum salary (€/year)";
+    SalaryRange => "Retribuzione annua lorda", "Gross annual salary";
     PostedOn => "Pubblicata il", "Posted on";
     StartsOn => "Inizio", "Starts on";
     SponsorsPermit => "Sponsorizziamo il permesso di lavoro", "We sponsor the work permit";
@@ -320,6 +286,7 @@ texts! {
     Accepted => "accettate", "accepted";
     Median => "mediana", "median";
     NotPublished => "meno di {k}", "fewer than {k}";
+    TrendOther => "Mesi con meno di {k} ciascuno, insieme: {n}", "Months with fewer than {k} each, together: {n}";
     LicenceAndMethod => "Licenza e metodo", "Licence and method";
     Licence => "Licenza", "Licence";
     KNote => "Ogni cifra conta almeno {k} persone; i gruppi più piccoli sono uniti in «Altro».", "Every figure counts at least {k} people; smaller groups are merged into “Other”.";
@@ -444,6 +411,7 @@ texts! {
     GroupInternational => "Dall'estero", "From abroad";
     No => "No", "No";
     ConfirmWithdraw => "Conferma: lascio il posto nella coorte", "Confirm: I give up my place in the cohort";
+    ConfirmWithdrawApplication => "Conferma il ritiro (non si può annullare)", "Confirm the withdrawal (it cannot be undone)";
     SkillsGapTitle => "Competenze che ti aprirebbero più offerte", "Skills that would open more offers";
     SkillsGapIntro => "Tra le {n} offerte aperte adatte a te per lingue, permesso, date, tipo e luogo, le competenze richieste che ti mancano più spesso.",
         "Among the {n} open offers that suit you on languages, permit, dates, kind and place, the required skills you miss most often.";
@@ -570,21 +538,7 @@ pub fn role(lang: Lang, role: crocevia_domain::Role) -> &'static str {
 
 /// A language code's name, for the few languages people list most here.
 pub fn language_name(lang: Lang, code: &str) -> String {
-    let name = match code {
-        "it" => lang.pick("italiano", "Italian"),
-        "en" => lang.pick("inglese", "English"),
-        "fr" => lang.pick("francese", "French"),
-        "de" => lang.pick("tedesco", "German"),
-        "es" => lang.pick("spagnolo", "Spanish"),
-        "pt" => lang.pick("portoghese", "Portuguese"),
-        "zh" => lang.pick("cinese", "Chinese"),
-        "ar" => lang.pick("arabo", "Arabic"),
-        "hi" => lang.pick("hindi", "Hindi"),
-        "ru" => lang.pick("russo", "Russian"),
-        "ro" => lang.pick("rumeno", "Romanian"),
-        other => return other.to_uppercase(),
-    };
-    name.to_owned()
+    crocevia_domain::say::language(lang, code)
 }
 
 #[cfg(test)]

@@ -26,6 +26,12 @@ use wasm_bindgen::prelude::*;
 pub fn run() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    // index.html's "Loading…", shown until now.
+    if let Some(placeholder) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot-placeholder"))
+    {
+        placeholder.remove();
+    }
 }
 
 /// The page the location's fragment names.
@@ -41,6 +47,19 @@ pub fn navigate(route: &Route) {
     }
 }
 
+/// Moves the focus to the page's heading (or, before it is drawn, to the page itself), so a
+/// screen reader announces the new page and Tab goes on from its top, not from `<body>`.
+pub fn focus_heading() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let target = document.query_selector("main h1").ok().flatten().or_else(|| document.get_element_by_id("main"));
+    if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if !element.has_attribute("tabindex") {
+            let _ = element.set_attribute("tabindex", "-1");
+        }
+        let _ = element.focus();
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::restore();
@@ -53,6 +72,8 @@ pub fn App() -> impl IntoView {
         // A new page starts at its top, and its heading gets the focus for screen readers.
         if let Some(w) = web_sys::window() {
             w.scroll_to_with_x_and_y(0.0, 0.0);
+            let focus = Closure::once_into_js(focus_heading);
+            let _ = w.set_timeout_with_callback(focus.unchecked_ref());
         }
     });
     if let Some(w) = web_sys::window() {

@@ -40,6 +40,11 @@ impl Drop for Live {
     fn drop(&mut self) {
         self.0.stopped.set(true);
         if let Some(socket) = self.0.socket.borrow_mut().take() {
+            // The handlers go with `Inner`, but the socket fires `close` later: unhooked
+            // first, it has nothing dropped to call ("closure invoked ... after being dropped").
+            socket.set_onopen(None);
+            socket.set_onmessage(None);
+            socket.set_onclose(None);
             let _ = socket.close();
         }
     }

@@ -92,7 +92,16 @@ fn value_note(id: &str, value: f64, lang: Lang) -> Option<String> {
 pub fn hours(lang: Lang, h: f64) -> String {
     if h < 1.0 {
         let minutes = (h * 60.0).round();
-        if minutes < 1.0 { "< 1 min".to_owned() } else { format!("{} min", format::number(lang, minutes, 0)) }
+        // Matching runs as an offer is posted: within the minute is the usual case, said in
+        // words rather than as a cryptic "< 1 min".
+        if minutes < 1.0 {
+            match lang {
+                Lang::It => "entro un minuto".to_owned(),
+                Lang::En => "within a minute".to_owned(),
+            }
+        } else {
+            format!("{} min", format::number(lang, minutes, 0))
+        }
     } else {
         format!("{} h", format::number(lang, h, if h < 10.0 { 1 } else { 0 }))
     }
@@ -148,6 +157,14 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// What the trend cannot place in a month: the months with fewer than k each, counted
+    /// together in the row `other` (so the chart and this add up to the total).
+    pub fn trend_other(&self) -> Option<u64> {
+        self.rows.iter().find(|r| parse_month(&r.key).is_none()).map(|r| r.count).filter(|c| *c > 0)
+    }
+}
+
 fn parse_month(key: &str) -> Option<(i32, u32)> {
     let (y, m) = key.split_once('-')?;
     let (y, m) = (y.parse().ok()?, m.parse().ok()?);
@@ -190,6 +207,10 @@ mod tests {
         assert_eq!(keys, ["2026-11", "2026-12", "2027-01", "2027-02"]);
         assert_eq!(points.iter().map(|p| p.count).collect::<Vec<_>>(), [Some(6), None, None, Some(9)]);
         assert!(dataset("offers_by_month", vec![]).trend().is_empty());
+        // The months under k, together: the chart and the note add up to the total.
+        assert_eq!(d.trend_other(), Some(5));
+        assert_eq!(d.trend().iter().filter_map(|p| p.count).sum::<u64>() + 5, d.total.unwrap());
+        assert_eq!(dataset("offers_by_month", vec![row("2026-11", 6, None)]).trend_other(), None);
     }
 
     #[test]
@@ -203,7 +224,8 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(hours(Lang::It, 0.001), "< 1 min");
+        assert_eq!(hours(Lang::It, 0.001), "entro un minuto");
+        assert_eq!(hours(Lang::En, 0.001), "within a minute");
         assert_eq!(hours(Lang::En, 0.25), "15 min");
         assert_eq!(hours(Lang::It, 2.5), "2,5 h");
         assert_eq!(hours(Lang::En, 1234.0), "1,234 h");

@@ -205,7 +205,9 @@ async fn the_header_switches_language_and_offers_login_to_visitors() {
     let links = texts(&root, "nav a");
     assert!(links.contains(&"Accedi".to_owned()) && links.contains(&"Registrati".to_owned()), "{links:?}");
     let switch: web_sys::HtmlElement = root.query_selector("#lang-switch").unwrap().unwrap().unchecked_into();
-    assert_eq!(switch.get_attribute("aria-label").as_deref(), Some("Switch to English"));
+    // Its accessible name starts with its visible text (axe's label-content-name-mismatch).
+    assert_eq!(switch.get_attribute("aria-label").as_deref(), Some("EN – Switch to English"));
+    assert_eq!(switch.text_content().as_deref().map(str::trim), Some("EN"));
     switch.click();
     settle().await;
     assert_eq!(s.lang.get_untracked(), Lang::En);

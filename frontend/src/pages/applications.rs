@@ -109,7 +109,9 @@ fn Applications() -> impl IntoView {
                             <th scope="col">{move || session.t(if is_org() { T::Applicant } else { T::Target })}</th>
                             {move || is_org().then(|| view! { <th scope="col">{session.t(T::Target)}</th> })}
                             <th scope="col">{move || session.t(T::Stage)}</th>
-                            <th scope="col">{move || session.t(T::Score)}</th>
+                            // The score is the organisation's own assessment; the server
+                            // gives it to nobody else.
+                            {move || is_org().then(|| view! { <th scope="col">{session.t(T::Score)}</th> })}
                             <th scope="col"><span class="visually-hidden">{move || session.t(T::Edit)}</span></th>
                         </tr></thead>
                         <tbody>
@@ -162,23 +164,27 @@ fn Row(
                 view! { <td>{target_link.clone()}</td> }.into_any()
             }}
             <td class="stage">{move || i18n::application_stage(session.lang.get(), stage)}</td>
-            <td>{a.score.map(|s| view! { {move || format::number(session.lang.get(), s as f64, 0)} "/100" })}</td>
+            {move || is_org().then(|| view! {
+                <td>{a.score.map(|s| view! { {move || format::number(session.lang.get(), s as f64, 0)} "/100" })}</td>
+            })}
             <td class="row-actions">
+                // Withdrawing cannot be undone: it is confirmed first, and an accepted place
+                // says so in the question.
                 {(open && applicant_view).then(|| {
                     let accepted = stage == ApplicationStage::Accepted;
                     view! {
-                        {move || if accepted && confirming.get() {
+                        {move || if confirming.get() {
                             view! {
                                 <button type="button" class="confirm-withdraw" on:click=move |_| withdraw(id.get_value())>
-                                    {move || session.t(T::ConfirmWithdraw)}
+                                    {move || session.t(if accepted { T::ConfirmWithdraw } else { T::ConfirmWithdrawApplication })}
                                 </button>
                                 <button type="button" class="link" on:click=move |_| confirming.set(false)>{move || session.t(T::Cancel)}</button>
                             }.into_any()
                         } else {
                             view! {
-                                <button type="button" class="withdraw" on:click=move |_| {
-                                    if accepted { confirming.set(true) } else { withdraw(id.get_value()) }
-                                }>{move || session.t(T::Withdraw)}</button>
+                                <button type="button" class="withdraw" on:click=move |_| confirming.set(true)>
+                                    {move || session.t(T::Withdraw)}
+                                </button>
                             }.into_any()
                         }}
                     }
@@ -197,7 +203,7 @@ fn Row(
         </tr>
         {move || panel.get().map(|which| view! {
             <tr class="more" id=more_id.clone()>
-                <td colspan="4">
+                <td colspan="3">
                     {match which {
                         Panel::Cohort => view! { <MyCohort programme=programme.get_value() /> }.into_any(),
                         Panel::Why => view! { <WhyDecision application=id.get_value() /> }.into_any(),

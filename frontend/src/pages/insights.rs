@@ -219,7 +219,18 @@ fn DatasetCard(dataset: Dataset, style: Style, k: u32) -> impl IntoView {
                 view! { <BarChart rows=dataset.bars() ranked=true labelledby=heading.clone() /> }.into_any()
             }
             Style::Trend => {
-                view! { <TrendChart points=dataset.trend() title=title.clone() k=k id="offers-trend" /> }.into_any()
+                let other = dataset.trend_other().map(|n| {
+                    let text = move || {
+                        let lang = session.lang.get();
+                        T::TrendOther
+                            .get(lang)
+                            .replace("{k}", &k.to_string())
+                            .replace("{n}", &format::number(lang, n as f64, 0))
+                    };
+                    view! { <p class="trend-other" id="offers-trend-other" data-count=n.to_string()>{text}</p> }
+                });
+                view! { <TrendChart points=dataset.trend() title=title.clone() k=k id="offers-trend" /> {other} }
+                    .into_any()
             }
         }
     };

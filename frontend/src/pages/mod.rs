@@ -54,11 +54,11 @@ pub fn render(route: Route) -> AnyView {
     }
 }
 
-/// A page-sized message.
+/// A page-sized message, as the page's heading (every page has one h1).
 #[component]
 pub fn Message(text: T) -> impl IntoView {
     let session = use_session();
-    view! { <section class="message"><p>{move || session.t(text)}</p></section> }
+    view! { <section class="message"><h1>{move || session.t(text)}</h1></section> }
 }
 
 /// Shows `children` to a logged-in user whose role passes `allowed`, else says why not.
@@ -66,10 +66,12 @@ pub fn Message(text: T) -> impl IntoView {
 pub fn RequireRole(allowed: fn(&crate::session::User) -> bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     move || match session.user.get() {
-        None if session.token.get().is_some() => view! { <Message text=T::Loading /> }.into_any(),
+        None if session.token.get().is_some() => {
+            view! { <section class="message"><p>{move || session.t(T::Loading)}</p></section> }.into_any()
+        }
         None => view! {
             <section class="message">
-                <p>{move || session.t(T::LoginRequired)}</p>
+                <h1>{move || session.t(T::LoginRequired)}</h1>
                 <a class="button" href=Route::Login.href()>{move || session.t(T::Login)}</a>
             </section>
         }

@@ -30,11 +30,12 @@ const STAGES: [ApplicationStage; 7] = [
     ApplicationStage::Submitted,
 ];
 
-/// The stages an organisation may move an application to from `current`: the domain's own
-/// transition rule (the one the server applies), so the page never offers a move the server
-/// would refuse. Withdrawing is the applicant's, not the organisation's.
-pub(super) fn allowed_moves(current: ApplicationStage) -> Vec<ApplicationStage> {
-    STAGES.into_iter().filter(|to| current.can_move_to(*to)).collect()
+/// The stages an organisation may move an application to a programme (`programme`) or an
+/// offer to from `current`: the domain's own transition rule (the one the server applies), so
+/// the page never offers a move the server would refuse. Withdrawing is the applicant's, not
+/// the organisation's.
+pub(super) fn allowed_moves(current: ApplicationStage, programme: bool) -> Vec<ApplicationStage> {
+    STAGES.into_iter().filter(|to| current.can_move_to_for(*to, programme)).collect()
 }
 
 #[component]
@@ -123,12 +124,13 @@ fn RankingView(id: String) -> impl IntoView {
                     <h2 id="applications-title">{move || session.t(T::Applications)}</h2>
                     {move || {
                         let list = applications.get();
+                        let programme = is_programme.get();
                         if list.is_empty() {
                             view! { <p class="empty">{move || session.t(T::NoApplications)}</p> }.into_any()
                         } else {
                             view! {
                                 <ul class="application-list">
-                                    {list.into_iter().map(|a| view! { <ApplicationCard a=a on_change=refresh_applications /> }).collect_view()}
+                                    {list.into_iter().map(|a| view! { <ApplicationCard a=a programme=programme on_change=refresh_applications /> }).collect_view()}
                                 </ul>
                             }.into_any()
                         }
@@ -143,11 +145,15 @@ fn RankingView(id: String) -> impl IntoView {
 
 /// One application: applicant, stage, score, explanation, and the organisation's controls.
 #[component]
-fn ApplicationCard(a: Application, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ApplicationCard(
+    a: Application,
+    programme: bool,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let session = use_session();
     let id = StoredValue::new(a.id.clone());
     let explanation = RwSignal::new(None::<Result<PairMatch, ApiErrors>>);
-    let moves = allowed_moves(a.stage);
+    let moves = allowed_moves(a.stage, programme);
     let next_stage = RwSignal::new(moves.first().copied());
     let error = RwSignal::new(String::new());
     let rubric = RwSignal::new(rubric_rows());
@@ -223,9 +229,10 @@ mod tests {
 
     #[test]
     fn only_moves_the_server_allows_are_offered() {
-        assert_eq!(allowed_moves(Submitted), vec![Screening, Rejected]);
-        assert_eq!(allowed_moves(Screening), vec![Interview, Offered, Waitlisted, Rejected]);
-        assert!(allowed_moves(Withdrawn).is_empty(), "a final stage offers no move");
-        assert!(allowed_moves(Accepted).is_empty(), "only the applicant withdraws an accepted application");
+        assert_eq!(allowed_moves(Submitted, true), vec![Screening, Rejected]);
+        assert_eq!(allowed_moves(Screening, true), vec![Interview, Offered, Waitlisted, Rejected]);
+        assert_eq!(allowed_moves(Screening, false), vec![Interview, Offered, Rejected], "an offer has no waitlist");
+        assert!(allowed_moves(Withdrawn, true).is_empty(), "a final stage offers no move");
+        assert!(allowed_moves(Accepted, false).is_empty(), "only the applicant withdraws an accepted application");
     }
 }

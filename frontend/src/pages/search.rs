@@ -226,6 +226,7 @@ pub fn SearchPage(query: SearchQuery) -> impl IntoView {
     let results = RwSignal::new(None::<Results>);
     let errors = RwSignal::new(ApiErrors::default());
     let more_busy = RwSignal::new(false);
+    let drawer = RwSignal::new(false);
     let q = StoredValue::new(query.clone());
     leptos::task::spawn_local(async move {
         match run_search(session, &q.get_value(), None, 20, &FACETS).await {
@@ -283,7 +284,33 @@ pub fn SearchPage(query: SearchQuery) -> impl IntoView {
             })}
             <p class="error" role="alert">{move || errors.with(|e| (!e.is_empty()).then(|| e.summary()))}</p>
             <div class="search-layout">
-                <aside class="facets" aria-label=move || session.t(T::Filters)>
+                <button type="button" class="facets-toggle" id="facets-toggle" aria-controls="facets"
+                    aria-expanded=move || drawer.get().to_string() on:click=move |_| drawer.update(|o| *o = !*o)>
+                    {move || session.t(T::Filters)}
+                </button>
+                <div class="results" aria-live="polite">
+                    {move || match results.get() {
+                        // A refused search (a filter the API does not know) says so above.
+                        None if errors.with(|e| !e.is_empty()) => ().into_any(),
+                        None => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
+                        Some(r) if r.hits.is_empty() => view! { <p class="empty">{move || session.t(T::NoResults)}</p> }.into_any(),
+                        Some(r) => view! {
+                            // The results' heading: the hits' titles (h3) sit under it.
+                            <h2 class="total" id="result-total">
+                                {move || format::number(session.lang.get(), r.total as f64, 0)} " " {move || session.t(T::Results)}
+                            </h2>
+                            <ul class="hits">{r.hits.into_iter().map(|h| view! { <HitCard hit=h /> }).collect_view()}</ul>
+                            {r.next_cursor.map(|_| view! {
+                                <button type="button" on:click=load_more disabled=move || more_busy.get()>{move || session.t(T::LoadMore)}</button>
+                            })}
+                        }.into_any(),
+                    }}
+                </div>
+                // After the results in reading order (a keyboard reaches the first result
+                // without 19 filters before it); beside them on a wide screen, in a drawer
+                // behind "Filtri" on a phone.
+                <aside class="facets" id="facets" class:open=move || drawer.get() aria-label=move || session.t(T::Filters)>
+                    <button type="button" class="facets-close" on:click=move |_| drawer.set(false)>{move || session.t(T::Close)}</button>
                     {move || results.get().map(|r| r.facets.into_iter().filter(|f| f.values.iter().any(|v| v.count > 0)).map(|f| {
                         let name = f.name.clone();
                         view! {
@@ -305,21 +332,6 @@ pub fn SearchPage(query: SearchQuery) -> impl IntoView {
                         }
                     }).collect_view())}
                 </aside>
-                <div class="results" aria-live="polite">
-                    {move || match results.get() {
-                        None => view! { <p>{move || session.t(T::Loading)}</p> }.into_any(),
-                        Some(r) if r.hits.is_empty() => view! { <p class="empty">{move || session.t(T::NoResults)}</p> }.into_any(),
-                        Some(r) => view! {
-                            <p class="total" id="result-total">
-                                {move || format::number(session.lang.get(), r.total as f64, 0)} " " {move || session.t(T::Results)}
-                            </p>
-                            <ul class="hits">{r.hits.into_iter().map(|h| view! { <HitCard hit=h /> }).collect_view()}</ul>
-                            {r.next_cursor.map(|_| view! {
-                                <button type="button" on:click=load_more disabled=move || more_busy.get()>{move || session.t(T::LoadMore)}</button>
-                            })}
-                        }.into_any(),
-                    }}
-                </div>
             </div>
         </section>
     }

@@ -406,7 +406,7 @@ fn Decide(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let session = use_session();
-    let moves = allowed_moves(stage);
+    let moves = allowed_moves(stage, true);
     if moves.is_empty() {
         return ().into_any();
     }

@@ -56,6 +56,13 @@ impl ApplicationStage {
             _ => false,
         }
     }
+
+    /// [`Self::can_move_to`] for an application to a programme (`to_programme`) or to an
+    /// offer: only a programme, which fills a cohort, keeps a waitlist. The server decides
+    /// with this, and the web app offers exactly these moves.
+    pub fn can_move_to_for(self, next: Self, to_programme: bool) -> bool {
+        self.can_move_to(next) && (next != Self::Waitlisted || to_programme)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod place;
 pub mod programme;
 pub mod review;
+pub mod say;
 pub mod sector;
 pub mod skill;
 pub mod startup;

@@ -1,7 +1,9 @@
 //! The web app: the files the front-end build writes to the web folder, served as they are.
 //! `index.html` is revalidated on every load so a new build reaches browsers at once; the
 //! other files (wasm, JS, CSS) are served with their type so browsers compile wasm while it
-//! streams in, gzip-compressed when the build left a `.gz` copy and the browser accepts it.
+//! streams in, brotli- or gzip-compressed when the build left a `.br` or `.gz` copy and the
+//! browser accepts it. A file whose name carries its content's hash (`style.3f9a0c1d2e4b.css`)
+//! never changes under that name, so browsers keep it for a year without asking again.
 
 use crate::GatewayState;
 use axum::extract::{Request, State};
@@ -24,9 +26,19 @@ pub async fn serve(State(state): State<GatewayState>, request: Request) -> Respo
     let path = request.uri().path().to_owned();
     // The build writes a gzip copy beside the wasm and JS (a third of the size); browsers
     // that accept gzip get it, others the plain file.
-    let mut files = ServeDir::new(&state.web_dir).append_index_html_on_directories(true).precompressed_gzip();
+    let mut files =
+        ServeDir::new(&state.web_dir).append_index_html_on_directories(true).precompressed_br().precompressed_gzip();
+    let immutable = content_hashed(&path);
     match files.try_call(request).await {
-        Ok(response) => no_cache_for_html(response.map(axum::body::Body::new)),
+        Ok(response) => {
+            let mut response = no_cache_for_html(response.map(axum::body::Body::new));
+            if immutable && response.status().is_success() {
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            }
+            response
+        }
         Err(e) => {
             tracing::warn!(error = %e, path = %path, "serving a web file failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -44,4 +56,31 @@ fn no_cache_for_html(mut response: Response) -> Response {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     response
+}
+
+/// Whether a file's name carries its content's hash, as the build names them: a dot, twelve
+/// lowercase hex digits, a dot, and the extension (`crocevia_frontend_bg.0a1b2c3d4e5f.wasm`).
+pub fn content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.rsplit('.');
+    let (_ext, hash) = (parts.next(), parts.next().unwrap_or_default());
+    parts.next().is_some_and(|stem| !stem.is_empty())
+        && hash.len() == 12
+        && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_hashed;
+
+    #[test]
+    fn only_names_with_a_content_hash_are_kept_forever() {
+        assert!(content_hashed("/pkg/crocevia_frontend_bg.0a1b2c3d4e5f.wasm"));
+        assert!(content_hashed("/style.3f9a0c1d2e4b.css"));
+        for name in
+            ["/", "/index.html", "/style.css", "/boot.0A1B2C3D4E5F.js", "/.0a1b2c3d4e5f.js", "/x.0a1b2c3d4e5.js"]
+        {
+            assert!(!content_hashed(name), "{name}");
+        }
+    }
 }

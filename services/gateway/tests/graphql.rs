@@ -865,6 +865,23 @@ async fn applications_are_scored_with_a_rubric() {
     .await;
     assert_eq!(read["data"]["entity"]["score"], 73, "11 of 15 points: {read}");
     assert_eq!(read["data"]["entity"]["rubric"][1]["maxPoints"], 5, "{read}");
+    // The score is the organisation's own assessment: the applicant reads her application
+    // without it, at every door that shows it (one rule in the application boundary).
+    let talent = w.tokens[1].1.as_deref();
+    let entity =
+        "query($id: ID!) { entity(kind: APPLICATION, id: $id) { ... on Application { score rubric { points } } } }";
+    let read = gql(&w.h, talent, entity, json!({ "id": w.application })).await;
+    assert!(read["errors"].is_null(), "{read}");
+    assert_eq!(
+        (&read["data"]["entity"]["score"], &read["data"]["entity"]["rubric"]),
+        (&Value::Null, &json!([])),
+        "{read}"
+    );
+    let mine = gql(&w.h, talent, "{ myApplications { id score } }", json!({})).await;
+    assert_eq!(mine["data"]["myApplications"][0]["id"], w.application.as_str(), "{mine}");
+    assert_eq!(mine["data"]["myApplications"][0]["score"], Value::Null, "{mine}");
+    let admin = gql(&w.h, w.tokens[5].1.as_deref(), entity, json!({ "id": w.application })).await;
+    assert_eq!(admin["data"]["entity"]["score"], 73, "{admin}");
     let too_many = json!([{ "criterion": "Team", "points": 6, "maxPoints": 5 }]);
     let body = gql(&w.h, member, score, json!({ "id": w.application, "r": too_many })).await;
     assert_eq!(
@@ -957,8 +974,8 @@ async fn my_match_with_one_offer_says_why_it_is_excluded() {
         pair["exclusionReasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
     assert!(rules.contains(&"language") && rules.contains(&"work_permit"), "{body}");
     let language = pair["exclusionReasons"].as_array().unwrap().iter().find(|r| r["rule"] == "language").unwrap();
-    assert_eq!(language["en"], "it at least C1 is required");
-    assert_eq!(language["it"], "serve it almeno C1");
+    assert_eq!(language["en"], "required: Italian at least C1");
+    assert_eq!(language["it"], "richiesto: italiano almeno C1");
     assert_eq!((pair["mutual"].as_f64(), pair["rank"].is_null()), (Some(0.0), true), "excluded, so not in my list");
     assert!(pair["verdict"].is_null() && !pair["factors"].as_array().unwrap().is_empty());
 
@@ -1198,8 +1215,14 @@ async fn the_web_app_is_served_beside_the_api() {
     std::fs::write(web.join("crocevia_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     std::fs::write(web.join("crocevia_bg.wasm.gz"), b"pretend gzip").unwrap();
     std::fs::write(web.join("assets/app.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(web.join("boot.0a1b2c3d4e5f.js"), "run();").unwrap();
+    std::fs::write(web.join("boot.0a1b2c3d4e5f.js.br"), b"pretend brotli").unwrap();
+    std::fs::write(web.join("boot.0a1b2c3d4e5f.js.gz"), b"pretend gzip").unwrap();
     let h = serve(b, true, 64 * 1024, None, None).await;
     let get = |path: &str| reqwest::get(format!("{}{path}", h.base));
+    let get_accepting = |path: &str, encodings: &str| {
+        reqwest::Client::new().get(format!("{}{path}", h.base)).header("accept-encoding", encodings).send()
+    };
 
     let home = get("/").await.unwrap();
     assert_eq!(home.status(), 200);
@@ -1219,17 +1242,23 @@ async fn the_web_app_is_served_beside_the_api() {
     let wasm = get("/crocevia_bg.wasm").await.unwrap();
     assert_eq!((wasm.status().as_u16(), wasm.headers()["content-type"].to_str().unwrap()), (200, "application/wasm"));
     assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
-    let zipped = reqwest::Client::new()
-        .get(format!("{}/crocevia_bg.wasm", h.base))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let zipped = get_accepting("/crocevia_bg.wasm", "gzip").await.unwrap();
     assert_eq!(zipped.headers()["content-encoding"], "gzip");
     assert_eq!(zipped.headers()["content-type"], "application/wasm");
     assert_eq!(zipped.bytes().await.unwrap().as_ref(), b"pretend gzip");
     let css = get("/assets/app.css").await.unwrap();
     assert!(css.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(css.headers().get("cache-control").is_none(), "a name without its hash is revalidated");
+    // A content-hashed name never changes content: kept a year; brotli before gzip.
+    let boot = get_accepting("/boot.0a1b2c3d4e5f.js", "gzip, br").await.unwrap();
+    assert_eq!(boot.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(boot.headers()["content-encoding"], "br");
+    assert!(boot.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert_eq!(boot.bytes().await.unwrap().as_ref(), b"pretend brotli");
+    assert_eq!(get("/boot.0a1b2c3d4e5f.js").await.unwrap().text().await.unwrap(), "run();");
+    let missing = get("/boot.ffffffffffff.js").await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.headers().get("cache-control").is_none(), "a miss is never kept");
 
     // The app routes in the fragment: any other path is a file or nothing.
     assert_eq!(get("/offerte/123").await.unwrap().status(), 404);

@@ -7,7 +7,7 @@ use crate::eligibility::Verdict;
 use crate::engine::{Entry, Side};
 use crate::explain::Explained;
 use crate::gap::SkillsGap;
-use crate::pair::{PairError, PairView};
+use crate::pair::{PairError, PairView, Viewpoint};
 use crate::service::MatchingService;
 use async_trait::async_trait;
 use crocevia_domain::{Entity, Talent};
@@ -73,8 +73,8 @@ pub trait MatchingApi: Send + Sync + std::fmt::Debug {
     async fn eligibility(&self, startup: Uuid, programme: Uuid) -> Result<Option<Eligibility>, MatchingError>;
 
     /// The live score of a talent or startup profile (as the caller read it) against one open
-    /// offer or programme, from the profile's side.
-    async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError>;
+    /// offer or programme, from the profile's side or the target's (`from`).
+    async fn pair(&self, subject: Entity, target: Uuid, from: Viewpoint) -> Result<PairView, MatchingError>;
 
     /// The skills gap of a talent profile (as the caller read it) over the open offers.
     async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError>;
@@ -109,8 +109,8 @@ impl MatchingApi for MatchingService {
         Ok(MatchingService::eligibility(self, startup, programme).map(|(verdict, fit)| Eligibility { verdict, fit }))
     }
 
-    async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError> {
-        Ok(MatchingService::pair(self, subject, target).await?)
+    async fn pair(&self, subject: Entity, target: Uuid, from: Viewpoint) -> Result<PairView, MatchingError> {
+        Ok(MatchingService::pair(self, subject, target, from).await?)
     }
 
     async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError> {

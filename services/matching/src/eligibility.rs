@@ -1,6 +1,7 @@
 //! Programme eligibility: each rule evaluated on the startup profile, with its reason.
 
 use chrono::{Datelike, NaiveDate};
+use crocevia_domain::say::{self, Lang, Lang::En, Lang::It};
 use crocevia_domain::{EligibilityRule, LegalForm, Programme, Sector, Startup, StartupStage};
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +98,11 @@ fn list<T: Named>(items: &[T], lang: usize) -> String {
     items.iter().map(|i| i.labels()[lang]).collect::<Vec<_>>().join(", ")
 }
 
+/// An amount as the reader writes it: `50.000 €`, `€50,000`.
+fn eur(lang: Lang, amount: u64) -> String {
+    say::euros(lang, amount as f64)
+}
+
 fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
     use EligibilityRule::*;
     use Outcome::*;
@@ -187,14 +193,14 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             if min_eur.is_some_and(|m| f < m) {
                 Failed(reason(
                     rule,
-                    format!("raccolti {f} €, servono almeno {} €", min_eur.unwrap_or(0)),
-                    format!("raised €{f}, at least €{} needed", min_eur.unwrap_or(0)),
+                    format!("raccolti {}, servono almeno {}", eur(It, f), eur(It, min_eur.unwrap_or(0))),
+                    format!("raised {}, at least {} needed", eur(En, f), eur(En, min_eur.unwrap_or(0))),
                 ))
             } else if max_eur.is_some_and(|m| f > m) {
                 Failed(reason(
                     rule,
-                    format!("raccolti {f} €, oltre il massimo di {} €", max_eur.unwrap_or(0)),
-                    format!("raised €{f}, above the €{} maximum", max_eur.unwrap_or(0)),
+                    format!("raccolti {}, oltre il massimo di {}", eur(It, f), eur(It, max_eur.unwrap_or(0))),
+                    format!("raised {}, above the {} maximum", eur(En, f), eur(En, max_eur.unwrap_or(0))),
                 ))
             } else {
                 Met
@@ -206,8 +212,8 @@ fn check(rule: &EligibilityRule, s: &Startup, deadline: NaiveDate) -> Outcome {
             } else if s.legal_form == LegalForm::NotIncorporated && *incorporation_by_deadline {
                 Condition(reason(
                     rule,
-                    format!("se costituisci la società ({}) entro il {deadline}", list(forms, IT)),
-                    format!("if you incorporate ({}) before {deadline}", list(forms, EN)),
+                    format!("se costituisci la società ({}) entro il {}", list(forms, IT), say::date(It, deadline)),
+                    format!("if you incorporate ({}) before {}", list(forms, EN), say::date(En, deadline)),
                 ))
             } else {
                 Failed(reason(

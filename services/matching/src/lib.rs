@@ -29,5 +29,5 @@ pub use api::{Eligibility, MatchingApi, MatchingError};
 pub const ENGINE_VERSION: &str = concat!("crocevia-matching ", env!("CARGO_PKG_VERSION"), "; scoring 1");
 pub use engine::{Engine, Entry, Side};
 pub use gap::{GapCourse, GapSkill, SkillsGap};
-pub use pair::{PairError, PairView};
+pub use pair::{PairError, PairView, Viewpoint};
 pub use service::MatchingService;

@@ -1,7 +1,8 @@
-//! One subject against one counterpart, scored live from the subject's side: a talent asking
-//! about an offer, a startup about a programme. Unlike the lists, an excluded pair is still
-//! scored, and the answer says every hard constraint that keeps it out, because a talent
-//! looking at one offer wants to know why it is not in their list.
+//! One subject against one counterpart, scored live: from the subject's side (a talent asking
+//! about an offer, a startup about a programme), or from the poster's (an organisation reading
+//! the applicant to its offer, as its candidate list ranks her). Unlike the lists, an excluded
+//! pair is still scored, and the answer says every hard constraint that keeps it out, because
+//! a talent looking at one offer wants to know why it is not in their list.
 
 use crate::eligibility::{Reason, Verdict};
 use crate::engine::{Engine, Side, mutual};
@@ -11,15 +12,29 @@ use crate::text::{self, Stats};
 use crocevia_domain::Entity;
 use uuid::Uuid;
 
-/// The live score of one pair, from the subject's side (serialisable: the gateway may ask a
+/// Whose side a pair is scored from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Viewpoint {
+    /// The talent's or startup's own: how the offer appeals to her (her list's order).
+    #[default]
+    Subject,
+    /// The offer's or programme's: how the applicant fits it, worded for the organisation
+    /// (its candidate list's order and score, so the two pages agree).
+    Target,
+}
+
+/// The live score of one pair, from one side (serialisable: the gateway may ask a
 /// matching process for it over HTTP).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PairView {
-    /// Appeal for a talent, fit for a startup: what the subject's list ranks by.
+    /// What the list of the side it is seen from ranks by: appeal for a talent, fit for an
+    /// offer's candidate or a startup.
     pub score: f64,
     /// Both sides combined; 0 when a hard constraint excludes the pair.
     pub mutual: f64,
-    /// 1-based place of the counterpart in the subject's current list, if it is there.
+    /// 1-based place of the counterpart in the current list of the side it is seen from, if
+    /// it is there.
     pub rank: Option<usize>,
     /// The hard constraints a talent breaks for an offer (always empty for a startup:
     /// programme rules give a verdict instead and never take a programme out of a list).
@@ -44,7 +59,7 @@ pub enum PairError {
 
 /// Scores `subject` (as the caller read it, so a profile saved a moment ago counts even if
 /// matching has not consumed it yet) against the open offer or programme `target`.
-pub fn view(engine: &Engine, subject: &Entity, target: Uuid) -> Result<PairView, PairError> {
+pub fn view(engine: &Engine, subject: &Entity, target: Uuid, from: Viewpoint) -> Result<PairView, PairError> {
     let subject_side = match subject {
         Entity::Talent(_) => Side::Talent,
         Entity::Startup(_) => Side::Startup,
@@ -76,7 +91,12 @@ pub fn view(engine: &Engine, subject: &Entity, target: Uuid) -> Result<PairView,
         }
         None => 0.0,
     };
-    let rank = engine.list(subject.id()).iter().position(|e| e.counterpart == target).map(|i| i + 1);
+    let holder = match from {
+        Viewpoint::Subject => subject.id(),
+        Viewpoint::Target => target,
+    };
+    let other = if holder == target { subject.id() } else { target };
+    let rank = engine.list(holder).iter().position(|e| e.counterpart == other).map(|i| i + 1);
     match subject {
         Entity::Talent(talent) => {
             let offer = engine.offer(target).ok_or(PairError::TargetNotOpen)?;
@@ -85,11 +105,13 @@ pub fn view(engine: &Engine, subject: &Entity, target: Uuid) -> Result<PairView,
                 .into_iter()
                 .map(|e| Reason { rule: e.rule, it: e.it, en: e.en })
                 .collect();
-            let mutual = match scoring::talent_offer(engine.taxonomy(), talent, offer, bm25) {
-                Ok(fit) => mutual(fit.score, appeal.score),
-                Err(_) => 0.0,
+            let fit = scoring::talent_offer_explained(engine.taxonomy(), talent, offer, bm25);
+            let mutual = if exclusions.is_empty() { mutual(fit.score, appeal.score) } else { 0.0 };
+            let explanation = match from {
+                Viewpoint::Subject => appeal,
+                Viewpoint::Target => fit,
             };
-            Ok(PairView { score: appeal.score, mutual, rank, exclusions, verdict: None, explanation: appeal })
+            Ok(PairView { score: explanation.score, mutual, rank, exclusions, verdict: None, explanation })
         }
         Entity::Startup(startup) => {
             let programme = engine.programme(target).ok_or(PairError::TargetNotOpen)?;

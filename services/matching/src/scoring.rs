@@ -4,6 +4,7 @@
 
 use crate::eligibility::{self, Verdict};
 use crate::explain::{Explain, Explained, Factors, ScoreOnly, pct};
+use crocevia_domain::say::{self, Lang::En, Lang::It};
 use crocevia_domain::{Offer, Place, Programme, ProgrammePhase, RemotePolicy, SkillId, Startup, StartupStage, Talent};
 use crocevia_search::taxonomy::Taxonomy;
 
@@ -105,8 +106,8 @@ impl Broken<'_> {
         match self {
             Broken::Language(req) => Excluded::new(
                 "language",
-                format!("serve {} almeno {}", req.language, req.level.as_str()),
-                format!("{} at least {} is required", req.language, req.level.as_str()),
+                format!("richiesto: {} almeno {}", say::language(It, req.language.as_str()), req.level.as_str()),
+                format!("required: {} at least {}", say::language(En, req.language.as_str()), req.level.as_str()),
             ),
             Broken::WorkPermit => Excluded::new(
                 "work_permit",
@@ -115,8 +116,16 @@ impl Broken<'_> {
             ),
             Broken::Availability(available, starts) => Excluded::new(
                 "availability",
-                format!("disponibile dal {available}, oltre 3 mesi dopo l'inizio ({starts})"),
-                format!("available from {available}, over 3 months after the start ({starts})"),
+                format!(
+                    "disponibile dal {}, oltre 3 mesi dopo l'inizio ({})",
+                    say::date(It, available),
+                    say::date(It, starts)
+                ),
+                format!(
+                    "available from {}, over 3 months after the start ({})",
+                    say::date(En, available),
+                    say::date(En, starts)
+                ),
             ),
             Broken::Seeking => Excluded::new(
                 "seeking",
@@ -260,10 +269,12 @@ fn appeal_factors(talent: &Talent, offer: &Offer, bm25: f32, out: &mut impl Fact
     let (p, whereabouts) = place(talent, offer);
     let sector = sector_value(&talent.sectors, &offer.sectors);
     let t = text_value(bm25);
+    // Worded for any reader: the talent reads it in her matches, an organisation beside its
+    // candidate (the mutual score includes it).
     out.add("skills_used", 0.35, used, || {
         (
-            format!("usa il {} delle tue competenze principali", pct(used.min(1.0))),
-            format!("uses {} of your main skills", pct(used.min(1.0))),
+            format!("competenze principali del profilo usate: {}", pct(used.min(1.0))),
+            format!("main skills of the profile used: {}", pct(used.min(1.0))),
         )
     });
     out.add("place", 0.25, p, || place_reasons(whereabouts, offer));
@@ -271,7 +282,7 @@ fn appeal_factors(talent: &Talent, offer: &Offer, bm25: f32, out: &mut impl Fact
         (format!("settore preferito: {}", pct(sector)), format!("preferred sector: {}", pct(sector)))
     });
     out.add("text", 0.20, t, || {
-        (format!("affinità con il tuo profilo: {}", pct(t)), format!("relevance to your profile: {}", pct(t)))
+        (format!("affinità tra profilo e offerta: {}", pct(t)), format!("relevance of profile and offer: {}", pct(t)))
     });
 }
 

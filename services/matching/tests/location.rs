@@ -100,7 +100,8 @@ fn a_talent_abroad_who_will_not_move_is_out_of_an_on_site_offer_both_ways_with_t
 
     // Asking about the one offer, she learns why it is not in her list.
     let engine = engine_with(&talent, &offer);
-    let view = pair::view(&engine, &Entity::Talent(talent.clone()), offer.id.as_uuid()).unwrap();
+    let view =
+        pair::view(&engine, &Entity::Talent(talent.clone()), offer.id.as_uuid(), pair::Viewpoint::Subject).unwrap();
     let rules: Vec<&str> = view.exclusions.iter().map(|r| r.rule.as_str()).collect();
     assert_eq!(rules, ["location"], "{view:?}");
     assert_eq!((view.mutual, view.rank), (0.0, None));

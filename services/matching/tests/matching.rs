@@ -12,7 +12,7 @@ use crocevia_matching::eligibility::{self, Verdict};
 use crocevia_matching::engine::{Engine, Entry, ListChange, Ranked, TOP_K, rank};
 use crocevia_matching::explain::Explained;
 use crocevia_matching::service::MatchingSettings;
-use crocevia_matching::{MatchingService, events, scoring};
+use crocevia_matching::{MatchingService, Viewpoint::Subject, Viewpoint::Target, events, scoring};
 use crocevia_proto::envelope::{self, Change, EventMeta};
 use crocevia_search::index::SearchIndex;
 use crocevia_search::taxonomy::Taxonomy;
@@ -369,7 +369,7 @@ fn hard_constraints_exclude_with_a_reason() {
     let mut talent = demo::<Talent>("talents.json").remove(0);
     talent.seeking = vec![];
     let err = scoring::talent_offer(&taxonomy(), &talent, &offer, 1.0).unwrap_err();
-    assert_eq!(err.en, "it at least C1 is required");
+    assert_eq!(err.en, "required: Italian at least C1");
     talent.languages.push(LanguageSkill { language: LanguageCode::new("it").unwrap(), level: Cefr::C1 });
     offer.sponsors_work_permit = false;
     talent.needs_work_permit = true;
@@ -434,9 +434,30 @@ fn one_pair_is_scored_live_with_every_exclusion() {
     talent.seeking = vec![];
     let engine = engine_with(vec![]);
     let listed = engine.list(talent.id.as_uuid()).first().cloned().expect("the demo talent has matches");
-    let view = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), listed.counterpart).unwrap();
+    let view =
+        crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), listed.counterpart, Subject).unwrap();
     assert_eq!(view.rank, Some(1), "the first of the list is found at its place");
     assert!(view.exclusions.is_empty());
+    // From an offer's side (an organisation reading her application): the score, place and
+    // reasons of its candidate list, not her own appeal written to her.
+    let me = talent.id.as_uuid();
+    let mut seen_from_offers = 0;
+    for entry in engine.list(me) {
+        let candidates = engine.list(entry.counterpart);
+        let Some(place) = candidates.iter().position(|c| c.counterpart == me) else { continue };
+        let view =
+            crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), entry.counterpart, Target).unwrap();
+        assert_eq!(view.rank, Some(place + 1));
+        assert!(
+            (view.score - candidates[place].score).abs() < 1e-9,
+            "{} against {}",
+            view.score,
+            candidates[place].score
+        );
+        assert!(view.explanation.factors.iter().all(|f| f.key != "skills_used"), "{view:?}");
+        seen_from_offers += 1;
+    }
+    assert!(seen_from_offers > 0, "she is a candidate of at least one of her offers");
 
     // Neither the language nor the work permit: both reasons, and no mutual score.
     let mut stricter = offer.clone();
@@ -445,18 +466,20 @@ fn one_pair_is_scored_live_with_every_exclusion() {
     stricter.sponsors_work_permit = false;
     talent.needs_work_permit = true;
     let engine = engine_with(vec![Entity::Offer(stricter.clone())]);
-    let view = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), stricter.id.as_uuid()).unwrap();
+    let view = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), stricter.id.as_uuid(), Subject)
+        .unwrap();
     let rules: Vec<&str> = view.exclusions.iter().map(|r| r.rule.as_str()).collect();
     assert_eq!(rules, ["language", "work_permit"], "{view:?}");
-    assert_eq!(view.exclusions[0].en, "de at least C2 is required");
+    assert_eq!(view.exclusions[0].en, "required: German at least C2");
     assert_eq!((view.mutual, view.rank), (0.0, None));
     assert!(view.score > 0.0 && view.verdict.is_none(), "the appeal is still explained: {view:?}");
 
     // A talent is not matched with programmes, and a closed offer is not open.
     let programme = demo::<Programme>("programmes.json").remove(0);
-    let wrong = crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), programme.id.as_uuid());
+    let wrong =
+        crocevia_matching::pair::view(&engine, &Entity::Talent(talent.clone()), programme.id.as_uuid(), Subject);
     assert!(matches!(wrong, Err(crocevia_matching::PairError::KindsDoNotPair { .. })), "{wrong:?}");
-    let unknown = crocevia_matching::pair::view(&engine, &Entity::Talent(talent), uuid::Uuid::now_v7());
+    let unknown = crocevia_matching::pair::view(&engine, &Entity::Talent(talent), uuid::Uuid::now_v7(), Subject);
     assert!(matches!(unknown, Err(crocevia_matching::PairError::TargetNotOpen)), "{unknown:?}");
 }
 
@@ -634,7 +657,7 @@ async fn drifted(service: &MatchingService, subjects: &[Entity]) -> usize {
     let mut drifted = 0;
     for subject in subjects {
         for entry in service.matches(subject.id()).await.unwrap() {
-            let live = service.pair(subject.clone(), entry.counterpart).await.unwrap();
+            let live = service.pair(subject.clone(), entry.counterpart, Subject).await.unwrap();
             drifted += usize::from((live.score - entry.score).abs() > 1e-9);
         }
     }

@@ -36,8 +36,8 @@ pub(super) fn OfferFacts(offer: OfferView, org: RwSignal<String>) -> impl IntoVi
             <dt>{move || session.t(T::PostedOn)}</dt><dd>{move || o.with_value(|o| format::date(lang(), o.posted_on.0))}</dd>
             {o.with_value(|o| o.deadline).map(|d| view! { <dt>{move || session.t(T::Deadline)}</dt><dd>{move || format::date(lang(), d.0)}</dd> })}
             {o.with_value(|o| o.salary_min_eur.zip(o.salary_max_eur)).map(|(a, b)| view! {
-                <dt>{move || session.t(T::SalaryMin)}</dt>
-                <dd>{move || format!("{} – {}", format::euros(lang(), f64::from(a)), format::euros(lang(), f64::from(b)))}</dd>
+                <dt>{move || session.t(T::SalaryRange)}</dt>
+                <dd class="salary">{move || format!("{} – {}", format::euros(lang(), f64::from(a)), format::euros(lang(), f64::from(b)))}</dd>
             })}
             {o.with_value(|o| o.sponsors_work_permit).then(|| view! { <dt>{move || session.t(T::SponsorsPermit)}</dt><dd>"✓"</dd> })}
         </dl>

@@ -127,7 +127,7 @@ async fn pair(
 ) -> ApiResult<PairView> {
     let Json(request) =
         body.map_err(|rejection| ApiError::new(ErrorCode::BadUserInput, None, rejection.body_text()))?;
-    Ok(Json(local(&state)?.pair(request.subject, request.target).await?))
+    Ok(Json(local(&state)?.pair(request.subject, request.target, request.from).await?))
 }
 
 async fn skills_gap(

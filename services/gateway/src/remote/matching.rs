@@ -3,7 +3,7 @@
 use super::{Client, Failure, RemoteSettings, wire};
 use async_trait::async_trait;
 use crocevia_domain::{Entity, Talent};
-use crocevia_matching::{Eligibility, Entry, MatchingApi, MatchingError, PairView, Side, SkillsGap};
+use crocevia_matching::{Eligibility, Entry, MatchingApi, MatchingError, PairView, Side, SkillsGap, Viewpoint};
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
@@ -59,8 +59,8 @@ impl MatchingApi for RemoteMatching {
         Ok(self.client.get(&format!("{}/{startup}/{programme}", wire::ELIGIBILITY)).await?)
     }
 
-    async fn pair(&self, subject: Entity, target: Uuid) -> Result<PairView, MatchingError> {
-        Ok(self.client.post(wire::PAIR, &wire::PairRequest { subject, target }).await?)
+    async fn pair(&self, subject: Entity, target: Uuid, from: Viewpoint) -> Result<PairView, MatchingError> {
+        Ok(self.client.post(wire::PAIR, &wire::PairRequest { subject, target, from }).await?)
     }
 
     async fn skills_gap(&self, talent: Talent) -> Result<SkillsGap, MatchingError> {

@@ -8,7 +8,7 @@ use super::{RemoteMatching, RemoteSearch, RemoteSettings};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use crocevia_matching::{MatchingApi, MatchingError, Side};
+use crocevia_matching::{MatchingApi, MatchingError, Side, Viewpoint};
 use crocevia_search::{SearchApi, SearchError, SearchRequest};
 use std::time::Duration;
 use uuid::Uuid;
@@ -105,7 +105,9 @@ async fn matching_answers_and_errors_keep_their_meaning() {
         ).unwrap()[0]
     }))
     .unwrap();
-    assert!(matches!(client.pair(talent, id).await, Err(MatchingError::NotFound(m)) if m.contains("open to matching")));
+    assert!(
+        matches!(client.pair(talent, id, Viewpoint::Subject).await, Err(MatchingError::NotFound(m)) if m.contains("open to matching"))
+    );
     // The live feed does not cross the network: it stays open and silent.
     let mut changes = client.list_changes();
     assert!(matches!(changes.try_recv(), Err(tokio::sync::broadcast::error::TryRecvError::Empty)));

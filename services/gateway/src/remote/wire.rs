@@ -22,6 +22,9 @@ pub(crate) struct SideAnswer {
 pub(crate) struct PairRequest {
     pub subject: Entity,
     pub target: Uuid,
+    /// Absent from an older caller: the subject's side, as it always was.
+    #[serde(default)]
+    pub from: crocevia_matching::pair::Viewpoint,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

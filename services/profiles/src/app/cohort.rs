@@ -108,7 +108,7 @@ impl App {
                 format!("an application cannot move from {:?} to {stage:?}", seen.stage),
             ));
         }
-        if stage == ApplicationStage::Waitlisted && target_kind != EntityKind::Programme {
+        if !seen.stage.can_move_to_for(stage, target_kind == EntityKind::Programme) {
             return Err(AppError::invalid("stage", "only applications to programmes are waitlisted"));
         }
         let mut work = self.profiles.work().await?;

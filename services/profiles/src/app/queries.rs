@@ -7,7 +7,7 @@ use crocevia_api::{EntityView, NamedView, PostingView, ProfileView, wire};
 use crocevia_domain::{
     Applicant, Application, ApplicationStage, ApplicationTarget, ConsentPurpose, Employer, Entity, EntityKind, Role,
 };
-use crocevia_matching::{Eligibility, Entry, PairView, Side};
+use crocevia_matching::{Eligibility, Entry, PairView, Side, Viewpoint};
 use crocevia_search::{SearchRequest, SearchResults};
 use uuid::Uuid;
 
@@ -408,11 +408,12 @@ impl App {
         })?;
         // The profile as stored now: one saved a moment ago scores before matching hears of it.
         let entity = self.profiles.get(kind, profile).await?.entity;
-        self.pair(entity, target).await
+        self.pair(entity, target, Viewpoint::Subject).await
     }
 
     /// How an application's applicant scores against its target now, for the organisation
-    /// that received it (and administrators).
+    /// that received it (and administrators): from the target's side, so the score and its
+    /// reasons are the ones its candidate list shows.
     pub async fn application_match(&self, actor: &Actor, id: Uuid) -> Result<PairView, AppError> {
         let (application, _, relation) = self.application(actor, id).await?;
         if !relation.organisation && !actor.is_admin() {
@@ -420,11 +421,11 @@ impl App {
         }
         let ((kind, applicant), (_, target)) = ends(&application);
         let entity = self.profiles.get(kind, applicant).await?.entity;
-        self.pair(entity, target).await
+        self.pair(entity, target, Viewpoint::Target).await
     }
 
-    async fn pair(&self, entity: Entity, target: Uuid) -> Result<PairView, AppError> {
-        match self.matching_api()?.pair(entity, target).await {
+    async fn pair(&self, entity: Entity, target: Uuid, from: Viewpoint) -> Result<PairView, AppError> {
+        match self.matching_api()?.pair(entity, target, from).await {
             Err(crocevia_matching::MatchingError::NotFound(_)) => {
                 Err(AppError::not_found("no offer or programme open to matching has this id"))
             }

@@ -172,27 +172,37 @@ impl App {
         Ok(!reviews::conflicted(conn, applicant, &[user]).await?.is_empty())
     }
 
-    /// Hides an application's aggregate score and rubric from a reviewer who must review it
-    /// and has not yet: no door shows them another score before their own.
+    /// Hides an application's aggregate score and rubric from whoever is not its poster's
+    /// (the applicant included: the scores are the poster's own assessment, not feedback),
+    /// and from a reviewer who must review it and has not yet: no door shows them another
+    /// score before their own. Administrators see them.
     pub(super) async fn withhold_scores(&self, actor: &Actor, application: &mut Application) -> Result<(), AppError> {
-        let (Some(user), Some(org)) = (actor.user(), actor.organisation()) else { return Ok(()) };
-        if application.score.is_none() && application.rubric.is_empty() {
+        if (application.score.is_none() && application.rubric.is_empty()) || actor.is_admin() {
             return Ok(());
         }
+        let hide = |application: &mut Application| {
+            application.score = None;
+            application.rubric.clear();
+        };
         let db = self.profiles.db();
         let (target_kind, target) = ends(application).1;
-        let Some(target) = store::find(db, target_kind, target).await? else { return Ok(()) };
-        if organisation_of(&target.entity) != Some(org) {
+        let target = store::find(db, target_kind, target).await?;
+        // Its organisation's members, a blind round's reviewers among them (who do not own
+        // the programme meanwhile), or the startup that posted the offer.
+        let poster = target.as_ref().is_some_and(|t| {
+            owns(actor, &t.entity) || actor.organisation().is_some_and(|org| organisation_of(&t.entity) == Some(org))
+        });
+        let (Some(user), Some(target), true) = (actor.user(), target, poster) else {
+            hide(application);
             return Ok(());
-        }
+        };
         let me = user.id.as_uuid();
         // Without a panel (an offer) every member sees the scores: nobody is assigned.
         let reviewers = self.reviewers(db, application, &target.entity).await?;
         let must_review = reviewers.panel && reviewers.assigned.contains(&me);
         let reviewed = reviews::of_application(db, application.id.as_uuid()).await?.iter().any(|r| r.reviewer_id == me);
         if must_review && !reviewed {
-            application.score = None;
-            application.rubric.clear();
+            hide(application);
         }
         Ok(())
     }
