@@ -328,7 +328,70 @@ async fn talent_signs_up_searches_in_italian_and_sees_an_english_offer_matched()
     click(&c, "form button[type=submit]").await;
     find(&c, "#talent-form").await;
     server.login("priya@example.org", "a fresh and long passphrase").await;
+    account_and_privacy(&c, &server).await;
     c.close().await.unwrap();
+}
+
+/// Whether `email` logs in with `password` (the GraphQL answer's error code otherwise).
+async fn logs_in(server: &Server, email: &str, password: &str) -> Result<(), String> {
+    let query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }";
+    let body = graphql(server, None, query, json!({"e": email, "p": password})).await;
+    match body["data"]["login"]["token"].as_str() {
+        Some(_) => Ok(()),
+        None => Err(body["errors"][0]["extensions"]["code"].as_str().unwrap_or_default().to_owned()),
+    }
+}
+
+/// Priya's account page: a new password (the wrong current one refused), a consent given,
+/// her data downloaded as JSON, and her account erased after she types her e-mail.
+async fn account_and_privacy(c: &Client, server: &Server) {
+    let email = "priya@example.org";
+    c.goto(&format!("{}/#/account", server.base)).await.unwrap();
+    // The page is in English: she switched earlier.
+    wait_text(c, "main h1", |t| t == "My account").await;
+    type_in(c, "#account-currentPassword", "not my password at all").await;
+    type_in(c, "#account-newPassword", "another long passphrase 42").await;
+    click(c, "#password-save").await;
+    wait_text(c, "#account-currentPassword-error", |t| !t.is_empty()).await;
+    type_in(c, "#account-currentPassword", "a fresh and long passphrase").await;
+    click(c, "#password-save").await;
+    wait_text(c, "#password-changed", |t| t.starts_with("Password changed")).await;
+    assert_eq!(logs_in(server, email, "a fresh and long passphrase").await, Err("UNAUTHENTICATED".into()));
+    assert_eq!(logs_in(server, email, "another long passphrase 42").await, Ok(()));
+
+    // A consent, kept across a reload (the page goes on with the new token).
+    click(c, "#consent-contact-sharing").await;
+    c.refresh().await.unwrap();
+    wait_until(c, "the consent is read back", async || prop(c, "#consent-contact-sharing", "checked").await == "true")
+        .await;
+
+    // Everything the platform holds about her, as a JSON file.
+    click(c, "#export-data").await;
+    let link = find(c, "#export-link").await;
+    let name = link.attr("download").await.unwrap().unwrap_or_default();
+    assert!(name.starts_with("crocevia-") && name.ends_with(".json"), "{name}");
+    let text = js(
+        c,
+        "const href = document.getElementById('export-link').href;
+                      return decodeURIComponent(href.slice(href.indexOf(',') + 1))",
+    )
+    .await;
+    let data: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(data["user"]["email"], email, "{data}");
+    assert_eq!(data["talent"]["displayName"], "Priya Raman");
+    assert!(data["applications"].as_array().is_some_and(|a| !a.is_empty()), "her application: {data}");
+    let consents = data["consents"].as_array().unwrap();
+    assert!(consents.iter().any(|c| c["purpose"] == "CONTACT_SHARING" && c["granted"] == true), "{data}");
+
+    // Erasing asks for her e-mail first, then logs her out for good.
+    click(c, "#erase-start").await;
+    assert_eq!(prop(c, "#erase-final", "disabled").await, "true");
+    type_in(c, "#erase-confirm", email).await;
+    wait_until(c, "the erase button is enabled", async || prop(c, "#erase-final", "disabled").await == "false").await;
+    click(c, "#erase-final").await;
+    wait_until(c, "she is logged out at home", async || js(c, "return location.hash").await == "#/").await;
+    assert!(c.find(Locator::Css("#logout")).await.is_err());
+    assert_eq!(logs_in(server, email, "another long passphrase 42").await, Err("UNAUTHENTICATED".into()));
 }
 
 /// What a script in the page returns, as text.

@@ -47,6 +47,10 @@ macro_rules! programme {
     };
 }
 
+/// Every field of a talent and of a startup, for a selection on either type.
+pub const TALENT_FIELDS: &str = talent!();
+pub const STARTUP_FIELDS: &str = startup!();
+
 /// My talent or startup profile, a `crocevia_api::ProfileView` (or null).
 pub const MY_PROFILE: &str = concat!("query { myProfile { __typename ", talent!(), " ", startup!(), " } }");
 

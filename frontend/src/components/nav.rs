@@ -38,6 +38,7 @@ pub fn Nav() -> impl IntoView {
                         {link(Route::Applications, T::MyApplications)}
                         // A startup hires too: its jobs and internships.
                         {u.is_startup().then(|| link(Route::Postings, T::MyOffers))}
+                        {link(Route::Account, T::MyAccount)}
                     }
                     .into_any()
                 };

@@ -65,18 +65,31 @@ pub fn Message(text: T) -> impl IntoView {
 #[component]
 pub fn RequireRole(allowed: fn(&crate::session::User) -> bool, children: ChildrenFn) -> impl IntoView {
     let session = use_session();
-    move || match session.user.get() {
-        None if session.token.get().is_some() => {
-            view! { <section class="message"><p>{move || session.t(T::Loading)}</p></section> }.into_any()
-        }
-        None => view! {
+    // The page is drawn again when who is allowed changes, not at every change of the user
+    // signal (a changed password brings a new token for the same account).
+    #[derive(Clone, PartialEq)]
+    enum Gate {
+        Loading,
+        LogIn,
+        Allowed(String),
+        Refused,
+    }
+    let gate = Memo::new(move |_| match session.user.with(|u| u.as_ref().map(|u| (u.id.to_string(), allowed(u)))) {
+        None if session.token.with(Option::is_some) => Gate::Loading,
+        None => Gate::LogIn,
+        Some((id, true)) => Gate::Allowed(id),
+        Some((_, false)) => Gate::Refused,
+    });
+    move || match gate.get() {
+        Gate::Loading => view! { <section class="message"><p>{move || session.t(T::Loading)}</p></section> }.into_any(),
+        Gate::LogIn => view! {
             <section class="message">
                 <h1>{move || session.t(T::LoginRequired)}</h1>
                 <a class="button" href=Route::Login.href()>{move || session.t(T::Login)}</a>
             </section>
         }
         .into_any(),
-        Some(u) if allowed(&u) => children().into_any(),
-        Some(_) => view! { <Message text=T::Forbidden /> }.into_any(),
+        Gate::Allowed(_) => children().into_any(),
+        Gate::Refused => view! { <Message text=T::Forbidden /> }.into_any(),
     }
 }
