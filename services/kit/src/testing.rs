@@ -16,9 +16,11 @@ pub fn kafka_brokers() -> String {
     std::env::var("CROCEVIA_TEST_KAFKA").unwrap_or_else(|_| "127.0.0.1:9092".into())
 }
 
-/// A short random suffix for database and topic names, so tests never share state.
+/// A short random suffix for database and topic names, so tests never share state. It starts
+/// with a letter: twelve hex digits that happen to be decimal ("963455647874", "1e5...") read
+/// as a number when passed through a `CROCEVIA__` variable, and a string setting refuses it.
 pub fn unique_suffix() -> String {
-    uuid::Uuid::now_v7().simple().to_string()[20..].to_owned()
+    format!("t{}", &uuid::Uuid::now_v7().simple().to_string()[20..])
 }
 
 /// Creates a fresh, empty PostgreSQL database and returns its URL.
