@@ -1786,6 +1786,13 @@ async fn check_page(c: &Client, base: &str, name: &str, route: &str, failures: &
     }
 }
 
+/// [`check_page`] for each (name, route) of `pages`.
+async fn check_pages(c: &Client, base: &str, pages: &[(&str, String)], failures: &mut Vec<String>) {
+    for (name, route) in pages {
+        check_page(c, base, name, route, failures).await;
+    }
+}
+
 /// Every page of the app, as a visitor, a talent and an incubator member would open it, passes
 /// axe-core and fits a phone (390 px) without scrolling sideways; each is kept as a screenshot
 /// at both widths in target/e2e-screenshots/.
@@ -1811,9 +1818,7 @@ async fn every_page_passes_axe_and_fits_a_phone() {
         ("login-required", "#/matches".to_owned()),
         ("not-found", "#/nowhere".to_owned()),
     ];
-    for (name, route) in &visitor {
-        check_page(&c, &base, name, route, &mut failures).await;
-    }
+    check_pages(&c, &base, &visitor, &mut failures).await;
 
     c.set_window_size(1280, 1000).await.unwrap();
     sign_up_as_talent(&c, &instance, &server, "Amara Okafor", "amara@example.org").await;
@@ -1824,9 +1829,7 @@ async fn every_page_passes_axe_and_fits_a_phone() {
         ("talent-account", "#/account".to_owned()),
         ("talent-offer", format!("#/offer/{DATA_SCIENTIST_OFFER}")),
     ];
-    for (name, route) in &talent {
-        check_page(&c, &base, name, route, &mut failures).await;
-    }
+    check_pages(&c, &base, &talent, &mut failures).await;
 
     let token = server.login("giulia@i3p.example.org", "incubator password").await;
     c.execute("localStorage.setItem('crocevia.token', arguments[0])", vec![json!(token)]).await.unwrap();
@@ -1841,9 +1844,7 @@ async fn every_page_passes_axe_and_fits_a_phone() {
         ("org-applications", "#/applications".to_owned()),
         ("org-account", "#/account".to_owned()),
     ];
-    for (name, route) in &member {
-        check_page(&c, &base, name, route, &mut failures).await;
-    }
+    check_pages(&c, &base, &member, &mut failures).await;
     assert!(failures.is_empty(), "{} pages fail:\n{}", failures.len(), failures.join("\n"));
 
     // On the phone the links fold behind "Menu", and the search filters open as a drawer.

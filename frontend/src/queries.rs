@@ -47,6 +47,11 @@ macro_rules! programme {
     };
 }
 
+/// My consents (the newest answer for each purpose), `crocevia_api::ConsentView`s, and the
+/// mutation that gives or withdraws one.
+pub const MY_CONSENTS: &str = "query { myConsents { id version purpose granted at } }";
+pub const SET_CONSENT: &str = "mutation($purpose: ConsentPurpose!, $granted: Boolean!) { setConsent(purpose: $purpose, granted: $granted) { id version } }";
+
 /// Every field of a talent and of a startup, for a selection on either type.
 pub const TALENT_FIELDS: &str = talent!();
 pub const STARTUP_FIELDS: &str = startup!();

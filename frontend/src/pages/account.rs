@@ -7,8 +7,10 @@ use crate::api::ApiErrors;
 use crate::api::{ApiError, Saved};
 use crate::components::TextInput;
 use crate::i18n::{self, T};
+use crate::queries::{MY_CONSENTS, SET_CONSENT};
 use crate::route::Route;
 use crate::session::{Session, USER_FIELDS, use_session};
+use crocevia_api::wire::enum_name;
 use crocevia_api::{ConsentPurpose, ConsentView};
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -16,8 +18,6 @@ use serde_json::{Value, json};
 const FORM: &str = "account";
 const CHANGE_PASSWORD: &str = "mutation($current: String!, $new: String!) {
     changePassword(currentPassword: $current, newPassword: $new) { token user { USER } } }";
-const MY_CONSENTS: &str = "query { myConsents { id version purpose granted at } }";
-const SET_CONSENT: &str = "mutation($purpose: ConsentPurpose!, $granted: Boolean!) { setConsent(purpose: $purpose, granted: $granted) { id version } }";
 
 /// Everything the platform holds about me, every field selected (GDPR Art. 15 and 20).
 fn export_query() -> String {
@@ -35,12 +35,11 @@ fn export_query() -> String {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
-    // Drawn again only for another account: a new token for the same one (a changed
-    // password) keeps the page and what it says.
-    let account = Memo::new(move |_| session.user.with(|u| u.as_ref().map(|u| u.id.clone())));
+    // Read once: RequireRole draws the page again for another account, and a new token for
+    // the same one (a changed password) keeps the page and what it says.
     view! {
         <RequireRole allowed=|_| true>
-            {move || account.get().and_then(|_| session.user.get_untracked()).map(|u| {
+            {move || session.user.get_untracked().map(|u| {
                 let role = u.role;
                 let member = u.is_organisation();
                 let person = u.is_talent() || u.is_startup();
@@ -151,35 +150,34 @@ fn ConsentsSection(talent: bool) -> impl IntoView {
             held.set(list);
         }
     });
-    let mut purposes = vec![(ConsentPurpose::ContactSharing, "CONTACT_SHARING", T::ConsentContactSharing)];
+    let mut purposes = vec![(ConsentPurpose::ContactSharing, T::ConsentContactSharing)];
     if talent {
-        purposes.push((ConsentPurpose::RetentionCheckIn, "RETENTION_CHECK_IN", T::CheckInConsent));
+        purposes.push((ConsentPurpose::RetentionCheckIn, T::CheckInConsent));
     }
     view! {
         <section class="account-part" aria-labelledby="consents-title">
             <h2 id="consents-title">{move || session.t(T::Consents)}</h2>
-            {purposes.into_iter().map(|(purpose, name, label)| view! {
-                <ConsentBox purpose=purpose name=name label=label held=held />
+            {purposes.into_iter().map(|(purpose, label)| view! {
+                <ConsentBox purpose=purpose label=label held=held />
             }).collect_view()}
         </section>
     }
 }
 
 #[component]
-fn ConsentBox(
-    purpose: ConsentPurpose,
-    name: &'static str,
-    label: T,
-    held: RwSignal<Vec<ConsentView>>,
-) -> impl IntoView {
+fn ConsentBox(purpose: ConsentPurpose, label: T, held: RwSignal<Vec<ConsentView>>) -> impl IntoView {
     let session = use_session();
     let error = RwSignal::new(None::<String>);
+    // The GraphQL spelling (`CONTACT_SHARING`), and the box's id from it.
+    let name = enum_name(&purpose).unwrap_or_default();
     let id = format!("consent-{}", name.to_lowercase().replace('_', "-"));
+    let name = StoredValue::new(name);
     let granted = move || held.with(|l| l.iter().any(|c| c.purpose == purpose && c.granted));
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         leptos::task::spawn_local(async move {
-            match session.call::<Saved>(SET_CONSENT, json!({"purpose": name, "granted": on}), "setConsent").await {
+            let vars = json!({"purpose": name.get_value(), "granted": on});
+            match session.call::<Saved>(SET_CONSENT, vars, "setConsent").await {
                 Ok(_) => {
                     error.set(None);
                     if let Ok(list) = session.call::<Vec<ConsentView>>(MY_CONSENTS, json!({}), "myConsents").await {

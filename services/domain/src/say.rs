@@ -14,9 +14,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Both, Italian first: bilingual texts are written in this order.
-    pub const BOTH: [Lang; 2] = [Lang::It, Lang::En];
-
     pub fn code(self) -> &'static str {
         match self {
             Lang::It => "it",
@@ -113,14 +110,13 @@ pub fn language(lang: Lang, code: &str) -> String {
     lang.pick(it, en).to_owned()
 }
 
-/// The same text in both languages, Italian first.
-pub fn both(say: impl Fn(Lang) -> String) -> (String, String) {
-    (say(Lang::It), say(Lang::En))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn both(say: impl Fn(Lang) -> String) -> (String, String) {
+        (say(Lang::It), say(Lang::En))
+    }
 
     #[test]
     fn amounts_dates_and_languages_read_as_each_language_writes_them() {

@@ -91,11 +91,11 @@ pub fn view(engine: &Engine, subject: &Entity, target: Uuid, from: Viewpoint) ->
         }
         None => 0.0,
     };
-    let holder = match from {
-        Viewpoint::Subject => subject.id(),
-        Viewpoint::Target => target,
+    // The place in the list of the side it is seen from.
+    let (holder, other) = match from {
+        Viewpoint::Subject => (subject.id(), target),
+        Viewpoint::Target => (target, subject.id()),
     };
-    let other = if holder == target { subject.id() } else { target };
     let rank = engine.list(holder).iter().position(|e| e.counterpart == other).map(|i| i + 1);
     match subject {
         Entity::Talent(talent) => {

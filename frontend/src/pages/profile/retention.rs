@@ -4,13 +4,12 @@
 use crate::api::Saved;
 use crate::format;
 use crate::i18n::T;
+use crate::queries::{MY_CONSENTS, SET_CONSENT};
 use crate::session::use_session;
 use crocevia_api::{CheckInAnswer, CheckInKind, CheckInView, ConsentPurpose, ConsentView};
 use leptos::prelude::*;
 use serde_json::json;
 
-const MY_CONSENTS: &str = "query { myConsents { id version purpose granted at } }";
-const SET_CONSENT: &str = "mutation($purpose: ConsentPurpose!, $granted: Boolean!) { setConsent(purpose: $purpose, granted: $granted) { id version } }";
 const MY_CHECK_INS: &str = "query { myCheckIns { kind on dueOn institution application offerTitle employerName \
      answeredOn livesInArea worksInArea } }";
 const ANSWER: &str = "mutation($answer: CheckInAnswer!) { answerCheckIn(answer: $answer) { id version } }";
